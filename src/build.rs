@@ -1,0 +1,200 @@
+//! Runs the whole pipeline: config → content → site → render → output. [`render_site`] stops
+//! before writing (for `serve` and tests); [`build`] writes the result atomically.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::output::{self, Bytes, OutputFile};
+use crate::render::{self, templates};
+use crate::site::{self, Site};
+
+/// What `wenming build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `ROOT/public`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// The moment that decides what is scheduled or expired.
+    pub now: Timestamp,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, now: Timestamp::now() }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A rendered site, not yet written.
+pub struct RenderedSite {
+    pub site: Arc<Site>,
+    pub files: Vec<OutputFile>,
+    pub skipped_drafts: usize,
+    pub scheduled: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The summary printed after a build.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub expired: usize,
+    pub skipped_drafts: usize,
+    pub scheduled: usize,
+    pub files_written: usize,
+    pub files_unchanged: usize,
+    pub output: PathBuf,
+    pub seconds: f64,
+    pub warnings: Vec<Diagnostic>,
+}
+
+fn collect<T>(r: Result<T, Vec<Diagnostic>>) -> Result<T, Diagnostics> {
+    r.map_err(|mut es| {
+        let mut d = Diagnostics::default();
+        d.extend(es.drain(..));
+        d.sort();
+        d
+    })
+}
+
+/// Loads, links and renders the site in memory.
+pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+    let root = &options.root;
+    let mut config = collect(Config::load(root))?;
+    if let Some(url) = &options.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let theme = templates::theme_files(root, &config).map_err(Diagnostics::from)?;
+    let load_options = LoadOptions { drafts: options.drafts, now: options.now };
+    let mut content = collect(content::load(root, &config, load_options))?;
+    let warnings = std::mem::take(&mut content.warnings);
+    let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
+    let site = Arc::new(collect(site::link(config, content, options.now))?);
+
+    let mut files = Vec::new();
+    for (path, source) in templates::theme_static(&theme) {
+        files.push(static_file(path, source));
+    }
+    files.push(OutputFile::text("robots.txt", output::robots_txt(&site)));
+    let mut site_static = Vec::new();
+    templates::disk_static(&root.join("static"), &mut site_static);
+    for (path, source) in site_static {
+        files.push(static_file(path, source));
+    }
+    files.extend(collect(render::render(root, site.clone(), &theme))?);
+    files.extend(generated_files(&site));
+    Ok(RenderedSite { site, files, skipped_drafts, scheduled, warnings })
+}
+
+fn static_file(path: String, source: templates::StaticSource) -> OutputFile {
+    let bytes = match source {
+        templates::StaticSource::File(p) => Bytes::File(p),
+        templates::StaticSource::Embedded(b) => Bytes::Embedded(b),
+    };
+    OutputFile { path, bytes }
+}
+
+/// Feeds, sitemap, alias redirects and page-bundle files.
+fn generated_files(site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    files.push(OutputFile::text("atom.xml", output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all)));
+    for s in site.sections.iter().filter(|s| !s.path.eq("/") && !s.pages.is_empty()) {
+        let title = format!("{} - {}", s.section.meta.title, site.config.title);
+        let feed_path = format!("{}atom.xml", s.path);
+        files.push(OutputFile::text(feed_path.trim_start_matches('/'), output::atom_feed(site, &title, &s.path, &feed_path, &s.pages)));
+    }
+    for (name, text) in output::sitemaps(site) {
+        files.push(OutputFile::text(name, text));
+    }
+    for p in &site.pages {
+        for alias in &p.aliases {
+            files.push(OutputFile::text(alias.file.clone(), output::alias_page(site, p)));
+        }
+        if let Some(dir) = &p.page.bundle_dir {
+            for asset in &p.page.assets {
+                let path = format!("{}{}", p.path.trim_start_matches('/'), asset.to_string_lossy().replace('\\', "/"));
+                files.push(OutputFile { path, bytes: Bytes::File(dir.join(asset)) });
+            }
+        }
+    }
+    files
+}
+
+/// Builds the site and replaces the output directory with the result.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let output_dir = options.output_dir();
+    check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
+    let rendered = render_site(options)?;
+    let written = output::write_atomically(&output_dir, rendered.files).map_err(Diagnostics::from)?;
+    let site = &rendered.site;
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        expired: site.pages.iter().filter(|p| p.expired).count(),
+        skipped_drafts: rendered.skipped_drafts,
+        scheduled: rendered.scheduled,
+        files_written: written.written,
+        files_unchanged: written.unchanged,
+        output: output_dir,
+        seconds: started.elapsed().as_secs_f64(),
+        warnings: rendered.warnings,
+    })
+}
+
+/// The output directory is replaced whole, so it must never be the site itself, a folder
+/// holding it, a home directory, or one of the site's source folders.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        // Resolve what exists, keep the rest as written.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut resolved = existing.canonicalize().unwrap_or(existing);
+        for name in rest.into_iter().rev() {
+            resolved.push(name);
+        }
+        resolved
+    };
+    let root_abs = absolute(root);
+    let out_abs = absolute(output);
+    let refuse = |why: &str| {
+        Err(Diagnostic::new(output, format!("拒绝使用 {} 作为输出目录：{why}", output.display()))
+            .hint("输出目录每次构建都会被整体替换，请用 --output 指定一个专用目录，例如 public"))
+    };
+    if root_abs.starts_with(&out_abs) {
+        return refuse("它是站点目录本身或其上级目录");
+    }
+    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out_abs) || out_abs.parent().is_none() {
+        return refuse("它是主目录或根目录");
+    }
+    for source in ["content", "static", "templates", "themes", "data"] {
+        if out_abs.starts_with(root_abs.join(source)) {
+            return refuse(&format!("它在站点的 {source}/ 目录中"));
+        }
+    }
+    Ok(())
+}

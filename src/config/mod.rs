@@ -1,0 +1,345 @@
+//! `site.yaml` → [`Config`]: typed settings with defaults. Unknown keys are errors that name
+//! the closest valid key, because a misspelt setting silently ignored is worse than a failure.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_yaml::Value;
+
+use crate::error::Diagnostic;
+use crate::yaml::{Fields, YamlDoc};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+const TOP_KEYS: &[&str] = &[
+    "title", "base_url", "language", "description", "theme", "paginate", "taxonomies", "footer",
+    "markdown", "feed", "extra",
+];
+const FOOTER_KEYS: &[&str] =
+    &["sponsor", "organizer", "contact", "icp", "police_record", "site_code", "badge"];
+const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
+const FEED_KEYS: &[&str] = &["limit"];
+const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
+
+/// The site's settings, as templates see them under `config`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL of the site, without trailing slash.
+    pub base_url: String,
+    pub language: String,
+    pub description: String,
+    pub theme: String,
+    /// Items per listing page; 0 means no pagination.
+    pub paginate: usize,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub footer: Footer,
+    pub markdown: MarkdownConfig,
+    pub feed: FeedConfig,
+    pub extra: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyConfig {
+    /// The front matter key and URL segment, e.g. `tags`.
+    pub name: String,
+    /// What readers see, e.g. 标签.
+    pub title: String,
+    pub paginate: Option<usize>,
+}
+
+/// The footer fields Chinese public-sector sites must show; empty ones are left out.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Footer {
+    /// 主办单位
+    pub sponsor: String,
+    /// 承办单位
+    pub organizer: String,
+    /// 联系方式
+    pub contact: String,
+    /// ICP 备案号
+    pub icp: String,
+    /// 公安机关备案号
+    pub police_record: String,
+    /// 网站标识码
+    pub site_code: String,
+    /// 党政机关网站标识 image URL
+    pub badge: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MarkdownConfig {
+    /// Let raw HTML through unsanitized. Off by default.
+    pub unsafe_html: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedConfig {
+    /// Entries per feed.
+    pub limit: usize,
+}
+
+impl Config {
+    /// Reads `ROOT/site.yaml`. Every problem in the file is returned together.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let file = Path::new(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let message = match e.kind() {
+                std::io::ErrorKind::NotFound => format!("找不到 {CONFIG_FILE}：{} 不是一个 wenming 站点目录", root.display()),
+                std::io::ErrorKind::InvalidData => format!("{CONFIG_FILE} 不是 UTF-8 编码"),
+                _ => format!("无法读取 {CONFIG_FILE}：{e}"),
+            };
+            vec![Diagnostic::new(file, message).hint("用 --root 指定站点目录，或用 wenming init 新建站点")]
+        })?;
+        Config::parse(text.trim_start_matches('\u{feff}'), file)
+    }
+
+    /// Parses the text of a `site.yaml`.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let doc = YamlDoc::parse(text, file, 0).map_err(|d| vec![d])?;
+        let mut errors = doc.unknown_keys(TOP_KEYS, "site.yaml ");
+        let mut f = Fields::new(&doc);
+
+        let title = f.string("title").unwrap_or_default();
+        let base_url = f.string("base_url").unwrap_or_default();
+        let language = f.string("language").unwrap_or_else(|| "zh-CN".into());
+        let description = f.string("description").unwrap_or_default();
+        let theme = f.string("theme").unwrap_or_else(|| "default".into());
+        let paginate = f.count("paginate").unwrap_or(10);
+        let extra = f.map("extra").unwrap_or(serde_json::Value::Object(Default::default()));
+        errors.append(&mut f.errors);
+
+        if title.trim().is_empty() {
+            errors.push(doc.error_at("title", "site.yaml 缺少网站名称 title").hint("例如 title: 栖云文明网"));
+        }
+        let base_url = base_url.trim().trim_end_matches('/').to_string();
+        if base_url.is_empty() {
+            errors.push(
+                doc.error_at("base_url", "site.yaml 缺少网站地址 base_url")
+                    .hint("例如 base_url: https://wenming.example.gov.cn"),
+            );
+        } else if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            errors.push(
+                doc.error_at("base_url", format!("base_url“{base_url}”应以 http:// 或 https:// 开头"))
+                    .hint("例如 base_url: https://wenming.example.gov.cn"),
+            );
+        }
+        if theme.contains(['/', '\\', '\0']) || theme.starts_with('.') || theme.is_empty() {
+            errors.push(doc.error_at("theme", format!("主题名“{theme}”无效：只能是 themes/ 下的一个目录名")));
+        }
+
+        let taxonomies = parse_taxonomies(&doc, &mut errors);
+        let footer = parse_footer(&doc, &mut errors);
+        let markdown = {
+            let sub = sub_doc(&doc, "markdown", MARKDOWN_KEYS, &mut errors);
+            let mut unsafe_html = false;
+            if let Some(sub) = &sub {
+                let mut sf = Fields::new(sub);
+                unsafe_html = sf.bool("unsafe_html").unwrap_or(false);
+                errors.append(&mut sf.errors);
+            }
+            MarkdownConfig { unsafe_html }
+        };
+        let feed = {
+            let sub = sub_doc(&doc, "feed", FEED_KEYS, &mut errors);
+            let mut limit = 20;
+            if let Some(sub) = &sub {
+                let mut sf = Fields::new(sub);
+                limit = sf.count("limit").unwrap_or(20);
+                errors.append(&mut sf.errors);
+            }
+            FeedConfig { limit }
+        };
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Config {
+            title,
+            base_url,
+            language,
+            description,
+            theme,
+            paginate,
+            taxonomies,
+            footer,
+            markdown,
+            feed,
+            extra,
+        })
+    }
+
+    /// The path part of `base_url` (`/wenming` for `https://example.gov.cn/wenming`), or empty.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
+    /// Absolute URL for a site path such as `/news/`.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// A nested mapping such as `footer:` viewed as its own document, with its keys checked.
+fn sub_doc<'a>(
+    doc: &YamlDoc<'a>,
+    key: &str,
+    allowed: &[&str],
+    errors: &mut Vec<Diagnostic>,
+) -> Option<YamlDoc<'a>> {
+    match doc.get(key)? {
+        Value::Mapping(map) => {
+            let line = doc.key_position(key).line;
+            // Key positions inside the block are searched from the parent key's line on.
+            let start = doc.text.lines().take(line).map(|l| l.len() + 1).sum::<usize>().min(doc.text.len());
+            let sub = YamlDoc { text: &doc.text[start..], map: map.clone(), line_offset: line, file: doc.file };
+            errors.extend(sub.unknown_keys(allowed, &format!("site.yaml 的 {key} ")));
+            Some(sub)
+        }
+        _ => {
+            errors.push(doc.error_at(key, format!("site.yaml 的 {key} 应该是一组“键: 值”")));
+            None
+        }
+    }
+}
+
+fn parse_footer(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Footer {
+    let Some(sub) = sub_doc(doc, "footer", FOOTER_KEYS, errors) else {
+        return Footer::default();
+    };
+    let mut f = Fields::new(&sub);
+    let mut get = |k: &str| f.string(k).unwrap_or_default();
+    let footer = Footer {
+        sponsor: get("sponsor"),
+        organizer: get("organizer"),
+        contact: get("contact"),
+        icp: get("icp"),
+        police_record: get("police_record"),
+        site_code: get("site_code"),
+        badge: get("badge"),
+    };
+    errors.append(&mut f.errors);
+    footer
+}
+
+fn default_taxonomy_title(name: &str) -> String {
+    match name {
+        "tags" => "标签".into(),
+        "districts" => "区县".into(),
+        "categories" => "分类".into(),
+        other => other.into(),
+    }
+}
+
+fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<TaxonomyConfig> {
+    let Some(value) = doc.get("taxonomies") else {
+        return Vec::new();
+    };
+    let Value::Sequence(items) = value else {
+        errors.push(doc.error_at("taxonomies", "taxonomies 应该是列表，例如 [tags, districts]"));
+        return Vec::new();
+    };
+    let mut out: Vec<TaxonomyConfig> = Vec::new();
+    for item in items {
+        let parsed = match item {
+            Value::String(name) => Some(TaxonomyConfig {
+                name: name.clone(),
+                title: default_taxonomy_title(name),
+                paginate: None,
+            }),
+            Value::Mapping(map) => {
+                let name = map.get("name").and_then(Value::as_str).map(str::to_string);
+                let unknown: Vec<String> = map
+                    .keys()
+                    .filter_map(Value::as_str)
+                    .filter(|k| !TAXONOMY_KEYS.contains(k))
+                    .map(str::to_string)
+                    .collect();
+                for k in unknown {
+                    errors.push(
+                        doc.error_at(&k, format!("taxonomies 中有未知字段“{k}”"))
+                            .hint("每个分类法可写 name、title、paginate"),
+                    );
+                }
+                match name {
+                    Some(name) => Some(TaxonomyConfig {
+                        title: map
+                            .get("title")
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                            .unwrap_or_else(|| default_taxonomy_title(&name)),
+                        paginate: map.get("paginate").and_then(Value::as_u64).map(|n| n as usize),
+                        name,
+                    }),
+                    None => {
+                        errors.push(doc.error_at("taxonomies", "taxonomies 中的每一项都需要 name"));
+                        None
+                    }
+                }
+            }
+            _ => {
+                errors.push(doc.error_at("taxonomies", "taxonomies 的每一项应是名称或 {name, title, paginate}"));
+                None
+            }
+        };
+        if let Some(t) = parsed {
+            if !crate::text::slug::is_clean_slug(&t.name) {
+                errors.push(doc.error_at("taxonomies", format!(
+                    "分类法名称“{}”只能用小写英文字母、数字、- 和 _（它会出现在网址和 front matter 中）",
+                    t.name
+                )));
+            } else if RESERVED_TAXONOMY_NAMES.contains(&t.name.as_str()) {
+                errors.push(doc.error_at("taxonomies", format!("分类法名称“{}”与内置字段重名，请换一个", t.name)));
+            } else if out.iter().any(|o| o.name == t.name) {
+                errors.push(doc.error_at("taxonomies", format!("分类法“{}”重复定义", t.name)));
+            } else {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// Front matter keys a taxonomy may not take, since pages already use them.
+pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
+    "title", "date", "updated", "draft", "slug", "path", "summary", "author", "source", "editor",
+    "weight", "cover", "aliases", "expires", "template", "extra", "kind", "description",
+    "sort_by", "paginate",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        Config::parse(text, Path::new("site.yaml"))
+    }
+
+    #[test]
+    fn defaults_fill_in_what_is_missing() {
+        let c = parse("title: 测试\nbase_url: https://a.example/\n").expect("valid");
+        assert_eq!(c.base_url, "https://a.example");
+        assert_eq!(c.paginate, 10);
+        assert_eq!(c.language, "zh-CN");
+        assert!(!c.markdown.unsafe_html);
+    }
+
+    #[test]
+    fn taxonomies_accept_names_and_maps() {
+        let c = parse("title: t\nbase_url: https://a.example\ntaxonomies: [tags, {name: districts, title: 地区, paginate: 5}]\n")
+            .expect("valid");
+        assert_eq!(c.taxonomies[0].title, "标签");
+        assert_eq!(c.taxonomies[1].title, "地区");
+        assert_eq!(c.taxonomies[1].paginate, Some(5));
+    }
+
+    #[test]
+    fn nested_unknown_keys_are_reported_with_their_line() {
+        let errors = parse("title: t\nbase_url: https://a.example\nfooter:\n  sponser: 宣传部\n").err().expect("invalid");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].to_string(),
+            "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge");
+    }
+}

@@ -1,0 +1,104 @@
+//! Data files under `data/` (YAML, JSON, CSV), read once so templates can use them through
+//! `load_data` without touching the disk while rendering.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, relative};
+use crate::yaml::yaml_error;
+
+/// Reads every data file under `root/data`, keyed by its path below `data/`.
+pub fn load(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, Vec<Diagnostic>> {
+    let dir = root.join("data");
+    let mut out = BTreeMap::new();
+    let mut errors = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() || super::loader::is_ignored_name(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let abs = entry.path();
+        let shown = relative(root, abs);
+        let Some(key) = abs.strip_prefix(&dir).ok().and_then(|p| p.to_str()).map(|s| s.replace('\\', "/")) else {
+            continue;
+        };
+        let ext = abs.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "csv") {
+            continue;
+        }
+        let text = match super::loader::read_text(abs, &shown) {
+            Ok(t) => t,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        match parse(&text, &ext, &shown) {
+            Ok(v) => {
+                out.insert(key, v);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {
+    match ext {
+        "json" => serde_json::from_str(text).map_err(|e| {
+            Diagnostic::new(shown, format!("JSON 格式错误：{e}")).at(e.line(), e.column())
+        }),
+        "csv" => parse_csv(text, shown),
+        _ => {
+            let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, shown, text, 0))?;
+            serde_json::to_value(value)
+                .map_err(|e| Diagnostic::new(shown, format!("数据无法转换：{e}")))
+        }
+    }
+}
+
+/// A CSV file becomes a list of objects keyed by the header row.
+fn parse_csv(text: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| Diagnostic::new(shown, format!("CSV 表头无法读取：{e}")).at_line(1))?
+        .clone();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            Diagnostic::new(shown, format!("CSV 格式错误：{e}"))
+                .at_line(line)
+                .hint("每一行的列数要与表头相同；含逗号的值请用英文双引号括起来")
+        })?;
+        let row: serde_json::Map<String, serde_json::Value> = headers
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| (h.to_string(), serde_json::Value::String(v.to_string())))
+            .collect();
+        rows.push(serde_json::Value::Object(row));
+    }
+    Ok(serde_json::Value::Array(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_become_objects() {
+        let v = parse("区,得分\n云栖区,95.5\n", "csv", Path::new("data/a.csv")).expect("valid");
+        assert_eq!(v, serde_json::json!([{"区": "云栖区", "得分": "95.5"}]));
+    }
+
+    #[test]
+    fn ragged_csv_names_the_line() {
+        let e = parse("a,b\n1,2\n3\n", "csv", Path::new("data/a.csv")).err().expect("invalid");
+        assert_eq!(e.line, Some(3));
+    }
+}

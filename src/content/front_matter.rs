@@ -1,0 +1,303 @@
+//! Splitting a content file into YAML front matter and Markdown body, and reading the front
+//! matter into typed page and section fields.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::paths::{SitePath, check_site_path, check_slug};
+use crate::error::Diagnostic;
+use crate::text::dates::Date;
+use crate::yaml::{Fields, YamlDoc};
+
+/// A content file cut in two. Lines are counted so errors can point into the original file.
+pub struct Split<'a> {
+    pub front: &'a str,
+    /// Lines before the front matter text (the opening `---`).
+    pub front_line_offset: usize,
+    pub body: &'a str,
+    /// Lines before the body.
+    pub body_line_offset: usize,
+}
+
+/// Splits `text` (already without BOM, with `\n` line ends) at its `---` fences.
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let missing = || {
+        Diagnostic::new(file, "文件开头缺少 front matter")
+            .at(1, 1)
+            .hint("在文件第一行写 ---，接着写 title: 标题 等字段，再用一行 --- 结束")
+    };
+    let Some(rest) = text.strip_prefix("---") else {
+        return Err(missing());
+    };
+    let Some(rest) = rest.strip_prefix('\n').or_else(|| rest.trim_start_matches([' ', '\t']).strip_prefix('\n')) else {
+        return Err(missing());
+    };
+    let front_start = text.len() - rest.len();
+    let mut offset = front_start;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let front = &text[front_start..offset];
+            let body_start = offset + line.len();
+            let body_line_offset = text[..body_start].matches('\n').count();
+            let body_line_offset = if text[..body_start].ends_with('\n') { body_line_offset } else { body_line_offset + 1 };
+            return Ok(Split { front, front_line_offset: 1, body: &text[body_start..], body_line_offset });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(file, "front matter 没有结束")
+        .at(1, 1)
+        .hint("在字段之后另起一行写 --- 作为结束"))
+}
+
+/// The five kinds of campaign content; the issues define their extra fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Story,
+    Rule,
+    Progress,
+    Notice,
+    Ranking,
+}
+
+impl Kind {
+    pub const NAMES: &'static [&'static str] = &["story", "rule", "progress", "notice", "ranking"];
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "story" => Kind::Story,
+            "rule" => Kind::Rule,
+            "progress" => Kind::Progress,
+            "notice" => Kind::Notice,
+            "ranking" => Kind::Ranking,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Story => "story",
+            Kind::Rule => "rule",
+            Kind::Progress => "progress",
+            Kind::Notice => "notice",
+            Kind::Ranking => "ranking",
+        }
+    }
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Newest first; undated pages last.
+    #[default]
+    Date,
+    /// Lowest weight first.
+    Weight,
+    /// By title in pinyin order.
+    Title,
+}
+
+/// Front matter of a page.
+#[derive(Debug, Clone, Default)]
+pub struct PageMeta {
+    pub title: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub expires: Option<Date>,
+    pub draft: bool,
+    /// Validated: lowercase ASCII letters, digits, `-`, `_`.
+    pub slug: Option<String>,
+    /// Validated URL path such as `/about/`.
+    pub path: Option<String>,
+    pub summary: Option<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub editor: Option<String>,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub weight: Option<i64>,
+    pub cover: Option<String>,
+    pub aliases: Vec<SitePath>,
+    pub template: Option<String>,
+    pub kind: Option<Kind>,
+    pub extra: serde_json::Value,
+}
+
+const PAGE_KEYS: &[&str] = &[
+    "title", "date", "updated", "expires", "draft", "slug", "path", "summary", "author", "source",
+    "editor", "weight", "cover", "aliases", "template", "kind", "extra",
+];
+
+/// Front matter of a section (`_index.md`).
+#[derive(Debug, Clone, Default)]
+pub struct SectionMeta {
+    pub title: String,
+    pub description: Option<String>,
+    pub kind: Option<Kind>,
+    pub sort_by: SortBy,
+    pub paginate: Option<usize>,
+    pub weight: Option<i64>,
+    pub slug: Option<String>,
+    pub template: Option<String>,
+    pub draft: bool,
+    pub extra: serde_json::Value,
+}
+
+const SECTION_KEYS: &[&str] = &[
+    "title", "description", "kind", "sort_by", "paginate", "weight", "slug", "template", "draft",
+    "extra",
+];
+
+fn empty_map() -> serde_json::Value {
+    serde_json::Value::Object(Default::default())
+}
+
+fn required_title(f: &mut Fields, doc: &YamlDoc) -> String {
+    match f.string("title") {
+        Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+        _ => {
+            f.errors.push(
+                doc.error_at("title", "缺少标题 title")
+                    .hint("在 front matter 中加一行，例如 title: 学雷锋志愿服务活动"),
+            );
+            String::new()
+        }
+    }
+}
+
+fn kind_field(f: &mut Fields, doc: &YamlDoc) -> Option<Kind> {
+    let name = f.string("kind")?;
+    let kind = Kind::parse(&name);
+    if kind.is_none() {
+        f.errors.push(
+            doc.error_at("kind", format!("未知的内容类型 kind“{name}”"))
+                .hint(format!("可用的类型：{}", Kind::NAMES.join(", "))),
+        );
+    }
+    kind
+}
+
+fn slug_field(f: &mut Fields, doc: &YamlDoc) -> Option<String> {
+    let raw = f.string("slug")?;
+    match check_slug(&raw) {
+        Ok(slug) => Some(slug),
+        Err(reason) => {
+            f.errors.push(doc.error_at("slug", reason).hint("例如 slug: xue-lei-feng"));
+            None
+        }
+    }
+}
+
+fn path_field(f: &mut Fields, doc: &YamlDoc) -> Option<String> {
+    let raw = f.string("path")?;
+    match check_site_path(&raw, false) {
+        Ok(p) => Some(p.url),
+        Err(reason) => {
+            f.errors.push(doc.error_at("path", reason).hint("例如 path: about/contact"));
+            None
+        }
+    }
+}
+
+fn aliases_field(f: &mut Fields, doc: &YamlDoc) -> Vec<SitePath> {
+    let mut out = Vec::new();
+    for raw in f.string_list("aliases") {
+        match check_site_path(&raw, true) {
+            Ok(p) => out.push(p),
+            Err(reason) => f.errors.push(doc.error_at("aliases", reason).hint("例如 aliases: [/old/page.shtml]")),
+        }
+    }
+    out
+}
+
+/// Reads page front matter. `taxonomies` are the names configured in `site.yaml`.
+pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<Diagnostic>> {
+    let allowed: Vec<&str> = PAGE_KEYS.iter().copied().chain(taxonomies.iter().map(String::as_str)).collect();
+    let mut errors = doc.unknown_keys(&allowed, "front matter ");
+    let mut f = Fields::new(doc);
+    let mut meta = PageMeta {
+        title: required_title(&mut f, doc),
+        date: f.date("date"),
+        updated: f.date("updated"),
+        expires: f.date("expires"),
+        draft: f.bool("draft").unwrap_or(false),
+        slug: slug_field(&mut f, doc),
+        path: path_field(&mut f, doc),
+        summary: f.string("summary"),
+        author: f.string("author"),
+        source: f.string("source"),
+        editor: f.string("editor"),
+        weight: f.integer("weight"),
+        cover: f.string("cover"),
+        aliases: aliases_field(&mut f, doc),
+        template: f.string("template"),
+        kind: kind_field(&mut f, doc),
+        extra: f.map("extra").unwrap_or_else(empty_map),
+        taxonomies: BTreeMap::new(),
+    };
+    for name in taxonomies {
+        let mut terms: Vec<String> = Vec::new();
+        for term in f.string_list(name) {
+            let term = term.trim().to_string();
+            if !term.is_empty() && !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
+        if !terms.is_empty() {
+            meta.taxonomies.insert(name.clone(), terms);
+        }
+    }
+    errors.append(&mut f.errors);
+    if errors.is_empty() { Ok(meta) } else { Err(errors) }
+}
+
+/// Reads section front matter.
+pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
+    let mut errors = doc.unknown_keys(SECTION_KEYS, "栏目 front matter ");
+    let mut f = Fields::new(doc);
+    let sort_by = match f.string("sort_by").as_deref() {
+        None | Some("date") => SortBy::Date,
+        Some("weight") => SortBy::Weight,
+        Some("title") => SortBy::Title,
+        Some(other) => {
+            f.errors.push(
+                doc.error_at("sort_by", format!("sort_by 不能是“{other}”"))
+                    .hint("可选 date（按日期，新的在前）、weight（按权重）、title（按标题拼音）"),
+            );
+            SortBy::Date
+        }
+    };
+    let meta = SectionMeta {
+        title: required_title(&mut f, doc),
+        description: f.string("description"),
+        kind: kind_field(&mut f, doc),
+        sort_by,
+        paginate: f.count("paginate"),
+        weight: f.integer("weight"),
+        slug: slug_field(&mut f, doc),
+        template: f.string("template"),
+        draft: f.bool("draft").unwrap_or(false),
+        extra: f.map("extra").unwrap_or_else(empty_map),
+    };
+    errors.append(&mut f.errors);
+    if errors.is_empty() { Ok(meta) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let text = "---\ntitle: 好\n---\n正文\n";
+        let s = split(text, Path::new("a.md")).expect("valid");
+        assert_eq!(s.front, "title: 好\n");
+        assert_eq!(s.body, "正文\n");
+        assert_eq!(s.body_line_offset, 3);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split("---\ntitle: 好\n正文\n", Path::new("a.md")).err().expect("invalid");
+        assert_eq!(e.message, "front matter 没有结束");
+    }
+}

@@ -1,0 +1,263 @@
+//! Walks `content/` and turns every Markdown file into a [`Page`] or [`Section`], in parallel.
+//! Every file's problems are collected; one bad file never hides another's.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::front_matter::{self, PageMeta, SectionMeta};
+use super::{Page, Section, data};
+use crate::config::Config;
+use crate::error::{Diagnostic, relative};
+use crate::markdown::{self, MarkdownOptions};
+use crate::yaml::YamlDoc;
+
+/// What the content stage needs to know beyond the files.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Include pages and sections marked `draft: true`, and future-dated pages.
+    pub drafts: bool,
+    /// The moment that decides what is scheduled or expired.
+    pub now: Timestamp,
+}
+
+/// Everything read from `content/` and `data/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Data files by path under `data/`, e.g. `ad.yaml` or `rankings/2026.csv`.
+    pub data: BTreeMap<String, serde_json::Value>,
+    pub skipped_drafts: usize,
+    pub scheduled: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A Markdown file found by the walk, before parsing.
+struct Found {
+    abs: PathBuf,
+    content_path: String,
+    is_section: bool,
+    bundle_dir: Option<PathBuf>,
+}
+
+enum Parsed {
+    Page(Box<Page>),
+    Section(Box<Section>),
+}
+
+/// Editors' swap, backup and hidden files, which are never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+        || name.starts_with("#") || name == "Thumbs.db"
+}
+
+/// Reads `root/content` and `root/data`.
+pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Content, Vec<Diagnostic>> {
+    let content_dir = root.join("content");
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut found = Vec::new();
+    let mut other_files = Vec::new();
+    let mut bundle_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+
+    if content_dir.is_dir() {
+        let walker = WalkDir::new(&content_dir).follow_links(false).sort_by_file_name();
+        let mut it = walker.into_iter();
+        while let Some(entry) = it.next() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                    errors.push(Diagnostic::new(path, format!("无法读取：{e}")));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if entry.depth() > 0 && is_ignored_name(&name) {
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            if entry.path_is_symlink() {
+                warnings.push(
+                    Diagnostic::new(relative(root, entry.path()), "符号链接不会被读取")
+                        .hint("把文件本身放进 content/，而不是链接到别处"),
+                );
+                continue;
+            }
+            if entry.file_type().is_dir() {
+                if entry.path().join("index.md").is_file() {
+                    bundle_dirs.insert(entry.path().to_path_buf());
+                }
+                continue;
+            }
+            let abs = entry.path().to_path_buf();
+            let Some(content_path) = content_relative(&content_dir, &abs) else {
+                errors.push(Diagnostic::new(relative(root, &abs), "文件名不是有效的 UTF-8，无法处理").hint("请把文件改成中文或英文名称"));
+                continue;
+            };
+            let bundle_dir = abs.ancestors().skip(1).find(|a| bundle_dirs.contains(*a)).map(Path::to_path_buf);
+            let is_markdown = abs.extension().is_some_and(|e| e == "md");
+            match (&bundle_dir, is_markdown, name.as_ref()) {
+                (Some(dir), true, "index.md") if abs.parent() == Some(dir.as_path()) => {
+                    found.push(Found { abs, content_path, is_section: false, bundle_dir: bundle_dir.clone() })
+                }
+                (Some(_), _, _) => {} // a bundle's own file; collected with the bundle
+                (None, true, "_index.md") => found.push(Found { abs, content_path, is_section: true, bundle_dir: None }),
+                (None, true, _) => found.push(Found { abs, content_path, is_section: false, bundle_dir: None }),
+                (None, false, _) => other_files.push(abs),
+            }
+        }
+    }
+    for file in other_files {
+        warnings.push(
+            Diagnostic::new(relative(root, &file), "这个文件不属于任何页面包，不会被发布")
+                .hint("图片等文件请放到 static/，或与 index.md 放在同一个页面包目录中"),
+        );
+    }
+
+    let taxonomy_names: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
+    let md_options = MarkdownOptions { unsafe_html: config.markdown.unsafe_html };
+    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = found
+        .par_iter()
+        .map(|f| parse_file(root, f, &taxonomy_names, md_options))
+        .collect();
+
+    let mut content = Content::default();
+    for result in results {
+        match result {
+            Ok(Parsed::Page(p)) => content.pages.push(*p),
+            Ok(Parsed::Section(s)) => content.sections.push(*s),
+            Err(mut es) => errors.append(&mut es),
+        }
+    }
+    match data::load(root) {
+        Ok(d) => content.data = d,
+        Err(mut es) => errors.append(&mut es),
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    apply_publication_rules(&mut content, options);
+    content.warnings = warnings;
+    Ok(content)
+}
+
+/// Drops drafts (and everything under a draft section) and future-dated pages unless asked
+/// to keep them, counting what was left out.
+fn apply_publication_rules(content: &mut Content, options: LoadOptions) {
+    if options.drafts {
+        return;
+    }
+    let draft_dirs: Vec<String> = content
+        .sections
+        .iter()
+        .filter(|s| s.meta.draft)
+        .map(|s| s.dir.clone())
+        .collect();
+    let under_draft = |dir: &str| draft_dirs.iter().any(|d| is_within(dir, d));
+    content.sections.retain(|s| !under_draft(&s.dir));
+    let before = content.pages.len();
+    content.pages.retain(|p| !p.meta.draft && !under_draft(&p.dir));
+    content.skipped_drafts = before - content.pages.len();
+    let before = content.pages.len();
+    content.pages.retain(|p| p.meta.date.is_none_or(|d| d.timestamp() <= options.now));
+    content.scheduled = before - content.pages.len();
+}
+
+/// True when content folder `dir` is `ancestor` or inside it.
+pub fn is_within(dir: &str, ancestor: &str) -> bool {
+    ancestor.is_empty() || dir == ancestor || dir.starts_with(&format!("{ancestor}/"))
+}
+
+fn content_relative(content_dir: &Path, abs: &Path) -> Option<String> {
+    let rel = abs.strip_prefix(content_dir).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Reads a text file as UTF-8, without BOM, with `\n` line ends.
+pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(abs).map_err(|e| Diagnostic::new(shown, format!("无法读取文件：{e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+        let pos = crate::error::Position::of_offset(valid, valid.len());
+        Diagnostic::new(shown, "文件不是 UTF-8 编码（可能是 GBK 等旧编码）")
+            .at(pos.line, pos.column)
+            .hint("用编辑器把文件另存为 UTF-8 编码")
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+}
+
+fn parse_file(
+    root: &Path,
+    found: &Found,
+    taxonomies: &[String],
+    md_options: MarkdownOptions,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let shown = relative(root, &found.abs);
+    let text = read_text(&found.abs, &shown).map_err(|d| vec![d])?;
+    let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
+    let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
+    let body = markdown::render(split.body, md_options);
+    let body_line_offset = split.body_line_offset;
+    let parent_dir = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+
+    if found.is_section {
+        let meta: SectionMeta = front_matter::section_meta(&doc)?;
+        let dir = parent_dir(&found.content_path);
+        return Ok(Parsed::Section(Box::new(Section {
+            source: shown,
+            content_path: found.content_path.clone(),
+            dir,
+            meta,
+            body,
+            body_line_offset,
+        })));
+    }
+
+    let meta: PageMeta = front_matter::page_meta(&doc, taxonomies)?;
+    let (dir, stem, assets) = match &found.bundle_dir {
+        Some(bundle) => {
+            let bundle_path = parent_dir(&found.content_path);
+            let stem = bundle_path.rsplit('/').next().unwrap_or_default().to_string();
+            (parent_dir(&bundle_path), stem, bundle_assets(bundle))
+        }
+        None => {
+            let stem = found.abs.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            (parent_dir(&found.content_path), stem, Vec::new())
+        }
+    };
+    Ok(Parsed::Page(Box::new(Page {
+        source: shown,
+        content_path: found.content_path.clone(),
+        dir,
+        stem,
+        assets,
+        bundle_dir: found.bundle_dir.clone(),
+        meta,
+        body,
+        body_line_offset,
+    })))
+}
+
+/// Files of a page bundle other than `index.md`, relative to the bundle folder.
+fn bundle_assets(bundle: &Path) -> Vec<PathBuf> {
+    WalkDir::new(bundle)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !is_ignored_name(&e.file_name().to_string_lossy()))
+        .filter_map(|e| e.path().strip_prefix(bundle).ok().map(Path::to_path_buf))
+        .filter(|p| p != Path::new("index.md"))
+        .collect()
+}

@@ -1,0 +1,48 @@
+//! The content stage: `content/` and `data/` read from disk into typed pages, sections and
+//! data values. Files are parsed and their Markdown rendered in parallel.
+
+pub mod data;
+pub mod front_matter;
+mod loader;
+pub mod paths;
+
+use std::path::PathBuf;
+
+pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
+pub use loader::{Content, LoadOptions, is_ignored_name, load, read_text};
+
+use crate::markdown::Rendered;
+
+/// A Markdown page: `news/a.md`, or a bundle `news/a/index.md` with files beside it.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the site root, for messages: `content/news/a.md`.
+    pub source: PathBuf,
+    /// Path inside `content/` with `/` separators, as `@/` links and `get_page` name it.
+    pub content_path: String,
+    /// The content folder whose section lists this page (`news`, or `` for the root).
+    pub dir: String,
+    /// File stem, or the bundle folder's name for `index.md`.
+    pub stem: String,
+    /// Other files of a page bundle, relative to the bundle folder.
+    pub assets: Vec<PathBuf>,
+    /// The bundle folder on disk, when this page is a bundle.
+    pub bundle_dir: Option<PathBuf>,
+    pub meta: PageMeta,
+    pub body: Rendered,
+    /// Lines before the Markdown body in the file.
+    pub body_line_offset: usize,
+}
+
+/// A section: a content folder with an `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub source: PathBuf,
+    /// `news/_index.md`, or `_index.md` for the home page.
+    pub content_path: String,
+    /// `news`, or `` for the root.
+    pub dir: String,
+    pub meta: SectionMeta,
+    pub body: Rendered,
+    pub body_line_offset: usize,
+}

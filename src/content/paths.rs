@@ -1,0 +1,94 @@
+//! URL paths: slugs for folders and pages, and validation of the `slug`, `path` and `aliases`
+//! an editor writes, so nothing a content file says can place output outside the site.
+
+use crate::text::slug::{is_clean_slug, slugify};
+
+/// The slug for a folder or file name: kept when already clean, pinyin otherwise.
+pub fn name_slug(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if is_clean_slug(&lower) { lower } else { slugify(name) }
+}
+
+/// Checks an editor-written `slug:`; returns the reason when it cannot be used.
+pub fn check_slug(slug: &str) -> Result<String, String> {
+    let s = slug.trim().to_lowercase();
+    if is_clean_slug(&s) {
+        Ok(s)
+    } else {
+        Err(format!("slug“{slug}”只能包含小写英文字母、数字、- 和 _，不能含 /、.. 或中文"))
+    }
+}
+
+/// Checks a `path:` or alias and returns it as a clean site path. Segments may contain
+/// letters, digits, `-`, `_` and `.` (old CMS URLs end in `.shtml`), never `.` or `..` alone,
+/// backslashes, NUL or a drive letter. `allow_file` allows a last segment with an extension.
+pub fn check_site_path(raw: &str, allow_file: bool) -> Result<SitePath, String> {
+    let trimmed = raw.trim();
+    if trimmed.contains(['\\', '\0', ':', '?', '#']) {
+        return Err(format!("路径“{}”含有不允许的字符（\\、:、?、# 或空字符）", trimmed.escape_debug()));
+    }
+    let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return Err(format!("路径“{trimmed}”是空的"));
+    }
+    for seg in &segments {
+        let valid_chars = seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if *seg == "." || *seg == ".." || !valid_chars {
+            return Err(format!(
+                "路径“{trimmed}”中的“{seg}”无效：只能用英文字母、数字、-、_ 和 .，且不能是 . 或 .."
+            ));
+        }
+    }
+    let last = segments[segments.len() - 1];
+    let is_file = allow_file && last.contains('.') && !trimmed.ends_with('/');
+    let joined = segments.join("/");
+    Ok(if is_file {
+        SitePath { url: format!("/{joined}"), file: joined }
+    } else {
+        SitePath { url: format!("/{joined}/"), file: format!("{joined}/index.html") }
+    })
+}
+
+/// A validated location on the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitePath {
+    /// URL path from the site root, e.g. `/news/a/`.
+    pub url: String,
+    /// Output file below the output directory, e.g. `news/a/index.html`.
+    pub file: String,
+}
+
+/// The output file for a URL path ending in `/`.
+pub fn index_file(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape() {
+        assert!(check_site_path("../../etc/passwd", true).is_err());
+        assert!(check_site_path("/a/../b", true).is_err());
+        assert!(check_site_path("C:\\x", true).is_err());
+        assert!(check_site_path("a\0b", true).is_err());
+        assert!(check_site_path("/", true).is_err());
+    }
+
+    #[test]
+    fn paths_and_old_cms_aliases() {
+        let p = check_site_path("about/us", false).expect("valid");
+        assert_eq!(p, SitePath { url: "/about/us/".into(), file: "about/us/index.html".into() });
+        let p = check_site_path("/sw/202112/t20211211_7461727.shtml", true).expect("valid");
+        assert_eq!(p.file, "sw/202112/t20211211_7461727.shtml");
+    }
+
+    #[test]
+    fn slugs_must_be_clean() {
+        assert_eq!(check_slug("Lei-Feng"), Ok("lei-feng".into()));
+        assert!(check_slug("../x").is_err());
+        assert!(check_slug("中文").is_err());
+        assert_eq!(name_slug("学雷锋"), "xue-lei-feng");
+    }
+}

@@ -1,0 +1,185 @@
+//! Build errors as values: every problem carries the file, line and column it came from and a
+//! reason an editor can act on. A build collects all of them and reports them together.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found while building, pointing at the place that caused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Path relative to the site root (e.g. `content/news/a.md`), or empty for the site itself.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    /// What is wrong, in words an editor understands.
+    pub message: String,
+    /// What to do about it, when we can tell.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn with_position(mut self, position: Option<Position>) -> Self {
+        if let Some(p) = position {
+            self.line = Some(p.line);
+            self.column = Some(p.column);
+        }
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Moves the position down by `lines` (used when the text was a slice of a larger file).
+    pub fn shifted(mut self, lines: usize) -> Self {
+        if let Some(l) = self.line.as_mut() {
+            *l += lines;
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = self.file.display().to_string();
+        let file = if file.is_empty() { "site" } else { &file };
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {}", self.message)?,
+            (Some(l), None) => write!(f, "{file}:{l}: {}", self.message)?,
+            _ => write!(f, "{file}: {}", self.message)?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n    提示：{hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// All problems of one build, sorted by file and position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Returns `Err(self)` sorted when anything was collected, so a stage can stop cleanly.
+    pub fn into_result(mut self) -> Result<(), Diagnostics> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            self.sort();
+            Err(self)
+        }
+    }
+
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        });
+        self.0.dedup();
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "错误：{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A 1-based line and column (in characters) inside a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Position { line, column }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Shows a path relative to `root` with forward slashes, for messages.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_counts_characters_not_bytes() {
+        let text = "第一行\n标题：你好";
+        let offset = text.find('你').unwrap_or(0);
+        assert_eq!(Position::of_offset(text, offset), Position { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn display_names_file_line_column_and_hint() {
+        let d = Diagnostic::new("content/a.md", "未知字段 titel")
+            .at(2, 1)
+            .hint("是否想写 title？");
+        assert_eq!(d.to_string(), "content/a.md:2:1: 未知字段 titel\n    提示：是否想写 title？");
+    }
+}

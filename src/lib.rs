@@ -1,0 +1,16 @@
+//! wenming (文明): a static site generator for Chinese civilization-campaign websites.
+//!
+//! The pipeline runs one way: `config` → `content` (load and render Markdown) → `site` (link:
+//! URLs, sections, taxonomies, pagination) → `render` (Tera templates) → `output` (write the
+//! files atomically). [`build::build`] runs it all; the library never prints.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod text;
+pub mod yaml;

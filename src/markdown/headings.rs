@@ -1,0 +1,93 @@
+//! Heading ids that stay stable for Chinese text (`第五条` → `#第五条`), and the table of
+//! contents built from them.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::Event;
+use serde::Serialize;
+
+/// One entry of a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// An id for a heading: letters, digits and Han characters are kept (ASCII lowercased),
+/// spaces become `-`, punctuation is dropped. `第一章 总则` → `第一章-总则`.
+pub fn heading_id(title: &str) -> String {
+    let mut id = String::with_capacity(title.len());
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            id.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.is_empty() { "section".to_string() } else { id.to_string() }
+}
+
+/// Hands out unique ids within one document: `a`, `a-1`, `a-2`…
+#[derive(Default)]
+pub struct IdAllocator {
+    used: HashSet<String>,
+}
+
+impl IdAllocator {
+    pub fn claim(&mut self, wanted: &str) -> String {
+        let mut id = wanted.to_string();
+        let mut n = 1;
+        while self.used.contains(&id) {
+            id = format!("{wanted}-{n}");
+            n += 1;
+        }
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+/// The text of a heading's inline events, without markup.
+pub fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// Nests a flat list of (level, id, title) into a tree: deeper headings become children.
+pub fn build_tree(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for (level, id, title) in flat {
+        let heading = Heading { level, id, title, children: Vec::new() };
+        insert(&mut roots, heading);
+    }
+    roots
+}
+
+fn insert(siblings: &mut Vec<Heading>, heading: Heading) {
+    match siblings.last_mut() {
+        Some(last) if last.level < heading.level => insert(&mut last.children, heading),
+        _ => siblings.push(heading),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_keep_chinese_and_drop_punctuation() {
+        assert_eq!(heading_id("第五条"), "第五条");
+        assert_eq!(heading_id("一、总体要求（试行）"), "一总体要求试行");
+        assert_eq!(heading_id("Hello World 2026"), "hello-world-2026");
+        assert_eq!(heading_id("！？"), "section");
+    }
+}

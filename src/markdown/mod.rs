@@ -1,0 +1,332 @@
+//! Markdown → HTML with pulldown-cmark, plus what a Chinese site needs on top: stable heading
+//! ids and a table of contents, a summary, Han-aware word counts, no stray spaces where a line
+//! breaks inside Chinese text, internal `@/` links recorded for the link stage, and raw HTML
+//! sanitized unless the site opts out.
+
+mod headings;
+mod sanitize;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+pub use headings::{Heading, heading_id};
+
+use crate::error::Position;
+use crate::text::{count_words, is_cjk};
+
+/// How Markdown is rendered for one site.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkdownOptions {
+    pub unsafe_html: bool,
+}
+
+/// An `@/path.md#anchor` link found in a page, to be resolved once every page's URL is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// Path inside `content/`, e.g. `rules/tiaoli.md`.
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Position in the Markdown body (1-based, relative to the body's first line).
+    pub position: Position,
+}
+
+/// The rendered body of a page or section.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML in which internal links are still placeholders (see [`link_placeholder`]).
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// HTML before `<!-- more -->`, when the author marked a summary.
+    pub summary_html: Option<String>,
+    /// The first ~120 characters of plain text, for automatic summaries.
+    pub excerpt: String,
+    pub word_count: usize,
+    pub links: Vec<InternalLink>,
+    /// Every heading id, for checking `#anchor` links.
+    pub anchors: Vec<String>,
+}
+
+/// Characters in an automatic summary.
+pub const EXCERPT_CHARS: usize = 120;
+
+const SUMMARY_MARKER: &str = "<!-- more -->";
+
+/// The `href` that stands for internal link number `n` until the link stage resolves it.
+pub fn link_placeholder(n: usize) -> String {
+    format!("@wm-link/{n}")
+}
+
+/// URL schemes allowed in Markdown links and images; anything else (javascript:, vbscript:,
+/// data: in links…) is replaced by `#`.
+fn is_safe_url(url: &str, is_image: bool) -> bool {
+    let lower: String = url.trim_start().chars().take(16).collect::<String>().to_ascii_lowercase();
+    let lower: String = lower.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+    match lower.find(':') {
+        None => true,
+        Some(i) => {
+            // A colon after a path or query character is not a scheme.
+            if lower[..i].contains(['/', '?', '#']) {
+                return true;
+            }
+            let scheme = &lower[..i];
+            matches!(scheme, "http" | "https" | "mailto" | "tel")
+                || (is_image && lower.starts_with("data:image/") && !lower.starts_with("data:image/svg"))
+        }
+    }
+}
+
+/// Renders `source` (the Markdown body, without front matter).
+pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
+    let parser_options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(source, parser_options).into_offset_iter().collect();
+
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut links = Vec::new();
+    let mut heading_ids = headings::IdAllocator::default();
+    let mut toc_flat: Vec<(u8, String, String)> = Vec::new();
+    let mut excerpt = String::new();
+    let mut words = 0usize;
+    let mut has_raw_html = false;
+    let mut summary_cut: Option<usize> = None;
+    let mut depth = 0usize;
+    let mut in_code_block = false;
+    let mut heading_start: Option<usize> = None;
+    let mut excerpt_full = false;
+
+    for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag) => {
+                depth += 1;
+                match tag {
+                    Tag::CodeBlock(_) => in_code_block = true,
+                    Tag::Heading { .. } => heading_start = Some(out.len()),
+                    Tag::Link { link_type, dest_url, title, id } => {
+                        let dest = rewrite_url(dest_url, false, range.start, source, &mut links);
+                        out.push(Event::Start(Tag::Link {
+                            link_type: *link_type,
+                            dest_url: dest,
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
+                        continue;
+                    }
+                    Tag::Image { link_type, dest_url, title, id } => {
+                        let dest = rewrite_url(dest_url, true, range.start, source, &mut links);
+                        out.push(Event::Start(Tag::Image {
+                            link_type: *link_type,
+                            dest_url: dest,
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
+                        continue;
+                    }
+                    _ => {}
+                }
+                out.push(event.clone());
+            }
+            Event::End(tag_end) => {
+                depth = depth.saturating_sub(1);
+                match tag_end {
+                    TagEnd::CodeBlock => in_code_block = false,
+                    TagEnd::Heading(level) => {
+                        if let Some(start) = heading_start.take() {
+                            let title = headings::plain_text(&out[start + 1..]);
+                            if let Event::Start(Tag::Heading { level: l, id, classes, attrs }) = &out[start] {
+                                let id = match id {
+                                    Some(explicit) => heading_ids.claim(explicit),
+                                    None => heading_ids.claim(&heading_id(&title)),
+                                };
+                                toc_flat.push((*level as u8, id.clone(), title));
+                                out[start] = Event::Start(Tag::Heading {
+                                    level: *l,
+                                    id: Some(id.into()),
+                                    classes: classes.clone(),
+                                    attrs: attrs.clone(),
+                                });
+                            }
+                        }
+                    }
+                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell
+                        if !excerpt_full && !excerpt.is_empty() && !excerpt.ends_with(' ') =>
+                    {
+                        excerpt.push(' ');
+                    }
+                    _ => {}
+                }
+                out.push(event.clone());
+            }
+            Event::Text(text) => {
+                if !in_code_block {
+                    words += count_words(text);
+                    if heading_start.is_none() && !excerpt_full {
+                        excerpt_full = push_excerpt(&mut excerpt, text);
+                    }
+                }
+                out.push(event.clone());
+            }
+            Event::Code(text) => {
+                words += count_words(text);
+                out.push(event.clone());
+            }
+            Event::SoftBreak => {
+                let before = last_char(&out);
+                let after = events.get(i + 1).and_then(|(e, _)| first_char(e));
+                match (before, after) {
+                    (Some(b), Some(a)) if is_cjk(b) && is_cjk(a) => {}
+                    _ => out.push(Event::SoftBreak),
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if html.trim() == SUMMARY_MARKER {
+                    if summary_cut.is_none() && depth == 0 {
+                        summary_cut = Some(out.len());
+                    }
+                } else {
+                    has_raw_html = true;
+                }
+                out.push(event.clone());
+            }
+            _ => out.push(event.clone()),
+        }
+    }
+
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.iter().cloned());
+    let mut summary_html = summary_cut.map(|cut| {
+        let mut s = String::new();
+        pulldown_cmark::html::push_html(&mut s, out[..cut].iter().cloned());
+        s
+    });
+    if has_raw_html && !options.unsafe_html {
+        html = sanitize::clean(&html);
+        summary_html = summary_html.map(|s| sanitize::clean(&s));
+    }
+
+    let excerpt = finish_excerpt(excerpt);
+    let anchors = toc_flat.iter().map(|(_, id, _)| id.clone()).collect();
+    Rendered {
+        html,
+        toc: headings::build_tree(toc_flat),
+        summary_html,
+        excerpt,
+        word_count: words,
+        links,
+        anchors,
+    }
+}
+
+/// Records `@/` links and neutralises unsafe URLs.
+fn rewrite_url<'a>(
+    dest: &CowStr<'a>,
+    is_image: bool,
+    offset: usize,
+    source: &str,
+    links: &mut Vec<InternalLink>,
+) -> CowStr<'a> {
+    if let Some(rest) = dest.strip_prefix("@/") {
+        let (target, anchor) = match rest.split_once('#') {
+            Some((t, a)) => (t.to_string(), Some(a.to_string())),
+            None => (rest.to_string(), None),
+        };
+        let n = links.len();
+        links.push(InternalLink { target, anchor, position: Position::of_offset(source, offset) });
+        return link_placeholder(n).into();
+    }
+    if is_safe_url(dest, is_image) { dest.clone() } else { "#".into() }
+}
+
+fn last_char(events: &[Event]) -> Option<char> {
+    match events.last()? {
+        Event::Text(t) | Event::Code(t) => t.chars().last(),
+        _ => None,
+    }
+}
+
+fn first_char(event: &Event) -> Option<char> {
+    match event {
+        Event::Text(t) | Event::Code(t) => t.chars().next(),
+        _ => None,
+    }
+}
+
+/// Appends text to the excerpt; returns true once it is long enough.
+fn push_excerpt(excerpt: &mut String, text: &str) -> bool {
+    for c in text.chars() {
+        if excerpt.chars().count() > EXCERPT_CHARS {
+            return true;
+        }
+        if c == '\n' {
+            continue;
+        }
+        excerpt.push(c);
+    }
+    false
+}
+
+fn finish_excerpt(excerpt: String) -> String {
+    let trimmed = excerpt.trim();
+    if trimmed.chars().count() > EXCERPT_CHARS {
+        let cut: String = trimmed.chars().take(EXCERPT_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(md, MarkdownOptions::default()).html
+    }
+
+    #[test]
+    fn line_break_between_chinese_characters_is_not_a_space() {
+        assert_eq!(html("文明城市\n共同创建"), "<p>文明城市共同创建</p>\n");
+        assert_eq!(html("civilised\ncity"), "<p>civilised\ncity</p>\n");
+        assert_eq!(html("栖云市\nQiyun"), "<p>栖云市\nQiyun</p>\n");
+        assert_eq!(html("第一句。\n第二句"), "<p>第一句。第二句</p>\n");
+    }
+
+    #[test]
+    fn chinese_headings_get_stable_ids_and_a_toc() {
+        let r = render("## 第一章 总则\n\n### 第一条\n\n## 第一章 总则\n", MarkdownOptions::default());
+        assert_eq!(
+            r.html,
+            "<h2 id=\"第一章-总则\">第一章 总则</h2>\n<h3 id=\"第一条\">第一条</h3>\n<h2 id=\"第一章-总则-1\">第一章 总则</h2>\n"
+        );
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children[0].id, "第一条");
+    }
+
+    #[test]
+    fn scripts_and_event_handlers_are_removed() {
+        let out = html("<p onclick=\"x()\">好</p>\n\n<script>alert(1)</script>\n\n[点](javascript:alert(1))");
+        assert!(!out.contains("script"), "{out}");
+        assert!(!out.contains("onclick"), "{out}");
+        assert!(!out.contains("javascript"), "{out}");
+        assert!(out.contains("<p>好</p>"), "{out}");
+    }
+
+    #[test]
+    fn internal_links_become_placeholders_with_positions() {
+        let r = render("见\n[条例](@/rules/tiaoli.md#第五条)", MarkdownOptions::default());
+        assert_eq!(r.html, "<p>见\n<a href=\"@wm-link/0\">条例</a></p>\n");
+        assert_eq!(r.links[0].target, "rules/tiaoli.md");
+        assert_eq!(r.links[0].anchor.as_deref(), Some("第五条"));
+        assert_eq!(r.links[0].position, Position { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn summary_marker_and_excerpt() {
+        let r = render("第一段。\n\n<!-- more -->\n\n第二段。", MarkdownOptions::default());
+        assert_eq!(r.summary_html.as_deref(), Some("<p>第一段。</p>\n"));
+        assert_eq!(r.excerpt, "第一段。 第二段。");
+        assert_eq!(r.word_count, 6);
+    }
+}

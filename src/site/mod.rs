@@ -1,0 +1,390 @@
+//! The link stage: pages and sections become one immutable [`Site`] — URLs, the section tree,
+//! ordering, previous/next, taxonomies, resolved internal links, and the checks that need the
+//! whole site (duplicate URLs, broken links, unsafe paths).
+
+mod links;
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+
+use crate::config::Config;
+use crate::content::{Content, Page, Section, SectionMeta, SortBy};
+use crate::error::Diagnostic;
+use crate::text::slug::slugify;
+use crate::content::paths::{SitePath, index_file, name_slug};
+
+/// A page with everything the link stage adds.
+#[derive(Debug)]
+pub struct SitePage {
+    pub page: Page,
+    /// URL path from the site root (`/news/a/`), without the base URL's path.
+    pub path: String,
+    /// Index of the section that lists this page.
+    pub section: usize,
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+    /// Body HTML with internal links resolved.
+    pub html: String,
+    /// Summary HTML: the part before `<!-- more -->`, else `summary:`, else the excerpt.
+    pub summary_html: String,
+    /// Plain-text summary for `<meta name="description">` and feeds.
+    pub description: String,
+    pub expired: bool,
+    /// Aliases as validated site paths.
+    pub aliases: Vec<SitePath>,
+}
+
+/// A section with its place in the tree.
+#[derive(Debug)]
+pub struct SiteSection {
+    pub section: Section,
+    /// `/news/`, or `/` for the home page.
+    pub path: String,
+    pub parent: Option<usize>,
+    pub subsections: Vec<usize>,
+    /// Pages listed by this section, in its order.
+    pub pages: Vec<usize>,
+    pub html: String,
+    /// Items per pager page; 0 means all on one page.
+    pub paginate: usize,
+    /// False for the home section made up when `content/_index.md` is missing.
+    pub from_file: bool,
+}
+
+/// One term of a taxonomy, e.g. the tag 学雷锋.
+#[derive(Debug)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// `/tags/xue-lei-feng/`
+    pub path: String,
+    /// Pages with this term, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Taxonomy {
+    pub name: String,
+    pub title: String,
+    /// `/tags/`
+    pub path: String,
+    pub paginate: usize,
+    /// Terms in pinyin order.
+    pub terms: Vec<Term>,
+}
+
+/// The linked, immutable model of the whole site that templates read.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<SitePage>,
+    pub sections: Vec<SiteSection>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub data: BTreeMap<String, serde_json::Value>,
+    /// `news/a.md` → page, `news/_index.md` → section.
+    pub by_content_path: HashMap<String, Target>,
+    pub now: Timestamp,
+}
+
+/// What a content path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    Section(usize),
+}
+
+impl Site {
+    /// Index of the home section.
+    pub fn root(&self) -> usize {
+        0
+    }
+
+    /// The URL path including the base URL's own path (for sites not at a domain's root).
+    pub fn url_path(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path(), path)
+    }
+
+    pub fn permalink(&self, path: &str) -> String {
+        self.config.absolute_url(path)
+    }
+
+    /// Looks up `news/a.md`, `news/a` or `news/a/` (a bundle), and `news` for a section.
+    pub fn lookup(&self, content_path: &str) -> Option<Target> {
+        let p = content_path.trim_start_matches("@/").trim_matches('/');
+        let candidates = [
+            p.to_string(),
+            format!("{p}.md"),
+            format!("{p}/index.md"),
+            format!("{p}/_index.md"),
+            if p.is_empty() { "_index.md".to_string() } else { String::new() },
+        ];
+        candidates.iter().find_map(|c| self.by_content_path.get(c).copied())
+    }
+}
+
+/// Builds the [`Site`] from loaded content. Every problem is reported together.
+pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let Content { pages, mut sections, data, .. } = content;
+
+    // Sections: the root first, then by folder so parents come before children.
+    if !sections.iter().any(|s| s.dir.is_empty()) {
+        sections.push(Section {
+            // An empty source marks the home section as made up, not read from a file.
+            source: std::path::PathBuf::new(),
+            content_path: "_index.md".into(),
+            dir: String::new(),
+            meta: SectionMeta { title: config.title.clone(), ..SectionMeta::default() },
+            body: Default::default(),
+            body_line_offset: 0,
+        });
+    }
+    sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
+    let section_slugs: HashMap<String, String> = sections
+        .iter()
+        .filter(|s| !s.dir.is_empty())
+        .map(|s| {
+            let slug = s.meta.slug.clone().unwrap_or_else(|| name_slug(last_segment(&s.dir)));
+            (s.dir.clone(), slug)
+        })
+        .collect();
+    let dir_path = |dir: &str, errors: &mut Vec<Diagnostic>, source: &std::path::Path| -> String {
+        let mut url = String::from("/");
+        if dir.is_empty() {
+            return url;
+        }
+        let mut prefix = String::new();
+        for seg in dir.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(seg);
+            let slug = section_slugs.get(&prefix).cloned().unwrap_or_else(|| name_slug(seg));
+            if slug.is_empty() {
+                errors.push(Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址")).hint("请把目录改成英文或拼音名称"));
+            }
+            url.push_str(&slug);
+            url.push('/');
+        }
+        url
+    };
+
+    let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
+    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
+    for section in sections {
+        let path = dir_path(&section.dir, &mut errors, &section.source);
+        let parent = if section.dir.is_empty() { None } else { Some(nearest_section(&section_by_dir, parent_of(&section.dir))) };
+        let paginate = section.meta.paginate.unwrap_or(config.paginate);
+        let idx = site_sections.len();
+        section_by_dir.insert(section.dir.clone(), idx);
+        if let Some(p) = parent {
+            site_sections[p].subsections.push(idx);
+        }
+        let from_file = !section.source.as_os_str().is_empty();
+        site_sections.push(SiteSection {
+            section,
+            path,
+            parent,
+            subsections: Vec::new(),
+            pages: Vec::new(),
+            html: String::new(),
+            paginate,
+            from_file,
+        });
+    }
+
+    // Pages: URL from `path:`, else section path + slug.
+    let mut site_pages: Vec<SitePage> = Vec::with_capacity(pages.len());
+    for page in pages {
+        let section = nearest_section(&section_by_dir, &page.dir);
+        let path = match (&page.meta.path, &page.meta.slug) {
+            (Some(path), _) => path.clone(),
+            (None, Some(slug)) => format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source)),
+            (None, None) => {
+                let mut slug = name_slug(&page.stem);
+                if slug.is_empty() {
+                    slug = slugify(&page.meta.title);
+                }
+                if slug.is_empty() {
+                    errors.push(
+                        Diagnostic::new(&page.source, "无法根据文件名或标题生成网址")
+                            .hint("请在 front matter 中写 slug，例如 slug: xue-lei-feng"),
+                    );
+                    continue;
+                }
+                format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source))
+            }
+        };
+        let aliases = page.meta.aliases.clone();
+        let expired = page.meta.expires.is_some_and(|e| e.timestamp() <= now);
+        site_pages.push(SitePage {
+            page,
+            path,
+            section,
+            previous: None,
+            next: None,
+            html: String::new(),
+            summary_html: String::new(),
+            description: String::new(),
+            expired,
+            aliases,
+        });
+    }
+
+    for (i, p) in site_pages.iter().enumerate() {
+        site_sections[p.section].pages.push(i);
+    }
+    for s in &mut site_sections {
+        sort_pages(&mut s.pages, &site_pages, s.section.meta.sort_by);
+        for (pos, &pi) in s.pages.iter().enumerate() {
+            let previous = pos.checked_sub(1).map(|p| s.pages[p]);
+            let next = s.pages.get(pos + 1).copied();
+            site_pages[pi].previous = previous;
+            site_pages[pi].next = next;
+        }
+    }
+    for s in 0..site_sections.len() {
+        let mut subs = std::mem::take(&mut site_sections[s].subsections);
+        subs.sort_by(|a, b| {
+            let (x, y) = (&site_sections[*a].section.meta, &site_sections[*b].section.meta);
+            (x.weight.unwrap_or(i64::MAX), slugify(&x.title)).cmp(&(y.weight.unwrap_or(i64::MAX), slugify(&y.title)))
+        });
+        site_sections[s].subsections = subs;
+    }
+
+    let taxonomies = build_taxonomies(&config, &site_pages, &mut errors);
+
+    let mut by_content_path = HashMap::new();
+    for (i, s) in site_sections.iter().enumerate() {
+        by_content_path.insert(s.section.content_path.clone(), Target::Section(i));
+    }
+    for (i, p) in site_pages.iter().enumerate() {
+        by_content_path.insert(p.page.content_path.clone(), Target::Page(i));
+    }
+
+    let mut site = Site { config, pages: site_pages, sections: site_sections, taxonomies, data, by_content_path, now };
+    errors.extend(check_unique_urls(&site));
+    errors.extend(links::resolve(&mut site));
+    if errors.is_empty() { Ok(site) } else { Err(errors) }
+}
+
+fn depth(dir: &str) -> usize {
+    if dir.is_empty() { 0 } else { dir.matches('/').count() + 1 }
+}
+
+fn last_segment(dir: &str) -> &str {
+    dir.rsplit('/').next().unwrap_or(dir)
+}
+
+fn parent_of(dir: &str) -> &str {
+    dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("")
+}
+
+/// The section for content folder `dir`: itself, or its closest ancestor that is a section.
+fn nearest_section(by_dir: &HashMap<String, usize>, dir: &str) -> usize {
+    let mut d = dir;
+    loop {
+        if let Some(&i) = by_dir.get(d) {
+            return i;
+        }
+        if d.is_empty() {
+            return 0;
+        }
+        d = parent_of(d);
+    }
+}
+
+fn sort_pages(list: &mut [usize], pages: &[SitePage], by: SortBy) {
+    let key_title = |i: usize| slugify(&pages[i].page.meta.title);
+    match by {
+        SortBy::Date => list.sort_by(|&a, &b| {
+            let (da, db) = (pages[a].page.meta.date, pages[b].page.meta.date);
+            // Newest first, undated last, then by path for a stable order.
+            db.cmp(&da)
+                .then_with(|| da.is_none().cmp(&db.is_none()))
+                .then_with(|| pages[a].page.content_path.cmp(&pages[b].page.content_path))
+        }),
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            let (wa, wb) = (pages[a].page.meta.weight, pages[b].page.meta.weight);
+            wa.unwrap_or(i64::MAX)
+                .cmp(&wb.unwrap_or(i64::MAX))
+                .then_with(|| pages[a].page.content_path.cmp(&pages[b].page.content_path))
+        }),
+        SortBy::Title => list.sort_by_cached_key(|&i| (key_title(i), pages[i].page.content_path.clone())),
+    }
+}
+
+fn build_taxonomies(config: &Config, pages: &[SitePage], errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+    let _ = errors;
+    config
+        .taxonomies
+        .iter()
+        .map(|tc| {
+            let path = format!("/{}/", tc.name);
+            let mut terms: Vec<Term> = Vec::new();
+            let mut by_slug: HashMap<String, usize> = HashMap::new();
+            for (pi, p) in pages.iter().enumerate() {
+                for name in p.page.meta.taxonomies.get(&tc.name).into_iter().flatten() {
+                    let mut slug = name_slug(name);
+                    if slug.is_empty() {
+                        slug = format!("term-{}", terms.len() + 1);
+                    }
+                    let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        terms.push(Term { name: name.clone(), path: format!("{path}{slug}/"), slug, pages: Vec::new() });
+                        terms.len() - 1
+                    });
+                    if !terms[ti].pages.contains(&pi) {
+                        terms[ti].pages.push(pi);
+                    }
+                }
+            }
+            for t in &mut terms {
+                sort_pages(&mut t.pages, pages, SortBy::Date);
+            }
+            terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+            Taxonomy {
+                name: tc.name.clone(),
+                title: tc.title.clone(),
+                path,
+                paginate: tc.paginate.unwrap_or(config.paginate),
+                terms,
+            }
+        })
+        .collect()
+}
+
+/// Two things may not claim one URL: pages, sections, taxonomy pages, aliases.
+fn check_unique_urls(site: &Site) -> Vec<Diagnostic> {
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut claim = |file: String, owner: String, errors: &mut Vec<Diagnostic>, source: &std::path::Path| {
+        if let Some(first) = owners.get(&file) {
+            errors.push(
+                Diagnostic::new(source, format!("网址与 {first} 重复：两者都会生成 {file}"))
+                    .hint("修改其中一个的 slug、path 或文件名"),
+            );
+        } else {
+            owners.insert(file, owner);
+        }
+    };
+    for s in &site.sections {
+        let src = s.section.source.display().to_string();
+        claim(index_file(&s.path), src, &mut errors, &s.section.source);
+    }
+    for t in &site.taxonomies {
+        let owner = format!("site.yaml 的分类法 {}", t.name);
+        claim(index_file(&t.path), owner.clone(), &mut errors, std::path::Path::new("site.yaml"));
+        for term in &t.terms {
+            claim(index_file(&term.path), owner.clone(), &mut errors, std::path::Path::new("site.yaml"));
+        }
+    }
+    for p in &site.pages {
+        let src = p.page.source.display().to_string();
+        claim(index_file(&p.path), src.clone(), &mut errors, &p.page.source);
+        for a in &p.aliases {
+            claim(a.file.clone(), format!("{src} 的 aliases"), &mut errors, &p.page.source);
+        }
+    }
+    errors
+}

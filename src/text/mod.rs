@@ -1,0 +1,84 @@
+//! Chinese text rules shared by every stage: dates as Chinese readers expect them, pinyin
+//! slugs, and character classes for counting and line breaking.
+
+pub mod dates;
+pub mod slug;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Han ideographs (CJK Unified Ideographs and extensions, compatibility ideographs, 〇).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3007 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// Characters of Chinese/Japanese text that need no space between them: Han characters,
+/// kana and full-width punctuation. A line break between two of these is not a space.
+pub fn is_cjk(c: char) -> bool {
+    is_han(c)
+        || matches!(c as u32,
+            0x3000..=0x303F   // CJK symbols and punctuation 。、「」
+            | 0x3040..=0x30FF // kana
+            | 0xFF00..=0xFFEF // full-width forms ，！？：；（）
+            | 0x2018..=0x201F // curly quotes “”‘’ used in Chinese text
+            | 0x2014 | 0x2026 // —— and ……
+        )
+}
+
+/// Counts words the way Chinese readers count: each Han character is one, each run of
+/// Latin letters or digits is one.
+pub fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_han(c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                count += 1;
+                in_word = true;
+            }
+        } else {
+            in_word = false;
+        }
+    }
+    count
+}
+
+/// Reading time in whole minutes at 300 characters per minute, at least one minute.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(300).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_han_characters_and_latin_words() {
+        assert_eq!(count_words("志愿者服务站今天开放了100个岗位"), 15);
+        assert_eq!(count_words("WeChat 浏览器，很好用！"), 6);
+    }
+
+    #[test]
+    fn reading_time_is_at_least_one_minute() {
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(300), 1);
+        assert_eq!(reading_minutes(301), 2);
+    }
+}

@@ -1,0 +1,285 @@
+//! YAML helpers shared by `site.yaml` and front matter: parsing with positions, typed field
+//! extraction that collects every problem, and unknown-key detection with "did you mean" hints.
+
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+
+use crate::error::{Diagnostic, Position};
+use crate::text::dates::{self, Date};
+
+/// A parsed YAML mapping together with its source text, so fields can be traced to lines.
+pub struct YamlDoc<'a> {
+    pub text: &'a str,
+    pub map: Mapping,
+    /// Lines before `text` in its file (front matter starts after the `---` line).
+    pub line_offset: usize,
+    pub file: &'a Path,
+}
+
+/// Longest YAML document we parse; larger front matter is almost certainly a mistake.
+const MAX_YAML_BYTES: usize = 1 << 20;
+
+impl<'a> YamlDoc<'a> {
+    /// Parses `text` as a YAML mapping. An empty text is an empty mapping.
+    pub fn parse(text: &'a str, file: &'a Path, line_offset: usize) -> Result<Self, Diagnostic> {
+        if text.len() > MAX_YAML_BYTES {
+            return Err(Diagnostic::new(file, "YAML 内容超过 1 MB，无法处理").at_line(line_offset + 1));
+        }
+        if text.trim().is_empty() {
+            return Ok(YamlDoc { text, map: Mapping::new(), line_offset, file });
+        }
+        let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, file, text, line_offset))?;
+        match value {
+            Value::Mapping(map) => Ok(YamlDoc { text, map, line_offset, file }),
+            Value::Null => Ok(YamlDoc { text, map: Mapping::new(), line_offset, file }),
+            _ => Err(Diagnostic::new(file, "YAML 内容应该是“键: 值”的列表")
+                .at(line_offset + 1, 1)
+                .hint("每行写一个字段，例如 title: 标题")),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// Where `key` is written, for messages. Top-level keys start at column 1.
+    pub fn key_position(&self, key: &str) -> Position {
+        key_line(self.text, key)
+            .map(|(line, column)| Position { line: line + self.line_offset, column })
+            .unwrap_or(Position { line: self.line_offset + 1, column: 1 })
+    }
+
+    pub fn error_at(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.file, message).with_position(Some(self.key_position(key)))
+    }
+
+    /// Reports every key not in `allowed`, each with the closest allowed key as a hint.
+    pub fn unknown_keys(&self, allowed: &[&str], what: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for key in self.map.keys() {
+            let name = match key {
+                Value::String(s) => s.clone(),
+                other => format!("{other:?}"),
+            };
+            if allowed.contains(&name.as_str()) {
+                continue;
+            }
+            let mut d = self.error_at(&name, format!("{what}中有未知字段“{name}”"));
+            d = match closest(&name, allowed) {
+                Some(c) => d.hint(format!("是否想写“{c}”？可用的字段有：{}", allowed.join(", "))),
+                None => d.hint(format!("可用的字段有：{}；自定义数据请放在 extra 下", allowed.join(", "))),
+            };
+            out.push(d);
+        }
+        out
+    }
+}
+
+/// Finds the first line that defines `key` (as `key:`), returning 1-based line and column.
+fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let rest = trimmed
+            .strip_prefix(key)
+            .or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| trimmed.strip_prefix(&format!("'{key}'")));
+        if let Some(rest) = rest
+            && rest.trim_start().starts_with(':')
+        {
+            let column = line.chars().count() - trimmed.chars().count() + 1;
+            return Some((i + 1, column));
+        }
+    }
+    None
+}
+
+/// The allowed name closest to `name`, if it is close enough to be a likely typo.
+pub fn closest<'s>(name: &str, allowed: &[&'s str]) -> Option<&'s str> {
+    allowed
+        .iter()
+        .map(|c| (strsim::jaro_winkler(name, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Turns a serde_yaml error into a diagnostic with a plain reason and a fix where we know one.
+pub fn yaml_error(e: &serde_yaml::Error, file: &Path, text: &str, line_offset: usize) -> Diagnostic {
+    let full = e.to_string();
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    let mut d = Diagnostic::new(file, format!("YAML 格式错误：{message}"));
+    if let Some(loc) = e.location() {
+        d = d.at(loc.line() + line_offset, loc.column());
+    } else {
+        d = d.at_line(line_offset + 1);
+    }
+    let hint = if message.contains("cannot start any token") && text.contains('\t') {
+        Some("YAML 不能用 Tab 缩进，请改用空格")
+    } else if message.contains("mapping values are not allowed") {
+        Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"")
+    } else if message.contains("did not find expected key") || message.contains("did not find expected") {
+        Some("检查这一行及上一行的缩进和引号是否配对")
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        Some("YAML 嵌套或别名（&、*）过多，请简化")
+    } else {
+        None
+    };
+    if let Some(h) = hint {
+        d = d.hint(h);
+    }
+    d
+}
+
+/// Typed access to fields of a [`YamlDoc`], collecting every problem instead of stopping.
+pub struct Fields<'d, 'a> {
+    pub doc: &'d YamlDoc<'a>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<'d, 'a> Fields<'d, 'a> {
+    pub fn new(doc: &'d YamlDoc<'a>) -> Self {
+        Fields { doc, errors: Vec::new() }
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str) {
+        let d = self.doc.error_at(key, format!("字段“{key}”应该是{expected}"));
+        self.errors.push(d);
+    }
+
+    /// A text value; numbers and booleans are accepted and written as text.
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        match self.doc.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => {
+                self.wrong_type(key, "一段文字");
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str) -> Option<bool> {
+        match self.doc.get(key)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.wrong_type(key, "true 或 false");
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, key: &str) -> Option<i64> {
+        match self.doc.get(key)? {
+            Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
+            _ => {
+                self.wrong_type(key, "整数");
+                None
+            }
+        }
+    }
+
+    /// A non-negative integer (page sizes, limits).
+    pub fn count(&mut self, key: &str) -> Option<usize> {
+        let n = self.integer(key)?;
+        match usize::try_from(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.wrong_type(key, "不小于 0 的整数");
+                None
+            }
+        }
+    }
+
+    /// A list of texts; a single text is accepted as a list of one.
+    pub fn string_list(&mut self, key: &str) -> Vec<String> {
+        match self.doc.get(key) {
+            None => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Sequence(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Number(n) => out.push(n.to_string()),
+                        _ => {
+                            self.wrong_type(key, "文字列表，例如 [志愿服务, 学雷锋]");
+                            return Vec::new();
+                        }
+                    }
+                }
+                out
+            }
+            Some(_) => {
+                self.wrong_type(key, "文字列表，例如 [志愿服务, 学雷锋]");
+                Vec::new()
+            }
+        }
+    }
+
+    pub fn date(&mut self, key: &str) -> Option<Date> {
+        let text = match self.doc.get(key)? {
+            Value::String(s) => s.clone(),
+            _ => {
+                self.wrong_type(key, "日期，例如 2026-03-05 或 2026-03-05 09:30");
+                return None;
+            }
+        };
+        match dates::parse(&text) {
+            Ok(d) => Some(d),
+            Err(reason) => {
+                let d = self
+                    .doc
+                    .error_at(key, format!("字段“{key}”的日期“{text}”无效：{reason}"))
+                    .hint("日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00");
+                self.errors.push(d);
+                None
+            }
+        }
+    }
+
+    /// A free-form map (e.g. `extra`), converted to JSON for templates.
+    pub fn map(&mut self, key: &str) -> Option<serde_json::Value> {
+        match self.doc.get(key)? {
+            v @ Value::Mapping(_) => match serde_json::to_value(v) {
+                Ok(json) => Some(json),
+                Err(e) => {
+                    let d = self.doc.error_at(key, format!("字段“{key}”无法读取：{e}"));
+                    self.errors.push(d);
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(key, "一组“键: 值”");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_key_lines_and_suggests_typos() {
+        let path = Path::new("site.yaml");
+        let doc = YamlDoc::parse("title: 站点\ntitel: 错字\n", path, 0).expect("valid yaml");
+        let errors = doc.unknown_keys(&["title", "base_url"], "site.yaml ");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, Some(2));
+        assert!(errors[0].hint.as_deref().unwrap_or("").starts_with("是否想写“title”？"));
+    }
+
+    #[test]
+    fn tab_indentation_gets_a_hint() {
+        let path = Path::new("a.md");
+        let err = YamlDoc::parse("extra:\n\tkey: 1\n", path, 1).err().expect("tabs are invalid");
+        assert_eq!(err.line, Some(3));
+        assert_eq!(err.hint.as_deref(), Some("YAML 不能用 Tab 缩进，请改用空格"));
+    }
+}
