@@ -29,11 +29,19 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, now: Timestamp::now() }
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            now: Timestamp::now(),
+        }
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -78,7 +86,10 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> 
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let theme = templates::theme_files(root, &config).map_err(Diagnostics::from)?;
-    let load_options = LoadOptions { drafts: options.drafts, now: options.now };
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+        now: options.now,
+    };
     let mut content = collect(content::load(root, &config, load_options))?;
     let warnings = std::mem::take(&mut content.warnings);
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
@@ -96,7 +107,13 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> 
     }
     files.extend(collect(render::render(root, site.clone(), &theme))?);
     files.extend(generated_files(&site));
-    Ok(RenderedSite { site, files, skipped_drafts, scheduled, warnings })
+    Ok(RenderedSite {
+        site,
+        files,
+        skipped_drafts,
+        scheduled,
+        warnings,
+    })
 }
 
 fn static_file(path: String, source: templates::StaticSource) -> OutputFile {
@@ -111,23 +128,43 @@ fn static_file(path: String, source: templates::StaticSource) -> OutputFile {
 fn generated_files(site: &Site) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let all: Vec<usize> = (0..site.pages.len()).collect();
-    files.push(OutputFile::text("atom.xml", output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all)));
-    for s in site.sections.iter().filter(|s| !s.path.eq("/") && !s.pages.is_empty()) {
+    files.push(OutputFile::text(
+        "atom.xml",
+        output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all),
+    ));
+    for s in site
+        .sections
+        .iter()
+        .filter(|s| !s.path.eq("/") && !s.pages.is_empty())
+    {
         let title = format!("{} - {}", s.section.meta.title, site.config.title);
         let feed_path = format!("{}atom.xml", s.path);
-        files.push(OutputFile::text(feed_path.trim_start_matches('/'), output::atom_feed(site, &title, &s.path, &feed_path, &s.pages)));
+        files.push(OutputFile::text(
+            feed_path.trim_start_matches('/'),
+            output::atom_feed(site, &title, &s.path, &feed_path, &s.pages),
+        ));
     }
     for (name, text) in output::sitemaps(site) {
         files.push(OutputFile::text(name, text));
     }
     for p in &site.pages {
         for alias in &p.aliases {
-            files.push(OutputFile::text(alias.file.clone(), output::alias_page(site, p)));
+            files.push(OutputFile::text(
+                alias.file.clone(),
+                output::alias_page(site, p),
+            ));
         }
         if let Some(dir) = &p.page.bundle_dir {
             for asset in &p.page.assets {
-                let path = format!("{}{}", p.path.trim_start_matches('/'), asset.to_string_lossy().replace('\\', "/"));
-                files.push(OutputFile { path, bytes: Bytes::File(dir.join(asset)) });
+                let path = format!(
+                    "{}{}",
+                    p.path.trim_start_matches('/'),
+                    asset.to_string_lossy().replace('\\', "/")
+                );
+                files.push(OutputFile {
+                    path,
+                    bytes: Bytes::File(dir.join(asset)),
+                });
             }
         }
     }
@@ -140,7 +177,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output_dir = options.output_dir();
     check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
     let rendered = render_site(options)?;
-    let written = output::write_atomically(&output_dir, rendered.files).map_err(Diagnostics::from)?;
+    let written =
+        output::write_atomically(&output_dir, rendered.files).map_err(Diagnostics::from)?;
     let site = &rendered.site;
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -160,12 +198,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// holding it, a home directory, or one of the site's source folders.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         // Resolve what exists, keep the rest as written.
         let mut existing = p.clone();
         let mut rest = Vec::new();
         while !existing.exists() {
-            match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            match (
+                existing.file_name().map(|n| n.to_os_string()),
+                existing.parent(),
+            ) {
                 (Some(name), Some(parent)) => {
                     rest.push(name);
                     existing = parent.to_path_buf();
@@ -182,13 +227,18 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let root_abs = absolute(root);
     let out_abs = absolute(output);
     let refuse = |why: &str| {
-        Err(Diagnostic::new(output, format!("拒绝使用 {} 作为输出目录：{why}", output.display()))
-            .hint("输出目录每次构建都会被整体替换，请用 --output 指定一个专用目录，例如 public"))
+        Err(Diagnostic::new(
+            output,
+            format!("拒绝使用 {} 作为输出目录：{why}", output.display()),
+        )
+        .hint("输出目录每次构建都会被整体替换，请用 --output 指定一个专用目录，例如 public"))
     };
     if root_abs.starts_with(&out_abs) {
         return refuse("它是站点目录本身或其上级目录");
     }
-    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out_abs) || out_abs.parent().is_none() {
+    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out_abs)
+        || out_abs.parent().is_none()
+    {
         return refuse("它是主目录或根目录");
     }
     for source in ["content", "static", "templates", "themes", "data"] {

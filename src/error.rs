@@ -172,7 +172,10 @@ mod tests {
     fn position_counts_characters_not_bytes() {
         let text = "第一行\n标题：你好";
         let offset = text.find('你').unwrap_or(0);
-        assert_eq!(Position::of_offset(text, offset), Position { line: 2, column: 4 });
+        assert_eq!(
+            Position::of_offset(text, offset),
+            Position { line: 2, column: 4 }
+        );
     }
 
     #[test]
@@ -180,6 +183,9 @@ mod tests {
         let d = Diagnostic::new("content/a.md", "未知字段 titel")
             .at(2, 1)
             .hint("是否想写 title？");
-        assert_eq!(d.to_string(), "content/a.md:2:1: 未知字段 titel\n    提示：是否想写 title？");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:1: 未知字段 titel\n    提示：是否想写 title？"
+        );
     }
 }

@@ -36,7 +36,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts } => {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
             let mut options = BuildOptions::new(root);
             options.output = output;
             options.base_url = base_url;
@@ -59,8 +64,16 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             if report.scheduled > 0 {
                 skipped.push(format!("定时发布 {} 篇", report.scheduled));
             }
-            let skipped = if skipped.is_empty() { String::new() } else { format!("，未发布{}", skipped.join("、")) };
-            let expired = if report.expired > 0 { format!("，已过期 {} 篇", report.expired) } else { String::new() };
+            let skipped = if skipped.is_empty() {
+                String::new()
+            } else {
+                format!("，未发布{}", skipped.join("、"))
+            };
+            let expired = if report.expired > 0 {
+                format!("，已过期 {} 篇", report.expired)
+            } else {
+                String::new()
+            };
             println!(
                 "构建完成：{} 个页面，{} 个栏目{skipped}{expired}；写入 {} 个文件，{} 个未变；用时 {:.2} 秒 → {}",
                 report.pages,

@@ -24,15 +24,33 @@ impl<'a> YamlDoc<'a> {
     /// Parses `text` as a YAML mapping. An empty text is an empty mapping.
     pub fn parse(text: &'a str, file: &'a Path, line_offset: usize) -> Result<Self, Diagnostic> {
         if text.len() > MAX_YAML_BYTES {
-            return Err(Diagnostic::new(file, "YAML 内容超过 1 MB，无法处理").at_line(line_offset + 1));
+            return Err(
+                Diagnostic::new(file, "YAML 内容超过 1 MB，无法处理").at_line(line_offset + 1)
+            );
         }
         if text.trim().is_empty() {
-            return Ok(YamlDoc { text, map: Mapping::new(), line_offset, file });
+            return Ok(YamlDoc {
+                text,
+                map: Mapping::new(),
+                line_offset,
+                file,
+            });
         }
-        let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, file, text, line_offset))?;
+        let value: Value =
+            serde_yaml::from_str(text).map_err(|e| yaml_error(&e, file, text, line_offset))?;
         match value {
-            Value::Mapping(map) => Ok(YamlDoc { text, map, line_offset, file }),
-            Value::Null => Ok(YamlDoc { text, map: Mapping::new(), line_offset, file }),
+            Value::Mapping(map) => Ok(YamlDoc {
+                text,
+                map,
+                line_offset,
+                file,
+            }),
+            Value::Null => Ok(YamlDoc {
+                text,
+                map: Mapping::new(),
+                line_offset,
+                file,
+            }),
             _ => Err(Diagnostic::new(file, "YAML 内容应该是“键: 值”的列表")
                 .at(line_offset + 1, 1)
                 .hint("每行写一个字段，例如 title: 标题")),
@@ -46,8 +64,14 @@ impl<'a> YamlDoc<'a> {
     /// Where `key` is written, for messages. Top-level keys start at column 1.
     pub fn key_position(&self, key: &str) -> Position {
         key_line(self.text, key)
-            .map(|(line, column)| Position { line: line + self.line_offset, column })
-            .unwrap_or(Position { line: self.line_offset + 1, column: 1 })
+            .map(|(line, column)| Position {
+                line: line + self.line_offset,
+                column,
+            })
+            .unwrap_or(Position {
+                line: self.line_offset + 1,
+                column: 1,
+            })
     }
 
     pub fn error_at(&self, key: &str, message: impl Into<String>) -> Diagnostic {
@@ -67,8 +91,14 @@ impl<'a> YamlDoc<'a> {
             }
             let mut d = self.error_at(&name, format!("{what}中有未知字段“{name}”"));
             d = match closest(&name, allowed) {
-                Some(c) => d.hint(format!("是否想写“{c}”？可用的字段有：{}", allowed.join(", "))),
-                None => d.hint(format!("可用的字段有：{}；自定义数据请放在 extra 下", allowed.join(", "))),
+                Some(c) => d.hint(format!(
+                    "是否想写“{c}”？可用的字段有：{}",
+                    allowed.join(", ")
+                )),
+                None => d.hint(format!(
+                    "可用的字段有：{}；自定义数据请放在 extra 下",
+                    allowed.join(", ")
+                )),
             };
             out.push(d);
         }
@@ -105,7 +135,12 @@ pub fn closest<'s>(name: &str, allowed: &[&'s str]) -> Option<&'s str> {
 }
 
 /// Turns a serde_yaml error into a diagnostic with a plain reason and a fix where we know one.
-pub fn yaml_error(e: &serde_yaml::Error, file: &Path, text: &str, line_offset: usize) -> Diagnostic {
+pub fn yaml_error(
+    e: &serde_yaml::Error,
+    file: &Path,
+    text: &str,
+    line_offset: usize,
+) -> Diagnostic {
     let full = e.to_string();
     let message = match full.find(" at line ") {
         Some(i) => full[..i].to_string(),
@@ -121,7 +156,9 @@ pub fn yaml_error(e: &serde_yaml::Error, file: &Path, text: &str, line_offset: u
         Some("YAML 不能用 Tab 缩进，请改用空格")
     } else if message.contains("mapping values are not allowed") {
         Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"")
-    } else if message.contains("did not find expected key") || message.contains("did not find expected") {
+    } else if message.contains("did not find expected key")
+        || message.contains("did not find expected")
+    {
         Some("检查这一行及上一行的缩进和引号是否配对")
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
         Some("YAML 嵌套或别名（&、*）过多，请简化")
@@ -142,11 +179,16 @@ pub struct Fields<'d, 'a> {
 
 impl<'d, 'a> Fields<'d, 'a> {
     pub fn new(doc: &'d YamlDoc<'a>) -> Self {
-        Fields { doc, errors: Vec::new() }
+        Fields {
+            doc,
+            errors: Vec::new(),
+        }
     }
 
     fn wrong_type(&mut self, key: &str, expected: &str) {
-        let d = self.doc.error_at(key, format!("字段“{key}”应该是{expected}"));
+        let d = self
+            .doc
+            .error_at(key, format!("字段“{key}”应该是{expected}"));
         self.errors.push(d);
     }
 
@@ -272,14 +314,25 @@ mod tests {
         let errors = doc.unknown_keys(&["title", "base_url"], "site.yaml ");
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(2));
-        assert!(errors[0].hint.as_deref().unwrap_or("").starts_with("是否想写“title”？"));
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("是否想写“title”？")
+        );
     }
 
     #[test]
     fn tab_indentation_gets_a_hint() {
         let path = Path::new("a.md");
-        let err = YamlDoc::parse("extra:\n\tkey: 1\n", path, 1).err().expect("tabs are invalid");
+        let err = YamlDoc::parse("extra:\n\tkey: 1\n", path, 1)
+            .err()
+            .expect("tabs are invalid");
         assert_eq!(err.line, Some(3));
-        assert_eq!(err.hint.as_deref(), Some("YAML 不能用 Tab 缩进，请改用空格"));
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("YAML 不能用 Tab 缩进，请改用空格")
+        );
     }
 }

@@ -12,11 +12,27 @@ use crate::yaml::{Fields, YamlDoc};
 pub const CONFIG_FILE: &str = "site.yaml";
 
 const TOP_KEYS: &[&str] = &[
-    "title", "base_url", "language", "description", "theme", "paginate", "taxonomies", "footer",
-    "markdown", "feed", "extra",
+    "title",
+    "base_url",
+    "language",
+    "description",
+    "theme",
+    "paginate",
+    "taxonomies",
+    "footer",
+    "markdown",
+    "feed",
+    "extra",
 ];
-const FOOTER_KEYS: &[&str] =
-    &["sponsor", "organizer", "contact", "icp", "police_record", "site_code", "badge"];
+const FOOTER_KEYS: &[&str] = &[
+    "sponsor",
+    "organizer",
+    "contact",
+    "icp",
+    "police_record",
+    "site_code",
+    "badge",
+];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const FEED_KEYS: &[&str] = &["limit"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
@@ -86,11 +102,17 @@ impl Config {
         let file = Path::new(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             let message = match e.kind() {
-                std::io::ErrorKind::NotFound => format!("找不到 {CONFIG_FILE}：{} 不是一个 wenming 站点目录", root.display()),
+                std::io::ErrorKind::NotFound => format!(
+                    "找不到 {CONFIG_FILE}：{} 不是一个 wenming 站点目录",
+                    root.display()
+                ),
                 std::io::ErrorKind::InvalidData => format!("{CONFIG_FILE} 不是 UTF-8 编码"),
                 _ => format!("无法读取 {CONFIG_FILE}：{e}"),
             };
-            vec![Diagnostic::new(file, message).hint("用 --root 指定站点目录，或用 wenming init 新建站点")]
+            vec![
+                Diagnostic::new(file, message)
+                    .hint("用 --root 指定站点目录，或用 wenming init 新建站点"),
+            ]
         })?;
         Config::parse(text.trim_start_matches('\u{feff}'), file)
     }
@@ -107,11 +129,16 @@ impl Config {
         let description = f.string("description").unwrap_or_default();
         let theme = f.string("theme").unwrap_or_else(|| "default".into());
         let paginate = f.count("paginate").unwrap_or(10);
-        let extra = f.map("extra").unwrap_or(serde_json::Value::Object(Default::default()));
+        let extra = f
+            .map("extra")
+            .unwrap_or(serde_json::Value::Object(Default::default()));
         errors.append(&mut f.errors);
 
         if title.trim().is_empty() {
-            errors.push(doc.error_at("title", "site.yaml 缺少网站名称 title").hint("例如 title: 栖云文明网"));
+            errors.push(
+                doc.error_at("title", "site.yaml 缺少网站名称 title")
+                    .hint("例如 title: 栖云文明网"),
+            );
         }
         let base_url = base_url.trim().trim_end_matches('/').to_string();
         if base_url.is_empty() {
@@ -121,12 +148,18 @@ impl Config {
             );
         } else if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             errors.push(
-                doc.error_at("base_url", format!("base_url“{base_url}”应以 http:// 或 https:// 开头"))
-                    .hint("例如 base_url: https://wenming.example.gov.cn"),
+                doc.error_at(
+                    "base_url",
+                    format!("base_url“{base_url}”应以 http:// 或 https:// 开头"),
+                )
+                .hint("例如 base_url: https://wenming.example.gov.cn"),
             );
         }
         if theme.contains(['/', '\\', '\0']) || theme.starts_with('.') || theme.is_empty() {
-            errors.push(doc.error_at("theme", format!("主题名“{theme}”无效：只能是 themes/ 下的一个目录名")));
+            errors.push(doc.error_at(
+                "theme",
+                format!("主题名“{theme}”无效：只能是 themes/ 下的一个目录名"),
+            ));
         }
 
         let taxonomies = parse_taxonomies(&doc, &mut errors);
@@ -172,7 +205,10 @@ impl Config {
 
     /// The path part of `base_url` (`/wenming` for `https://example.gov.cn/wenming`), or empty.
     pub fn base_path(&self) -> &str {
-        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
         after_scheme.find('/').map_or("", |i| &after_scheme[i..])
     }
 
@@ -193,8 +229,19 @@ fn sub_doc<'a>(
         Value::Mapping(map) => {
             let line = doc.key_position(key).line;
             // Key positions inside the block are searched from the parent key's line on.
-            let start = doc.text.lines().take(line).map(|l| l.len() + 1).sum::<usize>().min(doc.text.len());
-            let sub = YamlDoc { text: &doc.text[start..], map: map.clone(), line_offset: line, file: doc.file };
+            let start = doc
+                .text
+                .lines()
+                .take(line)
+                .map(|l| l.len() + 1)
+                .sum::<usize>()
+                .min(doc.text.len());
+            let sub = YamlDoc {
+                text: &doc.text[start..],
+                map: map.clone(),
+                line_offset: line,
+                file: doc.file,
+            };
             errors.extend(sub.unknown_keys(allowed, &format!("site.yaml 的 {key} ")));
             Some(sub)
         }
@@ -238,7 +285,10 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
         return Vec::new();
     };
     let Value::Sequence(items) = value else {
-        errors.push(doc.error_at("taxonomies", "taxonomies 应该是列表，例如 [tags, districts]"));
+        errors.push(doc.error_at(
+            "taxonomies",
+            "taxonomies 应该是列表，例如 [tags, districts]",
+        ));
         return Vec::new();
     };
     let mut out: Vec<TaxonomyConfig> = Vec::new();
@@ -270,7 +320,10 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
                             .and_then(Value::as_str)
                             .map(str::to_string)
                             .unwrap_or_else(|| default_taxonomy_title(&name)),
-                        paginate: map.get("paginate").and_then(Value::as_u64).map(|n| n as usize),
+                        paginate: map
+                            .get("paginate")
+                            .and_then(Value::as_u64)
+                            .map(|n| n as usize),
                         name,
                     }),
                     None => {
@@ -280,7 +333,10 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
                 }
             }
             _ => {
-                errors.push(doc.error_at("taxonomies", "taxonomies 的每一项应是名称或 {name, title, paginate}"));
+                errors.push(doc.error_at(
+                    "taxonomies",
+                    "taxonomies 的每一项应是名称或 {name, title, paginate}",
+                ));
                 None
             }
         };
@@ -291,7 +347,10 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
                     t.name
                 )));
             } else if RESERVED_TAXONOMY_NAMES.contains(&t.name.as_str()) {
-                errors.push(doc.error_at("taxonomies", format!("分类法名称“{}”与内置字段重名，请换一个", t.name)));
+                errors.push(doc.error_at(
+                    "taxonomies",
+                    format!("分类法名称“{}”与内置字段重名，请换一个", t.name),
+                ));
             } else if out.iter().any(|o| o.name == t.name) {
                 errors.push(doc.error_at("taxonomies", format!("分类法“{}”重复定义", t.name)));
             } else {
@@ -304,9 +363,26 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
 
 /// Front matter keys a taxonomy may not take, since pages already use them.
 pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
-    "title", "date", "updated", "draft", "slug", "path", "summary", "author", "source", "editor",
-    "weight", "cover", "aliases", "expires", "template", "extra", "kind", "description",
-    "sort_by", "paginate",
+    "title",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "path",
+    "summary",
+    "author",
+    "source",
+    "editor",
+    "weight",
+    "cover",
+    "aliases",
+    "expires",
+    "template",
+    "extra",
+    "kind",
+    "description",
+    "sort_by",
+    "paginate",
 ];
 
 #[cfg(test)]
@@ -337,9 +413,12 @@ mod tests {
 
     #[test]
     fn nested_unknown_keys_are_reported_with_their_line() {
-        let errors = parse("title: t\nbase_url: https://a.example\nfooter:\n  sponser: 宣传部\n").err().expect("invalid");
+        let errors = parse("title: t\nbase_url: https://a.example\nfooter:\n  sponser: 宣传部\n")
+            .expect_err("invalid");
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].to_string(),
-            "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge");
+        assert_eq!(
+            errors[0].to_string(),
+            "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge"
+        );
     }
 }

@@ -17,16 +17,32 @@ pub fn load(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, Vec<Diag
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if !entry.file_type().is_file() || super::loader::is_ignored_name(&entry.file_name().to_string_lossy()) {
+    for entry in WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file()
+            || super::loader::is_ignored_name(&entry.file_name().to_string_lossy())
+        {
             continue;
         }
         let abs = entry.path();
         let shown = relative(root, abs);
-        let Some(key) = abs.strip_prefix(&dir).ok().and_then(|p| p.to_str()).map(|s| s.replace('\\', "/")) else {
+        let Some(key) = abs
+            .strip_prefix(&dir)
+            .ok()
+            .and_then(|p| p.to_str())
+            .map(|s| s.replace('\\', "/"))
+        else {
             continue;
         };
-        let ext = abs.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = abs
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "csv") {
             continue;
         }
@@ -44,7 +60,11 @@ pub fn load(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, Vec<Diag
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {
@@ -54,7 +74,8 @@ fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagn
         }),
         "csv" => parse_csv(text, shown),
         _ => {
-            let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| yaml_error(&e, shown, text, 0))?;
+            let value: serde_yaml::Value =
+                serde_yaml::from_str(text).map_err(|e| yaml_error(&e, shown, text, 0))?;
             serde_json::to_value(value)
                 .map_err(|e| Diagnostic::new(shown, format!("数据无法转换：{e}")))
         }
@@ -63,7 +84,9 @@ fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagn
 
 /// A CSV file becomes a list of objects keyed by the header row.
 fn parse_csv(text: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| Diagnostic::new(shown, format!("CSV 表头无法读取：{e}")).at_line(1))?
@@ -98,7 +121,7 @@ mod tests {
 
     #[test]
     fn ragged_csv_names_the_line() {
-        let e = parse("a,b\n1,2\n3\n", "csv", Path::new("data/a.csv")).err().expect("invalid");
+        let e = parse("a,b\n1,2\n3\n", "csv", Path::new("data/a.csv")).expect_err("invalid");
         assert_eq!(e.line, Some(3));
     }
 }

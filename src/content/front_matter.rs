@@ -29,7 +29,10 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let Some(rest) = text.strip_prefix("---") else {
         return Err(missing());
     };
-    let Some(rest) = rest.strip_prefix('\n').or_else(|| rest.trim_start_matches([' ', '\t']).strip_prefix('\n')) else {
+    let Some(rest) = rest
+        .strip_prefix('\n')
+        .or_else(|| rest.trim_start_matches([' ', '\t']).strip_prefix('\n'))
+    else {
         return Err(missing());
     };
     let front_start = text.len() - rest.len();
@@ -39,8 +42,17 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
             let front = &text[front_start..offset];
             let body_start = offset + line.len();
             let body_line_offset = text[..body_start].matches('\n').count();
-            let body_line_offset = if text[..body_start].ends_with('\n') { body_line_offset } else { body_line_offset + 1 };
-            return Ok(Split { front, front_line_offset: 1, body: &text[body_start..], body_line_offset });
+            let body_line_offset = if text[..body_start].ends_with('\n') {
+                body_line_offset
+            } else {
+                body_line_offset + 1
+            };
+            return Ok(Split {
+                front,
+                front_line_offset: 1,
+                body: &text[body_start..],
+                body_line_offset,
+            });
         }
         offset += line.len();
     }
@@ -143,7 +155,15 @@ pub struct SectionMeta {
 }
 
 const SECTION_KEYS: &[&str] = &[
-    "title", "description", "kind", "sort_by", "paginate", "weight", "slug", "template", "draft",
+    "title",
+    "description",
+    "kind",
+    "sort_by",
+    "paginate",
+    "weight",
+    "slug",
+    "template",
+    "draft",
     "extra",
 ];
 
@@ -181,7 +201,8 @@ fn slug_field(f: &mut Fields, doc: &YamlDoc) -> Option<String> {
     match check_slug(&raw) {
         Ok(slug) => Some(slug),
         Err(reason) => {
-            f.errors.push(doc.error_at("slug", reason).hint("例如 slug: xue-lei-feng"));
+            f.errors
+                .push(doc.error_at("slug", reason).hint("例如 slug: xue-lei-feng"));
             None
         }
     }
@@ -192,7 +213,10 @@ fn path_field(f: &mut Fields, doc: &YamlDoc) -> Option<String> {
     match check_site_path(&raw, false) {
         Ok(p) => Some(p.url),
         Err(reason) => {
-            f.errors.push(doc.error_at("path", reason).hint("例如 path: about/contact"));
+            f.errors.push(
+                doc.error_at("path", reason)
+                    .hint("例如 path: about/contact"),
+            );
             None
         }
     }
@@ -203,7 +227,10 @@ fn aliases_field(f: &mut Fields, doc: &YamlDoc) -> Vec<SitePath> {
     for raw in f.string_list("aliases") {
         match check_site_path(&raw, true) {
             Ok(p) => out.push(p),
-            Err(reason) => f.errors.push(doc.error_at("aliases", reason).hint("例如 aliases: [/old/page.shtml]")),
+            Err(reason) => f.errors.push(
+                doc.error_at("aliases", reason)
+                    .hint("例如 aliases: [/old/page.shtml]"),
+            ),
         }
     }
     out
@@ -211,7 +238,11 @@ fn aliases_field(f: &mut Fields, doc: &YamlDoc) -> Vec<SitePath> {
 
 /// Reads page front matter. `taxonomies` are the names configured in `site.yaml`.
 pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<Diagnostic>> {
-    let allowed: Vec<&str> = PAGE_KEYS.iter().copied().chain(taxonomies.iter().map(String::as_str)).collect();
+    let allowed: Vec<&str> = PAGE_KEYS
+        .iter()
+        .copied()
+        .chain(taxonomies.iter().map(String::as_str))
+        .collect();
     let mut errors = doc.unknown_keys(&allowed, "front matter ");
     let mut f = Fields::new(doc);
     let mut meta = PageMeta {
@@ -247,7 +278,11 @@ pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<D
         }
     }
     errors.append(&mut f.errors);
-    if errors.is_empty() { Ok(meta) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(meta)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Reads section front matter.
@@ -279,7 +314,11 @@ pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
         extra: f.map("extra").unwrap_or_else(empty_map),
     };
     errors.append(&mut f.errors);
-    if errors.is_empty() { Ok(meta) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(meta)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -297,7 +336,9 @@ mod tests {
 
     #[test]
     fn unclosed_front_matter_is_an_error() {
-        let e = split("---\ntitle: 好\n正文\n", Path::new("a.md")).err().expect("invalid");
+        let e = split("---\ntitle: 好\n正文\n", Path::new("a.md"))
+            .err()
+            .expect("invalid");
         assert_eq!(e.message, "front matter 没有结束");
     }
 }

@@ -51,12 +51,20 @@ enum Parsed {
 
 /// Editors' swap, backup and hidden files, which are never content.
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
-        || name.starts_with("#") || name == "Thumbs.db"
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.starts_with("#")
+        || name == "Thumbs.db"
 }
 
 /// Reads `root/content` and `root/data`.
-pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Content, Vec<Diagnostic>> {
+pub fn load(
+    root: &Path,
+    config: &Config,
+    options: LoadOptions,
+) -> Result<Content, Vec<Diagnostic>> {
     let content_dir = root.join("content");
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -65,13 +73,18 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Conten
     let mut bundle_dirs: BTreeSet<PathBuf> = BTreeSet::new();
 
     if content_dir.is_dir() {
-        let walker = WalkDir::new(&content_dir).follow_links(false).sort_by_file_name();
+        let walker = WalkDir::new(&content_dir)
+            .follow_links(false)
+            .sort_by_file_name();
         let mut it = walker.into_iter();
         while let Some(entry) = it.next() {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                    let path = e
+                        .path()
+                        .map(|p| relative(root, p))
+                        .unwrap_or_else(|| PathBuf::from("content"));
                     errors.push(Diagnostic::new(path, format!("无法读取：{e}")));
                     continue;
                 }
@@ -98,31 +111,58 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> Result<Conten
             }
             let abs = entry.path().to_path_buf();
             let Some(content_path) = content_relative(&content_dir, &abs) else {
-                errors.push(Diagnostic::new(relative(root, &abs), "文件名不是有效的 UTF-8，无法处理").hint("请把文件改成中文或英文名称"));
+                errors.push(
+                    Diagnostic::new(relative(root, &abs), "文件名不是有效的 UTF-8，无法处理")
+                        .hint("请把文件改成中文或英文名称"),
+                );
                 continue;
             };
-            let bundle_dir = abs.ancestors().skip(1).find(|a| bundle_dirs.contains(*a)).map(Path::to_path_buf);
+            let bundle_dir = abs
+                .ancestors()
+                .skip(1)
+                .find(|a| bundle_dirs.contains(*a))
+                .map(Path::to_path_buf);
             let is_markdown = abs.extension().is_some_and(|e| e == "md");
             match (&bundle_dir, is_markdown, name.as_ref()) {
                 (Some(dir), true, "index.md") if abs.parent() == Some(dir.as_path()) => {
-                    found.push(Found { abs, content_path, is_section: false, bundle_dir: bundle_dir.clone() })
+                    found.push(Found {
+                        abs,
+                        content_path,
+                        is_section: false,
+                        bundle_dir: bundle_dir.clone(),
+                    })
                 }
                 (Some(_), _, _) => {} // a bundle's own file; collected with the bundle
-                (None, true, "_index.md") => found.push(Found { abs, content_path, is_section: true, bundle_dir: None }),
-                (None, true, _) => found.push(Found { abs, content_path, is_section: false, bundle_dir: None }),
+                (None, true, "_index.md") => found.push(Found {
+                    abs,
+                    content_path,
+                    is_section: true,
+                    bundle_dir: None,
+                }),
+                (None, true, _) => found.push(Found {
+                    abs,
+                    content_path,
+                    is_section: false,
+                    bundle_dir: None,
+                }),
                 (None, false, _) => other_files.push(abs),
             }
         }
     }
     for file in other_files {
         warnings.push(
-            Diagnostic::new(relative(root, &file), "这个文件不属于任何页面包，不会被发布")
-                .hint("图片等文件请放到 static/，或与 index.md 放在同一个页面包目录中"),
+            Diagnostic::new(
+                relative(root, &file),
+                "这个文件不属于任何页面包，不会被发布",
+            )
+            .hint("图片等文件请放到 static/，或与 index.md 放在同一个页面包目录中"),
         );
     }
 
     let taxonomy_names: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
-    let md_options = MarkdownOptions { unsafe_html: config.markdown.unsafe_html };
+    let md_options = MarkdownOptions {
+        unsafe_html: config.markdown.unsafe_html,
+    };
     let results: Vec<Result<Parsed, Vec<Diagnostic>>> = found
         .par_iter()
         .map(|f| parse_file(root, f, &taxonomy_names, md_options))
@@ -163,10 +203,14 @@ fn apply_publication_rules(content: &mut Content, options: LoadOptions) {
     let under_draft = |dir: &str| draft_dirs.iter().any(|d| is_within(dir, d));
     content.sections.retain(|s| !under_draft(&s.dir));
     let before = content.pages.len();
-    content.pages.retain(|p| !p.meta.draft && !under_draft(&p.dir));
+    content
+        .pages
+        .retain(|p| !p.meta.draft && !under_draft(&p.dir));
     content.skipped_drafts = before - content.pages.len();
     let before = content.pages.len();
-    content.pages.retain(|p| p.meta.date.is_none_or(|d| d.timestamp() <= options.now));
+    content
+        .pages
+        .retain(|p| p.meta.date.is_none_or(|d| d.timestamp() <= options.now));
     content.scheduled = before - content.pages.len();
 }
 
@@ -183,7 +227,8 @@ fn content_relative(content_dir: &Path, abs: &Path) -> Option<String> {
 
 /// Reads a text file as UTF-8, without BOM, with `\n` line ends.
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(abs).map_err(|e| Diagnostic::new(shown, format!("无法读取文件：{e}")))?;
+    let bytes =
+        std::fs::read(abs).map_err(|e| Diagnostic::new(shown, format!("无法读取文件：{e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
@@ -192,8 +237,15 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
             .at(pos.line, pos.column)
             .hint("用编辑器把文件另存为 UTF-8 编码")
     })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    })
 }
 
 fn parse_file(
@@ -208,7 +260,11 @@ fn parse_file(
     let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
     let body = markdown::render(split.body, md_options);
     let body_line_offset = split.body_line_offset;
-    let parent_dir = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default();
+    let parent_dir = |p: &str| {
+        p.rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default()
+    };
 
     if found.is_section {
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
@@ -227,11 +283,19 @@ fn parse_file(
     let (dir, stem, assets) = match &found.bundle_dir {
         Some(bundle) => {
             let bundle_path = parent_dir(&found.content_path);
-            let stem = bundle_path.rsplit('/').next().unwrap_or_default().to_string();
+            let stem = bundle_path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
             (parent_dir(&bundle_path), stem, bundle_assets(bundle))
         }
         None => {
-            let stem = found.abs.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            let stem = found
+                .abs
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
             (parent_dir(&found.content_path), stem, Vec::new())
         }
     };

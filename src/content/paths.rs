@@ -6,7 +6,11 @@ use crate::text::slug::{is_clean_slug, slugify};
 /// The slug for a folder or file name: kept when already clean, pinyin otherwise.
 pub fn name_slug(name: &str) -> String {
     let lower = name.to_lowercase();
-    if is_clean_slug(&lower) { lower } else { slugify(name) }
+    if is_clean_slug(&lower) {
+        lower
+    } else {
+        slugify(name)
+    }
 }
 
 /// Checks an editor-written `slug:`; returns the reason when it cannot be used.
@@ -15,7 +19,9 @@ pub fn check_slug(slug: &str) -> Result<String, String> {
     if is_clean_slug(&s) {
         Ok(s)
     } else {
-        Err(format!("slug“{slug}”只能包含小写英文字母、数字、- 和 _，不能含 /、.. 或中文"))
+        Err(format!(
+            "slug“{slug}”只能包含小写英文字母、数字、- 和 _，不能含 /、.. 或中文"
+        ))
     }
 }
 
@@ -25,14 +31,19 @@ pub fn check_slug(slug: &str) -> Result<String, String> {
 pub fn check_site_path(raw: &str, allow_file: bool) -> Result<SitePath, String> {
     let trimmed = raw.trim();
     if trimmed.contains(['\\', '\0', ':', '?', '#']) {
-        return Err(format!("路径“{}”含有不允许的字符（\\、:、?、# 或空字符）", trimmed.escape_debug()));
+        return Err(format!(
+            "路径“{}”含有不允许的字符（\\、:、?、# 或空字符）",
+            trimmed.replace('\0', "\\0")
+        ));
     }
     let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
     if segments.is_empty() {
         return Err(format!("路径“{trimmed}”是空的"));
     }
     for seg in &segments {
-        let valid_chars = seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        let valid_chars = seg
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
         if *seg == "." || *seg == ".." || !valid_chars {
             return Err(format!(
                 "路径“{trimmed}”中的“{seg}”无效：只能用英文字母、数字、-、_ 和 .，且不能是 . 或 .."
@@ -43,9 +54,15 @@ pub fn check_site_path(raw: &str, allow_file: bool) -> Result<SitePath, String> 
     let is_file = allow_file && last.contains('.') && !trimmed.ends_with('/');
     let joined = segments.join("/");
     Ok(if is_file {
-        SitePath { url: format!("/{joined}"), file: joined }
+        SitePath {
+            url: format!("/{joined}"),
+            file: joined,
+        }
     } else {
-        SitePath { url: format!("/{joined}/"), file: format!("{joined}/index.html") }
+        SitePath {
+            url: format!("/{joined}/"),
+            file: format!("{joined}/index.html"),
+        }
     })
 }
 
@@ -79,7 +96,13 @@ mod tests {
     #[test]
     fn paths_and_old_cms_aliases() {
         let p = check_site_path("about/us", false).expect("valid");
-        assert_eq!(p, SitePath { url: "/about/us/".into(), file: "about/us/index.html".into() });
+        assert_eq!(
+            p,
+            SitePath {
+                url: "/about/us/".into(),
+                file: "about/us/index.html".into()
+            }
+        );
         let p = check_site_path("/sw/202112/t20211211_7461727.shtml", true).expect("valid");
         assert_eq!(p.file, "sw/202112/t20211211_7461727.shtml");
     }

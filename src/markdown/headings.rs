@@ -22,12 +22,19 @@ pub fn heading_id(title: &str) -> String {
     for c in title.chars() {
         if c.is_alphanumeric() {
             id.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !id.ends_with('-')
+            && !id.is_empty()
+        {
             id.push('-');
         }
     }
     let id = id.trim_end_matches('-');
-    if id.is_empty() { "section".to_string() } else { id.to_string() }
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id.to_string()
+    }
 }
 
 /// Hands out unique ids within one document: `a`, `a-1`, `a-2`…
@@ -66,7 +73,12 @@ pub fn plain_text(events: &[Event]) -> String {
 pub fn build_tree(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
     let mut roots: Vec<Heading> = Vec::new();
     for (level, id, title) in flat {
-        let heading = Heading { level, id, title, children: Vec::new() };
+        let heading = Heading {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        };
         insert(&mut roots, heading);
     }
     roots

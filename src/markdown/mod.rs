@@ -58,8 +58,16 @@ pub fn link_placeholder(n: usize) -> String {
 /// URL schemes allowed in Markdown links and images; anything else (javascript:, vbscript:,
 /// data: in links…) is replaced by `#`.
 fn is_safe_url(url: &str, is_image: bool) -> bool {
-    let lower: String = url.trim_start().chars().take(16).collect::<String>().to_ascii_lowercase();
-    let lower: String = lower.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+    let lower: String = url
+        .trim_start()
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let lower: String = lower
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
     match lower.find(':') {
         None => true,
         Some(i) => {
@@ -69,7 +77,9 @@ fn is_safe_url(url: &str, is_image: bool) -> bool {
             }
             let scheme = &lower[..i];
             matches!(scheme, "http" | "https" | "mailto" | "tel")
-                || (is_image && lower.starts_with("data:image/") && !lower.starts_with("data:image/svg"))
+                || (is_image
+                    && lower.starts_with("data:image/")
+                    && !lower.starts_with("data:image/svg"))
         }
     }
 }
@@ -81,8 +91,9 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(source, parser_options).into_offset_iter().collect();
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, parser_options)
+        .into_offset_iter()
+        .collect();
 
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut links = Vec::new();
@@ -95,16 +106,30 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
     let mut depth = 0usize;
     let mut in_code_block = false;
     let mut heading_start: Option<usize> = None;
+    let mut html_block_start: Option<usize> = None;
     let mut excerpt_full = false;
 
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block_start = Some(out.len());
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                html_block_start = None;
+                out.push(event.clone());
+            }
             Event::Start(tag) => {
                 depth += 1;
                 match tag {
                     Tag::CodeBlock(_) => in_code_block = true,
                     Tag::Heading { .. } => heading_start = Some(out.len()),
-                    Tag::Link { link_type, dest_url, title, id } => {
+                    Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    } => {
                         let dest = rewrite_url(dest_url, false, range.start, source, &mut links);
                         out.push(Event::Start(Tag::Link {
                             link_type: *link_type,
@@ -114,7 +139,12 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
                         }));
                         continue;
                     }
-                    Tag::Image { link_type, dest_url, title, id } => {
+                    Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    } => {
                         let dest = rewrite_url(dest_url, true, range.start, source, &mut links);
                         out.push(Event::Start(Tag::Image {
                             link_type: *link_type,
@@ -135,7 +165,13 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
                     TagEnd::Heading(level) => {
                         if let Some(start) = heading_start.take() {
                             let title = headings::plain_text(&out[start + 1..]);
-                            if let Event::Start(Tag::Heading { level: l, id, classes, attrs }) = &out[start] {
+                            if let Event::Start(Tag::Heading {
+                                level: l,
+                                id,
+                                classes,
+                                attrs,
+                            }) = &out[start]
+                            {
                                 let id = match id {
                                     Some(explicit) => heading_ids.claim(explicit),
                                     None => heading_ids.claim(&heading_id(&title)),
@@ -183,7 +219,7 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
             Event::Html(html) | Event::InlineHtml(html) => {
                 if html.trim() == SUMMARY_MARKER {
                     if summary_cut.is_none() && depth == 0 {
-                        summary_cut = Some(out.len());
+                        summary_cut = Some(html_block_start.unwrap_or(out.len()));
                     }
                 } else {
                     has_raw_html = true;
@@ -233,10 +269,18 @@ fn rewrite_url<'a>(
             None => (rest.to_string(), None),
         };
         let n = links.len();
-        links.push(InternalLink { target, anchor, position: Position::of_offset(source, offset) });
+        links.push(InternalLink {
+            target,
+            anchor,
+            position: Position::of_offset(source, offset),
+        });
         return link_placeholder(n).into();
     }
-    if is_safe_url(dest, is_image) { dest.clone() } else { "#".into() }
+    if is_safe_url(dest, is_image) {
+        dest.clone()
+    } else {
+        "#".into()
+    }
 }
 
 fn last_char(events: &[Event]) -> Option<char> {
@@ -295,7 +339,10 @@ mod tests {
 
     #[test]
     fn chinese_headings_get_stable_ids_and_a_toc() {
-        let r = render("## 第一章 总则\n\n### 第一条\n\n## 第一章 总则\n", MarkdownOptions::default());
+        let r = render(
+            "## 第一章 总则\n\n### 第一条\n\n## 第一章 总则\n",
+            MarkdownOptions::default(),
+        );
         assert_eq!(
             r.html,
             "<h2 id=\"第一章-总则\">第一章 总则</h2>\n<h3 id=\"第一条\">第一条</h3>\n<h2 id=\"第一章-总则-1\">第一章 总则</h2>\n"
@@ -306,7 +353,9 @@ mod tests {
 
     #[test]
     fn scripts_and_event_handlers_are_removed() {
-        let out = html("<p onclick=\"x()\">好</p>\n\n<script>alert(1)</script>\n\n[点](javascript:alert(1))");
+        let out = html(
+            "<p onclick=\"x()\">好</p>\n\n<script>alert(1)</script>\n\n[点](javascript:alert(1))",
+        );
         assert!(!out.contains("script"), "{out}");
         assert!(!out.contains("onclick"), "{out}");
         assert!(!out.contains("javascript"), "{out}");
@@ -315,7 +364,10 @@ mod tests {
 
     #[test]
     fn internal_links_become_placeholders_with_positions() {
-        let r = render("见\n[条例](@/rules/tiaoli.md#第五条)", MarkdownOptions::default());
+        let r = render(
+            "见\n[条例](@/rules/tiaoli.md#第五条)",
+            MarkdownOptions::default(),
+        );
         assert_eq!(r.html, "<p>见\n<a href=\"@wm-link/0\">条例</a></p>\n");
         assert_eq!(r.links[0].target, "rules/tiaoli.md");
         assert_eq!(r.links[0].anchor.as_deref(), Some("第五条"));
@@ -324,7 +376,10 @@ mod tests {
 
     #[test]
     fn summary_marker_and_excerpt() {
-        let r = render("第一段。\n\n<!-- more -->\n\n第二段。", MarkdownOptions::default());
+        let r = render(
+            "第一段。\n\n<!-- more -->\n\n第二段。",
+            MarkdownOptions::default(),
+        );
         assert_eq!(r.summary_html.as_deref(), Some("<p>第一段。</p>\n"));
         assert_eq!(r.excerpt, "第一段。 第二段。");
         assert_eq!(r.word_count, 6);

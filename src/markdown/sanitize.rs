@@ -17,7 +17,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
             .add_tag_attribute_values("input", "type", ["checkbox"])
             .filter_style_properties(HashSet::from(["text-align"]))
             .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))
-            .link_rel(Some("noopener noreferrer"));
+            .link_rel(None);
         b
     })
 }

@@ -8,9 +8,25 @@ use crate::text::escape_html as esc;
 pub const SITEMAP_MAX_URLS: usize = 50_000;
 
 /// An Atom feed of the newest dated pages among `pages`, at site path `feed_path`.
-pub fn atom_feed(site: &Site, title: &str, listing_path: &str, feed_path: &str, pages: &[usize]) -> String {
-    let mut dated: Vec<&SitePage> = pages.iter().map(|&i| &site.pages[i]).filter(|p| p.page.meta.date.is_some()).collect();
-    dated.sort_by(|a, b| b.page.meta.date.cmp(&a.page.meta.date).then_with(|| a.page.content_path.cmp(&b.page.content_path)));
+pub fn atom_feed(
+    site: &Site,
+    title: &str,
+    listing_path: &str,
+    feed_path: &str,
+    pages: &[usize],
+) -> String {
+    let mut dated: Vec<&SitePage> = pages
+        .iter()
+        .map(|&i| &site.pages[i])
+        .filter(|p| p.page.meta.date.is_some())
+        .collect();
+    dated.sort_by(|a, b| {
+        b.page
+            .meta
+            .date
+            .cmp(&a.page.meta.date)
+            .then_with(|| a.page.content_path.cmp(&b.page.content_path))
+    });
     dated.truncate(site.config.feed.limit);
     let updated = dated
         .iter()
@@ -21,27 +37,55 @@ pub fn atom_feed(site: &Site, title: &str, listing_path: &str, feed_path: &str, 
     let base = format!("{}/", site.config.base_url);
     let mut out = String::with_capacity(4096 + dated.len() * 2048);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n", esc(&site.config.language), esc(&base)));
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n",
+        esc(&site.config.language),
+        esc(&base)
+    ));
     out.push_str(&format!("  <title>{}</title>\n", esc(title)));
-    out.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", esc(&site.permalink(feed_path))));
-    out.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", esc(&site.permalink(listing_path))));
+    out.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        esc(&site.permalink(feed_path))
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        esc(&site.permalink(listing_path))
+    ));
     out.push_str(&format!("  <id>{}</id>\n", esc(&site.permalink(feed_path))));
     out.push_str(&format!("  <updated>{updated}</updated>\n"));
     out.push_str("  <generator>wenming</generator>\n");
     for p in dated {
         let link = site.permalink(&p.path);
         let published = p.page.meta.date.map(|d| d.rfc3339()).unwrap_or_default();
-        let updated = p.page.meta.updated.or(p.page.meta.date).map(|d| d.rfc3339()).unwrap_or_default();
+        let updated = p
+            .page
+            .meta
+            .updated
+            .or(p.page.meta.date)
+            .map(|d| d.rfc3339())
+            .unwrap_or_default();
         let author = p.page.meta.author.as_deref().unwrap_or(&site.config.title);
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <title>{}</title>\n", esc(&p.page.meta.title)));
-        out.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", esc(&link)));
+        out.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            esc(&link)
+        ));
         out.push_str(&format!("    <id>{}</id>\n", esc(&link)));
         out.push_str(&format!("    <published>{published}</published>\n"));
         out.push_str(&format!("    <updated>{updated}</updated>\n"));
-        out.push_str(&format!("    <author><name>{}</name></author>\n", esc(author)));
-        out.push_str(&format!("    <summary type=\"html\">{}</summary>\n", esc(&p.summary_html)));
-        out.push_str(&format!("    <content type=\"html\">{}</content>\n", esc(&p.html)));
+        out.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            esc(author)
+        ));
+        out.push_str(&format!(
+            "    <summary type=\"html\">{}</summary>\n",
+            esc(&p.summary_html)
+        ));
+        out.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            esc(&p.html)
+        ));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
@@ -52,10 +96,14 @@ pub fn atom_feed(site: &Site, title: &str, listing_path: &str, feed_path: &str, 
 pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     for s in &site.sections {
-        let lastmod = s.pages.iter().filter_map(|&i| {
-            let m = &site.pages[i].page.meta;
-            m.updated.max(m.date)
-        }).max();
+        let lastmod = s
+            .pages
+            .iter()
+            .filter_map(|&i| {
+                let m = &site.pages[i].page.meta;
+                m.updated.max(m.date)
+            })
+            .max();
         entries.push((site.permalink(&s.path), lastmod.map(|d| d.ymd())));
     }
     for p in &site.pages {
@@ -72,7 +120,9 @@ pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
     entries.dedup();
 
     let urlset = |chunk: &[(String, Option<String>)]| {
-        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
         for (loc, lastmod) in chunk {
             out.push_str(&format!("  <url>\n    <loc>{}</loc>\n", esc(loc)));
             if let Some(m) = lastmod {
@@ -87,10 +137,15 @@ pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
         return vec![("sitemap.xml".to_string(), urlset(&entries))];
     }
     let mut files = Vec::new();
-    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (n, chunk) in entries.chunks(SITEMAP_MAX_URLS).enumerate() {
         let name = format!("sitemap{}.xml", n + 1);
-        index.push_str(&format!("  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n", esc(&site.permalink(&format!("/{name}")))));
+        index.push_str(&format!(
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",
+            esc(&site.permalink(&format!("/{name}")))
+        ));
         files.push((name, urlset(chunk)));
     }
     index.push_str("</sitemapindex>\n");
@@ -99,7 +154,10 @@ pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
 }
 
 pub fn robots_txt(site: &Site) -> String {
-    format!("User-agent: *\nDisallow:\nSitemap: {}\n", site.permalink("/sitemap.xml"))
+    format!(
+        "User-agent: *\nDisallow:\nSitemap: {}\n",
+        site.permalink("/sitemap.xml")
+    )
 }
 
 /// A page that sends readers (and search engines) from an old URL to the page's new one.

@@ -28,6 +28,9 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn text(path: impl Into<String>, text: String) -> Self {
-        OutputFile { path: path.into(), bytes: Bytes::Owned(text.into_bytes()) }
+        OutputFile {
+            path: path.into(),
+            bytes: Bytes::Owned(text.into_bytes()),
+        }
     }
 }

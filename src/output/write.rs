@@ -21,7 +21,10 @@ pub struct WriteReport {
 }
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
-    let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -39,7 +42,8 @@ pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<WriteRe
     // Leftovers of an interrupted build are ours to remove.
     for leftover in [&staging, &previous] {
         if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|e| io_error(leftover, "清理上次中断的构建", e))?;
+            fs::remove_dir_all(leftover)
+                .map_err(|e| io_error(leftover, "清理上次中断的构建", e))?;
         }
     }
     fs::create_dir_all(&staging).map_err(|e| io_error(&staging, "创建临时目录", e))?;
@@ -48,7 +52,10 @@ pub fn write_atomically(output: &Path, files: Vec<OutputFile>) -> Result<WriteRe
     for (i, f) in files.iter().enumerate() {
         last.insert(f.path.as_str(), i);
     }
-    let mut dirs: Vec<PathBuf> = last.keys().filter_map(|p| Path::new(p).parent().map(Path::to_path_buf)).collect();
+    let mut dirs: Vec<PathBuf> = last
+        .keys()
+        .filter_map(|p| Path::new(p).parent().map(Path::to_path_buf))
+        .collect();
     dirs.sort();
     dirs.dedup();
     for d in &dirs {
@@ -113,8 +120,12 @@ fn write_one(output: &Path, staging: &Path, file: &OutputFile) -> Result<bool, D
             && let Ok(modified) = meta.modified()
         {
             fs::write(&dest, bytes).map_err(|e| io_error(&dest, "写入文件", e))?;
-            let f = fs::File::options().write(true).open(&dest).map_err(|e| io_error(&dest, "写入文件", e))?;
-            f.set_modified(modified).map_err(|e| io_error(&dest, "保留修改时间", e))?;
+            let f = fs::File::options()
+                .write(true)
+                .open(&dest)
+                .map_err(|e| io_error(&dest, "写入文件", e))?;
+            f.set_modified(modified)
+                .map_err(|e| io_error(&dest, "保留修改时间", e))?;
             return Ok(true);
         }
     }
@@ -124,7 +135,9 @@ fn write_one(output: &Path, staging: &Path, file: &OutputFile) -> Result<bool, D
 
 fn same_bytes(old: &Path, new: &[u8]) -> bool {
     match fs::symlink_metadata(old) {
-        Ok(m) if m.is_file() && m.len() == new.len() as u64 => fs::read(old).is_ok_and(|b| b == new),
+        Ok(m) if m.is_file() && m.len() == new.len() as u64 => {
+            fs::read(old).is_ok_and(|b| b == new)
+        }
         _ => false,
     }
 }

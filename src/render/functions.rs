@@ -19,108 +19,182 @@ fn error(message: impl ToString) -> tera::Error {
     tera::Error::message(message)
 }
 
-fn parse_date(value: &str, filter: &str) -> TeraResult<dates::Date> {
-    dates::parse(value).map_err(|reason| error(format!("过滤器 {filter} 收到的“{value}”不是日期：{reason}")))
+/// Reads a date given to a filter; `none` (a page without a date) gives `None`.
+fn parse_date(value: &Value, filter: &str) -> TeraResult<Option<dates::Date>> {
+    if value.is_none() || value.is_undefined() {
+        return Ok(None);
+    }
+    let Some(text) = value.as_str() else {
+        return Err(error(format!(
+            "过滤器 {filter} 需要日期文字，收到的是 {}",
+            value.name()
+        )));
+    };
+    dates::parse(text)
+        .map(Some)
+        .map_err(|reason| error(format!("过滤器 {filter} 收到的“{text}”不是日期：{reason}")))
 }
 
 /// Registers every wenming filter and function on `tera`.
 pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
-    tera.register_filter("date_cn", |v: &str, _: Kwargs, _: &State| -> TeraResult<String> {
-        Ok(parse_date(v, "date_cn")?.chinese())
+    tera.register_filter(
+        "date_cn",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(parse_date(v, "date_cn")?
+                .map(|d| d.chinese())
+                .unwrap_or_default())
+        },
+    );
+    tera.register_filter(
+        "datetime",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(parse_date(v, "datetime")?
+                .map(|d| d.metadata())
+                .unwrap_or_default())
+        },
+    );
+    tera.register_filter(
+        "date",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let Some(d) = parse_date(v, "date")? else {
+                return Ok(String::new());
+            };
+            let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
+            let tm = jiff::fmt::strtime::BrokenDownTime::from(d.local);
+            let mut out = String::new();
+            tm.format(format, &mut out)
+                .map_err(|e| error(format!("date 过滤器的格式“{format}”无效：{e}")))?;
+            Ok(out)
+        },
+    );
+    tera.register_filter("pinyin", |v: &str, _: Kwargs, _: &State| {
+        crate::text::slug::slugify(v)
     });
-    tera.register_filter("datetime", |v: &str, _: Kwargs, _: &State| -> TeraResult<String> {
-        let d = parse_date(v, "datetime")?;
-        Ok(if d.local.hour() == 0 && d.local.minute() == 0 { d.ymd() } else { d.local.strftime("%Y-%m-%d %H:%M").to_string() })
-    });
-    tera.register_filter("date", |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let d = parse_date(v, "date")?;
-        let format = kwargs.get::<&str>("format")?.unwrap_or("%Y-%m-%d");
-        let tm = jiff::fmt::strtime::BrokenDownTime::from(d.local);
-        let mut out = String::new();
-        tm.format(format, &mut out)
-            .map_err(|e| error(format!("date 过滤器的格式“{format}”无效：{e}")))?;
-        Ok(out)
-    });
-    tera.register_filter("pinyin", |v: &str, _: Kwargs, _: &State| crate::text::slug::slugify(v));
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
 
     let s = shared.clone();
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
-        let site = &s.site;
-        let site_path = if path.starts_with("@/") {
-            let (target, anchor) = path.split_once('#').map_or((path, None), |(t, a)| (t, Some(a)));
-            let base = match site.lookup(target) {
-                Some(Target::Page(i)) => site.pages[i].path.clone(),
-                Some(Target::Section(i)) => site.sections[i].path.clone(),
-                None => return Err(error(format!("url：找不到 {path}，路径从 content/ 下算起"))),
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+            let site = &s.site;
+            let site_path = if path.starts_with("@/") {
+                let (target, anchor) = path
+                    .split_once('#')
+                    .map_or((path, None), |(t, a)| (t, Some(a)));
+                let base = match site.lookup(target) {
+                    Some(Target::Page(i)) => site.pages[i].path.clone(),
+                    Some(Target::Section(i)) => site.sections[i].path.clone(),
+                    None => {
+                        return Err(error(format!("url：找不到 {path}，路径从 content/ 下算起")));
+                    }
+                };
+                anchor.map_or(base.clone(), |a| format!("{base}#{a}"))
+            } else if path.contains("://") {
+                return Ok(path.to_string());
+            } else {
+                format!("/{}", path.trim_start_matches('/'))
             };
-            anchor.map_or(base.clone(), |a| format!("{base}#{a}"))
-        } else if path.contains("://") {
-            return Ok(path.to_string());
-        } else {
-            format!("/{}", path.trim_start_matches('/'))
-        };
-        Ok(if absolute { site.permalink(&site_path) } else { site.url_path(&site_path) })
-    });
+            Ok(if absolute {
+                site.permalink(&site_path)
+            } else {
+                site.url_path(&site_path)
+            })
+        },
+    );
 
     let s = shared.clone();
-    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        match s.site.lookup(path) {
-            Some(Target::Page(i)) => {
-                Ok(Value::from_serializable(&views::page_full(&s.site, &s.site.pages[i], &s.summaries)))
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            match s.site.lookup(path) {
+                Some(Target::Page(i)) => Ok(Value::from_serializable(&views::page_full(
+                    &s.site,
+                    &s.site.pages[i],
+                    &s.summaries,
+                ))),
+                _ => Err(error(format!(
+                    "get_page：找不到页面 {path}（路径从 content/ 下算起，例如 news/a.md）"
+                ))),
             }
-            _ => Err(error(format!("get_page：找不到页面 {path}（路径从 content/ 下算起，例如 news/a.md）"))),
-        }
-    });
+        },
+    );
 
     let s = shared.clone();
-    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
-        match s.site.lookup(path) {
-            Some(Target::Section(i)) => {
-                let section = &s.site.sections[i];
-                let pages = section.pages.iter().take(limit).filter_map(|&p| s.summaries.get(p).cloned()).collect();
-                Ok(Value::from_serializable(&views::section_full(&s.site, section, pages)))
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+            match s.site.lookup(path) {
+                Some(Target::Section(i)) => {
+                    let section = &s.site.sections[i];
+                    let pages = section
+                        .pages
+                        .iter()
+                        .take(limit)
+                        .filter_map(|&p| s.summaries.get(p).cloned())
+                        .collect();
+                    Ok(Value::from_serializable(&views::section_full(
+                        &s.site, section, pages,
+                    )))
+                }
+                _ => Err(error(format!(
+                    "get_section：找不到栏目 {path}（例如 news/_index.md 或 news）"
+                ))),
             }
-            _ => Err(error(format!("get_section：找不到栏目 {path}（例如 news/_index.md 或 news）"))),
-        }
-    });
+        },
+    );
 
     let s = shared.clone();
-    tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let kind = kwargs.must_get::<&str>("kind")?;
-        let site = &s.site;
-        let Some(t) = site.taxonomies.iter().find(|t| t.name == kind) else {
-            let known: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
-            return Err(error(format!("get_taxonomy：site.yaml 中没有分类法 {kind}（已有：{}）", known.join(", "))));
-        };
-        #[derive(serde::Serialize)]
-        struct TaxonomyWithTerms<'a> {
-            #[serde(flatten)]
-            taxonomy: views::TaxonomyView<'a>,
-            terms: Vec<views::TermView<'a>>,
-        }
-        Ok(Value::from_serializable(&TaxonomyWithTerms {
-            taxonomy: views::taxonomy_view(site, t),
-            terms: t.terms.iter().map(|term| views::term_view(site, term)).collect(),
-        }))
-    });
+    tera.register_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let kind = kwargs.must_get::<&str>("kind")?;
+            let site = &s.site;
+            let Some(t) = site.taxonomies.iter().find(|t| t.name == kind) else {
+                let known: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
+                return Err(error(format!(
+                    "get_taxonomy：site.yaml 中没有分类法 {kind}（已有：{}）",
+                    known.join(", ")
+                )));
+            };
+            #[derive(serde::Serialize)]
+            struct TaxonomyWithTerms<'a> {
+                #[serde(flatten)]
+                taxonomy: views::TaxonomyView<'a>,
+                terms: Vec<views::TermView<'a>>,
+            }
+            Ok(Value::from_serializable(&TaxonomyWithTerms {
+                taxonomy: views::taxonomy_view(site, t),
+                terms: t
+                    .terms
+                    .iter()
+                    .map(|term| views::term_view(site, term))
+                    .collect(),
+            }))
+        },
+    );
 
     let s = shared;
-    tera.register_function("load_data", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let key = path.trim_start_matches("data/").trim_start_matches('/');
-        match s.site.data.get(key) {
-            Some(v) => Ok(Value::from_serializable(v)),
-            None => {
-                let known: Vec<&str> = s.site.data.keys().map(String::as_str).collect();
-                Err(error(format!("load_data：data/ 下没有 {key}（已有：{}）", known.join(", "))))
+    tera.register_function(
+        "load_data",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let key = path.trim_start_matches("data/").trim_start_matches('/');
+            match s.site.data.get(key) {
+                Some(v) => Ok(Value::from_serializable(v)),
+                None => {
+                    let known: Vec<&str> = s.site.data.keys().map(String::as_str).collect();
+                    Err(error(format!(
+                        "load_data：data/ 下没有 {key}（已有：{}）",
+                        known.join(", ")
+                    )))
+                }
             }
-        }
-    });
+        },
+    );
 }

@@ -31,7 +31,11 @@ enum Job {
 }
 
 /// Renders every HTML file of the site.
-pub fn render(root: &Path, site: Arc<Site>, theme: &ThemeFiles) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(
+    root: &Path,
+    site: Arc<Site>,
+    theme: &ThemeFiles,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let sources = templates::collect(root, theme)?;
     let summaries: Arc<Vec<Value>> = Arc::new(
         site.pages
@@ -42,8 +46,10 @@ pub fn render(root: &Path, site: Arc<Site>, theme: &ThemeFiles) -> Result<Vec<Ou
     let tera = setup_tera(&site, &sources, summaries.clone())?;
 
     let jobs = plan(&site);
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(&tera, &site, &summaries, &sources, job)).collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(&tera, &site, &summaries, &sources, job))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
@@ -52,12 +58,26 @@ pub fn render(root: &Path, site: Arc<Site>, theme: &ThemeFiles) -> Result<Vec<Ou
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }
 
-fn setup_tera(site: &Arc<Site>, sources: &[TemplateSource], summaries: Arc<Vec<Value>>) -> Result<Tera, Vec<Diagnostic>> {
+fn setup_tera(
+    site: &Arc<Site>,
+    sources: &[TemplateSource],
+    summaries: Arc<Vec<Value>>,
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
-    functions::register(&mut tera, Arc::new(Shared { site: site.clone(), summaries }));
+    functions::register(
+        &mut tera,
+        Arc::new(Shared {
+            site: site.clone(),
+            summaries,
+        }),
+    );
     tera.global_context().insert("config", &site.config);
     tera.global_context().insert("nav", &views::nav(site));
 
@@ -100,13 +120,24 @@ fn plan(site: &Site) -> Vec<Job> {
 }
 
 fn pager_count(items: usize, per: usize) -> usize {
-    if per == 0 { 1 } else { items.div_ceil(per).max(1) }
+    if per == 0 {
+        1
+    } else {
+        items.div_ceil(per).max(1)
+    }
 }
 
 /// The items of pager `k` (1-based) as shared summaries.
 fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec<Value> {
-    let slice: &[usize] = if per == 0 { list } else { list.chunks(per).nth(k - 1).unwrap_or(&[]) };
-    slice.iter().filter_map(|&i| summaries.get(i).cloned()).collect()
+    let slice: &[usize] = if per == 0 {
+        list
+    } else {
+        list.chunks(per).nth(k - 1).unwrap_or(&[])
+    };
+    slice
+        .iter()
+        .filter_map(|&i| summaries.get(i).cloned())
+        .collect()
 }
 
 fn base_context(site: &Site, path: &str) -> Context {
@@ -126,36 +157,69 @@ fn render_job(
     let (template, path, ctx, source) = match *job {
         Job::Page(i) => {
             let p = &site.pages[i];
-            let kind = p.page.meta.kind.or(site.sections[p.section].section.meta.kind);
+            let kind = p
+                .page
+                .meta
+                .kind
+                .or(site.sections[p.section].section.meta.kind);
             let template = templates::for_page(tera, p.page.meta.template.as_deref(), kind)
-                .ok_or_else(|| missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html"))?;
+                .ok_or_else(|| {
+                    missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
+                })?;
             let mut ctx = base_context(site, &p.path);
             ctx.insert("page", &views::page_full(site, p, summaries));
-            ctx.insert("section", &views::section_summary(site, &site.sections[p.section]));
+            ctx.insert(
+                "section",
+                &views::section_summary(site, &site.sections[p.section]),
+            );
             (template, p.path.clone(), ctx, Some(p.page.source.as_path()))
         }
         Job::Section(i, k) => {
             let s = &site.sections[i];
             let is_root = i == site.root();
-            let template = templates::for_section(tera, s.section.meta.template.as_deref(), s.section.meta.kind, is_root)
-                .ok_or_else(|| missing_template(&s.section.source, s.section.meta.template.as_deref(), "section.html"))?;
+            let template = templates::for_section(
+                tera,
+                s.section.meta.template.as_deref(),
+                s.section.meta.kind,
+                is_root,
+            )
+            .ok_or_else(|| {
+                missing_template(
+                    &s.section.source,
+                    s.section.meta.template.as_deref(),
+                    "section.html",
+                )
+            })?;
             let path = pager_path(&s.path, k);
             let mut ctx = base_context(site, &path);
             ctx.insert("section", &views::section_full(site, s, Vec::new()));
             let count = pager_count(s.pages.len(), s.paginate);
             let items = pager_items(&s.pages, s.paginate, k, summaries);
-            ctx.insert("paginator", &Paginator::new(site, &s.path, items, k, count, s.pages.len(), s.paginate));
+            ctx.insert(
+                "paginator",
+                &Paginator::new(site, &s.path, items, k, count, s.pages.len(), s.paginate),
+            );
             if is_root {
                 ctx.insert("recent_pages", &recent_pages(site, summaries, 10));
             }
-            let source = if s.from_file { Some(s.section.source.as_path()) } else { None };
+            let source = if s.from_file {
+                Some(s.section.source.as_path())
+            } else {
+                None
+            };
             (template, path, ctx, source)
         }
         Job::TaxonomyList(ti) => {
             let t = &site.taxonomies[ti];
             let mut ctx = base_context(site, &t.path);
             ctx.insert("taxonomy", &views::taxonomy_view(site, t));
-            ctx.insert("terms", &t.terms.iter().map(|term| views::term_view(site, term)).collect::<Vec<_>>());
+            ctx.insert(
+                "terms",
+                &t.terms
+                    .iter()
+                    .map(|term| views::term_view(site, term))
+                    .collect::<Vec<_>>(),
+            );
             let template = require(tera, "taxonomy_list.html")?;
             (template, t.path.clone(), ctx, None)
         }
@@ -168,71 +232,126 @@ fn render_job(
             ctx.insert("term", &views::term_view(site, term));
             let count = pager_count(term.pages.len(), t.paginate);
             let items = pager_items(&term.pages, t.paginate, k, summaries);
-            ctx.insert("paginator", &Paginator::new(site, &term.path, items, k, count, term.pages.len(), t.paginate));
+            ctx.insert(
+                "paginator",
+                &Paginator::new(
+                    site,
+                    &term.path,
+                    items,
+                    k,
+                    count,
+                    term.pages.len(),
+                    t.paginate,
+                ),
+            );
             let template = require(tera, "taxonomy_term.html")?;
             (template, path, ctx, None)
         }
         Job::NotFound => {
             let ctx = base_context(site, "/404.html");
             let template = require(tera, "404.html")?;
-            let html = tera.render(&template, &ctx).map_err(|e| tera_error(&e, sources, None))?;
-            return Ok(OutputFile { path: "404.html".into(), bytes: Bytes::Owned(html.into_bytes()) });
+            let html = tera
+                .render(&template, &ctx)
+                .map_err(|e| tera_error(&e, sources, None))?;
+            return Ok(OutputFile {
+                path: "404.html".into(),
+                bytes: Bytes::Owned(html.into_bytes()),
+            });
         }
     };
-    let html = tera.render(&template, &ctx).map_err(|e| tera_error(&e, sources, source))?;
-    Ok(OutputFile { path: index_file(&path), bytes: Bytes::Owned(html.into_bytes()) })
+    let html = tera
+        .render(&template, &ctx)
+        .map_err(|e| tera_error(&e, sources, source))?;
+    Ok(OutputFile {
+        path: index_file(&path),
+        bytes: Bytes::Owned(html.into_bytes()),
+    })
 }
 
 /// The newest pages of the whole site, for the home page.
 fn recent_pages(site: &Site, summaries: &[Value], n: usize) -> Vec<Value> {
-    let mut dated: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].page.meta.date.is_some()).collect();
+    let mut dated: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| site.pages[i].page.meta.date.is_some())
+        .collect();
     dated.sort_by(|&a, &b| {
-        site.pages[b].page.meta.date.cmp(&site.pages[a].page.meta.date)
-            .then_with(|| site.pages[a].page.content_path.cmp(&site.pages[b].page.content_path))
+        site.pages[b]
+            .page
+            .meta
+            .date
+            .cmp(&site.pages[a].page.meta.date)
+            .then_with(|| {
+                site.pages[a]
+                    .page
+                    .content_path
+                    .cmp(&site.pages[b].page.content_path)
+            })
     });
-    dated.into_iter().take(n).filter_map(|i| summaries.get(i).cloned()).collect()
+    dated
+        .into_iter()
+        .take(n)
+        .filter_map(|i| summaries.get(i).cloned())
+        .collect()
 }
 
 fn require(tera: &Tera, name: &str) -> Result<String, Diagnostic> {
     if tera.contains_template(name) {
         Ok(name.to_string())
     } else {
-        Err(Diagnostic::new("templates", format!("缺少模板 {name}")).hint(format!("在 templates/{name} 新建该模板，或使用内置 default 主题")))
+        Err(
+            Diagnostic::new("templates", format!("缺少模板 {name}")).hint(format!(
+                "在 templates/{name} 新建该模板，或使用内置 default 主题"
+            )),
+        )
     }
 }
 
 fn missing_template(source: &Path, explicit: Option<&str>, generic: &str) -> Diagnostic {
     match explicit {
-        Some(name) => Diagnostic::new(source, format!("找不到 template 指定的模板 {name}"))
-            .hint("模板放在 templates/ 或主题的 templates/ 目录下；删掉 template 一行则使用默认模板"),
-        None => Diagnostic::new(source, format!("缺少模板 {generic}")).hint(format!("在 templates/{generic} 新建该模板")),
+        Some(name) => Diagnostic::new(source, format!("找不到 template 指定的模板 {name}")).hint(
+            "模板放在 templates/ 或主题的 templates/ 目录下；删掉 template 一行则使用默认模板",
+        ),
+        None => Diagnostic::new(source, format!("缺少模板 {generic}"))
+            .hint(format!("在 templates/{generic} 新建该模板")),
     }
 }
 
 /// A Tera error as a diagnostic on the template file, naming the content being rendered.
 fn tera_error(e: &tera::Error, sources: &[TemplateSource], rendering: Option<&Path>) -> Diagnostic {
     let shown = |name: &str| {
-        sources.iter().find(|t| t.name == name).map(|t| t.shown.clone()).unwrap_or_else(|| Path::new("templates").join(name))
+        sources
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.shown.clone())
+            .unwrap_or_else(|| Path::new("templates").join(name))
     };
-    let context = rendering.map(|p| format!("（渲染 {} 时）", p.display())).unwrap_or_default();
+    let context = rendering
+        .map(|p| format!("（渲染 {} 时）", p.display()))
+        .unwrap_or_default();
     match e.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) { "模板语法错误" } else { "模板渲染错误" };
+            let kind = if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "模板语法错误"
+            } else {
+                "模板渲染错误"
+            };
             let mut message = format!("{kind}：{}{context}", report.message());
             let mut source = std::error::Error::source(e);
             while let Some(cause) = source {
                 message.push_str(&format!("：{cause}"));
                 source = cause.source();
             }
-            Diagnostic::new(shown(report.filename()), message).at(span.start_line, span.start_col + 1)
+            Diagnostic::new(shown(report.filename()), message)
+                .at(span.start_line, span.start_col + 1)
         }
-        tera::ErrorKind::MissingParent { current, parent } => {
-            Diagnostic::new(shown(current), format!("模板继承的 {parent} 不存在{context}"))
-        }
-        tera::ErrorKind::TemplateNotFound(name) => {
-            Diagnostic::new(Path::new("templates").join(name), format!("找不到模板 {name}{context}"))
-        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            shown(current),
+            format!("模板继承的 {parent} 不存在{context}"),
+        ),
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+            Path::new("templates").join(name),
+            format!("找不到模板 {name}{context}"),
+        ),
         _ => {
             let mut message = format!("模板错误：{e}{context}");
             let mut source = std::error::Error::source(e);

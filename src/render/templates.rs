@@ -33,8 +33,14 @@ pub fn theme_files(root: &Path, config: &Config) -> Result<ThemeFiles, Diagnosti
     } else if config.theme == "default" {
         Ok(ThemeFiles::Embedded)
     } else {
-        Err(Diagnostic::new("site.yaml", format!("找不到主题“{}”：themes/{} 目录不存在", config.theme, config.theme))
-            .hint("删掉 theme 一行即可使用内置的 default 主题"))
+        Err(Diagnostic::new(
+            "site.yaml",
+            format!(
+                "找不到主题“{}”：themes/{} 目录不存在",
+                config.theme, config.theme
+            ),
+        )
+        .hint("删掉 theme 一行即可使用内置的 default 主题"))
     }
 }
 
@@ -51,18 +57,25 @@ pub fn collect(root: &Path, theme: &ThemeFiles) -> Result<Vec<TemplateSource>, V
         }
     }
     read_dir(root, &root.join("templates"), &mut out, &mut errors);
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 fn embedded(dir: &Dir<'static>, out: &mut Vec<TemplateSource>) {
     for file in dir.files() {
         let name = file.path().strip_prefix("templates").unwrap_or(file.path());
         if let Some(text) = file.contents_utf8() {
-            push(out, TemplateSource {
-                name: name.to_string_lossy().replace('\\', "/"),
-                text: text.to_string(),
-                shown: Path::new("(内置 default 主题)/themes/default").join(file.path()),
-            });
+            push(
+                out,
+                TemplateSource {
+                    name: name.to_string_lossy().replace('\\', "/"),
+                    text: text.to_string(),
+                    shown: Path::new("(内置 default 主题)/themes/default").join(file.path()),
+                },
+            );
         }
     }
     for sub in dir.dirs() {
@@ -74,12 +87,25 @@ fn read_dir(root: &Path, dir: &Path, out: &mut Vec<TemplateSource>, errors: &mut
     if !dir.is_dir() {
         return;
     }
-    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if !entry.file_type().is_file() || crate::content::is_ignored_name(&entry.file_name().to_string_lossy()) {
+    for entry in WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file()
+            || crate::content::is_ignored_name(&entry.file_name().to_string_lossy())
+        {
             continue;
         }
         let shown = relative(root, entry.path());
-        let Some(name) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str).map(|n| n.replace('\\', "/")) else {
+        let Some(name) = entry
+            .path()
+            .strip_prefix(dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|n| n.replace('\\', "/"))
+        else {
             continue;
         };
         match crate::content::read_text(entry.path(), &shown) {
@@ -103,14 +129,24 @@ pub fn for_page(tera: &tera::Tera, explicit: Option<&str>, kind: Option<Kind>) -
 
 /// The template for a section: its own `template:`, else `index.html` for the home page,
 /// else `section-<kind>.html`, else `section.html`.
-pub fn for_section(tera: &tera::Tera, explicit: Option<&str>, kind: Option<Kind>, is_root: bool) -> Option<String> {
+pub fn for_section(
+    tera: &tera::Tera,
+    explicit: Option<&str>,
+    kind: Option<Kind>,
+    is_root: bool,
+) -> Option<String> {
     if explicit.is_none() && is_root && tera.contains_template("index.html") {
         return Some("index.html".into());
     }
     pick(tera, explicit, kind, "section")
 }
 
-fn pick(tera: &tera::Tera, explicit: Option<&str>, kind: Option<Kind>, generic: &str) -> Option<String> {
+fn pick(
+    tera: &tera::Tera,
+    explicit: Option<&str>,
+    kind: Option<Kind>,
+    generic: &str,
+) -> Option<String> {
     if let Some(name) = explicit {
         return tera.contains_template(name).then(|| name.to_string());
     }
@@ -148,7 +184,10 @@ pub enum StaticSource {
 fn embedded_static(dir: &Dir<'static>, out: &mut Vec<(String, StaticSource)>) {
     for file in dir.files() {
         let rel = file.path().strip_prefix("static").unwrap_or(file.path());
-        out.push((rel.to_string_lossy().replace('\\', "/"), StaticSource::Embedded(file.contents())));
+        out.push((
+            rel.to_string_lossy().replace('\\', "/"),
+            StaticSource::Embedded(file.contents()),
+        ));
     }
     for sub in dir.dirs() {
         embedded_static(sub, out);
@@ -160,12 +199,22 @@ pub fn disk_static(dir: &Path, out: &mut Vec<(String, StaticSource)>) {
     if !dir.is_dir() {
         return;
     }
-    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if !entry.file_type().is_file() || crate::content::is_ignored_name(&entry.file_name().to_string_lossy()) {
+    for entry in WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file()
+            || crate::content::is_ignored_name(&entry.file_name().to_string_lossy())
+        {
             continue;
         }
         if let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str) {
-            out.push((rel.replace('\\', "/"), StaticSource::File(entry.path().to_path_buf())));
+            out.push((
+                rel.replace('\\', "/"),
+                StaticSource::File(entry.path().to_path_buf()),
+            ));
         }
     }
 }

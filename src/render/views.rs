@@ -139,7 +139,10 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
         .map(|(name, terms)| {
             let links = terms
                 .iter()
-                .map(|t| TermLink { name: t, path: term_path(site, name, t) })
+                .map(|t| TermLink {
+                    name: t,
+                    path: term_path(site, name, t),
+                })
                 .collect();
             (name.as_str(), links)
         })
@@ -149,9 +152,9 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
         path: site.url_path(&p.path),
         permalink: site.permalink(&p.path),
         content_path: &p.page.content_path,
-        date: p.page.meta.date.map(|d| d.rfc3339()),
-        updated: p.page.meta.updated.map(|d| d.rfc3339()),
-        expires: p.page.meta.expires.map(|d| d.rfc3339()),
+        date: p.page.meta.date.map(|d| d.for_templates()),
+        updated: p.page.meta.updated.map(|d| d.for_templates()),
+        expires: p.page.meta.expires.map(|d| d.for_templates()),
         expired: p.expired,
         summary: &p.summary_html,
         description: &p.description,
@@ -190,7 +193,13 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
             .page
             .assets
             .iter()
-            .map(|a| site.url_path(&format!("{}{}", p.path, a.to_string_lossy().replace('\\', "/"))))
+            .map(|a| {
+                site.url_path(&format!(
+                    "{}{}",
+                    p.path,
+                    a.to_string_lossy().replace('\\', "/")
+                ))
+            })
             .collect(),
         previous: p.previous.and_then(|i| summaries.get(i).cloned()),
         next: p.next.and_then(|i| summaries.get(i).cloned()),
@@ -216,14 +225,23 @@ pub fn section_full<'a>(site: &'a Site, s: &'a SiteSection, pages: Vec<Value>) -
         summary: section_summary(site, s),
         content: &s.html,
         toc: &s.section.body.toc,
-        subsections: s.subsections.iter().map(|&i| section_summary(site, &site.sections[i])).collect(),
+        subsections: s
+            .subsections
+            .iter()
+            .map(|&i| section_summary(site, &site.sections[i]))
+            .collect(),
         parent: s.parent.map(|i| section_summary(site, &site.sections[i])),
         pages,
     }
 }
 
 pub fn taxonomy_view<'a>(site: &'a Site, t: &'a Taxonomy) -> TaxonomyView<'a> {
-    TaxonomyView { name: &t.name, title: &t.title, path: site.url_path(&t.path), permalink: site.permalink(&t.path) }
+    TaxonomyView {
+        name: &t.name,
+        title: &t.title,
+        path: site.url_path(&t.path),
+        permalink: site.permalink(&t.path),
+    }
 }
 
 pub fn term_view<'a>(site: &'a Site, t: &'a Term) -> TermView<'a> {
@@ -242,7 +260,11 @@ pub fn nav(site: &Site) -> Vec<NavItem<'_>> {
         .iter()
         .map(|&i| {
             let s = &site.sections[i];
-            NavItem { title: &s.section.meta.title, path: site.url_path(&s.path), permalink: site.permalink(&s.path) }
+            NavItem {
+                title: &s.section.meta.title,
+                path: site.url_path(&s.path),
+                permalink: site.permalink(&s.path),
+            }
         })
         .collect()
 }
@@ -272,11 +294,23 @@ pub struct PagerLink {
 
 /// The site path of pager `index` (1-based) of a listing at `base`.
 pub fn pager_path(base: &str, index: usize) -> String {
-    if index <= 1 { base.to_string() } else { format!("{base}page/{index}/") }
+    if index <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{index}/")
+    }
 }
 
 impl Paginator {
-    pub fn new(site: &Site, base: &str, items: Vec<Value>, current: usize, count: usize, total: usize, per: usize) -> Self {
+    pub fn new(
+        site: &Site,
+        base: &str,
+        items: Vec<Value>,
+        current: usize,
+        count: usize,
+        total: usize,
+        per: usize,
+    ) -> Self {
         let url = |i: usize| site.url_path(&pager_path(base, i));
         let start = current.saturating_sub(3).max(1);
         let end = (start + 6).min(count);
@@ -291,7 +325,13 @@ impl Paginator {
             last: url(count),
             previous: (current > 1).then(|| url(current - 1)),
             next: (current < count).then(|| url(current + 1)),
-            window: (start..=end).map(|i| PagerLink { index: i, path: url(i), current: i == current }).collect(),
+            window: (start..=end)
+                .map(|i| PagerLink {
+                    index: i,
+                    path: url(i),
+                    current: i == current,
+                })
+                .collect(),
         }
     }
 }

@@ -16,9 +16,19 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .pages
         .par_iter()
         .map(|p| {
-            let (urls, errors) = link_urls(site, &p.page.body.links, &p.page.source, p.page.body_line_offset);
+            let (urls, errors) = link_urls(
+                site,
+                &p.page.body.links,
+                &p.page.source,
+                p.page.body_line_offset,
+            );
             let html = replace_placeholders(&p.page.body.html, &urls);
-            let description = p.page.meta.summary.clone().unwrap_or_else(|| p.page.body.excerpt.clone());
+            let description = p
+                .page
+                .meta
+                .summary
+                .clone()
+                .unwrap_or_else(|| p.page.body.excerpt.clone());
             let summary = summary_html(&p.page.body, p.page.meta.summary.as_deref(), &urls);
             (html, summary, description, errors)
         })
@@ -27,7 +37,12 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .sections
         .par_iter()
         .map(|s| {
-            let (urls, errors) = link_urls(site, &s.section.body.links, &s.section.source, s.section.body_line_offset);
+            let (urls, errors) = link_urls(
+                site,
+                &s.section.body.links,
+                &s.section.source,
+                s.section.body_line_offset,
+            );
             (replace_placeholders(&s.section.body.html, &urls), errors)
         })
         .collect();
@@ -51,21 +66,39 @@ fn summary_html(body: &Rendered, summary: Option<&str>, urls: &[String]) -> Stri
         return replace_placeholders(marked, urls);
     }
     let text = summary.unwrap_or(&body.excerpt);
-    if text.is_empty() { String::new() } else { format!("<p>{}</p>", crate::text::escape_html(text)) }
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!("<p>{}</p>", crate::text::escape_html(text))
+    }
 }
 
 /// The resolved `href` of each link, in order, and an error for each broken one.
-fn link_urls(site: &Site, links: &[InternalLink], source: &std::path::Path, line_offset: usize) -> (Vec<String>, Vec<Diagnostic>) {
+fn link_urls(
+    site: &Site,
+    links: &[InternalLink],
+    source: &std::path::Path,
+    line_offset: usize,
+) -> (Vec<String>, Vec<Diagnostic>) {
     let mut urls = Vec::with_capacity(links.len());
     let mut errors = Vec::new();
     for link in links {
         let at = |d: Diagnostic| d.at(link.position.line + line_offset, link.position.column);
         let (url, anchors) = match site.lookup(&link.target) {
-            Some(Target::Page(i)) => (site.url_path(&site.pages[i].path), &site.pages[i].page.body.anchors),
-            Some(Target::Section(i)) => (site.url_path(&site.sections[i].path), &site.sections[i].section.body.anchors),
+            Some(Target::Page(i)) => (
+                site.url_path(&site.pages[i].path),
+                &site.pages[i].page.body.anchors,
+            ),
+            Some(Target::Section(i)) => (
+                site.url_path(&site.sections[i].path),
+                &site.sections[i].section.body.anchors,
+            ),
             None => {
                 let known: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
-                let mut d = at(Diagnostic::new(source, format!("内部链接 @/{} 指向的文件不存在", link.target)));
+                let mut d = at(Diagnostic::new(
+                    source,
+                    format!("内部链接 @/{} 指向的文件不存在", link.target),
+                ));
                 d = match closest(&link.target, &known) {
                     Some(c) => d.hint(format!("是否想写 @/{c}？路径从 content/ 下算起")),
                     None => d.hint("路径从 content/ 下算起，例如 @/rules/tiaoli.md"),
@@ -78,11 +111,25 @@ fn link_urls(site: &Site, links: &[InternalLink], source: &std::path::Path, line
         match &link.anchor {
             Some(anchor) if !anchors.contains(anchor) => {
                 let known: Vec<&str> = anchors.iter().map(String::as_str).collect();
-                let mut d = at(Diagnostic::new(source, format!("内部链接 @/{} 中的锚点 #{anchor} 在该页面中不存在", link.target)));
+                let mut d = at(Diagnostic::new(
+                    source,
+                    format!(
+                        "内部链接 @/{} 中的锚点 #{anchor} 在该页面中不存在",
+                        link.target
+                    ),
+                ));
                 if let Some(c) = closest(anchor, &known) {
                     d = d.hint(format!("是否想写 #{c}？"));
                 } else if !known.is_empty() {
-                    d = d.hint(format!("该页面的锚点有：{}", known.iter().take(10).cloned().collect::<Vec<_>>().join("、")));
+                    d = d.hint(format!(
+                        "该页面的锚点有：{}",
+                        known
+                            .iter()
+                            .take(10)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ));
                 }
                 errors.push(d);
                 urls.push(url);
@@ -104,7 +151,10 @@ pub fn replace_placeholders(html: &str, urls: &[String]) -> String {
     while let Some(start) = rest.find(PLACEHOLDER_PREFIX) {
         let after = &rest[start + PLACEHOLDER_PREFIX.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let url = after[..digits].parse::<usize>().ok().and_then(|n| urls.get(n));
+        let url = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| urls.get(n));
         match url {
             Some(url) if after[digits..].starts_with('"') => {
                 out.push_str(&rest[..start]);
@@ -129,7 +179,8 @@ mod tests {
 
     #[test]
     fn placeholders_are_replaced_and_escaped() {
-        let html = "<a href=\"@wm-link/0\">a</a><a href=\"@wm-link/1\">b</a><a href=\"@wm-link/9\">c</a>";
+        let html =
+            "<a href=\"@wm-link/0\">a</a><a href=\"@wm-link/1\">b</a><a href=\"@wm-link/9\">c</a>";
         let urls = vec!["/a/#第五条".to_string(), "/b/?x=1&y=2".to_string()];
         assert_eq!(
             replace_placeholders(html, &urls),

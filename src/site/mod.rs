@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::Timestamp;
 
 use crate::config::Config;
+use crate::content::paths::{SitePath, index_file, name_slug};
 use crate::content::{Content, Page, Section, SectionMeta, SortBy};
 use crate::error::Diagnostic;
 use crate::text::slug::slugify;
-use crate::content::paths::{SitePath, index_file, name_slug};
 
 /// A page with everything the link stage adds.
 #[derive(Debug)]
@@ -117,16 +117,27 @@ impl Site {
             format!("{p}.md"),
             format!("{p}/index.md"),
             format!("{p}/_index.md"),
-            if p.is_empty() { "_index.md".to_string() } else { String::new() },
+            if p.is_empty() {
+                "_index.md".to_string()
+            } else {
+                String::new()
+            },
         ];
-        candidates.iter().find_map(|c| self.by_content_path.get(c).copied())
+        candidates
+            .iter()
+            .find_map(|c| self.by_content_path.get(c).copied())
     }
 }
 
 /// Builds the [`Site`] from loaded content. Every problem is reported together.
 pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let Content { pages, mut sections, data, .. } = content;
+    let Content {
+        pages,
+        mut sections,
+        data,
+        ..
+    } = content;
 
     // Sections: the root first, then by folder so parents come before children.
     if !sections.iter().any(|s| s.dir.is_empty()) {
@@ -135,7 +146,10 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
             source: std::path::PathBuf::new(),
             content_path: "_index.md".into(),
             dir: String::new(),
-            meta: SectionMeta { title: config.title.clone(), ..SectionMeta::default() },
+            meta: SectionMeta {
+                title: config.title.clone(),
+                ..SectionMeta::default()
+            },
             body: Default::default(),
             body_line_offset: 0,
         });
@@ -145,7 +159,11 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
         .iter()
         .filter(|s| !s.dir.is_empty())
         .map(|s| {
-            let slug = s.meta.slug.clone().unwrap_or_else(|| name_slug(last_segment(&s.dir)));
+            let slug = s
+                .meta
+                .slug
+                .clone()
+                .unwrap_or_else(|| name_slug(last_segment(&s.dir)));
             (s.dir.clone(), slug)
         })
         .collect();
@@ -160,9 +178,15 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
                 prefix.push('/');
             }
             prefix.push_str(seg);
-            let slug = section_slugs.get(&prefix).cloned().unwrap_or_else(|| name_slug(seg));
+            let slug = section_slugs
+                .get(&prefix)
+                .cloned()
+                .unwrap_or_else(|| name_slug(seg));
             if slug.is_empty() {
-                errors.push(Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址")).hint("请把目录改成英文或拼音名称"));
+                errors.push(
+                    Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址"))
+                        .hint("请把目录改成英文或拼音名称"),
+                );
             }
             url.push_str(&slug);
             url.push('/');
@@ -174,7 +198,11 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
     let mut section_by_dir: HashMap<String, usize> = HashMap::new();
     for section in sections {
         let path = dir_path(&section.dir, &mut errors, &section.source);
-        let parent = if section.dir.is_empty() { None } else { Some(nearest_section(&section_by_dir, parent_of(&section.dir))) };
+        let parent = if section.dir.is_empty() {
+            None
+        } else {
+            Some(nearest_section(&section_by_dir, parent_of(&section.dir)))
+        };
         let paginate = section.meta.paginate.unwrap_or(config.paginate);
         let idx = site_sections.len();
         section_by_dir.insert(section.dir.clone(), idx);
@@ -200,7 +228,9 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
         let section = nearest_section(&section_by_dir, &page.dir);
         let path = match (&page.meta.path, &page.meta.slug) {
             (Some(path), _) => path.clone(),
-            (None, Some(slug)) => format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source)),
+            (None, Some(slug)) => {
+                format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source))
+            }
             (None, None) => {
                 let mut slug = name_slug(&page.stem);
                 if slug.is_empty() {
@@ -247,8 +277,12 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
     for s in 0..site_sections.len() {
         let mut subs = std::mem::take(&mut site_sections[s].subsections);
         subs.sort_by(|a, b| {
-            let (x, y) = (&site_sections[*a].section.meta, &site_sections[*b].section.meta);
-            (x.weight.unwrap_or(i64::MAX), slugify(&x.title)).cmp(&(y.weight.unwrap_or(i64::MAX), slugify(&y.title)))
+            let (x, y) = (
+                &site_sections[*a].section.meta,
+                &site_sections[*b].section.meta,
+            );
+            (x.weight.unwrap_or(i64::MAX), slugify(&x.title))
+                .cmp(&(y.weight.unwrap_or(i64::MAX), slugify(&y.title)))
         });
         site_sections[s].subsections = subs;
     }
@@ -263,14 +297,30 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
         by_content_path.insert(p.page.content_path.clone(), Target::Page(i));
     }
 
-    let mut site = Site { config, pages: site_pages, sections: site_sections, taxonomies, data, by_content_path, now };
+    let mut site = Site {
+        config,
+        pages: site_pages,
+        sections: site_sections,
+        taxonomies,
+        data,
+        by_content_path,
+        now,
+    };
     errors.extend(check_unique_urls(&site));
     errors.extend(links::resolve(&mut site));
-    if errors.is_empty() { Ok(site) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        Err(errors)
+    }
 }
 
 fn depth(dir: &str) -> usize {
-    if dir.is_empty() { 0 } else { dir.matches('/').count() + 1 }
+    if dir.is_empty() {
+        0
+    } else {
+        dir.matches('/').count() + 1
+    }
 }
 
 fn last_segment(dir: &str) -> &str {
@@ -311,11 +361,17 @@ fn sort_pages(list: &mut [usize], pages: &[SitePage], by: SortBy) {
                 .cmp(&wb.unwrap_or(i64::MAX))
                 .then_with(|| pages[a].page.content_path.cmp(&pages[b].page.content_path))
         }),
-        SortBy::Title => list.sort_by_cached_key(|&i| (key_title(i), pages[i].page.content_path.clone())),
+        SortBy::Title => {
+            list.sort_by_cached_key(|&i| (key_title(i), pages[i].page.content_path.clone()))
+        }
     }
 }
 
-fn build_taxonomies(config: &Config, pages: &[SitePage], errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+fn build_taxonomies(
+    config: &Config,
+    pages: &[SitePage],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Taxonomy> {
     let _ = errors;
     config
         .taxonomies
@@ -331,7 +387,12 @@ fn build_taxonomies(config: &Config, pages: &[SitePage], errors: &mut Vec<Diagno
                         slug = format!("term-{}", terms.len() + 1);
                     }
                     let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
-                        terms.push(Term { name: name.clone(), path: format!("{path}{slug}/"), slug, pages: Vec::new() });
+                        terms.push(Term {
+                            name: name.clone(),
+                            path: format!("{path}{slug}/"),
+                            slug,
+                            pages: Vec::new(),
+                        });
                         terms.len() - 1
                     });
                     if !terms[ti].pages.contains(&pi) {
@@ -358,32 +419,53 @@ fn build_taxonomies(config: &Config, pages: &[SitePage], errors: &mut Vec<Diagno
 fn check_unique_urls(site: &Site) -> Vec<Diagnostic> {
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
     let mut errors = Vec::new();
-    let mut claim = |file: String, owner: String, errors: &mut Vec<Diagnostic>, source: &std::path::Path| {
-        if let Some(first) = owners.get(&file) {
-            errors.push(
-                Diagnostic::new(source, format!("网址与 {first} 重复：两者都会生成 {file}"))
-                    .hint("修改其中一个的 slug、path 或文件名"),
-            );
-        } else {
-            owners.insert(file, owner);
-        }
-    };
+    let mut claim =
+        |file: String, owner: String, errors: &mut Vec<Diagnostic>, source: &std::path::Path| {
+            if let Some(first) = owners.get(&file) {
+                errors.push(
+                    Diagnostic::new(source, format!("网址与 {first} 重复：两者都会生成 {file}"))
+                        .hint("修改其中一个的 slug、path 或文件名"),
+                );
+            } else {
+                owners.insert(file, owner);
+            }
+        };
     for s in &site.sections {
         let src = s.section.source.display().to_string();
         claim(index_file(&s.path), src, &mut errors, &s.section.source);
     }
     for t in &site.taxonomies {
         let owner = format!("site.yaml 的分类法 {}", t.name);
-        claim(index_file(&t.path), owner.clone(), &mut errors, std::path::Path::new("site.yaml"));
+        claim(
+            index_file(&t.path),
+            owner.clone(),
+            &mut errors,
+            std::path::Path::new("site.yaml"),
+        );
         for term in &t.terms {
-            claim(index_file(&term.path), owner.clone(), &mut errors, std::path::Path::new("site.yaml"));
+            claim(
+                index_file(&term.path),
+                owner.clone(),
+                &mut errors,
+                std::path::Path::new("site.yaml"),
+            );
         }
     }
     for p in &site.pages {
         let src = p.page.source.display().to_string();
-        claim(index_file(&p.path), src.clone(), &mut errors, &p.page.source);
+        claim(
+            index_file(&p.path),
+            src.clone(),
+            &mut errors,
+            &p.page.source,
+        );
         for a in &p.aliases {
-            claim(a.file.clone(), format!("{src} 的 aliases"), &mut errors, &p.page.source);
+            claim(
+                a.file.clone(),
+                format!("{src} 的 aliases"),
+                &mut errors,
+                &p.page.source,
+            );
         }
     }
     errors

@@ -1,9 +1,9 @@
 //! Dates in Beijing time: parsing what editors write (`2026-03-05`, `2026-03-05 09:30`, or
 //! RFC 3339 with an offset) and printing them as `2026年3月5日` or `2026-03-05 09:30`.
 
+use jiff::Timestamp;
 use jiff::civil::{self, DateTime};
 use jiff::tz::{Offset, TimeZone};
-use jiff::Timestamp;
 
 /// UTC+8: China has one time zone and no daylight saving time since 1991.
 pub fn beijing() -> TimeZone {
@@ -19,7 +19,10 @@ pub struct Date {
 
 impl Date {
     pub fn from_timestamp(ts: Timestamp) -> Date {
-        Date { local: ts.to_zoned(beijing()).datetime(), has_time: true }
+        Date {
+            local: ts.to_zoned(beijing()).datetime(),
+            has_time: true,
+        }
     }
 
     pub fn timestamp(&self) -> Timestamp {
@@ -35,6 +38,16 @@ impl Date {
         format!("{}+08:00", self.local.strftime("%Y-%m-%dT%H:%M:%S"))
     }
 
+    /// RFC 3339 when a time was given, else just the day (`2026-03-05`): what templates get,
+    /// so filters know whether there is a time to show.
+    pub fn for_templates(&self) -> String {
+        if self.has_time {
+            self.rfc3339()
+        } else {
+            self.ymd()
+        }
+    }
+
     /// `2026-03-05`
     pub fn ymd(&self) -> String {
         self.local.strftime("%Y-%m-%d").to_string()
@@ -42,7 +55,12 @@ impl Date {
 
     /// `2026年3月5日`, for prose (GB/T 9704: full year, no zero padding).
     pub fn chinese(&self) -> String {
-        format!("{}年{}月{}日", self.local.year(), self.local.month(), self.local.day())
+        format!(
+            "{}年{}月{}日",
+            self.local.year(),
+            self.local.month(),
+            self.local.day()
+        )
     }
 
     /// `2026-03-05 09:30` for metadata, or `2026-03-05` when no time was given.
@@ -64,13 +82,19 @@ pub fn parse(text: &str) -> Result<Date, String> {
     let rest = rest.get(1..).unwrap_or("").trim();
     if rest.is_empty() {
         let local = date.to_datetime(civil::Time::midnight());
-        return Ok(Date { local, has_time: false });
+        return Ok(Date {
+            local,
+            has_time: false,
+        });
     }
     let (time_part, offset) = split_offset(rest)?;
     let time = parse_time(time_part)?;
     let local = date.to_datetime(time);
     match offset {
-        None => Ok(Date { local, has_time: true }),
+        None => Ok(Date {
+            local,
+            has_time: true,
+        }),
         Some(offset) => {
             let ts = offset
                 .to_timestamp(local)
@@ -101,7 +125,9 @@ fn parse_day(s: &str) -> Result<civil::Date, String> {
 fn parse_time(s: &str) -> Result<civil::Time, String> {
     let parts: Vec<&str> = s.split(':').collect();
     let well_formed = (parts.len() == 2 || parts.len() == 3)
-        && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
     if !well_formed {
         return Err("时间格式应为 HH:MM 或 HH:MM:SS".into());
     }
@@ -122,7 +148,10 @@ fn split_offset(s: &str) -> Result<(&str, Option<Offset>), String> {
     let (time, off) = s.split_at(i);
     let sign: i32 = if off.starts_with('-') { -1 } else { 1 };
     let digits: Vec<&str> = off[1..].split(':').collect();
-    let valid = digits.len() == 2 && digits.iter().all(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()));
+    let valid = digits.len() == 2
+        && digits
+            .iter()
+            .all(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()));
     if !valid {
         return Err("时区格式应为 +08:00".into());
     }
@@ -150,16 +179,33 @@ mod tests {
 
     #[test]
     fn parses_time_and_offsets_into_beijing_time() {
-        assert_eq!(parse("2026-03-05 09:30").expect("valid").metadata(), "2026-03-05 09:30");
-        assert_eq!(parse("2026-03-05T01:30:00Z").expect("valid").metadata(), "2026-03-05 09:30");
-        assert_eq!(parse("2026-03-05T09:30:00+08:00").expect("valid").metadata(), "2026-03-05 09:30");
+        assert_eq!(
+            parse("2026-03-05 09:30").expect("valid").metadata(),
+            "2026-03-05 09:30"
+        );
+        assert_eq!(
+            parse("2026-03-05T01:30:00Z").expect("valid").metadata(),
+            "2026-03-05 09:30"
+        );
+        assert_eq!(
+            parse("2026-03-05T09:30:00+08:00")
+                .expect("valid")
+                .metadata(),
+            "2026-03-05 09:30"
+        );
     }
 
     #[test]
     fn rejects_impossible_dates_with_a_reason() {
         assert_eq!(parse("2026-02-30"), Err("2026年2月没有30日".to_string()));
         assert_eq!(parse("2026-13-01"), Err("没有13月".to_string()));
-        assert_eq!(parse("2026-3-5"), Err("格式应为 YYYY-MM-DD（月和日用两位数字）".to_string()));
-        assert_eq!(parse("2026-03-05 25:00"), Err("没有 25:00 这个时刻".to_string()));
+        assert_eq!(
+            parse("2026-3-5"),
+            Err("格式应为 YYYY-MM-DD（月和日用两位数字）".to_string())
+        );
+        assert_eq!(
+            parse("2026-03-05 25:00"),
+            Err("没有 25:00 这个时刻".to_string())
+        );
     }
 }

@@ -72,7 +72,7 @@ mod tests {
     #[test]
     fn counts_han_characters_and_latin_words() {
         assert_eq!(count_words("志愿者服务站今天开放了100个岗位"), 15);
-        assert_eq!(count_words("WeChat 浏览器，很好用！"), 6);
+        assert_eq!(count_words("WeChat 浏览器，很好用！"), 7);
     }
 
     #[test]

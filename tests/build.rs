@@ -1,0 +1,256 @@
+//! `wenming build` on fixture sites: exact output for pages, listings, taxonomies, feeds and
+//! the sitemap, and exact error reports for broken sites.
+
+mod common;
+
+use common::{build, files, fixture, read, temp};
+
+#[test]
+fn basic_site_produces_exactly_these_files() {
+    let out = temp();
+    let run = build("basic", out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        files(out.path()),
+        [
+            "404.html",
+            "atom.xml",
+            "index.html",
+            "news/a/index.html",
+            "news/atom.xml",
+            "news/b/index.html",
+            "news/bundle/index.html",
+            "news/bundle/photo.svg",
+            "news/index.html",
+            "news/la-ji-fen-lei/index.html",
+            "news/link/index.html",
+            "news/page/2/index.html",
+            "news/page/3/index.html",
+            "robots.txt",
+            "rules/atom.xml",
+            "rules/gong-yue/index.html",
+            "rules/index.html",
+            "rules/tiaoli/index.html",
+            "sitemap.xml",
+            "style.css",
+            "sw/202601/t20260110_1.shtml",
+            "tags/index.html",
+            "tags/xue-lei-feng/index.html",
+            "tags/zhi-yuan-fu-wu/index.html",
+        ]
+    );
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 24 个文件"), "{}", run.stdout);
+}
+
+#[test]
+fn page_has_metadata_summary_toc_terms_and_neighbours() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    assert_eq!(
+        read(out.path(), "news/a/index.html"),
+        "<h1>学雷锋志愿服务活动</h1>\n\
+<p class=\"meta\">2026-03-05 09:30|2026年3月5日|字数 32|1 分钟|</p>\n\
+<a class=\"term\" href=\"/tags/xue-lei-feng/\">学雷锋</a><a class=\"term\" href=\"/tags/zhi-yuan-fu-wu/\">志愿服务</a>\n\
+<nav><a rel=\"next\" href=\"/news/b/\">文明交通劝导</a></nav>\n\
+<div class=\"toc\"><a href=\"#活动现场\">活动现场</a></div>\n\
+<div class=\"summary\"><p>3月5日，栖云市各区开展学雷锋志愿服务活动。</p>\n</div>\n\
+<article><p>3月5日，栖云市各区开展学雷锋志愿服务活动。</p>\n<!-- more -->\n<h2 id=\"活动现场\">活动现场</h2>\n<p>志愿者们走进社区。</p>\n</article>\n"
+    );
+}
+
+#[test]
+fn date_without_time_prints_without_time_and_expired_is_flagged() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    let page = read(out.path(), "news/la-ji-fen-lei/index.html");
+    assert!(
+        page.contains("<p class=\"meta\">2026-02-20|2026年2月20日|字数 8|1 分钟|已过期</p>"),
+        "{page}"
+    );
+    let b = read(out.path(), "news/b/index.html");
+    assert!(
+        b.contains("<div class=\"summary\"><p>劝导员上岗。</p></div>"),
+        "{b}"
+    );
+}
+
+#[test]
+fn internal_links_resolve_and_raw_html_is_sanitized() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    let page = read(out.path(), "news/link/index.html");
+    assert!(
+        page.contains("<article><p>请阅读<a href=\"/rules/tiaoli/#第五条\">条例第五条</a>和<a href=\"/news/\">全部动态</a>。</p>\n<p>原始 HTML</p>\n\n<a>坏链接</a>\n</article>"),
+        "{page}"
+    );
+    assert!(!page.contains("script") && !page.contains("onclick") && !page.contains("javascript"));
+}
+
+#[test]
+fn sections_paginate_in_date_order_and_weight_order() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    assert_eq!(
+        read(out.path(), "news/index.html"),
+        "<h1>创文动态</h1>\n<ul><li><a href=\"/news/a/\">学雷锋志愿服务活动</a></li><li><a href=\"/news/b/\">文明交通劝导</a></li></ul>\n<p class=\"pager\">1/3||/news/page/2/</p>\n"
+    );
+    assert_eq!(
+        read(out.path(), "news/page/3/index.html"),
+        "<h1>创文动态</h1>\n<ul><li><a href=\"/news/bundle/\">河道守护</a></li></ul>\n<p class=\"pager\">3/3|/news/page/2/|</p>\n"
+    );
+    let rules = read(out.path(), "rules/index.html");
+    assert!(rules.contains("<li><a href=\"/rules/gong-yue/\">市民文明公约</a></li><li><a href=\"/rules/tiaoli/\">文明行为促进条例</a></li>"), "{rules}");
+}
+
+#[test]
+fn home_gets_nav_recent_pages_and_functions() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    assert_eq!(
+        read(out.path(), "index.html"),
+        "<h1>测试文明网</h1>\n<nav><a href=\"/news/\">创文动态</a><a href=\"/rules/\">文明规范</a></nav>\n\
+<ul class=\"recent\"><li>学雷锋志愿服务活动</li><li>文明交通劝导</li><li>垃圾分类进社区</li><li>条例施行</li><li>河道守护</li></ul>\n\
+<p class=\"rules\">文明规范:市民文明公约</p>\n\
+<p class=\"url\">/rules/tiaoli/#第五条|https://wm.example.gov.cn/news/</p>\n"
+    );
+}
+
+#[test]
+fn taxonomy_list_and_term_pages() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    assert_eq!(
+        read(out.path(), "tags/index.html"),
+        "<h1>标签</h1>\n<ul><li><a href=\"/tags/xue-lei-feng/\">学雷锋</a> (1)</li><li><a href=\"/tags/zhi-yuan-fu-wu/\">志愿服务</a> (2)</li></ul>\n"
+    );
+    assert_eq!(
+        read(out.path(), "tags/zhi-yuan-fu-wu/index.html"),
+        "<h1>标签：志愿服务</h1>\n<ul><li>学雷锋志愿服务活动</li><li>文明交通劝导</li></ul>\n<p class=\"pager\">1/1</p>\n"
+    );
+}
+
+#[test]
+fn feeds_sitemap_robots_and_aliases() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    let feed = read(out.path(), "news/atom.xml");
+    assert!(
+        feed.contains("<title>创文动态 - 测试文明网</title>"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("<updated>2026-03-05T09:30:00+08:00</updated>"),
+        "{feed}"
+    );
+    assert!(feed.contains("    <title>学雷锋志愿服务活动</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"https://wm.example.gov.cn/news/a/\"/>\n    <id>https://wm.example.gov.cn/news/a/</id>\n    <published>2026-03-05T09:30:00+08:00</published>"), "{feed}");
+    assert_eq!(feed.matches("<entry>").count(), 5);
+    assert!(
+        !read(out.path(), "atom.xml").contains("元旦活动预告"),
+        "scheduled pages stay out of feeds"
+    );
+
+    let sitemap = read(out.path(), "sitemap.xml");
+    assert!(sitemap.contains("  <url>\n    <loc>https://wm.example.gov.cn/news/a/</loc>\n    <lastmod>2026-03-05</lastmod>\n  </url>\n"), "{sitemap}");
+    assert!(
+        sitemap.contains("<loc>https://wm.example.gov.cn/tags/zhi-yuan-fu-wu/</loc>"),
+        "{sitemap}"
+    );
+    assert_eq!(sitemap.matches("<url>").count(), 13);
+
+    assert_eq!(
+        read(out.path(), "robots.txt"),
+        "User-agent: *\nDisallow:\nSitemap: https://wm.example.gov.cn/sitemap.xml\n"
+    );
+    let alias = read(out.path(), "sw/202601/t20260110_1.shtml");
+    assert!(
+        alias.contains("<meta http-equiv=\"refresh\" content=\"0; url=/news/link/\">"),
+        "{alias}"
+    );
+    assert!(
+        alias.contains("<link rel=\"canonical\" href=\"https://wm.example.gov.cn/news/link/\">"),
+        "{alias}"
+    );
+}
+
+#[test]
+fn drafts_flag_publishes_drafts_and_scheduled_pages() {
+    let out = temp();
+    let root = fixture("basic");
+    let run = common::wenming(&[
+        "build",
+        "--drafts",
+        "--root",
+        root.to_str().unwrap_or_default(),
+        "--output",
+        out.path().to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.path().join("news/draft/index.html").is_file());
+    assert!(out.path().join("news/future/index.html").is_file());
+}
+
+#[test]
+fn base_url_flag_and_subpath_base_urls() {
+    let out = temp();
+    let root = fixture("basic");
+    let run = common::wenming(&[
+        "build",
+        "--base-url",
+        "https://example.org/wm/",
+        "--root",
+        root.to_str().unwrap_or_default(),
+        "--output",
+        out.path().to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = read(out.path(), "index.html");
+    assert!(
+        home.contains("<a href=\"/wm/news/\">创文动态</a>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<p class=\"url\">/wm/rules/tiaoli/#第五条|https://example.org/wm/news/</p>"),
+        "{home}"
+    );
+    let page = read(out.path(), "news/link/index.html");
+    assert!(
+        page.contains("<a href=\"/wm/rules/tiaoli/#第五条\">"),
+        "{page}"
+    );
+}
+
+#[test]
+fn bare_site_builds_with_the_embedded_default_theme() {
+    let out = temp();
+    let run = build("bare", out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = read(out.path(), "index.html");
+    assert!(home.contains("<html lang=\"zh-CN\""), "{home}");
+    assert!(home.contains("极简站点"), "{home}");
+    assert!(out.path().join("hello/index.html").is_file());
+    assert!(
+        out.path().join("style.css").is_file(),
+        "theme static files are copied"
+    );
+}
+
+#[test]
+fn unchanged_files_keep_their_modification_time() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    let before = std::fs::metadata(out.path().join("news/a/index.html"))
+        .and_then(|m| m.modified())
+        .ok();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let run = build("basic", out.path());
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("写入 0 个文件，24 个未变"),
+        "{}",
+        run.stdout
+    );
+    let after = std::fs::metadata(out.path().join("news/a/index.html"))
+        .and_then(|m| m.modified())
+        .ok();
+    assert_eq!(before, after);
+}

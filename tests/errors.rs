@@ -1,0 +1,149 @@
+//! Broken sites: every error of a build is reported together with file, line, column and a
+//! hint, the exit code is 1, and the previous output is left exactly as it was.
+
+mod common;
+
+use common::{build, files, read, temp};
+
+#[test]
+fn bad_front_matter_reports_every_file_at_once() {
+    let out = temp();
+    let run = build("errors/front-matter", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/colon.md:2:13: YAML 格式错误：mapping values are not allowed in this context
+    提示：值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"
+错误：content/gbk.md:4:1: 文件不是 UTF-8 编码（可能是 GBK 等旧编码）
+    提示：用编辑器把文件另存为 UTF-8 编码
+错误：content/tab.md:4:1: YAML 格式错误：found character that cannot start any token
+    提示：YAML 不能用 Tab 缩进，请改用空格
+错误：content/typo.md:2:1: front matter 中有未知字段“titel”
+    提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, author, source, editor, weight, cover, aliases, template, kind, extra
+错误：content/typo.md:2:1: 缺少标题 title
+    提示：在 front matter 中加一行，例如 title: 学雷锋志愿服务活动
+错误：content/typo.md:3:1: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
+    提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
+错误：content/unclosed.md:1:1: front matter 没有结束
+    提示：在字段之后另起一行写 --- 作为结束
+构建失败：共 7 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn unknown_config_keys_name_the_closest_valid_key() {
+    let out = temp();
+    let run = build("errors/config", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：site.yaml:2:1: base_url“wm.example.gov.cn”应以 http:// 或 https:// 开头
+    提示：例如 base_url: https://wenming.example.gov.cn
+错误：site.yaml:3:1: site.yaml 中有未知字段“paginte”
+    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, theme, paginate, taxonomies, footer, markdown, feed, extra
+错误：site.yaml:6:3: site.yaml 的 footer 中有未知字段“sponser”
+    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge
+构建失败：共 3 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn broken_internal_links_name_file_line_and_column() {
+    let out = temp();
+    let run = build("errors/links", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/cite.md:6:2: 内部链接 @/tiaoli.md 中的锚点 #第六条 在该页面中不存在
+    提示：该页面的锚点有：第五条
+错误：content/cite.md:7:3: 内部链接 @/news/old.md 指向的文件不存在
+    提示：路径从 content/ 下算起，例如 @/rules/tiaoli.md
+构建失败：共 2 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn two_pages_with_one_url_name_both_files() {
+    let out = temp();
+    let run = build("errors/duplicates", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/news/b.md: 网址与 content/news/a.md 重复：两者都会生成 news/a/index.html
+    提示：修改其中一个的 slug、path 或文件名
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn unsafe_paths_in_front_matter_are_refused() {
+    let out = temp();
+    let run = build("errors/paths", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/a.md:3:1: slug“../../etc”只能包含小写英文字母、数字、- 和 _，不能含 /、.. 或中文
+    提示：例如 slug: xue-lei-feng
+错误：content/b.md:3:1: 路径“/../outside”中的“..”无效：只能用英文字母、数字、-、_ 和 .，且不能是 . 或 ..
+    提示：例如 path: about/contact
+错误：content/c.md:3:1: 路径“C:\\Windows”含有不允许的字符（\\、:、?、# 或空字符）
+    提示：例如 aliases: [/old/page.shtml]
+构建失败：共 3 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let out = temp();
+    assert_eq!(build("basic", out.path()).code, 0);
+    let before = files(out.path());
+    let home = read(out.path(), "index.html");
+    let run = build("errors/links", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(files(out.path()), before);
+    assert_eq!(read(out.path(), "index.html"), home);
+    let parent = out
+        .path()
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let name = out
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    assert!(
+        !parent.join(format!(".{name}.wenming-staging")).exists(),
+        "no staging folder is left behind"
+    );
+}
+
+#[test]
+fn output_directory_may_not_be_the_site_itself() {
+    let root = common::fixture("basic");
+    let run = common::wenming(&[
+        "build",
+        "--root",
+        root.to_str().unwrap_or_default(),
+        "--output",
+        root.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("：它是站点目录本身或其上级目录"),
+        "{}",
+        run.stderr
+    );
+    assert!(root.join("site.yaml").is_file());
+}
+
+#[test]
+fn bad_command_line_exits_with_2() {
+    let run = common::wenming(&["build", "--no-such-flag"]);
+    assert_eq!(run.code, 2);
+}
