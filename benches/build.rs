@@ -1,1 +1,59 @@
-fn main(){}
+//! Whole-site build benchmark: generates an N-page Chinese corpus and times `build` on it.
+//!
+//! `cargo bench --bench build -- 1000 10000` (page counts; default 1000 and 10000). Prints the
+//! best and median wall time of several runs and the process's peak resident memory.
+
+mod corpus;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use wenming::build::{BuildOptions, build, render_site};
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![1000, 10_000] } else { sizes };
+    let runs = 5;
+    for n in sizes {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("corpus-{n}"));
+        if let Err(e) = corpus::generate(&dir, n) {
+            eprintln!("cannot generate corpus: {e}");
+            std::process::exit(1);
+        }
+        let mut times = Vec::with_capacity(runs);
+        let mut pages = 0;
+        for _ in 0..runs {
+            let options = BuildOptions::new(&dir);
+            let started = Instant::now();
+            match build(&options) {
+                Ok(report) => pages = report.pages,
+                Err(errors) => {
+                    eprint!("{errors}");
+                    std::process::exit(1);
+                }
+            }
+            times.push(started.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        // Where the time goes: everything up to rendered bytes in memory, versus writing.
+        let options = BuildOptions::new(&dir);
+        let started = Instant::now();
+        let rendered = render_site(&options).ok();
+        let in_memory = started.elapsed().as_secs_f64();
+        drop(rendered);
+        println!("{n} pages: load + link + render in memory {in_memory:.3} s");
+        println!(
+            "{n} pages ({pages} built): best {:.3} s, median {:.3} s over {runs} runs; peak RSS so far {:.0} MiB",
+            times[0],
+            times[runs / 2],
+            peak_rss_mib().unwrap_or(f64::NAN)
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Rebuilds the binary when the embedded default theme changes, including added or removed
+//! files (which `include_dir!` alone does not notice).
+
+fn main() {
+    println!("cargo:rerun-if-changed=themes/default");
+    println!("cargo:rerun-if-changed=themes/default/templates");
+    println!("cargo:rerun-if-changed=themes/default/templates/partials");
+    println!("cargo:rerun-if-changed=themes/default/static");
+}
