@@ -21,14 +21,54 @@ const SENTENCES: &[&str] = &[
     "公益广告以讲文明树新风为主题，在公交站台和楼宇电视集中投放。",
 ];
 const TAGS: &[&str] = &[
-    "志愿服务", "学雷锋", "垃圾分类", "文明交通", "敬老爱老", "生态环保", "红黑榜", "测评督导",
-    "文明实践", "未成年人", "道德模范", "身边好人", "公益广告", "文明餐桌", "文明旅游", "文明养犬",
-    "老旧小区", "农贸市场", "背街小巷", "网络文明", "诚信建设", "移风易俗", "文明家庭", "文明校园",
-    "文明单位", "志愿者招募", "关爱老人", "助残", "义诊", "河道清洁", "交通劝导", "文明出行",
-    "光盘行动", "文明祭扫", "社区治理", "共建共享", "创文攻坚", "市民巡访", "整改落实", "先进典型",
+    "志愿服务",
+    "学雷锋",
+    "垃圾分类",
+    "文明交通",
+    "敬老爱老",
+    "生态环保",
+    "红黑榜",
+    "测评督导",
+    "文明实践",
+    "未成年人",
+    "道德模范",
+    "身边好人",
+    "公益广告",
+    "文明餐桌",
+    "文明旅游",
+    "文明养犬",
+    "老旧小区",
+    "农贸市场",
+    "背街小巷",
+    "网络文明",
+    "诚信建设",
+    "移风易俗",
+    "文明家庭",
+    "文明校园",
+    "文明单位",
+    "志愿者招募",
+    "关爱老人",
+    "助残",
+    "义诊",
+    "河道清洁",
+    "交通劝导",
+    "文明出行",
+    "光盘行动",
+    "文明祭扫",
+    "社区治理",
+    "共建共享",
+    "创文攻坚",
+    "市民巡访",
+    "整改落实",
+    "先进典型",
 ];
 const DISTRICTS: &[&str] = &["云栖区", "鹭洲区", "松岭区", "望湖区", "栖云新区"];
-const SECTIONS: &[(&str, &str, usize)] = &[("news", "创文动态", 50), ("stories", "志愿服务", 25), ("notices", "通知公告", 15), ("rules", "文明规范", 10)];
+const SECTIONS: &[(&str, &str, usize)] = &[
+    ("news", "创文动态", 50),
+    ("stories", "志愿服务", 25),
+    ("notices", "通知公告", 15),
+    ("rules", "文明规范", 10),
+];
 
 /// A small deterministic random number generator (xorshift64*), so corpora are reproducible.
 struct Rng(u64);
@@ -56,7 +96,10 @@ pub fn generate(dir: &Path, pages: usize) -> io::Result<()> {
         dir.join("site.yaml"),
         "title: 栖云文明网（基准测试）\nbase_url: https://bench.example.gov.cn\npaginate: 10\ntaxonomies: [tags, districts]\n",
     )?;
-    fs::write(dir.join("content/_index.md"), "---\ntitle: 首页\n---\n欢迎访问。\n")?;
+    fs::write(
+        dir.join("content/_index.md"),
+        "---\ntitle: 首页\n---\n欢迎访问。\n",
+    )?;
     let mut rng = Rng(0x5eed_1234_abcd_9876);
     let mut names: Vec<String> = Vec::with_capacity(pages);
     for (weight, (section, title, _)) in SECTIONS.iter().enumerate() {
@@ -108,7 +151,12 @@ pub fn generate(dir: &Path, pages: usize) -> io::Result<()> {
         if i % 10 == 0 {
             text.push_str("| 区县 | 得分 | 整改率 |\n|---|---|---|\n");
             for d in DISTRICTS {
-                let _ = writeln!(text, "| {d} | {} | {}% |", 80 + rng.below(20), 85 + rng.below(15));
+                let _ = writeln!(
+                    text,
+                    "| {d} | {} | {}% |",
+                    80 + rng.below(20),
+                    85 + rng.below(15)
+                );
             }
             text.push('\n');
         }

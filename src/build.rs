@@ -1,8 +1,9 @@
-//! Runs the whole pipeline: config → content → site → render → output. [`render_site`] stops
-//! before writing (for `serve` and tests); [`build`] writes the result atomically.
+//! Runs the whole pipeline: config → content → site → render → output. [`render_site`] keeps
+//! the result in memory (for `serve` and tests); [`build`] streams it into a staging folder
+//! and commits it to the output only when everything succeeded.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use jiff::Timestamp;
@@ -10,8 +11,8 @@ use jiff::Timestamp;
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{self, Bytes, OutputFile};
-use crate::render::{self, templates};
+use crate::output::{self, Bytes, OutputFile, OutputWriter};
+use crate::render::{self, Emit, templates};
 use crate::site::{self, Site};
 
 /// What `wenming build` was asked to do.
@@ -45,7 +46,7 @@ impl BuildOptions {
     }
 }
 
-/// A rendered site, not yet written.
+/// A rendered site held in memory (for tests and the dev server).
 pub struct RenderedSite {
     pub site: Arc<Site>,
     pub files: Vec<OutputFile>,
@@ -64,9 +65,18 @@ pub struct BuildReport {
     pub scheduled: usize,
     pub files_written: usize,
     pub files_unchanged: usize,
+    pub files_removed: usize,
     pub output: PathBuf,
     pub seconds: f64,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// What producing the files found out, besides the files.
+struct Produced {
+    site: Arc<Site>,
+    skipped_drafts: usize,
+    scheduled: usize,
+    warnings: Vec<Diagnostic>,
 }
 
 fn collect<T>(r: Result<T, Vec<Diagnostic>>) -> Result<T, Diagnostics> {
@@ -78,8 +88,10 @@ fn collect<T>(r: Result<T, Vec<Diagnostic>>) -> Result<T, Diagnostics> {
     })
 }
 
-/// Loads, links and renders the site in memory.
-pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+/// Runs the pipeline, handing every output file to `emit`. Files that override others with
+/// the same path come later: theme static < robots.txt < site static < rendered pages <
+/// feeds, sitemap, aliases and bundle files.
+fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> {
     let root = &options.root;
     let mut config = collect(Config::load(root))?;
     if let Some(url) = &options.base_url {
@@ -95,28 +107,45 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> 
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
     let site = Arc::new(collect(site::link(config, content, options.now))?);
 
-    let mut files = Vec::new();
-    for (path, source) in templates::theme_static(&theme) {
-        files.push(static_file(path, source));
-    }
-    files.push(OutputFile::text("robots.txt", output::robots_txt(&site)));
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);
-    for (path, source) in site_static {
-        files.push(static_file(path, source));
+    let theme_static = templates::theme_static(&theme).into_iter().map(static_file);
+    let robots = OutputFile::text("robots.txt", output::robots_txt(&site));
+    for file in theme_static
+        .chain([robots])
+        .chain(site_static.into_iter().map(static_file))
+    {
+        emit(file).map_err(Diagnostics::from)?;
     }
-    files.extend(collect(render::render(root, site.clone(), &theme))?);
-    files.extend(generated_files(&site));
-    Ok(RenderedSite {
+    collect(render::render(root, site.clone(), &theme, emit))?;
+    for file in generated_files(&site) {
+        emit(file).map_err(Diagnostics::from)?;
+    }
+    Ok(Produced {
         site,
-        files,
         skipped_drafts,
         scheduled,
         warnings,
     })
 }
 
-fn static_file(path: String, source: templates::StaticSource) -> OutputFile {
+/// Loads, links and renders the site in memory.
+pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
+    let files = Mutex::new(Vec::new());
+    let produced = produce(options, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    Ok(RenderedSite {
+        site: produced.site,
+        files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        skipped_drafts: produced.skipped_drafts,
+        scheduled: produced.scheduled,
+        warnings: produced.warnings,
+    })
+}
+
+fn static_file((path, source): (String, templates::StaticSource)) -> OutputFile {
     let bytes = match source {
         templates::StaticSource::File(p) => Bytes::File(p),
         templates::StaticSource::Embedded(b) => Bytes::Embedded(b),
@@ -176,21 +205,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
-    let rendered = render_site(options)?;
-    let written =
-        output::write_atomically(&output_dir, rendered.files).map_err(Diagnostics::from)?;
-    let site = &rendered.site;
+    let writer = OutputWriter::begin(&output_dir).map_err(Diagnostics::from)?;
+    let produced = match produce(options, &|f| writer.put(f)) {
+        Ok(p) => p,
+        Err(errors) => {
+            writer.abort();
+            return Err(errors);
+        }
+    };
+    let written = writer.commit().map_err(Diagnostics::from)?;
+    let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),
         sections: site.sections.len(),
         expired: site.pages.iter().filter(|p| p.expired).count(),
-        skipped_drafts: rendered.skipped_drafts,
-        scheduled: rendered.scheduled,
+        skipped_drafts: produced.skipped_drafts,
+        scheduled: produced.scheduled,
         files_written: written.written,
         files_unchanged: written.unchanged,
+        files_removed: written.removed,
         output: output_dir,
         seconds: started.elapsed().as_secs_f64(),
-        warnings: rendered.warnings,
+        warnings: produced.warnings,
     })
 }
 

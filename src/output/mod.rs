@@ -1,6 +1,6 @@
 //! The output stage: the files a build produces (rendered pages, feeds, sitemap, robots.txt,
-//! alias redirects, copied static files) and writing them so that `public/` is only ever
-//! replaced whole, after everything succeeded.
+//! alias redirects, copied static files) and writing them so that `public/` only changes
+//! after everything succeeded, and only where the bytes differ.
 
 mod feeds;
 mod write;
@@ -8,7 +8,7 @@ mod write;
 use std::path::PathBuf;
 
 pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps};
-pub use write::{WriteReport, write_atomically};
+pub use write::{OutputWriter, WriteReport};
 
 /// Where the bytes of an output file come from.
 #[derive(Debug, Clone)]

@@ -30,12 +30,17 @@ enum Job {
     NotFound,
 }
 
-/// Renders every HTML file of the site.
+/// Where rendered files go as soon as they are ready (a staging folder, or memory).
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
+
+/// Renders every HTML file of the site, handing each to `emit` as soon as it is done, so a
+/// large site is never held in memory whole.
 pub fn render(
     root: &Path,
     site: Arc<Site>,
     theme: &ThemeFiles,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    emit: Emit,
+) -> Result<(), Vec<Diagnostic>> {
     let sources = templates::collect(root, theme)?;
     let summaries: Arc<Vec<Value>> = Arc::new(
         site.pages
@@ -44,22 +49,16 @@ pub fn render(
             .collect(),
     );
     let tera = setup_tera(&site, &sources, summaries.clone())?;
-
-    let jobs = plan(&site);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let errors: Vec<Diagnostic> = plan(&site)
         .par_iter()
-        .map(|job| render_job(&tera, &site, &summaries, &sources, job))
+        .filter_map(|job| {
+            render_job(&tera, &site, &summaries, &sources, job)
+                .and_then(emit)
+                .err()
+        })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
     if errors.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(errors)
     }

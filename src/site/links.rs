@@ -49,12 +49,16 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
 
     let mut errors = Vec::new();
     for (p, (html, summary, description, mut es)) in site.pages.iter_mut().zip(page_results) {
+        // The placeholder versions are not needed any more; large sites feel the memory.
+        p.page.body.html = String::new();
+        p.page.body.summary_html = None;
         p.html = html;
         p.summary_html = summary;
         p.description = description;
         errors.append(&mut es);
     }
     for (s, (html, mut es)) in site.sections.iter_mut().zip(section_results) {
+        s.section.body.html = String::new();
         s.html = html;
         errors.append(&mut es);
     }
