@@ -84,35 +84,40 @@ fn embedded(dir: &Dir<'static>, out: &mut Vec<TemplateSource>) {
 }
 
 fn read_dir(root: &Path, dir: &Path, out: &mut Vec<TemplateSource>, errors: &mut Vec<Diagnostic>) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file()
-            || crate::content::is_ignored_name(&entry.file_name().to_string_lossy())
-        {
-            continue;
-        }
-        let shown = relative(root, entry.path());
-        let Some(name) = entry
-            .path()
-            .strip_prefix(dir)
-            .ok()
-            .and_then(Path::to_str)
-            .map(|n| n.replace('\\', "/"))
-        else {
-            continue;
-        };
-        match crate::content::read_text(entry.path(), &shown) {
+    for (name, path) in files_under(dir) {
+        let shown = relative(root, &path);
+        match crate::content::read_text(&path, &shown) {
             Ok(text) => push(out, TemplateSource { name, text, shown }),
             Err(d) => errors.push(d),
         }
     }
+}
+
+/// Regular files below `dir` as (path relative to `dir` with `/` separators, full path),
+/// sorted, without editor leftovers and without following symbolic links.
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file()
+                && !crate::content::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect()
 }
 
 fn push(out: &mut Vec<TemplateSource>, t: TemplateSource) {
@@ -194,27 +199,11 @@ fn embedded_static(dir: &Dir<'static>, out: &mut Vec<(String, StaticSource)>) {
     }
 }
 
-/// Files under `dir`, skipping editor leftovers and symlinks.
+/// Static files under `dir`, skipping editor leftovers and symlinks.
 pub fn disk_static(dir: &Path, out: &mut Vec<(String, StaticSource)>) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file()
-            || crate::content::is_ignored_name(&entry.file_name().to_string_lossy())
-        {
-            continue;
-        }
-        if let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str) {
-            out.push((
-                rel.replace('\\', "/"),
-                StaticSource::File(entry.path().to_path_buf()),
-            ));
-        }
-    }
+    out.extend(
+        files_under(dir)
+            .into_iter()
+            .map(|(rel, path)| (rel, StaticSource::File(path))),
+    );
 }
