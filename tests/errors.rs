@@ -147,3 +147,33 @@ fn bad_command_line_exits_with_2() {
     let run = common::wenming(&["build", "--no-such-flag"]);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn every_template_error_is_reported_with_its_template_line_and_column() {
+    let out = temp();
+    let run = build("errors/templates", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：templates/page.html:2:19: 模板语法错误：Found `}` but expected }}.
+错误：templates/section.html:2:20: 模板错误：Unknown filter `no_such_filter`
+错误：templates/section.html:3:4: 模板错误：Unknown function `nope`
+构建失败：共 3 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn rendering_errors_name_the_template_and_the_page_being_rendered() {
+    let out = temp();
+    let run = build("errors/render", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/a.md: 找不到 template 指定的模板 nope.html
+    提示：模板放在 templates/ 或主题的 templates/ 目录下；删掉 template 一行则使用默认模板
+错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: assets, author, content, content_path, cover, date, description, draft, editor, expired, expires, extra, kind, next, path, permalink, previous, reading_time, section_path, section_title, source, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
+构建失败：共 2 个错误，输出目录保持不变。
+"
+    );
+}

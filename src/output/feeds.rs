@@ -94,6 +94,12 @@ pub fn atom_feed(
 
 /// `sitemap.xml`, or an index plus `sitemap1.xml`, `sitemap2.xml`… for large sites.
 pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
+    sitemaps_with_limit(site, SITEMAP_MAX_URLS)
+}
+
+/// [`sitemaps`] with `limit` URLs per file.
+pub fn sitemaps_with_limit(site: &Site, limit: usize) -> Vec<(String, String)> {
+    let limit = limit.max(1);
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
     for s in &site.sections {
         let lastmod = s
@@ -133,14 +139,14 @@ pub fn sitemaps(site: &Site) -> Vec<(String, String)> {
         out.push_str("</urlset>\n");
         out
     };
-    if entries.len() <= SITEMAP_MAX_URLS {
+    if entries.len() <= limit {
         return vec![("sitemap.xml".to_string(), urlset(&entries))];
     }
     let mut files = Vec::new();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (n, chunk) in entries.chunks(SITEMAP_MAX_URLS).enumerate() {
+    for (n, chunk) in entries.chunks(limit).enumerate() {
         let name = format!("sitemap{}.xml", n + 1);
         index.push_str(&format!(
             "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>\n",

@@ -7,7 +7,7 @@ mod write;
 
 use std::path::PathBuf;
 
-pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps};
+pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
 pub use write::{OutputWriter, WriteReport};
 
 /// Where the bytes of an output file come from.

@@ -88,14 +88,14 @@ fn setup_tera(
         if let Err(e) = scratch.add_raw_template(&t.name, &t.text)
             && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
         {
-            errors.push(tera_error(&e, sources, None));
+            errors.extend(tera_errors(&e, sources));
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     tera.add_raw_templates(sources.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-        .map_err(|e| vec![tera_error(&e, sources, None)])?;
+        .map_err(|e| tera_errors(&e, sources))?;
     Ok(tera)
 }
 
@@ -351,6 +351,10 @@ fn tera_error(e: &tera::Error, sources: &[TemplateSource], rendering: Option<&Pa
             Path::new("templates").join(name),
             format!("找不到模板 {name}{context}"),
         ),
+        tera::ErrorKind::Msg(text) if !reports(text).is_empty() => {
+            let (message, name, line, column) = reports(text).remove(0);
+            Diagnostic::new(shown(&name), format!("模板错误：{message}{context}")).at(line, column)
+        }
         _ => {
             let mut message = format!("模板错误：{e}{context}");
             let mut source = std::error::Error::source(e);
@@ -361,4 +365,52 @@ fn tera_error(e: &tera::Error, sources: &[TemplateSource], rendering: Option<&Pa
             Diagnostic::new("templates", message)
         }
     }
+}
+
+/// Every error of a failed template load. Tera reports unknown filters, functions and tests
+/// of a template together as one text of rustc-style reports; each becomes a diagnostic.
+fn tera_errors(e: &tera::Error, sources: &[TemplateSource]) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(text) = e.kind() {
+        let found = reports(text);
+        if !found.is_empty() {
+            let first = tera_error(e, sources, None);
+            let rest = found
+                .into_iter()
+                .skip(1)
+                .map(|(message, name, line, column)| {
+                    let shown = sources
+                        .iter()
+                        .find(|t| t.name == name)
+                        .map(|t| t.shown.clone());
+                    Diagnostic::new(
+                        shown.unwrap_or_else(|| Path::new("templates").join(&name)),
+                        format!("模板错误：{message}"),
+                    )
+                    .at(line, column)
+                });
+            return std::iter::once(first).chain(rest).collect();
+        }
+    }
+    vec![tera_error(e, sources, None)]
+}
+
+/// Reads `error: MESSAGE` / ` --> NAME:LINE:COL` pairs out of a Tera report text.
+fn reports(text: &str) -> Vec<(String, String, usize, usize)> {
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(location)) = (message, line.trim_start().strip_prefix("--> "))
+        {
+            let mut parts = location.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.trim().parse().ok());
+            let line_no = parts.next().and_then(|l| l.trim().parse().ok());
+            if let (Some(column), Some(line_no), Some(name)) = (column, line_no, parts.next()) {
+                out.push((m.to_string(), name.to_string(), line_no, column));
+            }
+            message = None;
+        }
+    }
+    out
 }

@@ -1,0 +1,38 @@
+//! The demo site in the repository root must always build cleanly.
+
+mod common;
+
+#[test]
+fn demo_site_builds_with_at_least_forty_pages() {
+    let out = common::temp();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = common::wenming(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        out.path().to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "the demo site builds without warnings");
+    let pages: usize = run
+        .stdout
+        .strip_prefix("构建完成：")
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(pages >= 40, "{}", run.stdout);
+    let tiaoli = common::read(
+        out.path(),
+        "rules/wen-ming-xing-wei-cu-jin-tiao-li/index.html",
+    );
+    assert!(
+        tiaoli.contains("<h2 id=\"第一章-总则\">第一章 总则</h2>"),
+        "Chinese headings get stable ids"
+    );
+    let link = common::read(out.path(), "news/tiao-li-jiu-yue-shi-shi/index.html");
+    assert!(
+        link.contains("href=\"/rules/wen-ming-xing-wei-cu-jin-tiao-li/\""),
+        "internal links resolve"
+    );
+}
