@@ -54,6 +54,8 @@ pub struct PageFull<'a> {
     pub draft: bool,
     pub assets: Vec<String>,
     pub previous: Option<Value>,
+    /// The sections above the page, from the home page down to its own section (breadcrumbs).
+    pub ancestors: Vec<SectionSummary<'a>>,
     pub next: Option<Value>,
 }
 
@@ -80,6 +82,8 @@ pub struct SectionFull<'a> {
     pub toc: &'a [Heading],
     pub subsections: Vec<SectionSummary<'a>>,
     pub parent: Option<SectionSummary<'a>>,
+    /// The sections above this one, from the home page down to its parent (breadcrumbs).
+    pub ancestors: Vec<SectionSummary<'a>>,
     /// Filled only by `get_section`, limited by its `limit` argument.
     pub pages: Vec<Value>,
 }
@@ -202,6 +206,7 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
             })
             .collect(),
         previous: p.previous.and_then(|i| summaries.get(i).cloned()),
+        ancestors: chain(site, Some(p.section)),
         next: p.next.and_then(|i| summaries.get(i).cloned()),
     }
 }
@@ -231,8 +236,21 @@ pub fn section_full<'a>(site: &'a Site, s: &'a SiteSection, pages: Vec<Value>) -
             .map(|&i| section_summary(site, &site.sections[i]))
             .collect(),
         parent: s.parent.map(|i| section_summary(site, &site.sections[i])),
+        ancestors: chain(site, s.parent),
         pages,
     }
+}
+
+/// Section `from` and every section above it, home page first.
+fn chain(site: &Site, from: Option<usize>) -> Vec<SectionSummary<'_>> {
+    let mut out = Vec::new();
+    let mut next = from;
+    while let Some(i) = next {
+        out.push(section_summary(site, &site.sections[i]));
+        next = site.sections[i].parent;
+    }
+    out.reverse();
+    out
 }
 
 pub fn taxonomy_view<'a>(site: &'a Site, t: &'a Taxonomy) -> TaxonomyView<'a> {

@@ -242,7 +242,15 @@ pub fn slugify(text: &str) -> String {
             continue;
         }
         if let Some(p) = c.to_pinyin() {
-            words.push(p.plain().replace('ü', "v"));
+            let syllable: String = p
+                .plain()
+                .replace('ü', "v")
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            if !syllable.is_empty() {
+                words.push(syllable);
+            }
         }
         i += 1;
     }
