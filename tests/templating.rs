@@ -18,7 +18,10 @@ fn kind_templates_fall_back_to_generic_ones() {
     // The section says kind: story, and page-story.html exists.
     assert_eq!(read(out.path(), "zyfw/a/index.html"), "story:故事一|1|11\n");
     // The page says kind: notice; there is no page-notice.html.
-    assert!(read(out.path(), "zyfw/b/index.html").starts_with("generic:模板语法|notice|"));
+    assert!(
+        read(out.path(), "zyfw/b/index.html")
+            .starts_with("generic:模板语法|notice|首页>志愿服务>|")
+    );
     // template: in front matter wins.
     assert_eq!(
         read(out.path(), "zyfw/c/index.html"),
@@ -31,7 +34,7 @@ fn markdown_is_never_evaluated_as_a_template() {
     let out = built();
     assert_eq!(
         read(out.path(), "zyfw/b/index.html"),
-        "generic:模板语法|notice|<p>正文里的 {{ config.title }} 和 {% include \"page.html\" %} 原样显示。</p>\n\n"
+        "generic:模板语法|notice|首页>志愿服务>|<p>正文里的 {{ config.title }} 和 {% include \"page.html\" %} 原样显示。</p>\n\n"
     );
 }
 
@@ -53,7 +56,20 @@ fn section_slug_and_page_path_overrides() {
     );
     assert_eq!(
         read(out.path(), "about/us/index.html"),
-        "generic:关于我们||\n"
+        "generic:关于我们||首页>|\n"
+    );
+}
+
+#[test]
+fn nested_sections_inherit_the_parent_slug_and_list_their_ancestors() {
+    let out = built();
+    assert_eq!(
+        read(out.path(), "zyfw/teams/lan-tian/index.html"),
+        "generic:蓝天救援队|notice|首页>志愿服务>服务队>|\n"
+    );
+    assert_eq!(
+        read(out.path(), "zyfw/teams/index.html"),
+        "section:服务队|/zyfw/teams/|蓝天救援队;\n"
     );
 }
 
