@@ -80,7 +80,8 @@ fn setup_tera(
     tera.global_context().insert("config", &site.config);
     tera.global_context().insert("nav", &views::nav(site));
 
-    // Each template alone first, so every syntax error is reported, not just the first.
+    // Each template alone first, so that every broken template is reported, not just the
+    // first; what only fails for want of the other templates is left to the real load.
     let mut errors = Vec::new();
     for t in sources {
         let mut scratch = Tera::new();
@@ -88,7 +89,10 @@ fn setup_tera(
         if let Err(e) = scratch.add_raw_template(&t.name, &t.text)
             && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
         {
-            errors.extend(tera_errors(&e, sources));
+            errors.extend(tera_errors(&e, sources).into_iter().filter(|d| {
+                !(d.message.contains("Unknown template `")
+                    || d.message.contains("is not defined in any parent template"))
+            }));
         }
     }
     if !errors.is_empty() {
