@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
 # The one command that runs every test of wenming on a fresh machine.
-# It installs what the tests need (idempotently), then runs the formatting and lint checks
-# and the whole test suite. CI (.ci/run) calls this same script.
+# It installs what the tests need (idempotently: nothing is fetched twice), then runs the
+# formatting and lint checks and the whole test suite. CI (.ci/run) calls this same script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool).
+if ! command -v chromium >/dev/null 2>&1; then
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+
+# playwright-core drives that Chromium; it is pinned in tests/browser/package-lock.json.
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
 
 # Rust toolchain components used by the checks.
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
