@@ -30,7 +30,14 @@ fn free_port() -> u16 {
 fn serve(dir: &std::path::Path) -> Server {
     let port = free_port();
     let child = Command::new("python3")
-        .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "-d"])
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+            "-d",
+        ])
         .arg(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -38,7 +45,10 @@ fn serve(dir: &std::path::Path) -> Server {
         .unwrap_or_else(|e| panic!("cannot start python3 http.server: {e}"));
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(10), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "server did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Server { child, port }
@@ -53,30 +63,54 @@ fn node(script: &str, args: &[&str]) -> serde_json::Value {
         .output()
         .unwrap_or_else(|e| panic!("cannot run node (run scripts/test.sh to install it): {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{script} failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{script} printed no JSON ({e}): {stdout}"))
+    assert!(
+        out.status.success(),
+        "{script} failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("{script} printed no JSON ({e}): {stdout}"))
 }
 
 #[test]
 fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
     let out = common::temp();
     let root = env!("CARGO_MANIFEST_DIR");
-    let run = common::wenming(&["build", "--root", root, "--output", out.path().to_str().unwrap_or_default()]);
+    let run = common::wenming(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        out.path().to_str().unwrap_or_default(),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let server = serve(out.path());
     for (path, h1) in [
         ("/", "栖云文明网"),
         ("/news/", "创文动态"),
-        ("/rules/wen-ming-xing-wei-cu-jin-tiao-li/", "栖云市文明行为促进条例"),
+        (
+            "/rules/wen-ming-xing-wei-cu-jin-tiao-li/",
+            "栖云市文明行为促进条例",
+        ),
         ("/tags/", "标签"),
     ] {
         let url = format!("http://127.0.0.1:{}{path}", server.port);
         let result = node("smoke.mjs", &[&url]);
         assert_eq!(result["lang"], "zh-CN", "{path}: {result}");
         assert_eq!(result["h1"], h1, "{path}: {result}");
-        assert_eq!(result["styled"], true, "{path}: the stylesheet applies: {result}");
-        assert_eq!(result["overflowsAt375"], false, "{path}: no sideways scrolling on a phone: {result}");
+        assert_eq!(
+            result["styled"], true,
+            "{path}: the stylesheet applies: {result}"
+        );
+        assert_eq!(
+            result["overflowsAt375"], false,
+            "{path}: no sideways scrolling on a phone: {result}"
+        );
         assert_eq!(result["errors"], serde_json::json!([]), "{path}: {result}");
-        assert_eq!(result["foreign"], serde_json::json!([]), "{path}: no request leaves the site: {result}");
+        assert_eq!(
+            result["foreign"],
+            serde_json::json!([]),
+            "{path}: no request leaves the site: {result}"
+        );
     }
 }
