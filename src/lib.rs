@@ -5,6 +5,7 @@
 //! files atomically). [`build::build`] runs it all; the library never prints.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;

@@ -4,8 +4,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::Timestamp;
 use wenming::build::{BuildOptions, build};
+use wenming::check::{CheckOptions, check, json_report, text_report};
 
 #[derive(Parser)]
 #[command(name = "wenming", version, about = "文明：创文网站静态站点生成器")]
@@ -31,10 +33,52 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 发布前检查：链接、栏目更新、个人信息、错敏词、三审记录、发布时间、页脚
+    Check {
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 上次构建的输出目录（读取其中的发布记录），默认为 ROOT/public
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// 同时检查外部链接（会访问其他网站）
+        #[arg(long)]
+        external: bool,
+        /// 有警告也算失败（退出码 1）
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The moment builds and checks treat as now: `WENMING_NOW` (a date such as `2026-03-05` or
+/// `2026-03-05 09:30`) when set, for reproducible checks and previews, else the clock.
+fn now() -> Result<Timestamp, ExitCode> {
+    match std::env::var("WENMING_NOW") {
+        Ok(text) => wenming::text::dates::parse(&text)
+            .map(|d| d.timestamp())
+            .map_err(|reason| {
+                eprintln!("错误：环境变量 WENMING_NOW 的日期“{text}”无效：{reason}");
+                ExitCode::from(2)
+            }),
+        Err(_) => Ok(Timestamp::now()),
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let now = match now() {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
     match cli.command {
         Command::Build {
             root,
@@ -46,7 +90,30 @@ fn main() -> ExitCode {
             options.output = output;
             options.base_url = base_url;
             options.drafts = drafts;
+            options.now = now;
             run_build(&options)
+        }
+        Command::Check {
+            root,
+            output,
+            format,
+            external,
+            strict,
+        } => {
+            let mut options = CheckOptions::new(root);
+            options.output = output;
+            options.external = external;
+            options.now = now;
+            let report = check(&options);
+            match format {
+                Format::Text => print!("{}", text_report(&report)),
+                Format::Json => print!("{}", json_report(&report.findings)),
+            }
+            if report.fails(strict) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
     }
 }

@@ -107,7 +107,7 @@ impl<'a> YamlDoc<'a> {
 }
 
 /// Finds the first line that defines `key` (as `key:`), returning 1-based line and column.
-fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+pub fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         let rest = trimmed

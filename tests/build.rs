@@ -38,9 +38,10 @@ fn basic_site_produces_exactly_these_files() {
             "tags/index.html",
             "tags/xue-lei-feng/index.html",
             "tags/zhi-yuan-fu-wu/index.html",
+            "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 25 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 26 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -246,7 +247,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，25 个未变"),
+        run.stdout.contains("写入 0 个文件，26 个未变"),
         "{}",
         run.stdout
     );

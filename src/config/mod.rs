@@ -1,6 +1,8 @@
 //! `site.yaml` → [`Config`]: typed settings with defaults. Unknown keys are errors that name
 //! the closest valid key, because a misspelt setting silently ignored is worse than a failure.
 
+mod check;
+
 use std::path::Path;
 
 use serde::Serialize;
@@ -8,6 +10,8 @@ use serde_yaml::Value;
 
 use crate::error::Diagnostic;
 use crate::yaml::{Fields, YamlDoc};
+
+pub use check::{CheckConfig, ExternalConfig};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -23,6 +27,7 @@ const TOP_KEYS: &[&str] = &[
     "markdown",
     "feed",
     "extra",
+    "check",
 ];
 const FOOTER_KEYS: &[&str] = &[
     "sponsor",
@@ -53,6 +58,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     pub feed: FeedConfig,
     pub extra: serde_json::Value,
+    /// The `check:` block: editorial checks.
+    pub check: CheckConfig,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +171,7 @@ impl Config {
 
         let taxonomies = parse_taxonomies(&doc, &mut errors);
         let footer = parse_footer(&doc, &mut errors);
+        let check = check::parse_check(&doc, &mut errors);
         let markdown = {
             let sub = sub_doc(&doc, "markdown", MARKDOWN_KEYS, &mut errors);
             let mut unsafe_html = false;
@@ -200,6 +208,7 @@ impl Config {
             markdown,
             feed,
             extra,
+            check,
         })
     }
 
@@ -383,6 +392,9 @@ pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
     "description",
     "sort_by",
     "paginate",
+    "review",
+    "waive",
+    "stale_after_days",
 ];
 
 #[cfg(test)]

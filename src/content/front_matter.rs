@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::editorial::{self, Review, Waivers};
 use super::paths::{SitePath, check_site_path, check_slug};
 use crate::error::Diagnostic;
 use crate::text::dates::Date;
@@ -132,11 +133,15 @@ pub struct PageMeta {
     pub template: Option<String>,
     pub kind: Option<Kind>,
     pub extra: serde_json::Value,
+    /// The 三审 review trail (初审, 复审, 终审).
+    pub review: Option<Review>,
+    /// Check rules waived for this page, with the reason.
+    pub waive: Waivers,
 }
 
 const PAGE_KEYS: &[&str] = &[
     "title", "date", "updated", "expires", "draft", "slug", "path", "summary", "author", "source",
-    "editor", "weight", "cover", "aliases", "template", "kind", "extra",
+    "editor", "weight", "cover", "aliases", "template", "kind", "extra", "review", "waive",
 ];
 
 /// Front matter of a section (`_index.md`).
@@ -152,6 +157,10 @@ pub struct SectionMeta {
     pub template: Option<String>,
     pub draft: bool,
     pub extra: serde_json::Value,
+    /// Days without a new page after which the column counts as stale (0: never).
+    pub stale_after_days: Option<usize>,
+    /// Check rules waived for this section, with the reason.
+    pub waive: Waivers,
 }
 
 const SECTION_KEYS: &[&str] = &[
@@ -165,6 +174,8 @@ const SECTION_KEYS: &[&str] = &[
     "template",
     "draft",
     "extra",
+    "stale_after_days",
+    "waive",
 ];
 
 fn empty_map() -> serde_json::Value {
@@ -245,6 +256,7 @@ pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<D
         .collect();
     let mut errors = doc.unknown_keys(&allowed, "front matter ");
     let mut f = Fields::new(doc);
+    let review = editorial::review_field(&mut f, doc);
     let mut meta = PageMeta {
         title: required_title(&mut f, doc),
         date: f.date("date"),
@@ -256,7 +268,13 @@ pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<D
         summary: f.string("summary"),
         author: f.string("author"),
         source: f.string("source"),
-        editor: f.string("editor"),
+        // The 初审 reviewer is the 责任编辑 unless `editor` says otherwise.
+        editor: f.string("editor").or_else(|| {
+            review
+                .as_ref()
+                .and_then(Review::first_reviewer)
+                .map(str::to_string)
+        }),
         weight: f.integer("weight"),
         cover: f.string("cover"),
         aliases: aliases_field(&mut f, doc),
@@ -264,6 +282,8 @@ pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<D
         kind: kind_field(&mut f, doc),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
+        waive: editorial::waive_field(&mut f, doc),
+        review,
     };
     for name in taxonomies {
         let mut terms: Vec<String> = Vec::new();
@@ -312,6 +332,8 @@ pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
         template: f.string("template"),
         draft: f.bool("draft").unwrap_or(false),
         extra: f.map("extra").unwrap_or_else(empty_map),
+        stale_after_days: f.count("stale_after_days"),
+        waive: editorial::waive_field(&mut f, doc),
     };
     errors.append(&mut f.errors);
     if errors.is_empty() {

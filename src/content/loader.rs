@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::front_matter::{self, PageMeta, SectionMeta};
-use super::{Page, Section, data};
+use super::{Page, RawText, Section, data};
 use crate::config::Config;
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
@@ -31,6 +31,8 @@ pub struct Content {
     pub sections: Vec<Section>,
     /// Data files by path under `data/`, e.g. `ad.yaml` or `rankings/2026.csv`.
     pub data: BTreeMap<String, serde_json::Value>,
+    /// The text of each data file, by the same key, for the check stage.
+    pub data_text: BTreeMap<String, String>,
     pub skipped_drafts: usize,
     pub scheduled: usize,
     pub warnings: Vec<Diagnostic>,
@@ -65,6 +67,17 @@ pub fn load(
     config: &Config,
     options: LoadOptions,
 ) -> Result<Content, Vec<Diagnostic>> {
+    let (content, errors) = load_all(root, config, options);
+    if errors.is_empty() {
+        Ok(content)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads `root/content` and `root/data`, keeping every file that could be read even when
+/// others could not (the check stage reports the errors and still checks the rest).
+pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -176,16 +189,13 @@ pub fn load(
             Err(mut es) => errors.append(&mut es),
         }
     }
-    match data::load(root) {
-        Ok(d) => content.data = d,
-        Err(mut es) => errors.append(&mut es),
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let mut data = data::load(root);
+    content.data = data.values;
+    content.data_text = data.texts;
+    errors.append(&mut data.errors);
     apply_publication_rules(&mut content, options);
     content.warnings = warnings;
-    Ok(content)
+    (content, errors)
 }
 
 /// Drops drafts (and everything under a draft section) and future-dated pages unless asked
@@ -260,6 +270,7 @@ fn parse_file(
     let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
     let body = markdown::render(split.body, md_options);
     let body_line_offset = split.body_line_offset;
+    let body_start = text.len() - split.body.len();
     let parent_dir = |p: &str| {
         p.rsplit_once('/')
             .map(|(d, _)| d.to_string())
@@ -276,6 +287,7 @@ fn parse_file(
             meta,
             body,
             body_line_offset,
+            raw: RawText { text, body_start },
         })));
     }
 
@@ -309,6 +321,7 @@ fn parse_file(
         meta,
         body,
         body_line_offset,
+        raw: RawText { text, body_start },
     })))
 }
 

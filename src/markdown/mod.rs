@@ -84,14 +84,18 @@ fn is_safe_url(url: &str, is_image: bool) -> bool {
     }
 }
 
-/// Renders `source` (the Markdown body, without front matter).
-pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
-    let parser_options = Options::ENABLE_TABLES
+/// The Markdown dialect of wenming, for every stage that parses Markdown.
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, parser_options)
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `source` (the Markdown body, without front matter).
+pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, parser_options())
         .into_offset_iter()
         .collect();
 

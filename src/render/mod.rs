@@ -122,7 +122,8 @@ fn plan(site: &Site) -> Vec<Job> {
     jobs
 }
 
-fn pager_count(items: usize, per: usize) -> usize {
+/// How many pager pages a listing of `items` needs at `per` items a page (always at least one).
+pub fn pager_count(items: usize, per: usize) -> usize {
     if per == 0 {
         1
     } else {

@@ -2,7 +2,7 @@
 //! ordering, previous/next, taxonomies, resolved internal links, and the checks that need the
 //! whole site (duplicate URLs, broken links, unsafe paths).
 
-mod links;
+pub mod links;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -82,6 +82,8 @@ pub struct Site {
     pub sections: Vec<SiteSection>,
     pub taxonomies: Vec<Taxonomy>,
     pub data: BTreeMap<String, serde_json::Value>,
+    /// The text of each data file, for the check stage.
+    pub data_text: BTreeMap<String, String>,
     /// `news/a.md` → page, `news/_index.md` → section.
     pub by_content_path: HashMap<String, Target>,
     pub now: Timestamp,
@@ -131,11 +133,36 @@ impl Site {
 
 /// Builds the [`Site`] from loaded content. Every problem is reported together.
 pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Vec<Diagnostic>> {
+    let Linked {
+        site,
+        mut errors,
+        link_errors,
+    } = link_all(config, content, now);
+    errors.extend(link_errors);
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A linked site even when parts of it are broken, and what is broken.
+pub struct Linked {
+    pub site: Site,
+    /// Duplicate URLs and paths that cannot become URLs.
+    pub errors: Vec<Diagnostic>,
+    /// Broken `@/` links (the check stage finds these itself, with its own codes).
+    pub link_errors: Vec<Diagnostic>,
+}
+
+/// Like [`link`], but keeps the site so that it can still be checked.
+pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     let mut errors = Vec::new();
     let Content {
         pages,
         mut sections,
         data,
+        data_text,
         ..
     } = content;
 
@@ -152,6 +179,7 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
             },
             body: Default::default(),
             body_line_offset: 0,
+            raw: Default::default(),
         });
     }
     sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
@@ -303,15 +331,16 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
         sections: site_sections,
         taxonomies,
         data,
+        data_text,
         by_content_path,
         now,
     };
     errors.extend(check_unique_urls(&site));
-    errors.extend(links::resolve(&mut site));
-    if errors.is_empty() {
-        Ok(site)
-    } else {
-        Err(errors)
+    let link_errors = links::resolve(&mut site);
+    Linked {
+        site,
+        errors,
+        link_errors,
     }
 }
 
