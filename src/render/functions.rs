@@ -70,6 +70,16 @@ pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
     tera.register_filter("pinyin", |v: &str, _: Kwargs, _: &State| {
         crate::text::slug::slugify(v)
     });
+    tera.register_filter(
+        "mask",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            if v.is_none() || v.is_undefined() {
+                return Ok(String::new());
+            }
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            Ok(crate::check::pii::mask(&text))
+        },
+    );
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
 

@@ -20,8 +20,22 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `wenming ARGS…` and captures its exit code and output.
 pub fn wenming(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_wenming"))
-        .args(args)
+    run(Command::new(env!("CARGO_BIN_EXE_wenming")).args(args))
+}
+
+/// Runs `wenming ARGS…` as if the clock said `now` (`WENMING_NOW`), for results that depend
+/// on the date (scheduled pages, stale columns).
+pub fn wenming_at(now: &str, args: &[&str]) -> Run {
+    run(Command::new(env!("CARGO_BIN_EXE_wenming"))
+        .env("WENMING_NOW", now)
+        .args(args))
+}
+
+/// The moment the demo site's content was written for: its columns are fresh then.
+pub const DEMO_NOW: &str = "2026-11-21 10:00";
+
+fn run(command: &mut Command) -> Run {
+    let out = command
         .output()
         .unwrap_or_else(|e| panic!("cannot run wenming: {e}"));
     Run {
