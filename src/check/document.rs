@@ -243,23 +243,21 @@ fn is_attribute_end(rest: &str) -> bool {
 }
 
 /// Replaces URLs in `text` with spaces of the same length, so that nothing matches inside
-/// them while every other byte keeps its offset.
+/// them while every other byte keeps its offset. A URL runs to the next whitespace, quote,
+/// bracket or Chinese punctuation; Han characters in its path belong to it.
 pub fn blank_urls(text: &str) -> std::borrow::Cow<'_, str> {
     const STARTS: [&str; 3] = ["http://", "https://", "www."];
     if !STARTS.iter().any(|s| text.contains(s)) {
         return text.into();
     }
+    let ends_url = |c: char| {
+        c.is_whitespace() || "\"'<>()[]{}".contains(c) || (is_cjk(c) && !crate::text::is_han(c))
+    };
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some((i, _)) = STARTS
-        .iter()
-        .filter_map(|s| rest.find(s).map(|i| (i, *s)))
-        .min()
-    {
+    while let Some(i) = STARTS.iter().filter_map(|s| rest.find(s)).min() {
         out.push_str(&rest[..i]);
-        let url_len = rest[i..]
-            .find(|c: char| !c.is_ascii_graphic())
-            .unwrap_or(rest.len() - i);
+        let url_len = rest[i..].find(ends_url).unwrap_or(rest.len() - i);
         out.extend(std::iter::repeat_n(' ', url_len));
         rest = &rest[i + url_len..];
     }

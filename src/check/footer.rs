@@ -29,7 +29,7 @@ pub fn check(config: &Config, out: &mut Vec<Finding>) {
                 Finding::new(
                     Code::FooterMissing,
                     "site.yaml",
-                    format!("页脚缺少{name}（footer.{key}）"),
+                    format!("页脚缺少“{name}”（footer.{key}）"),
                 )
                 .suggest(format!(
                     "在 site.yaml 的 footer 中填写，例如 {key}: {example}"

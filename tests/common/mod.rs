@@ -87,3 +87,23 @@ fn walkdir(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+/// Copies fixture `name` into a new temporary folder, so a test can change it.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = temp();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|e| panic!("cannot copy {}: {e}", entry.path().display()));
+        }
+    }
+}
