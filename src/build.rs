@@ -106,7 +106,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     let mut content = collect(content::load(root, &config, load_options))?;
     let mut warnings = std::mem::take(&mut content.warnings);
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
-    let site = Arc::new(collect(site::link(config, content, options.now))?);
+    let mut site = collect(site::link(config, content, options.now))?;
 
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);
@@ -116,6 +116,8 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         .chain(&site_static)
         .map(|(p, _)| p.as_str());
     let manifest = editorial_gate(options, &site, static_files.collect(), &mut warnings)?;
+    release_sources(&mut site);
+    let site = Arc::new(site);
     let theme_static = theme_static.into_iter().map(static_file);
     let robots = OutputFile::text("robots.txt", output::robots_txt(&site));
     for file in theme_static
@@ -162,6 +164,18 @@ fn editorial_gate(
     }
     warnings.extend(other.iter().map(Finding::to_diagnostic));
     Ok(Manifest::next(previous.as_ref(), site, !options.drafts))
+}
+
+/// Drops the file texts only the check rules needed, before rendering: on a large site they
+/// are tens of megabytes.
+fn release_sources(site: &mut Site) {
+    for p in &mut site.pages {
+        p.page.raw = Default::default();
+    }
+    for s in &mut site.sections {
+        s.section.raw = Default::default();
+    }
+    site.data_text.clear();
 }
 
 /// Loads, links and renders the site in memory.

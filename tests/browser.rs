@@ -75,17 +75,7 @@ fn node(script: &str, args: &[&str]) -> serde_json::Value {
 #[test]
 fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
     let out = common::temp();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let run = common::wenming_at(
-        common::DEMO_NOW,
-        &[
-            "build",
-            "--root",
-            root,
-            "--output",
-            out.path().to_str().unwrap_or_default(),
-        ],
-    );
+    let run = common::build_demo(out.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let server = serve(out.path());
     for (path, h1) in [

@@ -191,11 +191,7 @@ fn pages_show_the_first_reviewer_as_editor_and_mask_personal_data() {
     );
     // The default theme shows the 责任编辑 taken from the review trail.
     let demo = temp();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let run = wenming_at(
-        common::DEMO_NOW,
-        &["build", "--root", root, "--output", path(demo.path())],
-    );
+    let run = common::build_demo(demo.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = read(demo.path(), "stories/dong-ye-nuan-xin-yi-zhan/index.html");
     assert!(page.contains("<span>责任编辑：林一舟</span>"), "{page}");

@@ -34,6 +34,20 @@ pub fn wenming_at(now: &str, args: &[&str]) -> Run {
 /// The moment the demo site's content was written for: its columns are fresh then.
 pub const DEMO_NOW: &str = "2026-11-21 10:00";
 
+/// Builds the demo site (the repository root) into `output`, as of [`DEMO_NOW`].
+pub fn build_demo(output: &Path) -> Run {
+    wenming_at(
+        DEMO_NOW,
+        &[
+            "build",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--output",
+            output.to_str().unwrap_or_default(),
+        ],
+    )
+}
+
 fn run(command: &mut Command) -> Run {
     let out = command
         .output()
