@@ -200,8 +200,11 @@ pub fn is_resident_id(id: &str) -> bool {
     (1900..=2100).contains(&year) && jiff::civil::Date::new(year, month, day).is_ok()
 }
 
-/// The Luhn check used by bank card numbers.
+/// The Luhn check used by bank card numbers (false for anything but digits).
 pub fn luhn(digits: &str) -> bool {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let mut sum = 0;
     for (i, b) in digits.bytes().rev().enumerate() {
         let mut d = u32::from(b - b'0');
