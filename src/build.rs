@@ -103,9 +103,11 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         now: options.now,
     };
     let mut content = collect(content::load(root, &config, load_options))?;
-    let warnings = std::mem::take(&mut content.warnings);
+    let mut warnings = std::mem::take(&mut content.warnings);
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
-    let site = Arc::new(collect(site::link(config, content, options.now))?);
+    let mut linked = collect(site::link(config, content, options.now))?;
+    warnings.append(&mut linked.warnings);
+    let site = Arc::new(linked);
 
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);
