@@ -19,7 +19,7 @@ fn bad_front_matter_reports_every_file_at_once() {
 错误：content/tab.md:4:1: YAML 格式错误：found character that cannot start any token
     提示：YAML 不能用 Tab 缩进，请改用空格
 错误：content/typo.md:2:1: front matter 中有未知字段“titel”
-    提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, author, source, editor, weight, cover, aliases, template, kind, extra
+    提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, author, source, editor, weight, cover, aliases, template, kind, extra, corrections
 错误：content/typo.md:2:1: 缺少标题 title
     提示：在 front matter 中加一行，例如 title: 学雷锋志愿服务活动
 错误：content/typo.md:3:1: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
@@ -172,7 +172,7 @@ fn rendering_errors_name_the_template_and_the_page_being_rendered() {
         run.stderr,
         "错误：content/a.md: 找不到 template 指定的模板 nope.html
     提示：模板放在 templates/ 或主题的 templates/ 目录下；删掉 template 一行则使用默认模板
-错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, assets, author, content, content_path, cover, date, description, draft, editor, expired, expires, extra, kind, next, path, permalink, previous, reading_time, section_path, section_title, source, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
+错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, articles, assets, author, chapters, content, content_path, corrections, cover, date, description, draft, editor, expired, expires, extra, issue_no, kind, next, notice, path, permalink, previous, progress, ranking, reading_time, rule, section_path, section_title, source, story, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
 构建失败：共 2 个错误，输出目录保持不变。
 "
     );
