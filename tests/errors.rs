@@ -177,3 +177,50 @@ fn rendering_errors_name_the_template_and_the_page_being_rendered() {
 "
     );
 }
+
+#[test]
+fn kind_fields_are_validated_with_their_lines() {
+    let out = temp();
+    let run = build("errors/kinds-content", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/news/n.md:3:1: front matter 中有未知字段“volunteers”
+    提示：这个字段属于 story 类型的内容：在本页或所在栏目的 _index.md 中写 kind: story
+错误：content/progress/bad.md:5:1: 缺少字段“unit”
+    提示：例如 unit: 个
+错误：content/progress/bad.md:13:5: 字段“done”应该是不小于 0 的数字
+错误：content/progress/bad.md:14:1: 字段“target”应该是数字
+错误：content/rules/gap.md:8:1: 条文编号不连续：第三条之前缺少第二条
+    提示：条文应从第一条起连续编号，不能跳号或重复
+错误：content/rules/gap.md:10:1: 第三条重复：上一条是第三条
+    提示：条文应从第一条起连续编号，不能跳号或重复
+错误：content/rules/status.md:3:1: status 不能是“作废”
+    提示：可选：现行有效、已修订、已废止
+错误：content/stories/s.md:3:1: 字段“hours”应该是数字
+构建失败：共 8 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn site_wide_kind_checks_name_the_page_or_data_file_and_line() {
+    let out = temp();
+    let run = build("errors/kinds-site", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/progress/p2.md:5: 指标 a 的单位“座”与 content/progress/p1.md 中的“个”不一致
+    提示：同一个指标 id 在各期通报中必须使用相同的单位
+错误：content/rankings/r2.md:4: 找不到排名数据文件 data/rankings/bda.csv
+    提示：是否想写 data: rankings/bad.csv？
+错误：content/rules/old.md:4: superseded_by 指向的 rules/none.md 不存在
+    提示：写取代它的规定在 content/ 下的路径，例如 rules/wen-ming-yang-quan-gui-ding.md
+错误：data/rankings/bad.csv:2: 甲街道 的整改数 fixed（12）大于发现问题数 found（10）
+错误：data/rankings/bad.csv:3: 乙街道 的得分 score“八十”不是数字
+错误：data/rankings/bad.csv:4: 单位“甲街道”重复出现
+错误：data/rankings/bad.csv:5: 丙街道 的 found“1.5”应是不小于 0 的整数
+构建失败：共 7 个错误，输出目录保持不变。
+"
+    );
+}

@@ -12,7 +12,9 @@ use wenming::output::Bytes;
 /// Builds fixture `name` as of `now` (Beijing time) and returns its files as text.
 fn build_at(name: &str, now: &str) -> Result<HashMap<String, String>, String> {
     let mut options = BuildOptions::new(common::fixture(name));
-    options.now = wenming::text::dates::parse(now).map_err(|e| e.to_string())?.timestamp();
+    options.now = wenming::text::dates::parse(now)
+        .map_err(|e| e.to_string())?
+        .timestamp();
     let rendered = render_site(&options).map_err(|e| e.to_string())?;
     Ok(rendered
         .files
@@ -31,7 +33,10 @@ fn kinds_site() -> HashMap<String, String> {
 #[test]
 fn progress_pages_show_rates_and_changes_in_percentage_points() {
     let files = kinds_site();
-    assert_eq!(files["progress/p1/index.html"], "2026年第1期\na|30/120个|25.00|\nb|50/50座|100.00|\nc|20/200条|10.00|\n\n");
+    assert_eq!(
+        files["progress/p1/index.html"],
+        "2026年第1期\na|30/120个|25.00|\nb|50/50座|100.00|\nc|20/200条|10.00|\n\n"
+    );
     assert_eq!(
         files["progress/p2/index.html"],
         "2026年第2期\na|38/120个|31.67|+6.67\nb|50/50座|100.00|0.00\nc|25.5/200条|12.75|+2.75\nd|0/0条||\n\n"
@@ -57,8 +62,16 @@ d|completed|已完成||2026-02-10|,\n\
     // The day after the second announcement, c is on track (12.75% done, 9% of its time
     // gone) while a is behind (31.67% done, 40% of its time gone) but not yet overdue.
     let early = build_at("kinds", "2026-02-11 09:00").unwrap_or_else(|e| panic!("{e}"));
-    assert!(early["index.html"].contains("c|on_track|正常推进|12.75|"), "{}", early["index.html"]);
-    assert!(early["index.html"].starts_with("a|behind|进度滞后|"), "{}", early["index.html"]);
+    assert!(
+        early["index.html"].contains("c|on_track|正常推进|12.75|"),
+        "{}",
+        early["index.html"]
+    );
+    assert!(
+        early["index.html"].starts_with("a|behind|进度滞后|"),
+        "{}",
+        early["index.html"]
+    );
 }
 
 #[test]
@@ -95,15 +108,25 @@ fn volunteer_statistics_count_distinct_people_teams_and_hours() {
     let files = kinds_site();
     let home = &files["index.html"];
     assert!(
-        home.contains("stats:3|4|2|35.5\n蓝天队|2|3|32.5\n红马甲队|1|1|3\n云栖区|2|32.5\n鹭洲区|1|20\n"),
+        home.contains(
+            "stats:3|4|2|35.5\n蓝天队|2|3|32.5\n红马甲队|1|1|3\n云栖区|2|32.5\n鹭洲区|1|20\n"
+        ),
         "{home}"
     );
-    assert_eq!(files["stories/s1/index.html"], "蓝天队|李明,王芳|12.5|云栖区\n");
+    assert_eq!(
+        files["stories/s1/index.html"],
+        "蓝天队|李明,王芳|12.5|云栖区\n"
+    );
 }
 
 #[test]
 fn expired_notices_leave_the_latest_list_but_keep_their_page() {
     let files = kinds_site();
-    assert!(files["index.html"].ends_with("recent:第2周;第1周;第2期;第1期;故事三;故事二;故事一;\n"));
-    assert_eq!(files["notices/n1/index.html"], "测文明办〔2026〕2号|true|更正2026-01-06:时间更正为上午九时。;\n");
+    assert!(
+        files["index.html"].ends_with("recent:第2周;第1周;第2期;第1期;故事三;故事二;故事一;\n")
+    );
+    assert_eq!(
+        files["notices/n1/index.html"],
+        "测文明办〔2026〕2号|true|更正2026-01-06:时间更正为上午九时。;\n"
+    );
 }
