@@ -5,7 +5,33 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+/// Prints a line to stdout; a closed pipe (`wenming … | head`) is not an error worth a panic.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Prints a line to stderr, ignoring a closed pipe.
+macro_rules! warn {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// Prints to stderr without a newline, ignoring a closed pipe.
+macro_rules! warn_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
 use wenming::build::{BuildOptions, build};
+use wenming::content::Kind;
+use wenming::scaffold;
 
 #[derive(Parser)]
 #[command(name = "wenming", version, about = "文明：创文网站静态站点生成器")]
@@ -31,6 +57,22 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 新建一篇草稿：wenming new story "学雷锋志愿服务进社区"
+    New {
+        /// 内容类型
+        #[arg(value_parser = ["story", "rule", "progress", "notice", "ranking"])]
+        kind: String,
+        /// 标题（文件名取其拼音）
+        title: String,
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// 新建一个可以直接构建的站点
+    Init {
+        /// 新站点的目录（不存在或为空）
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -48,14 +90,48 @@ fn main() -> ExitCode {
             options.drafts = drafts;
             run_build(&options)
         }
+        Command::New { kind, title, root } => {
+            let Some(kind) = Kind::parse(&kind) else {
+                return ExitCode::from(2);
+            };
+            match scaffold::new_page(&root, kind, &title, jiff::Timestamp::now()) {
+                Ok(files) => {
+                    for f in files {
+                        say!("已新建 {}", f.display());
+                    }
+                    say!(
+                        "这是一篇草稿（draft: true），用 wenming build --drafts 预览；确认无误后删除 draft 一行再发布。"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(&d),
+            }
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(files) => {
+                say!(
+                    "已在 {} 新建站点（{} 个文件）。下一步：",
+                    dir.display(),
+                    files.len()
+                );
+                say!("  wenming build --root {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&d),
+        },
     }
+}
+
+fn fail(d: &wenming::error::Diagnostic) -> ExitCode {
+    warn!("错误：{d}");
+    ExitCode::FAILURE
 }
 
 fn run_build(options: &BuildOptions) -> ExitCode {
     match build(options) {
         Ok(report) => {
             for w in &report.warnings {
-                eprintln!("警告：{w}");
+                warn!("警告：{w}");
             }
             let mut skipped = Vec::new();
             if report.skipped_drafts > 0 {
@@ -74,7 +150,7 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             } else {
                 String::new()
             };
-            println!(
+            say!(
                 "构建完成：{} 个页面，{} 个栏目{skipped}{expired}；写入 {} 个文件，{} 个未变，删除 {} 个；用时 {:.2} 秒 → {}",
                 report.pages,
                 report.sections,
@@ -87,8 +163,8 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprint!("{errors}");
-            eprintln!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
+            warn_raw!("{errors}");
+            warn!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
             ExitCode::FAILURE
         }
     }
