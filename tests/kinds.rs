@@ -130,3 +130,12 @@ fn expired_notices_leave_the_latest_list_but_keep_their_page() {
         "测文明办〔2026〕2号|true|更正2026-01-06:时间更正为上午九时。;\n"
     );
 }
+
+#[test]
+fn internal_links_reach_article_anchors() {
+    let files = kinds_site();
+    assert_eq!(
+        files["link/index.html"],
+        "page:引用条文||<p>见<a href=\"/rules/tiaoli/#第三条\">第三条</a>。</p>\n\n"
+    );
+}
