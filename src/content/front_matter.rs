@@ -140,7 +140,8 @@ pub struct PageMeta {
     pub extra: serde_json::Value,
 }
 
-const PAGE_KEYS: &[&str] = &[
+/// Front matter keys every page may have (kinds and taxonomies add more).
+pub const PAGE_KEYS: &[&str] = &[
     "title",
     "date",
     "updated",
@@ -176,7 +177,8 @@ pub struct SectionMeta {
     pub extra: serde_json::Value,
 }
 
-const SECTION_KEYS: &[&str] = &[
+/// Front matter keys of a section's `_index.md`.
+pub const SECTION_KEYS: &[&str] = &[
     "title",
     "description",
     "kind",

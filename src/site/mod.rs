@@ -386,6 +386,17 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
     errors
 }
 
+/// Orders pages oldest first (then by path), as announcements and rankings are compared.
+fn sort_oldest_first(list: &mut [usize], pages: &[SitePage]) {
+    list.sort_by(|&a, &b| {
+        let (x, y) = (&pages[a].page, &pages[b].page);
+        x.meta
+            .date
+            .cmp(&y.meta.date)
+            .then_with(|| x.content_path.cmp(&y.content_path))
+    });
+}
+
 fn depth(dir: &str) -> usize {
     if dir.is_empty() {
         0

@@ -153,14 +153,7 @@ pub fn compute(
             }
         }
     }
-    order.sort_by(|&a, &b| {
-        pages[a]
-            .page
-            .meta
-            .date
-            .cmp(&pages[b].page.meta.date)
-            .then_with(|| pages[a].page.content_path.cmp(&pages[b].page.content_path))
-    });
+    super::sort_oldest_first(&mut order, pages);
 
     struct Seen {
         unit: String,

@@ -170,14 +170,7 @@ pub fn compute(
     keys.sort();
     for key in keys {
         let mut list = series[key].clone();
-        list.sort_by(|&a, &b| {
-            pages[a]
-                .page
-                .meta
-                .date
-                .cmp(&pages[b].page.meta.date)
-                .then_with(|| pages[a].page.content_path.cmp(&pages[b].page.content_path))
-        });
+        super::sort_oldest_first(&mut list, pages);
         let mut previous: Option<(HashMap<String, usize>, String)> = None;
         for i in list {
             let p = &pages[i];
