@@ -107,6 +107,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     let mut warnings = std::mem::take(&mut content.warnings);
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
     let mut site = collect(site::link(config, content, options.now))?;
+    warnings.append(&mut site.warnings);
 
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);

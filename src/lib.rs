@@ -12,6 +12,7 @@ pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod text;
 pub mod yaml;

@@ -355,7 +355,7 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
                     "分类法名称“{}”只能用小写英文字母、数字、- 和 _（它会出现在网址和 front matter 中）",
                     t.name
                 )));
-            } else if RESERVED_TAXONOMY_NAMES.contains(&t.name.as_str()) {
+            } else if is_reserved_taxonomy_name(&t.name) {
                 errors.push(doc.error_at(
                     "taxonomies",
                     format!("分类法名称“{}”与内置字段重名，请换一个", t.name),
@@ -370,32 +370,16 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
     out
 }
 
-/// Front matter keys a taxonomy may not take, since pages already use them.
-pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "draft",
-    "slug",
-    "path",
-    "summary",
-    "author",
-    "source",
-    "editor",
-    "weight",
-    "cover",
-    "aliases",
-    "expires",
-    "template",
-    "extra",
-    "kind",
-    "description",
-    "sort_by",
-    "paginate",
-    "review",
-    "waive",
-    "stale_after_days",
-];
+/// Whether a taxonomy may take `name`: not if pages or sections already use that key.
+fn is_reserved_taxonomy_name(name: &str) -> bool {
+    use crate::content::front_matter::{Kind, PAGE_KEYS, SECTION_KEYS};
+    PAGE_KEYS.contains(&name)
+        || SECTION_KEYS.contains(&name)
+        || Kind::NAMES
+            .iter()
+            .filter_map(|k| Kind::parse(k))
+            .any(|k| crate::content::kinds::keys(Some(k)).contains(&name))
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::editorial::{self, Review, Waivers};
+use super::kinds::{self, Correction, KindFields};
 use super::paths::{SitePath, check_site_path, check_slug};
 use crate::error::Diagnostic;
 use crate::text::dates::Date;
@@ -131,7 +132,12 @@ pub struct PageMeta {
     pub cover: Option<String>,
     pub aliases: Vec<SitePath>,
     pub template: Option<String>,
+    /// The page's own `kind:`; its section's applies when this is empty.
     pub kind: Option<Kind>,
+    /// The fields of the page's kind (own or inherited from its section).
+    pub fields: KindFields,
+    /// Dated 更正说明, oldest first as written.
+    pub corrections: Vec<Correction>,
     pub extra: serde_json::Value,
     /// The 三审 review trail (初审, 复审, 终审).
     pub review: Option<Review>,
@@ -139,9 +145,28 @@ pub struct PageMeta {
     pub waive: Waivers,
 }
 
-const PAGE_KEYS: &[&str] = &[
-    "title", "date", "updated", "expires", "draft", "slug", "path", "summary", "author", "source",
-    "editor", "weight", "cover", "aliases", "template", "kind", "extra", "review", "waive",
+/// Front matter keys every page may have (kinds and taxonomies add more).
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "expires",
+    "draft",
+    "slug",
+    "path",
+    "summary",
+    "author",
+    "source",
+    "editor",
+    "weight",
+    "cover",
+    "aliases",
+    "template",
+    "kind",
+    "extra",
+    "corrections",
+    "review",
+    "waive",
 ];
 
 /// Front matter of a section (`_index.md`).
@@ -163,7 +188,8 @@ pub struct SectionMeta {
     pub waive: Waivers,
 }
 
-const SECTION_KEYS: &[&str] = &[
+/// Front matter keys of a section's `_index.md`.
+pub const SECTION_KEYS: &[&str] = &[
     "title",
     "description",
     "kind",
@@ -247,16 +273,42 @@ fn aliases_field(f: &mut Fields, doc: &YamlDoc) -> Vec<SitePath> {
     out
 }
 
-/// Reads page front matter. `taxonomies` are the names configured in `site.yaml`.
-pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<Diagnostic>> {
+/// The kind whose field an "unknown field" message names, if any.
+fn kind_owning_field(message: &str) -> Option<&'static str> {
+    Kind::NAMES.iter().copied().find(|name| {
+        Kind::parse(name).is_some_and(|k| {
+            kinds::keys(Some(k))
+                .iter()
+                .any(|key| message.contains(&format!("“{key}”")))
+        })
+    })
+}
+
+/// Reads page front matter. `taxonomies` are the names configured in `site.yaml`;
+/// `section_kind` is the kind its section gives its pages.
+pub fn page_meta(
+    doc: &YamlDoc,
+    taxonomies: &[String],
+    section_kind: Option<Kind>,
+) -> Result<PageMeta, Vec<Diagnostic>> {
+    let mut f = Fields::new(doc);
+    let own_kind = kind_field(&mut f, doc);
+    let kind = own_kind.or(section_kind);
     let allowed: Vec<&str> = PAGE_KEYS
         .iter()
         .copied()
+        .chain(kinds::keys(kind).iter().copied())
         .chain(taxonomies.iter().map(String::as_str))
         .collect();
     let mut errors = doc.unknown_keys(&allowed, "front matter ");
-    let mut f = Fields::new(doc);
     let review = editorial::review_field(&mut f, doc);
+    for e in &mut errors {
+        if let Some(owner) = kind_owning_field(&e.message) {
+            e.hint = Some(format!(
+                "这个字段属于 {owner} 类型的内容：在本页或所在栏目的 _index.md 中写 kind: {owner}"
+            ));
+        }
+    }
     let mut meta = PageMeta {
         title: required_title(&mut f, doc),
         date: f.date("date"),
@@ -279,7 +331,9 @@ pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<D
         cover: f.string("cover"),
         aliases: aliases_field(&mut f, doc),
         template: f.string("template"),
-        kind: kind_field(&mut f, doc),
+        kind: own_kind,
+        fields: kinds::parse(kind, doc, &mut f),
+        corrections: kinds::corrections(doc, &mut f),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
         waive: editorial::waive_field(&mut f, doc),

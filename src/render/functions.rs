@@ -13,6 +13,8 @@ use crate::text::dates;
 pub struct Shared {
     pub site: Arc<Site>,
     pub summaries: Arc<Vec<Value>>,
+    /// The progress dashboard, built on first use and then shared.
+    pub dashboard: std::sync::OnceLock<Value>,
 }
 
 fn error(message: impl ToString) -> tera::Error {
@@ -186,6 +188,16 @@ pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
                     .map(|term| views::term_view(site, term))
                     .collect(),
             }))
+        },
+    );
+
+    let s = shared.clone();
+    tera.register_function(
+        "progress_dashboard",
+        move |_: Kwargs, _: &State| -> TeraResult<Value> {
+            Ok(s.dashboard
+                .get_or_init(|| Value::from_serializable(&views::dashboard(&s.site)))
+                .clone())
         },
     );
 
