@@ -86,6 +86,31 @@ impl Rng {
     }
 }
 
+/// The page counts given on the command line (`cargo bench --bench NAME -- 1000 10000`), or
+/// `default` when none are.
+pub fn sizes_from_args(default: &[usize]) -> Vec<usize> {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        default.to_vec()
+    } else {
+        sizes
+    }
+}
+
+/// Generates an `n`-page corpus in the target's temporary folder as `NAME-N` and returns its
+/// path; exits when it cannot be written.
+pub fn generate_in_target(name: &str, n: usize) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{n}"));
+    if let Err(e) = generate(&dir, n) {
+        eprintln!("cannot generate corpus: {e}");
+        std::process::exit(1);
+    }
+    dir
+}
+
 /// Writes a site with `pages` pages into `dir` (which is emptied first).
 pub fn generate(dir: &Path, pages: usize) -> io::Result<()> {
     if dir.exists() {
