@@ -4,6 +4,7 @@
 //! are matched in one Aho-Corasick pass over the prose a reader sees, never inside code or URLs.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -170,14 +171,21 @@ impl Dictionary {
         }
     }
 
+    /// Every entry found in `text`, longest first where they overlap, with its byte range;
+    /// correctly written names are skipped.
+    fn find<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (Range<usize>, &'t Meaning)> {
+        self.automaton
+            .iter()
+            .flat_map(move |a| a.find_iter(text))
+            .map(|m| (m.range(), &self.meanings[m.pattern().as_usize()]))
+            .filter(|(_, meaning)| !matches!(meaning, Meaning::Correct))
+    }
+
     /// Reports every dictionary entry found in `prose` of `doc`.
     pub fn check(&self, prose: &Prose, doc: &Doc, out: &mut Vec<Finding>) {
-        let Some(automaton) = &self.automaton else {
-            return;
-        };
-        for m in automaton.find_iter(&prose.text) {
-            let found = &prose.text[m.range()];
-            let (code, message, suggestion) = match &self.meanings[m.pattern().as_usize()] {
+        for (range, meaning) in self.find(&prose.text) {
+            let found = &prose.text[range.clone()];
+            let (code, message, suggestion) = match meaning {
                 Meaning::Correct => continue,
                 Meaning::Typo { correct } => (
                     Code::TermTypo,
@@ -199,7 +207,7 @@ impl Dictionary {
                     format!("人名、职务必须准确，应写作“{correct}”"),
                 ),
             };
-            let position = doc.position(prose.file_offset(m.start()));
+            let position = doc.position(prose.file_offset(range.start));
             out.push(
                 Finding::new(code, doc.file, message)
                     .at(position)
@@ -328,6 +336,38 @@ mod tests {
         let variants = same_sound_variants("杜家毫");
         assert!(variants.contains(&"杜家豪".to_string()));
         assert!(same_sound_variants("李明").is_empty());
+    }
+
+    fn found(dictionary: &Dictionary, text: &str) -> Vec<String> {
+        dictionary
+            .find(text)
+            .map(|(range, _)| text[range].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn wrong_forms_inside_correct_names_and_longer_entries_win() {
+        let mut findings = Vec::new();
+        let site = parse_file(
+            "names:\n  中共栖云市委宣传部: [栖云市委宣传部]\ndiscouraged:\n  残废: 改用“残疾”\n  残废人: 改用“残疾人”\n",
+            Path::new("data/terms.yaml"),
+            &mut findings,
+        );
+        assert!(findings.is_empty());
+        let dictionary = Dictionary::compile(&[site]);
+        assert_eq!(
+            found(&dictionary, "中共栖云市委宣传部召开会议"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            found(&dictionary, "栖云市委宣传部召开会议"),
+            ["栖云市委宣传部"]
+        );
+        assert_eq!(found(&dictionary, "关心残废人"), ["残废人"]);
+        assert_eq!(
+            found(&dictionary, "中共栖云市委宣传布"),
+            ["中共栖云市委宣传布"]
+        );
     }
 
     #[test]
