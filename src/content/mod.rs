@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod front_matter;
+pub mod images;
 pub mod kinds;
 mod loader;
 pub mod paths;
