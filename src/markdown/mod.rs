@@ -164,6 +164,18 @@ pub fn render_with_images(
                     excerpt.push(' ');
                 }
             }
+            // A wide table scrolls sideways inside its own box on a phone; keyboard users must
+            // be able to focus that box to scroll it (WCAG 2.1.1), and it needs a name.
+            Event::Start(Tag::Table(_)) => {
+                depth += 1;
+                out.push(Event::Html(TABLE_WRAP_OPEN.into()));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                depth = depth.saturating_sub(1);
+                out.push(event.clone());
+                out.push(Event::Html("</div>\n".into()));
+            }
             Event::Start(Tag::HtmlBlock) => {
                 html_block_start = Some(out.len());
                 out.push(event.clone());
@@ -333,6 +345,10 @@ pub fn render_with_images(
     }
 }
 
+/// Opens the scroll box around a Markdown table (the theme styles `.table-wrap`).
+const TABLE_WRAP_OPEN: &str =
+    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">\n";
+
 /// The `<img>` of one image's events, as pulldown-cmark writes it (escaped `src`, `alt` and
 /// `title`), with the size and lazy loading added.
 fn image_tag(events: &[Event], size: Option<(u32, u32)>) -> String {
@@ -450,6 +466,25 @@ mod tests {
              <p><a href=\"@wm-link/0\"><img src=\"/images/a.svg\" alt=\"图\" width=\"640\" height=\"360\" loading=\"lazy\"></a></p>\n"
         );
         assert_eq!(r.excerpt, "河道 清理 未知 图");
+    }
+
+    #[test]
+    fn tables_sit_in_a_focusable_scroll_box() {
+        assert_eq!(
+            html("| 区 | 得分 |\n| --- | --: |\n| 云栖区 | 95 |\n"),
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">\n\
+             <table><thead><tr><th>区</th><th style=\"text-align: right\">得分</th></tr></thead><tbody>\n\
+             <tr><td>云栖区</td><td style=\"text-align: right\">95</td></tr>\n\
+             </tbody></table>\n</div>\n"
+        );
+        // Sanitizing (the page has raw HTML) keeps the box.
+        let out = html("<b>粗</b>\n\n| 区 |\n| --- |\n| 云栖区 |\n");
+        assert!(
+            out.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
