@@ -208,6 +208,15 @@ fn the_theme_keeps_its_promises_to_readers() {
         assert_eq!(r[key], serde_json::json!([]), "{key}: {:#}", r[key]);
     }
 
+    // Keyboard focus: the skip link first, then every focused element outlined on screen.
+    for mode in ["normal", "elder"] {
+        let focus = &r["focus"][mode];
+        assert_eq!(focus["first"], "a “跳到正文”", "{mode}: {focus}");
+        assert_eq!(focus["firstOnScreen"], true, "{mode}: {focus}");
+        assert_eq!(focus["invisible"], serde_json::json!([]), "{mode}: {focus}");
+        assert!(focus["count"].as_u64() >= Some(20), "{mode}: {focus}");
+    }
+
     // Without JavaScript the toggle is hidden and the site still reads and navigates.
     let no_script = &r["noScript"];
     assert_eq!(no_script["toggleVisible"], false, "{no_script}");

@@ -429,3 +429,41 @@ fn the_theme_files_stay_within_the_budget() {
     let total = size("index.html") + size("style.css") + size("elder.js");
     assert!(total < 60 * 1024, "home page weighs {total} bytes");
 }
+
+#[test]
+fn images_have_a_size_and_alt_and_data_tables_a_caption_and_scoped_headers() {
+    let out = demo();
+    let mut problems = Vec::new();
+    let (mut images, mut tables) = (0, 0);
+    for page in html_files(out.path()) {
+        let html = read(out.path(), &page);
+        for (i, _) in html.match_indices("<img ") {
+            images += 1;
+            let tag = &html[i + 1..i + html[i..].find('>').unwrap_or(0)];
+            let attrs = attributes(tag);
+            for needed in ["alt", "width", "height"] {
+                if !attrs.iter().any(|(k, _)| k == needed) {
+                    problems.push(format!("{page}: <{tag}> has no {needed}"));
+                }
+            }
+        }
+        for (i, _) in html.match_indices("<table") {
+            tables += 1;
+            let table = &html[i..i + html[i..].find("</table>").unwrap_or(0)];
+            if !table.contains("<caption") && !html[..i].ends_with("aria-label=\"表格\">\n") {
+                problems.push(format!("{page}: a table without caption"));
+            }
+            if table.starts_with("<table class=\"data")
+                && table.matches("<th").count() - table.matches("<thead").count()
+                    != table.matches(" scope=\"").count()
+            {
+                problems.push(format!("{page}: a data table header without scope"));
+            }
+        }
+    }
+    assert_eq!(problems, Vec::<String>::new());
+    assert!(
+        images >= 20 && tables >= 20,
+        "{images} images, {tables} tables"
+    );
+}

@@ -1,7 +1,7 @@
 // What the default theme promises a reader, checked in Chromium on the served demo site:
 // 长辈模式 (toggle, sizes, persistence, hidden without JavaScript), tap target sizes, text
 // sizes, reflow at 320 px, 200% text, the WCAG 1.4.12 text-spacing override, images with a
-// size and lazy below the fold, the page-weight budget, the print stylesheet, and
+// size and lazy below the fold, visible keyboard focus, the page-weight budget, the print stylesheet, and
 // screenshots for review. Usage: node theme.mjs BASE_URL SCREENSHOT_DIR
 // Prints one JSON object; the Rust test (tests/browser.rs) asserts on every field.
 import { mkdirSync } from 'node:fs';
@@ -74,7 +74,7 @@ function measure(min) {
 const browser = await launch();
 const out = {
   toggle: {}, modes: {}, smallTargets: [], images: [], reflow320: [], text200: [],
-  textSpacing: [], noScript: {}, budget: {}, print: {}, screenshots: [],
+  textSpacing: [], focus: {}, noScript: {}, budget: {}, print: {}, screenshots: [],
 };
 try {
   // 长辈模式: the toggle, what it changes, and that the choice holds on the next page.
@@ -149,6 +149,35 @@ try {
       await page.addStyleTag({ content: css });
       for (const p of await page.evaluate(layoutProblems)) list.push(`${width} ${path}: ${p}`);
     }
+    await ctx.close();
+  }
+
+  // Keyboard focus is visible: the skip link comes on screen first, and every element Tab
+  // reaches (the first 25 on a 条例 with its table of contents) shows an outline of 3 px or more.
+  for (const mode of ['normal', 'elder']) {
+    const ctx = await context(browser, { width: 375, mode });
+    const page = await ctx.newPage();
+    await page.goto(base + '/rules/wen-ming-xing-wei-cu-jin-tiao-li/');
+    const seen = [];
+    for (let i = 0; i < 25; i += 1) {
+      await page.keyboard.press('Tab');
+      seen.push(await page.evaluate(() => {
+        const el = document.activeElement;
+        const s = getComputedStyle(el);
+        const r = el.getBoundingClientRect();
+        return {
+          what: `${el.tagName.toLowerCase()} “${el.textContent.trim().slice(0, 12)}”`,
+          outline: s.outlineStyle !== 'none' ? parseFloat(s.outlineWidth) : 0,
+          onScreen: r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth,
+        };
+      }));
+    }
+    out.focus[mode] = {
+      first: seen[0].what,
+      firstOnScreen: seen[0].onScreen,
+      invisible: seen.filter((f) => f.outline < 3 || !f.onScreen).map((f) => f.what),
+      count: new Set(seen.map((f) => f.what)).size,
+    };
     await ctx.close();
   }
 
