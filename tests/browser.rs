@@ -77,14 +77,7 @@ fn node(script: &str, args: &[&str]) -> serde_json::Value {
 /// The demo site built into a temporary folder and served; both live as long as the pair.
 fn demo_served() -> (tempfile::TempDir, Server) {
     let out = common::temp();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let run = common::wenming(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
+    let run = common::build_demo(out.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let server = serve(out.path());
     (out, server)

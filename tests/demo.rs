@@ -5,14 +5,7 @@ mod common;
 #[test]
 fn demo_site_builds_with_at_least_forty_pages() {
     let out = common::temp();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let run = common::wenming(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
+    let run = common::build_demo(out.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The only warning is planted on purpose: one metric exceeds its target.
     assert_eq!(

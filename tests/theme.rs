@@ -13,13 +13,15 @@ use common::{build, files, read, temp};
 
 fn demo() -> tempfile::TempDir {
     let out = temp();
-    let run = common::wenming(&[
-        "build",
-        "--root",
-        env!("CARGO_MANIFEST_DIR"),
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
+    let run = common::build_demo(out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    out
+}
+
+/// Fixture site `name` built with the default theme.
+fn built(name: &str) -> tempfile::TempDir {
+    let out = temp();
+    let run = build(name, out.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     out
 }
@@ -253,9 +255,7 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
 
 #[test]
 fn the_footer_shows_the_filled_fields_and_links_the_filings() {
-    let out = temp();
-    let run = build("theme", out.path());
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = built("theme");
     // 承办单位 and 网站标识码 are not set, so they are left out.
     let expected = r#"<footer class="site-footer">
   <div class="wrap">
@@ -298,9 +298,7 @@ fn the_footer_shows_the_filled_fields_and_links_the_filings() {
 
 #[test]
 fn a_site_without_footer_fields_or_ad_data_builds_without_either() {
-    let out = temp();
-    let run = build("bare", out.path());
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = built("bare");
     let home = read(out.path(), "index.html");
     assert!(!home.contains("<footer"), "{home}");
     assert!(!home.contains("公益广告"), "{home}");
@@ -308,9 +306,7 @@ fn a_site_without_footer_fields_or_ad_data_builds_without_either() {
 
 #[test]
 fn the_ad_block_shows_every_poster_with_its_slogan_as_text() {
-    let out = temp();
-    let run = build("theme", out.path());
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = built("theme");
     let home = read(out.path(), "index.html");
     assert_eq!(
         between(

@@ -43,6 +43,17 @@ pub fn build(name: &str, output: &Path) -> Run {
     ])
 }
 
+/// Builds the demo site (the repository root) into `output`.
+pub fn build_demo(output: &Path) -> Run {
+    wenming(&[
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--output",
+        output.to_str().unwrap_or_default(),
+    ])
+}
+
 pub fn read(output: &Path, file: &str) -> String {
     std::fs::read_to_string(output.join(file)).unwrap_or_else(|e| panic!("cannot read {file}: {e}"))
 }
