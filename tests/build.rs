@@ -221,6 +221,11 @@ fn base_url_flag_and_subpath_base_urls() {
         page.contains("<a href=\"/wm/rules/tiaoli/#第五条\">"),
         "{page}"
     );
+    let b = read(out.path(), "news/b/index.html");
+    assert!(
+        b.contains("<a href=\"/wm/tags/\">全部标签</a>"),
+        "site paths written in Markdown get the base path: {b}"
+    );
 }
 
 #[test]
