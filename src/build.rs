@@ -107,14 +107,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
     let site = Arc::new(collect(site::link(config, content, options.now))?);
 
-    let mut site_static = Vec::new();
-    templates::disk_static(&root.join("static"), &mut site_static);
-    let theme_static = templates::theme_static(&theme).into_iter().map(static_file);
-    let robots = OutputFile::text("robots.txt", output::robots_txt(&site));
-    for file in theme_static
-        .chain([robots])
-        .chain(site_static.into_iter().map(static_file))
-    {
+    for file in static_files(root, &theme, &site) {
         emit(file).map_err(Diagnostics::from)?;
     }
     collect(render::render(root, site.clone(), &theme, emit))?;
@@ -153,8 +146,22 @@ fn static_file((path, source): (String, templates::StaticSource)) -> OutputFile 
     OutputFile { path, bytes }
 }
 
-/// Feeds, sitemap, alias redirects and page-bundle files.
-fn generated_files(site: &Site) -> Vec<OutputFile> {
+/// Files copied or written before the rendered pages, each replacing an earlier one with the
+/// same path: the theme's static files, robots.txt, the site's `static/`.
+pub fn static_files(root: &Path, theme: &templates::ThemeFiles, site: &Site) -> Vec<OutputFile> {
+    let mut site_static = Vec::new();
+    templates::disk_static(&root.join("static"), &mut site_static);
+    templates::theme_static(theme)
+        .into_iter()
+        .map(static_file)
+        .chain([OutputFile::text("robots.txt", output::robots_txt(site))])
+        .chain(site_static.into_iter().map(static_file))
+        .collect()
+}
+
+/// Feeds, sitemap, alias redirects and page-bundle files, written after the rendered pages
+/// (replacing any with the same path).
+pub fn generated_files(site: &Site) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let all: Vec<usize> = (0..site.pages.len()).collect();
     files.push(OutputFile::text(

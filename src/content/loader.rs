@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -24,29 +25,62 @@ pub struct LoadOptions {
     pub now: Timestamp,
 }
 
-/// Everything read from `content/` and `data/`.
+/// Everything read from `content/` and `data/`. Pages and sections are shared (`Arc`) so
+/// that `serve` can keep its parsed files and link them again without copying them.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
+    pub pages: Vec<Arc<Page>>,
+    pub sections: Vec<Arc<Section>>,
     /// Data files by path under `data/`, e.g. `ad.yaml` or `rankings/2026.csv`.
-    pub data: BTreeMap<String, serde_json::Value>,
+    pub data: Arc<BTreeMap<String, serde_json::Value>>,
     pub skipped_drafts: usize,
     pub scheduled: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// A Markdown file found by the walk, before parsing.
-struct Found {
-    abs: PathBuf,
-    content_path: String,
-    is_section: bool,
-    bundle_dir: Option<PathBuf>,
+/// A Markdown file found in `content/`, before parsing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentFile {
+    pub abs: PathBuf,
+    /// Path inside `content/` with `/` separators.
+    pub content_path: String,
+    /// An `_index.md` outside any page bundle.
+    pub is_section: bool,
+    /// The bundle folder when this file is a bundle's `index.md`.
+    pub bundle_dir: Option<PathBuf>,
 }
 
-enum Parsed {
-    Page(Box<Page>),
-    Section(Box<Section>),
+/// What walking `content/` found: the Markdown files to parse, and problems with the rest.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<ContentFile>,
+    pub warnings: Vec<Diagnostic>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// One parsed Markdown file.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Page(Arc<Page>),
+    Section(Arc<Section>),
+}
+
+/// What parsing a file needs to know about the site.
+#[derive(Debug, Clone)]
+pub struct ParseSettings {
+    taxonomies: Vec<String>,
+    markdown: MarkdownOptions,
+}
+
+impl ParseSettings {
+    pub fn new(config: &Config) -> Self {
+        ParseSettings {
+            taxonomies: config.taxonomies.iter().map(|t| t.name.clone()).collect(),
+            markdown: MarkdownOptions {
+                unsafe_html: config.markdown.unsafe_html,
+            },
+        }
+    }
 }
 
 /// Editors' swap, backup and hidden files, which are never content.
@@ -65,92 +99,94 @@ pub fn load(
     config: &Config,
     options: LoadOptions,
 ) -> Result<Content, Vec<Diagnostic>> {
+    let discovery = discover(root);
+    let settings = ParseSettings::new(config);
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = discovery
+        .files
+        .par_iter()
+        .map(|f| parse_file(root, f, &settings))
+        .collect();
+    assemble(discovery, parsed, data::load(root).map(Arc::new), options)
+}
+
+/// Walks `root/content` and sorts what it finds into sections, pages, bundles and the rest.
+pub fn discover(root: &Path) -> Discovery {
     let content_dir = root.join("content");
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut found = Vec::new();
+    let mut out = Discovery::default();
     let mut other_files = Vec::new();
     let mut bundle_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-
-    if content_dir.is_dir() {
-        let walker = WalkDir::new(&content_dir)
-            .follow_links(false)
-            .sort_by_file_name();
-        let mut it = walker.into_iter();
-        while let Some(entry) = it.next() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| relative(root, p))
-                        .unwrap_or_else(|| PathBuf::from("content"));
-                    errors.push(Diagnostic::new(path, format!("无法读取：{e}")));
-                    continue;
-                }
-            };
-            let name = entry.file_name().to_string_lossy();
-            if entry.depth() > 0 && is_ignored_name(&name) {
-                if entry.file_type().is_dir() {
-                    it.skip_current_dir();
-                }
+    if !content_dir.is_dir() {
+        return out;
+    }
+    let walker = WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                out.errors
+                    .push(Diagnostic::new(path, format!("无法读取：{e}")));
                 continue;
             }
-            if entry.path_is_symlink() {
-                warnings.push(
-                    Diagnostic::new(relative(root, entry.path()), "符号链接不会被读取")
-                        .hint("把文件本身放进 content/，而不是链接到别处"),
-                );
-                continue;
-            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && is_ignored_name(&name) {
             if entry.file_type().is_dir() {
-                if entry.path().join("index.md").is_file() {
-                    bundle_dirs.insert(entry.path().to_path_buf());
-                }
-                continue;
+                it.skip_current_dir();
             }
-            let abs = entry.path().to_path_buf();
-            let Some(content_path) = content_relative(&content_dir, &abs) else {
-                errors.push(
-                    Diagnostic::new(relative(root, &abs), "文件名不是有效的 UTF-8，无法处理")
-                        .hint("请把文件改成中文或英文名称"),
-                );
-                continue;
-            };
-            let bundle_dir = abs
-                .ancestors()
-                .skip(1)
-                .find(|a| bundle_dirs.contains(*a))
-                .map(Path::to_path_buf);
-            let is_markdown = abs.extension().is_some_and(|e| e == "md");
-            match (&bundle_dir, is_markdown, name.as_ref()) {
-                (Some(dir), true, "index.md") if abs.parent() == Some(dir.as_path()) => {
-                    found.push(Found {
-                        abs,
-                        content_path,
-                        is_section: false,
-                        bundle_dir: bundle_dir.clone(),
-                    })
-                }
-                (Some(_), _, _) => {} // a bundle's own file; collected with the bundle
-                (None, true, "_index.md") => found.push(Found {
-                    abs,
-                    content_path,
-                    is_section: true,
-                    bundle_dir: None,
-                }),
-                (None, true, _) => found.push(Found {
-                    abs,
-                    content_path,
-                    is_section: false,
-                    bundle_dir: None,
-                }),
-                (None, false, _) => other_files.push(abs),
+            continue;
+        }
+        if entry.path_is_symlink() {
+            out.warnings.push(
+                Diagnostic::new(relative(root, entry.path()), "符号链接不会被读取")
+                    .hint("把文件本身放进 content/，而不是链接到别处"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if entry.path().join("index.md").is_file() {
+                bundle_dirs.insert(entry.path().to_path_buf());
             }
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        let Some(content_path) = content_relative(&content_dir, &abs) else {
+            out.errors.push(
+                Diagnostic::new(relative(root, &abs), "文件名不是有效的 UTF-8，无法处理")
+                    .hint("请把文件改成中文或英文名称"),
+            );
+            continue;
+        };
+        let bundle_dir = abs
+            .ancestors()
+            .skip(1)
+            .find(|a| bundle_dirs.contains(*a))
+            .map(Path::to_path_buf);
+        let is_markdown = abs.extension().is_some_and(|e| e == "md");
+        let file = |is_section, bundle_dir| ContentFile {
+            abs: abs.clone(),
+            content_path: content_path.clone(),
+            is_section,
+            bundle_dir,
+        };
+        match (&bundle_dir, is_markdown, name.as_ref()) {
+            (Some(dir), true, "index.md") if abs.parent() == Some(dir.as_path()) => {
+                out.files.push(file(false, bundle_dir.clone()))
+            }
+            (Some(_), _, _) => {} // a bundle's own file; collected with the bundle
+            (None, true, "_index.md") => out.files.push(file(true, None)),
+            (None, true, _) => out.files.push(file(false, None)),
+            (None, false, _) => other_files.push(abs),
         }
     }
     for file in other_files {
-        warnings.push(
+        out.warnings.push(
             Diagnostic::new(
                 relative(root, &file),
                 "这个文件不属于任何页面包，不会被发布",
@@ -158,25 +194,27 @@ pub fn load(
             .hint("图片等文件请放到 static/，或与 index.md 放在同一个页面包目录中"),
         );
     }
+    out
+}
 
-    let taxonomy_names: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
-    let md_options = MarkdownOptions {
-        unsafe_html: config.markdown.unsafe_html,
-    };
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = found
-        .par_iter()
-        .map(|f| parse_file(root, f, &taxonomy_names, md_options))
-        .collect();
-
+/// Puts parsed files and data together into [`Content`], applying the publication rules
+/// (drafts, scheduled pages). Every file's errors are reported together.
+pub fn assemble(
+    discovery: Discovery,
+    parsed: impl IntoIterator<Item = Result<Parsed, Vec<Diagnostic>>>,
+    data: Result<Arc<BTreeMap<String, serde_json::Value>>, Vec<Diagnostic>>,
+    options: LoadOptions,
+) -> Result<Content, Vec<Diagnostic>> {
+    let mut errors = discovery.errors;
     let mut content = Content::default();
-    for result in results {
+    for result in parsed {
         match result {
-            Ok(Parsed::Page(p)) => content.pages.push(*p),
-            Ok(Parsed::Section(s)) => content.sections.push(*s),
+            Ok(Parsed::Page(p)) => content.pages.push(p),
+            Ok(Parsed::Section(s)) => content.sections.push(s),
             Err(mut es) => errors.append(&mut es),
         }
     }
-    match data::load(root) {
+    match data {
         Ok(d) => content.data = d,
         Err(mut es) => errors.append(&mut es),
     }
@@ -184,7 +222,7 @@ pub fn load(
         return Err(errors);
     }
     apply_publication_rules(&mut content, options);
-    content.warnings = warnings;
+    content.warnings = discovery.warnings;
     Ok(content)
 }
 
@@ -248,17 +286,17 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-fn parse_file(
+/// Reads and parses one Markdown file of `content/` (front matter and Markdown body).
+pub fn parse_file(
     root: &Path,
-    found: &Found,
-    taxonomies: &[String],
-    md_options: MarkdownOptions,
+    found: &ContentFile,
+    settings: &ParseSettings,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let shown = relative(root, &found.abs);
     let text = read_text(&found.abs, &shown).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
     let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
-    let body = markdown::render(split.body, md_options);
+    let body = markdown::render(split.body, settings.markdown);
     let body_line_offset = split.body_line_offset;
     let parent_dir = |p: &str| {
         p.rsplit_once('/')
@@ -269,7 +307,7 @@ fn parse_file(
     if found.is_section {
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
         let dir = parent_dir(&found.content_path);
-        return Ok(Parsed::Section(Box::new(Section {
+        return Ok(Parsed::Section(Arc::new(Section {
             source: shown,
             content_path: found.content_path.clone(),
             dir,
@@ -279,7 +317,7 @@ fn parse_file(
         })));
     }
 
-    let meta: PageMeta = front_matter::page_meta(&doc, taxonomies)?;
+    let meta: PageMeta = front_matter::page_meta(&doc, &settings.taxonomies)?;
     let (dir, stem, assets) = match &found.bundle_dir {
         Some(bundle) => {
             let bundle_path = parent_dir(&found.content_path);
@@ -299,7 +337,7 @@ fn parse_file(
             (parent_dir(&found.content_path), stem, Vec::new())
         }
     };
-    Ok(Parsed::Page(Box::new(Page {
+    Ok(Parsed::Page(Arc::new(Page {
         source: shown,
         content_path: found.content_path.clone(),
         dir,

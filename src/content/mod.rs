@@ -3,13 +3,16 @@
 
 pub mod data;
 pub mod front_matter;
-mod loader;
+pub mod loader;
 pub mod paths;
 
 use std::path::PathBuf;
 
 pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
-pub use loader::{Content, LoadOptions, is_ignored_name, load, read_text};
+pub use loader::{
+    Content, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, assemble, discover,
+    is_ignored_name, is_within, load, parse_file, read_text,
+};
 
 use crate::markdown::Rendered;
 

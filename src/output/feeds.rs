@@ -84,7 +84,7 @@ pub fn atom_feed(
         ));
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            esc(&p.html)
+            esc(p.html())
         ));
         out.push_str("  </entry>\n");
     }

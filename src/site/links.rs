@@ -1,6 +1,8 @@
 //! Resolves `@/path.md#anchor` links now that every URL is known, and finishes each page's
 //! HTML and summary. A link to a missing page or heading is an error at its line.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::{Site, Target};
@@ -10,9 +12,9 @@ use crate::yaml::closest;
 
 const PLACEHOLDER_PREFIX: &str = "\"@wm-link/";
 
-/// Fills in `html`, `summary_html` and `description` of every page and section.
+/// Fills in the resolved HTML, `summary_html` and `description` of every page and section.
 pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
-    let page_results: Vec<(String, String, String, Vec<Diagnostic>)> = site
+    let page_results: Vec<(Option<String>, String, String, Vec<Diagnostic>)> = site
         .pages
         .par_iter()
         .map(|p| {
@@ -22,7 +24,7 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
                 &p.page.source,
                 p.page.body_line_offset,
             );
-            let html = replace_placeholders(&p.page.body.html, &urls);
+            let html = resolved(&p.page.body.html, &urls);
             let description = p
                 .page
                 .meta
@@ -33,7 +35,7 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
             (html, summary, description, errors)
         })
         .collect();
-    let section_results: Vec<(String, Vec<Diagnostic>)> = site
+    let section_results: Vec<(Option<String>, Vec<Diagnostic>)> = site
         .sections
         .par_iter()
         .map(|s| {
@@ -43,26 +45,37 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
                 &s.section.source,
                 s.section.body_line_offset,
             );
-            (replace_placeholders(&s.section.body.html, &urls), errors)
+            (resolved(&s.section.body.html, &urls), errors)
         })
         .collect();
 
     let mut errors = Vec::new();
     for (p, (html, summary, description, mut es)) in site.pages.iter_mut().zip(page_results) {
-        // The placeholder versions are not needed any more; large sites feel the memory.
-        p.page.body.html = String::new();
-        p.page.body.summary_html = None;
-        p.html = html;
+        // A build owns its pages alone: the placeholder version is not needed any more, and
+        // large sites feel the memory. (`serve` shares them with its cache and keeps them.)
+        if let (Some(_), Some(page)) = (&html, Arc::get_mut(&mut p.page)) {
+            page.body.html = String::new();
+            page.body.summary_html = None;
+        }
+        p.resolved_html = html;
         p.summary_html = summary;
         p.description = description;
         errors.append(&mut es);
     }
     for (s, (html, mut es)) in site.sections.iter_mut().zip(section_results) {
-        s.section.body.html = String::new();
-        s.html = html;
+        if let (Some(_), Some(section)) = (&html, Arc::get_mut(&mut s.section)) {
+            section.body.html = String::new();
+        }
+        s.resolved_html = html;
         errors.append(&mut es);
     }
     errors
+}
+
+/// The HTML with its link placeholders replaced, or `None` when it has no internal links
+/// (then the HTML is used as it is, without a copy).
+fn resolved(html: &str, urls: &[String]) -> Option<String> {
+    (!urls.is_empty()).then(|| replace_placeholders(html, urls))
 }
 
 fn summary_html(body: &Rendered, summary: Option<&str>, urls: &[String]) -> String {

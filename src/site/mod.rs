@@ -5,6 +5,7 @@
 mod links;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -17,15 +18,16 @@ use crate::text::slug::slugify;
 /// A page with everything the link stage adds.
 #[derive(Debug)]
 pub struct SitePage {
-    pub page: Page,
+    pub page: Arc<Page>,
     /// URL path from the site root (`/news/a/`), without the base URL's path.
     pub path: String,
     /// Index of the section that lists this page.
     pub section: usize,
     pub previous: Option<usize>,
     pub next: Option<usize>,
-    /// Body HTML with internal links resolved.
-    pub html: String,
+    /// Body HTML with internal links resolved, when the body has internal links (else the
+    /// body's own HTML is used as it is; see [`SitePage::html`]).
+    pub resolved_html: Option<String>,
     /// Summary HTML: the part before `<!-- more -->`, else `summary:`, else the excerpt.
     pub summary_html: String,
     /// Plain-text summary for `<meta name="description">` and feeds.
@@ -38,14 +40,15 @@ pub struct SitePage {
 /// A section with its place in the tree.
 #[derive(Debug)]
 pub struct SiteSection {
-    pub section: Section,
+    pub section: Arc<Section>,
     /// `/news/`, or `/` for the home page.
     pub path: String,
     pub parent: Option<usize>,
     pub subsections: Vec<usize>,
     /// Pages listed by this section, in its order.
     pub pages: Vec<usize>,
-    pub html: String,
+    /// Body HTML with internal links resolved, when it has any (see [`SiteSection::html`]).
+    pub resolved_html: Option<String>,
     /// Items per pager page; 0 means all on one page.
     pub paginate: usize,
     /// False for the home section made up when `content/_index.md` is missing.
@@ -72,6 +75,26 @@ pub struct Taxonomy {
     pub paginate: usize,
     /// Terms in pinyin order.
     pub terms: Vec<Term>,
+    /// Term index by the name pages use for it.
+    pub term_by_name: HashMap<String, usize>,
+}
+
+impl SitePage {
+    /// The page's body HTML, internal links resolved.
+    pub fn html(&self) -> &str {
+        self.resolved_html
+            .as_deref()
+            .unwrap_or(&self.page.body.html)
+    }
+}
+
+impl SiteSection {
+    /// The section's body HTML, internal links resolved.
+    pub fn html(&self) -> &str {
+        self.resolved_html
+            .as_deref()
+            .unwrap_or(&self.section.body.html)
+    }
 }
 
 /// The linked, immutable model of the whole site that templates read.
@@ -81,7 +104,7 @@ pub struct Site {
     pub pages: Vec<SitePage>,
     pub sections: Vec<SiteSection>,
     pub taxonomies: Vec<Taxonomy>,
-    pub data: BTreeMap<String, serde_json::Value>,
+    pub data: Arc<BTreeMap<String, serde_json::Value>>,
     /// `news/a.md` → page, `news/_index.md` → section.
     pub by_content_path: HashMap<String, Target>,
     pub now: Timestamp,
@@ -141,7 +164,7 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
 
     // Sections: the root first, then by folder so parents come before children.
     if !sections.iter().any(|s| s.dir.is_empty()) {
-        sections.push(Section {
+        sections.push(Arc::new(Section {
             // An empty source marks the home section as made up, not read from a file.
             source: std::path::PathBuf::new(),
             content_path: "_index.md".into(),
@@ -152,7 +175,7 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
             },
             body: Default::default(),
             body_line_offset: 0,
-        });
+        }));
     }
     sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
     let section_slugs: HashMap<String, String> = sections
@@ -216,7 +239,7 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
             parent,
             subsections: Vec::new(),
             pages: Vec::new(),
-            html: String::new(),
+            resolved_html: None,
             paginate,
             from_file,
         });
@@ -254,7 +277,7 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
             section,
             previous: None,
             next: None,
-            html: String::new(),
+            resolved_html: None,
             summary_html: String::new(),
             description: String::new(),
             expired,
@@ -380,22 +403,32 @@ fn build_taxonomies(
             let path = format!("/{}/", tc.name);
             let mut terms: Vec<Term> = Vec::new();
             let mut by_slug: HashMap<String, usize> = HashMap::new();
+            // Pages repeat a few names many times: each name's slug (pinyin) is made once.
+            let mut by_name: HashMap<&str, usize> = HashMap::new();
             for (pi, p) in pages.iter().enumerate() {
                 for name in p.page.meta.taxonomies.get(&tc.name).into_iter().flatten() {
-                    let mut slug = name_slug(name);
-                    if slug.is_empty() {
-                        slug = format!("term-{}", terms.len() + 1);
-                    }
-                    let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
-                        terms.push(Term {
-                            name: name.clone(),
-                            path: format!("{path}{slug}/"),
-                            slug,
-                            pages: Vec::new(),
-                        });
-                        terms.len() - 1
-                    });
-                    if !terms[ti].pages.contains(&pi) {
+                    let ti = match by_name.get(name.as_str()) {
+                        Some(&ti) => ti,
+                        None => {
+                            let mut slug = name_slug(name);
+                            if slug.is_empty() {
+                                slug = format!("term-{}", terms.len() + 1);
+                            }
+                            let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                                terms.push(Term {
+                                    name: name.clone(),
+                                    path: format!("{path}{slug}/"),
+                                    slug,
+                                    pages: Vec::new(),
+                                });
+                                terms.len() - 1
+                            });
+                            by_name.insert(name, ti);
+                            ti
+                        }
+                    };
+                    // Pages come in order, so a page already listed is the last one.
+                    if terms[ti].pages.last() != Some(&pi) {
                         terms[ti].pages.push(pi);
                     }
                 }
@@ -403,6 +436,17 @@ fn build_taxonomies(
             for t in &mut terms {
                 sort_pages(&mut t.pages, pages, SortBy::Date);
             }
+            // Sorting moves the terms: map each name to its term's new place.
+            let mut order: Vec<usize> = (0..terms.len()).collect();
+            order.sort_by(|&a, &b| terms[a].slug.cmp(&terms[b].slug));
+            let mut new_index = vec![0; terms.len()];
+            for (new, &old) in order.iter().enumerate() {
+                new_index[old] = new;
+            }
+            let term_by_name = by_name
+                .into_iter()
+                .map(|(name, ti)| (name.to_string(), new_index[ti]))
+                .collect();
             terms.sort_by(|a, b| a.slug.cmp(&b.slug));
             Taxonomy {
                 name: tc.name.clone(),
@@ -410,6 +454,7 @@ fn build_taxonomies(
                 path,
                 paginate: tc.paginate.unwrap_or(config.paginate),
                 terms,
+                term_by_name,
             }
         })
         .collect()
