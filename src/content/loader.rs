@@ -39,7 +39,7 @@ pub struct Content {
 }
 
 /// A Markdown file found in `content/`, before parsing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContentFile {
     pub abs: PathBuf,
     /// Path inside `content/` with `/` separators.
@@ -106,7 +106,7 @@ pub fn load(
         .par_iter()
         .map(|f| parse_file(root, f, &settings))
         .collect();
-    assemble(discovery, parsed, data::load(root).map(Arc::new), options)
+    assemble(&discovery, parsed, data::load(root).map(Arc::new), options)
 }
 
 /// Walks `root/content` and sorts what it finds into sections, pages, bundles and the rest.
@@ -200,12 +200,12 @@ pub fn discover(root: &Path) -> Discovery {
 /// Puts parsed files and data together into [`Content`], applying the publication rules
 /// (drafts, scheduled pages). Every file's errors are reported together.
 pub fn assemble(
-    discovery: Discovery,
+    discovery: &Discovery,
     parsed: impl IntoIterator<Item = Result<Parsed, Vec<Diagnostic>>>,
     data: Result<Arc<BTreeMap<String, serde_json::Value>>, Vec<Diagnostic>>,
     options: LoadOptions,
 ) -> Result<Content, Vec<Diagnostic>> {
-    let mut errors = discovery.errors;
+    let mut errors = discovery.errors.clone();
     let mut content = Content::default();
     for result in parsed {
         match result {
@@ -222,7 +222,7 @@ pub fn assemble(
         return Err(errors);
     }
     apply_publication_rules(&mut content, options);
-    content.warnings = discovery.warnings;
+    content.warnings = discovery.warnings.clone();
     Ok(content)
 }
 

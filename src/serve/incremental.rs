@@ -1,0 +1,936 @@
+//! The site kept in memory between edits. Every source file is parsed once and kept; a change
+//! re-parses only the files it touched, links the site again (cheap), and re-renders only the
+//! files whose inputs differ from the last good build: the edited page, its neighbours, the
+//! listings, taxonomy pages and home page that show it, pages using a changed template, and
+//! pages whose templates read the site through `get_page`, `get_section`, `get_taxonomy`,
+//! `load_data` or `url(path="@/…")`. Whatever it renders, the result is the same as a fresh
+//! build: the tests compare the two after random edit sequences.
+//!
+//! A failed rebuild changes nothing that is served; the next successful one is compared with
+//! the last good build, not with the failed one.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::build;
+use crate::config::Config;
+use crate::content::{
+    self, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, is_ignored_name,
+};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::output::{Bytes, OutputFile};
+use crate::render::templates::{self, TemplateSource, ThemeFiles};
+use crate::render::{self, Job, RECENT_PAGES, Renderer, pager_count, views};
+use crate::site::{self, Site, Target};
+
+/// The files of the site as served: copied files, rendered pages and generated files, each
+/// layer replacing the one before for the same path, exactly as a build writes them. Copied
+/// files (static files, bundle assets) are read when they change, so the last good site
+/// stays whole while the sources have errors.
+#[derive(Debug, Default)]
+pub struct SiteFiles {
+    statics: HashMap<String, Bytes>,
+    rendered: HashMap<String, Bytes>,
+    generated: HashMap<String, Bytes>,
+    /// The bytes of every copied file, by source path.
+    copies: HashMap<PathBuf, Arc<Vec<u8>>>,
+}
+
+impl SiteFiles {
+    /// The bytes of the file at `path` (below the output root, `/` separators, no leading `/`).
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        let bytes = self
+            .generated
+            .get(path)
+            .or_else(|| self.rendered.get(path))
+            .or_else(|| self.statics.get(path))?;
+        match bytes {
+            Bytes::Owned(b) => Some(b),
+            Bytes::Embedded(b) => Some(b),
+            Bytes::File(p) => self.copies.get(p).map(|b| b.as_slice()),
+        }
+    }
+
+    /// Every path of the site, sorted.
+    pub fn paths(&self) -> BTreeSet<&str> {
+        self.statics
+            .keys()
+            .chain(self.rendered.keys())
+            .chain(self.generated.keys())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The site was rebuilt; these output paths were added, changed or removed.
+    Changed(Changes),
+    /// The sources changed in no way that shows on the site.
+    Unchanged,
+    /// The sources have errors; the previous good site is still served.
+    Failed(Diagnostics),
+}
+
+/// What a successful rebuild changed, and how much work it took.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Output paths added, changed or removed, sorted.
+    pub paths: Vec<String>,
+    /// Files rendered with templates.
+    pub rendered: usize,
+    /// Files parsed from `content/`.
+    pub parsed: usize,
+    /// Warnings of a full build (stray files, symbolic links); empty for partial rebuilds.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The sources as last read from disk.
+struct Disk {
+    config: Config,
+    theme: ThemeFiles,
+    settings: ParseSettings,
+    discovery: Discovery,
+    parsed: HashMap<PathBuf, Result<Parsed, Vec<Diagnostic>>>,
+    data: Result<Arc<BTreeMap<String, serde_json::Value>>, Vec<Diagnostic>>,
+    templates: Result<Vec<TemplateSource>, Vec<Diagnostic>>,
+}
+
+/// What the last good build rendered from, kept to tell what a change touches.
+struct Good {
+    site: Arc<Site>,
+    summaries: Arc<Vec<Value>>,
+    section_summaries: Vec<Value>,
+    section_views: Vec<Value>,
+    nav: Value,
+    templates: Vec<TemplateSource>,
+    /// Output path → the job that rendered it and its template.
+    jobs: HashMap<String, (Job, Option<String>)>,
+}
+
+/// The live site: sources, the last good build, and the files being served.
+pub struct LiveSite {
+    root: PathBuf,
+    drafts: bool,
+    disk: Result<Disk, Vec<Diagnostic>>,
+    good: Option<Good>,
+    /// Content or data changed since the last good build.
+    pending_model: bool,
+    /// Files changed since the last good build, for copied files (static, bundle assets).
+    pending_files: BTreeSet<PathBuf>,
+    files: Arc<RwLock<SiteFiles>>,
+}
+
+/// Which part of the site a changed path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Area {
+    Config,
+    Content,
+    Data,
+    Templates,
+    Static,
+    /// The theme folder itself (its presence decides between disk and embedded theme).
+    Theme,
+    Other,
+}
+
+impl LiveSite {
+    /// Reads and renders the whole site. A site with errors still gives a `LiveSite`, which
+    /// serves nothing until a later update succeeds.
+    pub fn new(root: &Path, drafts: bool, now: Timestamp) -> (LiveSite, Outcome) {
+        let mut live = LiveSite {
+            root: root.to_path_buf(),
+            drafts,
+            disk: read_disk(root),
+            good: None,
+            pending_model: true,
+            pending_files: BTreeSet::new(),
+            files: Arc::default(),
+        };
+        let outcome = live.rebuild(now, true);
+        (live, outcome)
+    }
+
+    /// The files being served; updated in place by each successful rebuild.
+    pub fn files(&self) -> Arc<RwLock<SiteFiles>> {
+        self.files.clone()
+    }
+
+    /// The site root, as given.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The path part of `base_url` (`/wenming` for `https://x.gov.cn/wenming`), or empty.
+    pub fn base_path(&self) -> String {
+        match &self.disk {
+            Ok(d) => d.config.base_path().to_string(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// True when a path is one a rebuild would look at (not an editor's temporary file, not
+    /// the output folder).
+    pub fn is_relevant(&self, path: &Path) -> bool {
+        self.area(path) != Area::Other
+    }
+
+    /// Rebuilds after the files at `paths` changed (created, modified or removed).
+    pub fn update(&mut self, paths: &[PathBuf], now: Timestamp) -> Outcome {
+        let mut by_area: HashMap<Area, Vec<&PathBuf>> = HashMap::new();
+        for p in paths {
+            by_area.entry(self.area(p)).or_default().push(p);
+        }
+        by_area.remove(&Area::Other);
+        if by_area.is_empty() {
+            return Outcome::Unchanged;
+        }
+        let full = by_area.contains_key(&Area::Config)
+            || by_area.contains_key(&Area::Theme)
+            || self.disk.is_err()
+            || self.theme_moved();
+        if full {
+            self.disk = read_disk(&self.root);
+            self.pending_model = true;
+            return self.rebuild(now, true);
+        }
+        let root = self.root.clone();
+        let Ok(disk) = self.disk.as_mut() else {
+            return self.rebuild(now, true);
+        };
+        let mut parsed = 0;
+        if let Some(changed) = by_area.get(&Area::Content) {
+            parsed = update_content(&root, disk, changed);
+            self.pending_model = true;
+            self.pending_files
+                .extend(changed.iter().map(|p| p.to_path_buf()));
+        }
+        if by_area.contains_key(&Area::Data) {
+            disk.data = content::data::load(&root).map(Arc::new);
+            self.pending_model = true;
+        }
+        if by_area.contains_key(&Area::Templates) {
+            disk.templates = templates::collect(&root, &disk.theme);
+        }
+        if let Some(changed) = by_area.get(&Area::Static) {
+            self.pending_files
+                .extend(changed.iter().map(|p| p.to_path_buf()));
+        }
+        let mut outcome = self.rebuild(now, false);
+        if let Outcome::Changed(c) = &mut outcome {
+            c.parsed = parsed;
+        }
+        outcome
+    }
+
+    /// The theme folder appeared or disappeared (switching between it and the embedded one).
+    fn theme_moved(&self) -> bool {
+        match &self.disk {
+            Ok(d) => templates::theme_files(&self.root, &d.config).ok().as_ref() != Some(&d.theme),
+            Err(_) => true,
+        }
+    }
+
+    fn area(&self, path: &Path) -> Area {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return Area::Other;
+        };
+        let parts: Vec<&str> = rel
+            .components()
+            .map(|c| c.as_os_str().to_str().unwrap_or("."))
+            .collect();
+        if parts.iter().any(|p| is_ignored_name(p)) {
+            return Area::Other;
+        }
+        let theme = self.disk.as_ref().map(|d| d.config.theme.as_str()).ok();
+        match parts.as_slice() {
+            ["site.yaml"] => Area::Config,
+            ["content", _, ..] => Area::Content,
+            ["data", _, ..] => Area::Data,
+            ["templates", _, ..] => Area::Templates,
+            ["static", _, ..] => Area::Static,
+            ["themes", t, rest @ ..] if Some(*t) == theme || theme.is_none() => match rest {
+                ["templates", _, ..] => Area::Templates,
+                ["static", _, ..] => Area::Static,
+                _ => Area::Theme,
+            },
+            ["content"] | ["data"] | ["templates"] | ["static"] => Area::Config,
+            _ => Area::Other,
+        }
+    }
+
+    /// Links the site from the parsed sources and renders what differs from the last good
+    /// build (everything when `full`), then updates the served files.
+    fn rebuild(&mut self, now: Timestamp, full: bool) -> Outcome {
+        let disk = match &self.disk {
+            Ok(d) => d,
+            Err(errors) => return failed(errors.clone()),
+        };
+        let templates_now = match &disk.templates {
+            Ok(t) => t.clone(),
+            Err(errors) => return failed(errors.clone()),
+        };
+        let parsed = disk
+            .discovery
+            .files
+            .iter()
+            .filter_map(|f| disk.parsed.get(&f.abs).cloned());
+        let options = LoadOptions {
+            drafts: self.drafts,
+            now,
+        };
+        let mut content =
+            match content::assemble(&disk.discovery, parsed, disk.data.clone(), options) {
+                Ok(c) => c,
+                Err(errors) => return failed(errors),
+            };
+        let warnings = std::mem::take(&mut content.warnings);
+        let site = match site::link(disk.config.clone(), content, now) {
+            Ok(s) => Arc::new(s),
+            Err(errors) => return failed(errors),
+        };
+        let old = if full { None } else { self.good.as_ref() };
+        let compared = Compared::new(old, &site);
+        let renderer = match Renderer::new(
+            site.clone(),
+            templates_now.clone(),
+            compared.summaries.clone(),
+        ) {
+            Ok(r) => r,
+            Err(errors) => return failed(errors),
+        };
+        let graph = TemplateGraph::new(&templates_now);
+        let changed_templates: HashSet<&str> = match old {
+            Some(good) => changed_templates(&good.templates, &templates_now),
+            None => HashSet::new(),
+        };
+        let nav = Value::from_serializable(&views::nav(&site));
+        let global = old.is_none_or(|g| g.nav != nav);
+
+        let jobs: Vec<(String, Job, Option<String>)> = renderer
+            .jobs()
+            .into_par_iter()
+            .map(|job| (job.output_path(&site), job, renderer.template_for(&job)))
+            .collect();
+        let dirty: Vec<&(String, Job, Option<String>)> = jobs
+            .par_iter()
+            .filter(|(path, job, template)| {
+                let Some(good) = old else { return true };
+                let Some((old_job, old_template)) = good.jobs.get(path) else {
+                    return true;
+                };
+                let Some(template) = template else {
+                    return true;
+                };
+                global
+                    || old_template.as_ref() != Some(template)
+                    || graph.uses_any(template, &changed_templates)
+                    || (self.pending_model && graph.reads_site(template))
+                    || compared.job_changed(good, job, old_job)
+            })
+            .collect();
+        let results: Vec<Result<OutputFile, Diagnostic>> = dirty
+            .par_iter()
+            .map(|(_, job, _)| renderer.render(job))
+            .collect();
+        let mut errors = Vec::new();
+        let mut rendered = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(f) => rendered.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return failed(errors);
+        }
+
+        let statics = layer(build::static_files(&self.root, &disk.theme, &site));
+        let generated = layer(build::generated_files(&site));
+        let copies = {
+            let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+            match read_copies(
+                &self.root,
+                &statics,
+                &generated,
+                &files.copies,
+                &self.pending_files,
+            ) {
+                Ok(c) => c,
+                Err(errors) => return failed(errors),
+            }
+        };
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        {
+            let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+            files.copies = copies;
+            let live: HashSet<&str> = jobs.iter().map(|(p, _, _)| p.as_str()).collect();
+            let stale: Vec<String> = files
+                .rendered
+                .keys()
+                .filter(|p| !live.contains(p.as_str()))
+                .cloned()
+                .collect();
+            for p in stale {
+                files.rendered.remove(&p);
+                changed.insert(p);
+            }
+            for f in rendered.iter() {
+                let same = files
+                    .rendered
+                    .get(&f.path)
+                    .is_some_and(|old| same_bytes(old, &f.bytes));
+                if !same {
+                    changed.insert(f.path.clone());
+                }
+            }
+            for f in rendered.iter() {
+                files.rendered.insert(f.path.clone(), f.bytes.clone());
+            }
+            let touched = &self.pending_files;
+            diff_layer(&files.statics, &statics, touched, &mut changed);
+            diff_layer(&files.generated, &generated, touched, &mut changed);
+            files.statics = statics;
+            files.generated = generated;
+        }
+
+        let Compared {
+            summaries,
+            section_summaries,
+            section_views,
+            ..
+        } = compared;
+        self.good = Some(Good {
+            summaries,
+            section_summaries,
+            section_views,
+            nav,
+            templates: templates_now,
+            jobs: jobs
+                .into_iter()
+                .map(|(path, job, template)| (path, (job, template)))
+                .collect(),
+            site,
+        });
+        self.pending_model = false;
+        self.pending_files.clear();
+        if changed.is_empty() {
+            return Outcome::Unchanged;
+        }
+        Outcome::Changed(Changes {
+            paths: changed.into_iter().collect(),
+            rendered: rendered.len(),
+            parsed: 0,
+            warnings: if full { warnings } else { Vec::new() },
+        })
+    }
+}
+
+fn failed(errors: Vec<Diagnostic>) -> Outcome {
+    let mut d = Diagnostics::default();
+    d.extend(errors);
+    d.sort();
+    Outcome::Failed(d)
+}
+
+/// Reads site.yaml, the theme's place, and every content, data and template file.
+fn read_disk(root: &Path) -> Result<Disk, Vec<Diagnostic>> {
+    let config = Config::load(root)?;
+    let theme = templates::theme_files(root, &config).map_err(|d| vec![d])?;
+    let settings = ParseSettings::new(&config);
+    let discovery = content::discover(root);
+    let parsed = discovery
+        .files
+        .par_iter()
+        .map(|f| (f.abs.clone(), content::parse_file(root, f, &settings)))
+        .collect();
+    Ok(Disk {
+        data: content::data::load(root).map(Arc::new),
+        templates: templates::collect(root, &theme),
+        config,
+        theme,
+        settings,
+        discovery,
+        parsed,
+    })
+}
+
+/// Re-parses the changed content files. A changed known file is parsed again alone; anything
+/// else (a file added, removed or renamed, a folder, a bundle's own file) walks `content/`
+/// again and parses what is new or changed. Returns how many files were parsed.
+fn update_content(root: &Path, disk: &mut Disk, changed: &[&PathBuf]) -> usize {
+    let known: HashMap<&Path, &ContentFile> = disk
+        .discovery
+        .files
+        .iter()
+        .map(|f| (f.abs.as_path(), f))
+        .collect();
+    let simple = changed
+        .iter()
+        .all(|p| known.contains_key(p.as_path()) && p.is_file());
+    let to_parse: Vec<ContentFile> = if simple {
+        changed
+            .iter()
+            .filter_map(|p| known.get(p.as_path()).map(|f| (*f).clone()))
+            .collect()
+    } else {
+        let discovery = content::discover(root);
+        let old: HashSet<&ContentFile> = disk.discovery.files.iter().collect();
+        let to_parse = discovery
+            .files
+            .iter()
+            .filter(|f| {
+                !old.contains(f)
+                    || changed.iter().any(|c| {
+                        c.as_path() == f.abs
+                            || f.bundle_dir.as_ref().is_some_and(|b| c.starts_with(b))
+                    })
+            })
+            .cloned()
+            .collect();
+        let live: HashSet<&Path> = discovery.files.iter().map(|f| f.abs.as_path()).collect();
+        disk.parsed.retain(|p, _| live.contains(p.as_path()));
+        disk.discovery = discovery;
+        to_parse
+    };
+    let settings = &disk.settings;
+    let results: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)> = to_parse
+        .par_iter()
+        .map(|f| (f.abs.clone(), content::parse_file(root, f, settings)))
+        .collect();
+    let count = results.len();
+    disk.parsed.extend(results);
+    count
+}
+
+/// The bytes of every copied file of the new layers: kept from the last good build when the
+/// source did not change, read now when it did (or is new).
+fn read_copies(
+    root: &Path,
+    statics: &HashMap<String, Bytes>,
+    generated: &HashMap<String, Bytes>,
+    old: &HashMap<PathBuf, Arc<Vec<u8>>>,
+    touched: &BTreeSet<PathBuf>,
+) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Vec<Diagnostic>> {
+    let mut copies = HashMap::new();
+    let mut errors = Vec::new();
+    for bytes in statics.values().chain(generated.values()) {
+        let Bytes::File(source) = bytes else { continue };
+        if copies.contains_key(source) {
+            continue;
+        }
+        let kept = old.get(source).filter(|_| !touched.contains(source));
+        match kept {
+            Some(b) => {
+                copies.insert(source.clone(), b.clone());
+            }
+            None => match std::fs::read(source) {
+                Ok(b) => {
+                    copies.insert(source.clone(), Arc::new(b));
+                }
+                Err(e) => errors.push(Diagnostic::new(
+                    crate::error::relative(root, source),
+                    format!("无法读取文件：{e}"),
+                )),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(copies)
+    } else {
+        Err(errors)
+    }
+}
+
+fn layer(files: Vec<OutputFile>) -> HashMap<String, Bytes> {
+    // Later files replace earlier ones with the same path, as when a build writes them.
+    files.into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
+fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
+    match (a, b) {
+        (Bytes::Owned(x), Bytes::Owned(y)) => x == y,
+        (Bytes::Embedded(x), Bytes::Embedded(y)) => x == y,
+        (Bytes::File(x), Bytes::File(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Adds to `changed` every path of a layer that was added, removed or replaced, or whose
+/// source file is among `touched`.
+fn diff_layer(
+    old: &HashMap<String, Bytes>,
+    new: &HashMap<String, Bytes>,
+    touched: &BTreeSet<PathBuf>,
+    changed: &mut BTreeSet<String>,
+) {
+    for (path, bytes) in new {
+        let same = old.get(path).is_some_and(|o| same_bytes(o, bytes));
+        let file_touched = matches!(bytes, Bytes::File(p) if touched.contains(p));
+        if !same || file_touched {
+            changed.insert(path.clone());
+        }
+    }
+    for path in old.keys() {
+        if !new.contains_key(path) {
+            changed.insert(path.clone());
+        }
+    }
+}
+
+/// Template names whose text was added, removed or changed.
+fn changed_templates<'a>(old: &'a [TemplateSource], new: &'a [TemplateSource]) -> HashSet<&'a str> {
+    let old_by: HashMap<&str, &str> = old
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    let new_by: HashMap<&str, &str> = new
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    let mut out: HashSet<&str> = HashSet::new();
+    for (name, text) in &new_by {
+        if old_by.get(name) != Some(text) {
+            out.insert(name);
+        }
+    }
+    for name in old_by.keys() {
+        if !new_by.contains_key(name) {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Which templates each template uses (through `extends` and `include`, found as quoted
+/// template names in its text, which over-approximates safely) and which of them read the
+/// site beyond their own context.
+struct TemplateGraph {
+    uses: HashMap<String, HashSet<String>>,
+    reads_site: HashSet<String>,
+}
+
+/// Template functions whose result depends on other pages or data files.
+const SITE_READERS: &[&str] = &["get_page", "get_section", "get_taxonomy", "load_data", "@/"];
+
+impl TemplateGraph {
+    fn new(sources: &[TemplateSource]) -> TemplateGraph {
+        let code: Vec<String> = sources.iter().map(|t| without_comments(&t.text)).collect();
+        // Components are visible to every template, so their definitions are used by all.
+        let components: Vec<&str> = sources
+            .iter()
+            .zip(&code)
+            .filter(|(_, code)| code.contains("component "))
+            .map(|(t, _)| t.name.as_str())
+            .collect();
+        let direct: HashMap<&str, Vec<&str>> = sources
+            .iter()
+            .zip(&code)
+            .map(|(t, code)| {
+                let refs = sources
+                    .iter()
+                    .filter(|u| {
+                        code.contains(&format!("\"{}\"", u.name))
+                            || code.contains(&format!("'{}'", u.name))
+                    })
+                    .map(|u| u.name.as_str())
+                    .chain(components.iter().copied())
+                    .collect();
+                (t.name.as_str(), refs)
+            })
+            .collect();
+        let mut uses = HashMap::new();
+        for t in sources {
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut stack = vec![t.name.as_str()];
+            while let Some(n) = stack.pop() {
+                if seen.insert(n.to_string()) {
+                    stack.extend(direct.get(n).into_iter().flatten().copied());
+                }
+            }
+            uses.insert(t.name.clone(), seen);
+        }
+        let readers: HashSet<&str> = sources
+            .iter()
+            .zip(&code)
+            .filter(|(_, code)| SITE_READERS.iter().any(|f| code.contains(f)))
+            .map(|(t, _)| t.name.as_str())
+            .collect();
+        let reads_site = uses
+            .iter()
+            .filter(|(_, used)| used.iter().any(|u| readers.contains(u.as_str())))
+            .map(|(name, _)| name.clone())
+            .collect();
+        TemplateGraph { uses, reads_site }
+    }
+
+    /// True when `template` is, extends or includes one of `names`.
+    fn uses_any(&self, template: &str, names: &HashSet<&str>) -> bool {
+        if names.is_empty() {
+            return false;
+        }
+        match self.uses.get(template) {
+            Some(used) => used.iter().any(|u| names.contains(u.as_str())),
+            None => true,
+        }
+    }
+
+    fn reads_site(&self, template: &str) -> bool {
+        self.reads_site.contains(template)
+    }
+}
+
+/// Template text without `{# comments #}`, which use nothing.
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{#") {
+        out.push_str(&rest[..start]);
+        match rest[start + 2..].find("#}") {
+            Some(end) => rest = &rest[start + 2 + end + 2..],
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The new site's views next to the last good build's: which pages' summaries and contents,
+/// and which sections' views, differ. Unchanged summaries are reused, not rebuilt.
+struct Compared<'a> {
+    site: &'a Site,
+    summaries: Arc<Vec<Value>>,
+    section_summaries: Vec<Value>,
+    section_views: Vec<Value>,
+    /// New page index → the same page (by content path) in the old site.
+    old_page: Vec<Option<usize>>,
+    old_section: Vec<Option<usize>>,
+    summary_changed: Vec<bool>,
+    page_changed: Vec<bool>,
+    section_summary_changed: Vec<bool>,
+    section_view_changed: Vec<bool>,
+}
+
+impl<'a> Compared<'a> {
+    fn new(old: Option<&Good>, site: &'a Site) -> Compared<'a> {
+        let find = |content_path: &str| -> Option<Target> {
+            old.and_then(|g| g.site.by_content_path.get(content_path).copied())
+        };
+        let old_page: Vec<Option<usize>> = site
+            .pages
+            .iter()
+            .map(|p| match find(&p.page.content_path) {
+                Some(Target::Page(j)) => Some(j),
+                _ => None,
+            })
+            .collect();
+        let old_section: Vec<Option<usize>> = site
+            .sections
+            .iter()
+            .map(|s| match find(&s.section.content_path) {
+                Some(Target::Section(j)) => Some(j),
+                _ => None,
+            })
+            .collect();
+        let section_summaries: Vec<Value> = site
+            .sections
+            .iter()
+            .map(|s| Value::from_serializable(&views::section_summary(site, s)))
+            .collect();
+        let section_views: Vec<Value> = site
+            .sections
+            .iter()
+            .map(|s| Value::from_serializable(&views::section_full(site, s, Vec::new())))
+            .collect();
+        let compare = |values: &[Value], old_index: &[Option<usize>], old: Option<&Vec<Value>>| {
+            values
+                .iter()
+                .zip(old_index)
+                .map(|(v, j)| match (j, old) {
+                    (Some(j), Some(old)) => old.get(*j) != Some(v),
+                    _ => true,
+                })
+                .collect::<Vec<bool>>()
+        };
+        let section_summary_changed = compare(
+            &section_summaries,
+            &old_section,
+            old.map(|g| &g.section_summaries),
+        );
+        let section_view_changed =
+            compare(&section_views, &old_section, old.map(|g| &g.section_views));
+
+        // A summary is reused when everything it is made of is the same.
+        let per_page: Vec<(Value, bool, bool)> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let Some((g, j)) = old.zip(old_page[i]) else {
+                    return (render::page_summary(site, p), true, true);
+                };
+                let q = &g.site.pages[j];
+                let same_inputs = Arc::ptr_eq(&p.page, &q.page)
+                    && p.path == q.path
+                    && p.expired == q.expired
+                    && p.summary_html == q.summary_html
+                    && p.description == q.description
+                    && !section_summary_changed[p.section]
+                    && old_section[p.section] == Some(q.section)
+                    && same_term_paths(site, &g.site, p);
+                let (summary, summary_changed) = if same_inputs {
+                    (g.summaries[j].clone(), false)
+                } else {
+                    let v = render::page_summary(site, p);
+                    let changed = g.summaries[j] != v;
+                    (v, changed)
+                };
+                let page_changed =
+                    summary_changed || !Arc::ptr_eq(&p.page, &q.page) || p.html() != q.html();
+                (summary, summary_changed, page_changed)
+            })
+            .collect();
+        let mut summaries = Vec::with_capacity(per_page.len());
+        let mut summary_changed = Vec::with_capacity(per_page.len());
+        let mut page_changed = Vec::with_capacity(per_page.len());
+        for (v, s, p) in per_page {
+            summaries.push(v);
+            summary_changed.push(s);
+            page_changed.push(p);
+        }
+        Compared {
+            site,
+            summaries: Arc::new(summaries),
+            section_summaries,
+            section_views,
+            old_page,
+            old_section,
+            summary_changed,
+            page_changed,
+            section_summary_changed,
+            section_view_changed,
+        }
+    }
+
+    /// True when the same list of pages (in order, summaries unchanged) was shown before.
+    fn same_items(&self, new: &[usize], old: &[usize]) -> bool {
+        new.len() == old.len()
+            && new
+                .iter()
+                .zip(old)
+                .all(|(&i, &j)| self.old_page[i] == Some(j) && !self.summary_changed[i])
+    }
+
+    fn same_neighbour(&self, new: Option<usize>, old: Option<usize>) -> bool {
+        match (new, old) {
+            (None, None) => true,
+            (Some(i), Some(j)) => self.old_page[i] == Some(j) && !self.summary_changed[i],
+            _ => false,
+        }
+    }
+
+    /// Section `from` and its ancestors, as the same sections with the same summaries.
+    fn same_chain(&self, good: &Good, new: usize, old: usize) -> bool {
+        let (mut a, mut b) = (Some(new), Some(old));
+        loop {
+            match (a, b) {
+                (None, None) => return true,
+                (Some(x), Some(y)) => {
+                    if self.old_section[x] != Some(y) || self.section_summary_changed[x] {
+                        return false;
+                    }
+                    a = self.site.sections[x].parent;
+                    b = good.site.sections[y].parent;
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// Whether the context of `job` differs from that of `old_job` in the good build. Both
+    /// render the same output path.
+    fn job_changed(&self, good: &Good, job: &Job, old_job: &Job) -> bool {
+        let (site, old_site) = (self.site, &good.site);
+        match (*job, *old_job) {
+            (Job::Page(i), Job::Page(j)) => {
+                let (p, q) = (&site.pages[i], &old_site.pages[j]);
+                self.old_page[i] != Some(j)
+                    || self.page_changed[i]
+                    || !self.same_neighbour(p.previous, q.previous)
+                    || !self.same_neighbour(p.next, q.next)
+                    || !self.same_chain(good, p.section, q.section)
+            }
+            (Job::Section(i, k), Job::Section(j, _)) => {
+                let (s, t) = (&site.sections[i], &old_site.sections[j]);
+                let root = i == site.root();
+                self.old_section[i] != Some(j)
+                    || self.section_view_changed[i]
+                    || s.pages.len() != t.pages.len()
+                    || s.paginate != t.paginate
+                    || !self.same_items(
+                        &pager_slice(&s.pages, s.paginate, k),
+                        &pager_slice(&t.pages, t.paginate, k),
+                    )
+                    || (root
+                        && !self.same_items(
+                            &render::recent_page_indices(site, RECENT_PAGES),
+                            &render::recent_page_indices(old_site, RECENT_PAGES),
+                        ))
+            }
+            (Job::TaxonomyList(t), Job::TaxonomyList(u)) => {
+                let (a, b) = (&site.taxonomies[t], &old_site.taxonomies[u]);
+                a.name != b.name
+                    || a.terms.len() != b.terms.len()
+                    || a.terms.iter().zip(&b.terms).any(|(x, y)| {
+                        (&x.name, &x.slug, &x.path, x.pages.len())
+                            != (&y.name, &y.slug, &y.path, y.pages.len())
+                    })
+            }
+            (Job::Term(t, term, k), Job::Term(u, old_term, _)) => {
+                let (tax, old_tax) = (&site.taxonomies[t], &old_site.taxonomies[u]);
+                let (x, y) = (&tax.terms[term], &old_tax.terms[old_term]);
+                (&x.name, &x.slug, &x.path, x.pages.len())
+                    != (&y.name, &y.slug, &y.path, y.pages.len())
+                    || tax.paginate != old_tax.paginate
+                    || pager_count(x.pages.len(), tax.paginate)
+                        != pager_count(y.pages.len(), old_tax.paginate)
+                    || !self.same_items(
+                        &pager_slice(&x.pages, tax.paginate, k),
+                        &pager_slice(&y.pages, old_tax.paginate, k),
+                    )
+            }
+            (Job::NotFound, Job::NotFound) => false,
+            _ => true,
+        }
+    }
+}
+
+/// The indices shown on pager `k` (1-based) of a listing.
+fn pager_slice(list: &[usize], per: usize, k: usize) -> Vec<usize> {
+    if per == 0 {
+        list.to_vec()
+    } else {
+        list.chunks(per).nth(k - 1).unwrap_or(&[]).to_vec()
+    }
+}
+
+/// The term links of a page's summary are the same in both sites.
+fn same_term_paths(site: &Site, old_site: &Site, p: &site::SitePage) -> bool {
+    p.page.meta.taxonomies.iter().all(|(taxonomy, terms)| {
+        let path = |s: &Site, name: &str| {
+            s.taxonomies
+                .iter()
+                .find(|t| &t.name == taxonomy)
+                .and_then(|t| t.term_by_name.get(name).map(|&i| t.terms[i].path.clone()))
+        };
+        terms
+            .iter()
+            .all(|name| path(site, name) == path(old_site, name))
+    })
+}
