@@ -159,52 +159,95 @@ pub fn static_files(root: &Path, theme: &templates::ThemeFiles, site: &Site) -> 
         .collect()
 }
 
+/// One group of files made from the model without templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Generated {
+    /// `atom.xml` of the whole site.
+    SiteFeed,
+    /// `<section>/atom.xml` of a section with pages.
+    SectionFeed(usize),
+    /// `sitemap.xml` (an index and its parts on large sites).
+    Sitemaps,
+    /// A page's alias redirects and page-bundle files.
+    PageFiles(usize),
+}
+
+/// Every group of generated files of the site, in the order they are written.
+pub fn generated_plan(site: &Site) -> Vec<Generated> {
+    let mut plan = vec![Generated::SiteFeed];
+    plan.extend(
+        site.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.path.eq("/") && !s.pages.is_empty())
+            .map(|(i, _)| Generated::SectionFeed(i)),
+    );
+    plan.push(Generated::Sitemaps);
+    plan.extend(
+        site.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.aliases.is_empty() || p.page.bundle_dir.is_some())
+            .map(|(i, _)| Generated::PageFiles(i)),
+    );
+    plan
+}
+
+/// The files of one group.
+pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
+    match group {
+        Generated::SiteFeed => {
+            let all: Vec<usize> = (0..site.pages.len()).collect();
+            vec![OutputFile::text(
+                "atom.xml",
+                output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all),
+            )]
+        }
+        Generated::SectionFeed(i) => {
+            let s = &site.sections[i];
+            let title = format!("{} - {}", s.section.meta.title, site.config.title);
+            let feed_path = format!("{}atom.xml", s.path);
+            vec![OutputFile::text(
+                feed_path.trim_start_matches('/'),
+                output::atom_feed(site, &title, &s.path, &feed_path, &s.pages),
+            )]
+        }
+        Generated::Sitemaps => output::sitemaps(site)
+            .into_iter()
+            .map(|(name, text)| OutputFile::text(name, text))
+            .collect(),
+        Generated::PageFiles(i) => {
+            let p = &site.pages[i];
+            let mut files: Vec<OutputFile> = p
+                .aliases
+                .iter()
+                .map(|alias| OutputFile::text(alias.file.clone(), output::alias_page(site, p)))
+                .collect();
+            if let Some(dir) = &p.page.bundle_dir {
+                for asset in &p.page.assets {
+                    let path = format!(
+                        "{}{}",
+                        p.path.trim_start_matches('/'),
+                        asset.to_string_lossy().replace('\\', "/")
+                    );
+                    files.push(OutputFile {
+                        path,
+                        bytes: Bytes::File(dir.join(asset)),
+                    });
+                }
+            }
+            files
+        }
+    }
+}
+
 /// Feeds, sitemap, alias redirects and page-bundle files, written after the rendered pages
 /// (replacing any with the same path).
 pub fn generated_files(site: &Site) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    let all: Vec<usize> = (0..site.pages.len()).collect();
-    files.push(OutputFile::text(
-        "atom.xml",
-        output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all),
-    ));
-    for s in site
-        .sections
-        .iter()
-        .filter(|s| !s.path.eq("/") && !s.pages.is_empty())
-    {
-        let title = format!("{} - {}", s.section.meta.title, site.config.title);
-        let feed_path = format!("{}atom.xml", s.path);
-        files.push(OutputFile::text(
-            feed_path.trim_start_matches('/'),
-            output::atom_feed(site, &title, &s.path, &feed_path, &s.pages),
-        ));
-    }
-    for (name, text) in output::sitemaps(site) {
-        files.push(OutputFile::text(name, text));
-    }
-    for p in &site.pages {
-        for alias in &p.aliases {
-            files.push(OutputFile::text(
-                alias.file.clone(),
-                output::alias_page(site, p),
-            ));
-        }
-        if let Some(dir) = &p.page.bundle_dir {
-            for asset in &p.page.assets {
-                let path = format!(
-                    "{}{}",
-                    p.path.trim_start_matches('/'),
-                    asset.to_string_lossy().replace('\\', "/")
-                );
-                files.push(OutputFile {
-                    path,
-                    bytes: Bytes::File(dir.join(asset)),
-                });
-            }
-        }
-    }
-    files
+    generated_plan(site)
+        .into_iter()
+        .flat_map(|g| generate(site, g))
+        .collect()
 }
 
 /// Builds the site and replaces the output directory with the result.

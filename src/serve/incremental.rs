@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::build;
+use crate::build::{self, Generated};
 use crate::config::Config;
 use crate::content::{
     self, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, is_ignored_name,
@@ -110,8 +110,46 @@ struct Good {
     section_views: Vec<Value>,
     nav: Value,
     templates: Vec<TemplateSource>,
-    /// Output path → the job that rendered it and its template.
-    jobs: HashMap<String, (Job, Option<String>)>,
+    /// Every rendered file and the job that rendered it (shared while the shape stays).
+    shape: Arc<Shape>,
+    /// The template of each job of `shape`.
+    job_templates: Vec<Option<Arc<str>>>,
+    /// Two generated files have the same path (then order matters: all are made again).
+    generated_overlap: bool,
+}
+
+/// The rendered files of a site and the jobs that render them.
+struct Shape {
+    jobs: Vec<(String, Job)>,
+    /// Output path → index in `jobs`.
+    index: HashMap<String, usize>,
+}
+
+impl Shape {
+    fn new(jobs: Vec<(String, Job)>) -> Shape {
+        let index = jobs
+            .iter()
+            .enumerate()
+            .map(|(k, (path, _))| (path.clone(), k))
+            .collect();
+        Shape { jobs, index }
+    }
+}
+
+/// What changed on disk since the last good build (kept across failed rebuilds).
+#[derive(Default)]
+struct Pending {
+    /// Content or data changed.
+    model: bool,
+    /// Anything beyond re-parsed pages changed the site's shape: files added, removed or
+    /// renamed, a section or data file edited.
+    structure: bool,
+    /// Page files parsed again (each still at its place).
+    pages: BTreeSet<PathBuf>,
+    /// Files changed, for copied files (static files, bundle assets).
+    files: BTreeSet<PathBuf>,
+    /// Something under `static/` changed.
+    statics: bool,
 }
 
 /// The live site: sources, the last good build, and the files being served.
@@ -120,10 +158,7 @@ pub struct LiveSite {
     drafts: bool,
     disk: Result<Disk, Vec<Diagnostic>>,
     good: Option<Good>,
-    /// Content or data changed since the last good build.
-    pending_model: bool,
-    /// Files changed since the last good build, for copied files (static, bundle assets).
-    pending_files: BTreeSet<PathBuf>,
+    pending: Pending,
     files: Arc<RwLock<SiteFiles>>,
 }
 
@@ -149,8 +184,7 @@ impl LiveSite {
             drafts,
             disk: read_disk(root),
             good: None,
-            pending_model: true,
-            pending_files: BTreeSet::new(),
+            pending: Pending::default(),
             files: Arc::default(),
         };
         let outcome = live.rebuild(now, true);
@@ -197,29 +231,38 @@ impl LiveSite {
             || self.theme_moved();
         if full {
             self.disk = read_disk(&self.root);
-            self.pending_model = true;
             return self.rebuild(now, true);
         }
         let root = self.root.clone();
         let Ok(disk) = self.disk.as_mut() else {
             return self.rebuild(now, true);
         };
+        let pending = &mut self.pending;
         let mut parsed = 0;
         if let Some(changed) = by_area.get(&Area::Content) {
-            parsed = update_content(&root, disk, changed);
-            self.pending_model = true;
-            self.pending_files
+            let update = update_content(&root, disk, changed);
+            parsed = update.parsed;
+            pending.model = true;
+            match update.pages {
+                Some(pages) => pending.pages.extend(pages),
+                None => pending.structure = true,
+            }
+            pending
+                .files
                 .extend(changed.iter().map(|p| p.to_path_buf()));
         }
         if by_area.contains_key(&Area::Data) {
             disk.data = content::data::load(&root).map(Arc::new);
-            self.pending_model = true;
+            pending.model = true;
+            pending.structure = true;
         }
         if by_area.contains_key(&Area::Templates) {
             disk.templates = templates::collect(&root, &disk.theme);
         }
         if let Some(changed) = by_area.get(&Area::Static) {
-            self.pending_files
+            pending.statics = true;
+            pending
+                .files
                 .extend(changed.iter().map(|p| p.to_path_buf()));
         }
         let mut outcome = self.rebuild(now, false);
@@ -265,17 +308,45 @@ impl LiveSite {
         }
     }
 
-    /// Links the site from the parsed sources and renders what differs from the last good
-    /// build (everything when `full`), then updates the served files.
-    fn rebuild(&mut self, now: Timestamp, full: bool) -> Outcome {
-        let disk = match &self.disk {
-            Ok(d) => d,
-            Err(errors) => return failed(errors.clone()),
+    /// The last good site with the re-parsed pages put in, when nothing else changed and no
+    /// page became published or expired since; `None` when the site must be linked again.
+    fn patched_site(&self, now: Timestamp) -> Option<Result<Site, Vec<Diagnostic>>> {
+        let good = self.good.as_ref()?;
+        let disk = self.disk.as_ref().ok()?;
+        if self.pending.structure {
+            return None;
+        }
+        let since = good.site.now;
+        let crosses = |d: Option<crate::text::dates::Date>| {
+            d.is_some_and(|d| since < d.timestamp() && d.timestamp() <= now)
         };
-        let templates_now = match &disk.templates {
-            Ok(t) => t.clone(),
-            Err(errors) => return failed(errors.clone()),
-        };
+        let moved_in_time = disk.parsed.values().any(|p| match p {
+            Ok(Parsed::Page(p)) => crosses(p.meta.date) || crosses(p.meta.expires),
+            _ => false,
+        });
+        if moved_in_time || now < since {
+            return None;
+        }
+        let mut site = Site::clone(&good.site);
+        site.now = now;
+        for path in &self.pending.pages {
+            let Some(Ok(Parsed::Page(page))) = disk.parsed.get(path) else {
+                return None;
+            };
+            let Some(&Target::Page(i)) = site.by_content_path.get(&page.content_path) else {
+                return None;
+            };
+            site = match site.with_page_replaced(i, page.clone(), now)? {
+                Ok(s) => s,
+                Err(errors) => return Some(Err(errors)),
+            };
+        }
+        Some(Ok(site))
+    }
+
+    /// The site linked again from every parsed source.
+    fn linked_site(&self, now: Timestamp) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let disk = self.disk.as_ref().map_err(Clone::clone)?;
         let parsed = disk
             .discovery
             .files
@@ -285,17 +356,41 @@ impl LiveSite {
             drafts: self.drafts,
             now,
         };
-        let mut content =
-            match content::assemble(&disk.discovery, parsed, disk.data.clone(), options) {
-                Ok(c) => c,
-                Err(errors) => return failed(errors),
-            };
+        let mut content = content::assemble(&disk.discovery, parsed, disk.data.clone(), options)?;
         let warnings = std::mem::take(&mut content.warnings);
-        let site = match site::link(disk.config.clone(), content, now) {
-            Ok(s) => Arc::new(s),
-            Err(errors) => return failed(errors),
+        Ok((site::link(disk.config.clone(), content, now)?, warnings))
+    }
+
+    /// Links the site (or patches the last good one) and renders what differs from the last
+    /// good build (everything when `full`), then updates the served files.
+    fn rebuild(&mut self, now: Timestamp, full: bool) -> Outcome {
+        if full {
+            self.good = None;
+            self.pending = Pending {
+                model: true,
+                structure: true,
+                statics: true,
+                ..Pending::default()
+            };
+        }
+        let disk = match &self.disk {
+            Ok(d) => d,
+            Err(errors) => return failed(errors.clone()),
         };
-        let old = if full { None } else { self.good.as_ref() };
+        let templates_now = match &disk.templates {
+            Ok(t) => t.clone(),
+            Err(errors) => return failed(errors.clone()),
+        };
+        let (site, same_shape, warnings) = match self.patched_site(now) {
+            Some(Ok(site)) => (site, true, Vec::new()),
+            Some(Err(errors)) => return failed(errors),
+            None => match self.linked_site(now) {
+                Ok((site, warnings)) => (site, false, warnings),
+                Err(errors) => return failed(errors),
+            },
+        };
+        let site = Arc::new(site);
+        let old = self.good.as_ref();
         let compared = Compared::new(old, &site);
         let renderer = match Renderer::new(
             site.clone(),
@@ -313,32 +408,83 @@ impl LiveSite {
         let nav = Value::from_serializable(&views::nav(&site));
         let global = old.is_none_or(|g| g.nav != nav);
 
-        let jobs: Vec<(String, Job, Option<String>)> = renderer
-            .jobs()
-            .into_par_iter()
-            .map(|job| (job.output_path(&site), job, renderer.template_for(&job)))
-            .collect();
-        let dirty: Vec<&(String, Job, Option<String>)> = jobs
+        // Pages parsed again and found in place (a patched site).
+        let reparsed: Vec<usize> = if same_shape {
+            self.pending
+                .pages
+                .iter()
+                .filter_map(|p| match disk.parsed.get(p) {
+                    Some(Ok(Parsed::Page(page))) => {
+                        match site.by_content_path.get(&page.content_path) {
+                            Some(&Target::Page(i)) => Some(i),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // The same shape renders the same files: only templates may be chosen anew.
+        let template_of = |job: &Job| renderer.template_for(job).map(Arc::<str>::from);
+        let (shape, job_templates) = match old {
+            Some(good) if same_shape && changed_templates.is_empty() => {
+                let mut templates = good.job_templates.clone();
+                for &i in &reparsed {
+                    if let Some(&k) = good.shape.index.get(&Job::Page(i).output_path(&site)) {
+                        templates[k] = template_of(&Job::Page(i));
+                    }
+                }
+                (good.shape.clone(), templates)
+            }
+            Some(good) if same_shape => {
+                let templates = good
+                    .shape
+                    .jobs
+                    .par_iter()
+                    .map(|(_, job)| template_of(job))
+                    .collect();
+                (good.shape.clone(), templates)
+            }
+            _ => {
+                let jobs: Vec<(String, Job)> = renderer
+                    .jobs()
+                    .into_par_iter()
+                    .map(|job| (job.output_path(&site), job))
+                    .collect();
+                let templates = jobs.par_iter().map(|(_, job)| template_of(job)).collect();
+                (Arc::new(Shape::new(jobs)), templates)
+            }
+        };
+        let model_changed = self.pending.model;
+        let dirty: Vec<&Job> = shape
+            .jobs
             .par_iter()
-            .filter(|(path, job, template)| {
+            .zip(&job_templates)
+            .enumerate()
+            .filter(|(k, ((path, job), template))| {
                 let Some(good) = old else { return true };
-                let Some((old_job, old_template)) = good.jobs.get(path) else {
-                    return true;
+                let old_k = if same_shape {
+                    Some(*k)
+                } else {
+                    good.shape.index.get(path).copied()
                 };
-                let Some(template) = template else {
+                let Some(old_k) = old_k else { return true };
+                let (Some(template), Some((_, old_job))) = (template, good.shape.jobs.get(old_k))
+                else {
                     return true;
                 };
                 global
-                    || old_template.as_ref() != Some(template)
+                    || good.job_templates.get(old_k) != Some(&Some(template.clone()))
                     || graph.uses_any(template, &changed_templates)
-                    || (self.pending_model && graph.reads_site(template))
+                    || (model_changed && graph.reads_site(template))
                     || compared.job_changed(good, job, old_job)
             })
+            .map(|(_, ((_, job), _))| job)
             .collect();
-        let results: Vec<Result<OutputFile, Diagnostic>> = dirty
-            .par_iter()
-            .map(|(_, job, _)| renderer.render(job))
-            .collect();
+        let results: Vec<Result<OutputFile, Diagnostic>> =
+            dirty.par_iter().map(|job| renderer.render(job)).collect();
         let mut errors = Vec::new();
         let mut rendered = Vec::with_capacity(results.len());
         for r in results {
@@ -351,16 +497,53 @@ impl LiveSite {
             return failed(errors);
         }
 
-        let statics = layer(build::static_files(&self.root, &disk.theme, &site));
-        let generated = layer(build::generated_files(&site));
+        let statics = (self.pending.statics || !same_shape)
+            .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
+        // Generated files: on a patched site, only those that show the re-parsed pages.
+        let generated_plan = build::generated_plan(&site);
+        let (generated, generated_overlap) = match old {
+            Some(good) if same_shape && !good.generated_overlap => {
+                let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+                let mut generated = files.generated.clone();
+                let mut groups = vec![Generated::SiteFeed];
+                for &i in &reparsed {
+                    let (p, q) = (&site.pages[i], &good.site.pages[i]);
+                    groups.push(Generated::SectionFeed(p.section));
+                    groups.push(Generated::PageFiles(i));
+                    if p.page.meta.updated != q.page.meta.updated {
+                        groups.push(Generated::Sitemaps);
+                    }
+                }
+                for group in groups.into_iter().filter(|g| generated_plan.contains(g)) {
+                    for f in build::generate(&site, group) {
+                        generated.insert(f.path, f.bytes);
+                    }
+                }
+                (generated, false)
+            }
+            _ => {
+                let files: Vec<OutputFile> = generated_plan
+                    .iter()
+                    .flat_map(|&g| build::generate(&site, g))
+                    .collect();
+                let count = files.len();
+                let generated = layer(files);
+                let overlap = generated.len() != count;
+                (generated, overlap)
+            }
+        };
         let copies = {
             let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+            let statics = statics.as_ref().unwrap_or(&files.statics);
+            // A full rebuild reads every copied file again.
+            let empty = HashMap::new();
+            let old_copies = if full { &empty } else { &files.copies };
             match read_copies(
                 &self.root,
-                &statics,
+                statics,
                 &generated,
-                &files.copies,
-                &self.pending_files,
+                old_copies,
+                &self.pending.files,
             ) {
                 Ok(c) => c,
                 Err(errors) => return failed(errors),
@@ -370,16 +553,18 @@ impl LiveSite {
         {
             let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
             files.copies = copies;
-            let live: HashSet<&str> = jobs.iter().map(|(p, _, _)| p.as_str()).collect();
-            let stale: Vec<String> = files
-                .rendered
-                .keys()
-                .filter(|p| !live.contains(p.as_str()))
-                .cloned()
-                .collect();
-            for p in stale {
-                files.rendered.remove(&p);
-                changed.insert(p);
+            if !same_shape {
+                let live: HashSet<&str> = shape.jobs.iter().map(|(p, _)| p.as_str()).collect();
+                let stale: Vec<String> = files
+                    .rendered
+                    .keys()
+                    .filter(|p| !live.contains(p.as_str()))
+                    .cloned()
+                    .collect();
+                for p in stale {
+                    files.rendered.remove(&p);
+                    changed.insert(p);
+                }
             }
             for f in rendered.iter() {
                 let same = files
@@ -393,10 +578,12 @@ impl LiveSite {
             for f in rendered.iter() {
                 files.rendered.insert(f.path.clone(), f.bytes.clone());
             }
-            let touched = &self.pending_files;
-            diff_layer(&files.statics, &statics, touched, &mut changed);
+            let touched = &self.pending.files;
+            if let Some(statics) = statics {
+                diff_layer(&files.statics, &statics, touched, &mut changed);
+                files.statics = statics;
+            }
             diff_layer(&files.generated, &generated, touched, &mut changed);
-            files.statics = statics;
             files.generated = generated;
         }
 
@@ -406,26 +593,26 @@ impl LiveSite {
             section_views,
             ..
         } = compared;
+        let rendered_count = rendered.len();
+        drop(rendered);
         self.good = Some(Good {
             summaries,
             section_summaries,
             section_views,
             nav,
             templates: templates_now,
-            jobs: jobs
-                .into_iter()
-                .map(|(path, job, template)| (path, (job, template)))
-                .collect(),
+            shape,
+            job_templates,
+            generated_overlap,
             site,
         });
-        self.pending_model = false;
-        self.pending_files.clear();
+        self.pending = Pending::default();
         if changed.is_empty() {
             return Outcome::Unchanged;
         }
         Outcome::Changed(Changes {
             paths: changed.into_iter().collect(),
-            rendered: rendered.len(),
+            rendered: rendered_count,
             parsed: 0,
             warnings: if full { warnings } else { Vec::new() },
         })
@@ -461,10 +648,18 @@ fn read_disk(root: &Path) -> Result<Disk, Vec<Diagnostic>> {
     })
 }
 
+/// What re-reading `content/` did.
+struct ContentUpdate {
+    parsed: usize,
+    /// The page files parsed again, when nothing else changed (no file added, removed or
+    /// renamed, no section file edited).
+    pages: Option<Vec<PathBuf>>,
+}
+
 /// Re-parses the changed content files. A changed known file is parsed again alone; anything
 /// else (a file added, removed or renamed, a folder, a bundle's own file) walks `content/`
-/// again and parses what is new or changed. Returns how many files were parsed.
-fn update_content(root: &Path, disk: &mut Disk, changed: &[&PathBuf]) -> usize {
+/// again and parses what is new or changed.
+fn update_content(root: &Path, disk: &mut Disk, changed: &[&PathBuf]) -> ContentUpdate {
     let known: HashMap<&Path, &ContentFile> = disk
         .discovery
         .files
@@ -504,9 +699,11 @@ fn update_content(root: &Path, disk: &mut Disk, changed: &[&PathBuf]) -> usize {
         .par_iter()
         .map(|f| (f.abs.clone(), content::parse_file(root, f, settings)))
         .collect();
-    let count = results.len();
+    let pages = (simple && to_parse.iter().all(|f| !f.is_section))
+        .then(|| to_parse.iter().map(|f| f.abs.clone()).collect());
+    let parsed = results.len();
     disk.parsed.extend(results);
-    count
+    ContentUpdate { parsed, pages }
 }
 
 /// The bytes of every copied file of the new layers: kept from the last good build when the
@@ -722,14 +919,20 @@ impl<'a> Compared<'a> {
         let find = |content_path: &str| -> Option<Target> {
             old.and_then(|g| g.site.by_content_path.get(content_path).copied())
         };
-        let old_page: Vec<Option<usize>> = site
-            .pages
-            .iter()
-            .map(|p| match find(&p.page.content_path) {
-                Some(Target::Page(j)) => Some(j),
-                _ => None,
-            })
-            .collect();
+        // A patched site shares its index with the old one: every page is where it was.
+        let same_places =
+            old.is_some_and(|g| Arc::ptr_eq(&g.site.by_content_path, &site.by_content_path));
+        let old_page: Vec<Option<usize>> = if same_places {
+            (0..site.pages.len()).map(Some).collect()
+        } else {
+            site.pages
+                .iter()
+                .map(|p| match find(&p.page.content_path) {
+                    Some(Target::Page(j)) => Some(j),
+                    _ => None,
+                })
+                .collect()
+        };
         let old_section: Vec<Option<usize>> = site
             .sections
             .iter()
@@ -776,13 +979,20 @@ impl<'a> Compared<'a> {
                     return (render::page_summary(site, p), true, true);
                 };
                 let q = &g.site.pages[j];
+                let same_section = !section_summary_changed[p.section]
+                    && old_section[p.section] == Some(q.section);
+                if Arc::ptr_eq(p, q)
+                    && same_section
+                    && Arc::ptr_eq(&site.taxonomies, &g.site.taxonomies)
+                {
+                    return (g.summaries[j].clone(), false, false);
+                }
                 let same_inputs = Arc::ptr_eq(&p.page, &q.page)
                     && p.path == q.path
                     && p.expired == q.expired
                     && p.summary_html == q.summary_html
                     && p.description == q.description
-                    && !section_summary_changed[p.section]
-                    && old_section[p.section] == Some(q.section)
+                    && same_section
                     && same_term_paths(site, &g.site, p);
                 let (summary, summary_changed) = if same_inputs {
                     (g.summaries[j].clone(), false)

@@ -5,35 +5,61 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Site, Target};
+use super::{Site, SitePage, Target};
 use crate::error::Diagnostic;
 use crate::markdown::{InternalLink, Rendered};
 use crate::yaml::closest;
 
 const PLACEHOLDER_PREFIX: &str = "\"@wm-link/";
 
+/// A page's body with its internal links resolved.
+pub struct ResolvedPage {
+    html: Option<String>,
+    summary_html: String,
+    description: String,
+}
+
+impl ResolvedPage {
+    pub fn apply(self, p: &mut SitePage) {
+        // A build owns its pages alone: the placeholder version is not needed any more, and
+        // large sites feel the memory. (`serve` shares them with its cache and keeps them.)
+        if let (Some(_), Some(page)) = (&self.html, Arc::get_mut(&mut p.page)) {
+            page.body.html = String::new();
+            page.body.summary_html = None;
+        }
+        p.resolved_html = self.html;
+        p.summary_html = self.summary_html;
+        p.description = self.description;
+    }
+}
+
+/// Resolves the internal links of one page against the site.
+pub fn resolve_page(site: &Site, p: &SitePage) -> (ResolvedPage, Vec<Diagnostic>) {
+    let (urls, errors) = link_urls(
+        site,
+        &p.page.body.links,
+        &p.page.source,
+        p.page.body_line_offset,
+    );
+    let resolved = ResolvedPage {
+        html: resolved(&p.page.body.html, &urls),
+        summary_html: summary_html(&p.page.body, p.page.meta.summary.as_deref(), &urls),
+        description: p
+            .page
+            .meta
+            .summary
+            .clone()
+            .unwrap_or_else(|| p.page.body.excerpt.clone()),
+    };
+    (resolved, errors)
+}
+
 /// Fills in the resolved HTML, `summary_html` and `description` of every page and section.
 pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
-    let page_results: Vec<(Option<String>, String, String, Vec<Diagnostic>)> = site
+    let page_results: Vec<(ResolvedPage, Vec<Diagnostic>)> = site
         .pages
         .par_iter()
-        .map(|p| {
-            let (urls, errors) = link_urls(
-                site,
-                &p.page.body.links,
-                &p.page.source,
-                p.page.body_line_offset,
-            );
-            let html = resolved(&p.page.body.html, &urls);
-            let description = p
-                .page
-                .meta
-                .summary
-                .clone()
-                .unwrap_or_else(|| p.page.body.excerpt.clone());
-            let summary = summary_html(&p.page.body, p.page.meta.summary.as_deref(), &urls);
-            (html, summary, description, errors)
-        })
+        .map(|p| resolve_page(site, p))
         .collect();
     let section_results: Vec<(Option<String>, Vec<Diagnostic>)> = site
         .sections
@@ -50,16 +76,9 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .collect();
 
     let mut errors = Vec::new();
-    for (p, (html, summary, description, mut es)) in site.pages.iter_mut().zip(page_results) {
-        // A build owns its pages alone: the placeholder version is not needed any more, and
-        // large sites feel the memory. (`serve` shares them with its cache and keeps them.)
-        if let (Some(_), Some(page)) = (&html, Arc::get_mut(&mut p.page)) {
-            page.body.html = String::new();
-            page.body.summary_html = None;
-        }
-        p.resolved_html = html;
-        p.summary_html = summary;
-        p.description = description;
+    for (p, (resolved, mut es)) in site.pages.iter_mut().zip(page_results) {
+        // Just linked, each page is held here alone: this changes it in place.
+        resolved.apply(Arc::make_mut(p));
         errors.append(&mut es);
     }
     for (s, (html, mut es)) in site.sections.iter_mut().zip(section_results) {

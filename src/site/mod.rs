@@ -16,7 +16,7 @@ use crate::error::Diagnostic;
 use crate::text::slug::slugify;
 
 /// A page with everything the link stage adds.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SitePage {
     pub page: Arc<Page>,
     /// URL path from the site root (`/news/a/`), without the base URL's path.
@@ -38,7 +38,7 @@ pub struct SitePage {
 }
 
 /// A section with its place in the tree.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SiteSection {
     pub section: Arc<Section>,
     /// `/news/`, or `/` for the home page.
@@ -97,16 +97,17 @@ impl SiteSection {
     }
 }
 
-/// The linked, immutable model of the whole site that templates read.
-#[derive(Debug)]
+/// The linked, immutable model of the whole site that templates read. Its large parts are
+/// shared, so a copy with one page replaced (see [`Site::with_page_replaced`]) is cheap.
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
-    pub pages: Vec<SitePage>,
+    pub pages: Vec<Arc<SitePage>>,
     pub sections: Vec<SiteSection>,
-    pub taxonomies: Vec<Taxonomy>,
+    pub taxonomies: Arc<Vec<Taxonomy>>,
     pub data: Arc<BTreeMap<String, serde_json::Value>>,
     /// `news/a.md` → page, `news/_index.md` → section.
-    pub by_content_path: HashMap<String, Target>,
+    pub by_content_path: Arc<HashMap<String, Target>>,
     pub now: Timestamp,
 }
 
@@ -149,6 +150,55 @@ impl Site {
         candidates
             .iter()
             .find_map(|c| self.by_content_path.get(c).copied())
+    }
+}
+
+impl Site {
+    /// This site with page `i` parsed again, when the edit moves nothing else: the page keeps
+    /// its URL, section, aliases, taxonomies, place in every listing, publication state and
+    /// heading anchors (which other pages' links may point to). Then only the page itself
+    /// changes: its internal links are resolved again. `None` when the edit may change more,
+    /// and the whole site must be linked again.
+    pub fn with_page_replaced(
+        &self,
+        i: usize,
+        page: Arc<Page>,
+        now: Timestamp,
+    ) -> Option<Result<Site, Vec<Diagnostic>>> {
+        let old = self.pages.get(i)?;
+        let (a, b) = (&old.page, &page);
+        let section = &self.sections[old.section];
+        let title_matters =
+            section.section.meta.sort_by == SortBy::Title || name_slug(&b.stem).is_empty();
+        let same_place = a.content_path == b.content_path
+            && a.dir == b.dir
+            && a.stem == b.stem
+            && a.bundle_dir == b.bundle_dir
+            && a.assets == b.assets
+            && a.meta.slug == b.meta.slug
+            && a.meta.path == b.meta.path
+            && a.meta.aliases == b.meta.aliases
+            && a.meta.taxonomies == b.meta.taxonomies
+            && a.meta.date == b.meta.date
+            && a.meta.weight == b.meta.weight
+            && a.meta.draft == b.meta.draft
+            && (!title_matters || a.meta.title == b.meta.title)
+            && a.body.anchors == b.body.anchors;
+        if !same_place || now < self.now {
+            return None;
+        }
+        let mut site = self.clone();
+        site.now = now;
+        let mut replaced = SitePage::clone(old);
+        replaced.expired = page.meta.expires.is_some_and(|e| e.timestamp() <= now);
+        replaced.page = page;
+        let (resolved, errors) = links::resolve_page(&site, &replaced);
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        resolved.apply(&mut replaced);
+        site.pages[i] = Arc::new(replaced);
+        Some(Ok(site))
     }
 }
 
@@ -322,11 +372,11 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
 
     let mut site = Site {
         config,
-        pages: site_pages,
+        pages: site_pages.into_iter().map(Arc::new).collect(),
         sections: site_sections,
-        taxonomies,
+        taxonomies: Arc::new(taxonomies),
         data,
-        by_content_path,
+        by_content_path: Arc::new(by_content_path),
         now,
     };
     errors.extend(check_unique_urls(&site));
@@ -479,7 +529,7 @@ fn check_unique_urls(site: &Site) -> Vec<Diagnostic> {
         let src = s.section.source.display().to_string();
         claim(index_file(&s.path), src, &mut errors, &s.section.source);
     }
-    for t in &site.taxonomies {
+    for t in site.taxonomies.iter() {
         let owner = format!("site.yaml 的分类法 {}", t.name);
         claim(
             index_file(&t.path),
