@@ -3,8 +3,9 @@
 //!
 //! `cargo bench --bench serve -- 10000` (page count; default 10000). Starts the release binary
 //! on the corpus, listens to its event stream like a browser, then saves pages one at a time
-//! (a paragraph appended; then a title changed, which also changes listings) and times each
-//! save until the message naming the page arrives. Prints the distribution, and the rebuild
+//! (a paragraph appended; a title changed, which also changes listings; a new page added,
+//! which links the site again) and times each save until the message naming the page
+//! arrives. Prints the distribution, and the rebuild
 //! times the server itself reported.
 
 mod corpus;
@@ -90,23 +91,38 @@ fn main() {
     for (label, edit) in [
         ("append a paragraph", Edit::Append),
         ("change the title", Edit::Title),
+        ("add a new page", Edit::Add),
     ] {
         let mut times = Vec::new();
-        for (i, page) in pages.iter().step_by(97).take(25).enumerate() {
-            let stem = page
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let expected = format!("\"news/{stem}/index.html\"");
-            let text = std::fs::read_to_string(page).unwrap_or_default();
-            let text = match edit {
-                Edit::Append => format!("{text}\n第{i}次保存时新增的一段文字。\n"),
-                Edit::Title => text.replacen("title: ", &format!("title: 改{i}："), 1),
+        let saves = if matches!(edit, Edit::Add) { 10 } else { 25 };
+        for (i, page) in pages.iter().step_by(97).take(saves).enumerate() {
+            let (page, stem, text) = match edit {
+                Edit::Add => {
+                    let stem = format!("bench-new-{i}");
+                    let text = format!(
+                        "---\ntitle: 新增的第{i}篇\ndate: 2026-10-{:02} 09:00\ntags: [志愿服务]\n---\n新文章的正文。\n",
+                        1 + i % 28
+                    );
+                    (page.with_file_name(format!("{stem}.md")), stem, text)
+                }
+                _ => {
+                    let stem = page
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    let text = std::fs::read_to_string(page).unwrap_or_default();
+                    let text = match edit {
+                        Edit::Title => text.replacen("title: ", &format!("title: 改{i}："), 1),
+                        _ => format!("{text}\n第{i}次保存时新增的一段文字。\n"),
+                    };
+                    (page.clone(), stem, text)
+                }
             };
+            let expected = format!("\"news/{stem}/index.html\"");
             // Let the previous rebuild settle, drop anything queued.
             std::thread::sleep(Duration::from_millis(300));
             while events.try_recv().is_ok() {}
-            std::fs::write(page, text).unwrap_or_else(|e| panic!("cannot save: {e}"));
+            std::fs::write(&page, text).unwrap_or_else(|e| panic!("cannot save: {e}"));
             let saved = Instant::now();
             let arrived = loop {
                 let (at, data) = events
@@ -145,4 +161,5 @@ fn main() {
 enum Edit {
     Append,
     Title,
+    Add,
 }

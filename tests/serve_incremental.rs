@@ -76,7 +76,7 @@ fn assert_same(step: &str, live: &LiveSite, expected: &BTreeMap<String, Vec<u8>>
 
 #[test]
 fn random_edit_sequences_match_fresh_builds() {
-    for seed in [1u64, 7, 42, 2026] {
+    for seed in [1u64, 7, 42, 99, 2026, 8080, 31337, 123_456] {
         let site = demo_copy();
         let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
         let (mut live, outcome) = LiveSite::new(&root, false, now());
@@ -84,7 +84,7 @@ fn random_edit_sequences_match_fresh_builds() {
         let mut last_good = fresh(&root).unwrap_or_else(|e| panic!("{e}"));
         assert_same("the first build", &live, &last_good);
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-        for n in 0..60 {
+        for n in 0..80 {
             let (what, mut touched) = random_edit(&mut rng, &root, n);
             if rng.below(4) == 0 {
                 touched.extend(repair(&root));
