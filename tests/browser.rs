@@ -7,32 +7,6 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// `wenming serve` on a free port for the duration of a test.
-fn wenming_serve(root: &std::path::Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wenming"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start wenming serve: {e}"));
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("预览地址：").map(|u| u.trim().to_string()))
-        .unwrap_or_else(|| panic!("serve printed no address"));
-    // Keep reading, so that serve never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    let port = url
-        .trim_start_matches("http://127.0.0.1:")
-        .trim_end_matches('/')
-        .parse()
-        .unwrap_or(0);
-    (Server { child, port }, url)
-}
-
 /// A static file server on 127.0.0.1 for the duration of a test.
 struct Server {
     child: Child,
@@ -149,8 +123,8 @@ fn live_reload_in_chromium_shows_edits_swaps_css_and_overlays_errors() {
     let css = site.path().join("static/style.css");
     std::fs::copy(&theme_css, &css).unwrap_or_else(|e| panic!("{e}"));
     let markdown = site.path().join("content/news/chuang-wen-tui-jin-hui.md");
-    let (_server, url) = wenming_serve(site.path());
-    let page = format!("{url}news/chuang-wen-tui-jin-hui/");
+    let serve = common::start_serve(site.path(), &[]);
+    let page = format!("{}news/chuang-wen-tui-jin-hui/", serve.url);
     let result = node(
         "livereload.mjs",
         &[

@@ -8,27 +8,20 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use common::edits::{Rng, demo_copy, random_edit, read, repair, write};
 use serde_json::Value;
 
-/// A running `wenming serve`, stopped when dropped.
+/// A running `wenming serve` and a browser-like listener on its event stream.
 struct Serve {
-    child: Child,
+    /// Kept for its lifetime: the server stops when the test ends.
+    _process: common::ServeProcess,
     url: String,
     port: u16,
     events: Receiver<Value>,
     agent: ureq::Agent,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 struct Response {
@@ -46,49 +39,8 @@ impl Response {
 
 impl Serve {
     fn start(root: &Path, extra: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wenming"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start wenming serve: {e}"));
-        let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-        // What serve prints shows with a failing test's output.
-        if let Some(stderr) = child.stderr.take() {
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    eprintln!("serve (stderr): {line}");
-                }
-            });
-        }
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let url = loop {
-            let line: String = lines
-                .recv_timeout(Duration::from_secs(30))
-                .unwrap_or_else(|e| panic!("serve printed no address: {e}"));
-            if let Some(url) = line.strip_prefix("预览地址：") {
-                break url.trim().to_string();
-            }
-        };
-        std::thread::spawn(move || {
-            while let Ok(line) = lines.recv() {
-                eprintln!("serve: {line}");
-            }
-        });
-        let port = url
-            .trim_start_matches("http://127.0.0.1:")
-            .trim_end_matches('/')
-            .parse()
-            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        let process = common::start_serve(root, extra);
+        let (url, port) = (process.url.clone(), process.port);
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -112,7 +64,7 @@ impl Serve {
             }
         });
         let serve = Serve {
-            child,
+            _process: process,
             url,
             port,
             events,

@@ -49,12 +49,10 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn script() -> Response {
-    let mut r = SCRIPT_PATH_BODY.into_response();
+    let mut r = livereload::SCRIPT.into_response();
     set_type(&mut r, "text/javascript; charset=utf-8");
     r
 }
-
-const SCRIPT_PATH_BODY: &str = livereload::SCRIPT;
 
 async fn events(
     State(state): State<AppState>,

@@ -5,8 +5,11 @@
 
 pub mod edits;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 pub struct Run {
     pub code: i32,
@@ -74,4 +77,71 @@ fn walkdir(dir: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// A running `wenming serve --port 0` on a site, stopped when dropped. What it prints is
+/// passed on to the test's output (shown when the test fails).
+pub struct ServeProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT/` as printed.
+    pub url: String,
+    pub port: u16,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wenming"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start wenming serve: {e}"));
+    let (tx, lines) = mpsc::channel::<String>();
+    for (name, stream) in [
+        (
+            "stdout",
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ),
+        (
+            "stderr",
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ),
+    ] {
+        let Some(stream) = stream else { continue };
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                eprintln!("serve ({name}): {line}");
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let url = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("serve printed no address: {e}"));
+        if let Some(url) = line.strip_prefix("预览地址：") {
+            break url.trim().to_string();
+        }
+    };
+    let port = url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    ServeProcess { child, url, port }
 }
