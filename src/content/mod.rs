@@ -3,7 +3,7 @@
 
 pub mod data;
 pub mod front_matter;
-pub mod loader;
+mod loader;
 pub mod paths;
 
 use std::path::PathBuf;
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
 pub use loader::{
     Content, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, assemble, discover,
-    is_ignored_name, is_within, load, parse_file, read_text,
+    is_ignored_name, load, parse_file, read_text,
 };
 
 use crate::markdown::Rendered;

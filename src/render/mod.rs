@@ -126,41 +126,30 @@ impl Renderer {
 
     /// The template a job renders with, when there is one.
     pub fn template_for(&self, job: &Job) -> Option<String> {
-        let site = &self.site;
-        match *job {
-            Job::Page(i) => {
-                let p = &site.pages[i];
-                templates::for_page(
-                    &self.tera,
-                    p.page.meta.template.as_deref(),
-                    page_kind(site, i),
-                )
-            }
-            Job::Section(i, _) => {
-                let s = &site.sections[i];
-                templates::for_section(
-                    &self.tera,
-                    s.section.meta.template.as_deref(),
-                    s.section.meta.kind,
-                    i == site.root(),
-                )
-            }
-            Job::TaxonomyList(_) => Some("taxonomy_list.html".into()),
-            Job::Term(..) => Some("taxonomy_term.html".into()),
-            Job::NotFound => Some("404.html".into()),
+        choose_template(&self.tera, &self.site, job)
+    }
+}
+
+/// The template for a job: a page's or section's own `template:`, else by kind, else the
+/// generic one (see `templates::for_page`, `templates::for_section`).
+fn choose_template(tera: &Tera, site: &Site, job: &Job) -> Option<String> {
+    match *job {
+        Job::Page(i) => {
+            let p = &site.pages[i];
+            templates::for_page(tera, p.page.meta.template.as_deref(), page_kind(site, i))
         }
-    }
-
-    pub fn sources(&self) -> &[TemplateSource] {
-        &self.sources
-    }
-
-    pub fn summaries(&self) -> &Arc<Vec<Value>> {
-        &self.summaries
-    }
-
-    pub fn site(&self) -> &Arc<Site> {
-        &self.site
+        Job::Section(i, _) => {
+            let s = &site.sections[i];
+            templates::for_section(
+                tera,
+                s.section.meta.template.as_deref(),
+                s.section.meta.kind,
+                i == site.root(),
+            )
+        }
+        Job::TaxonomyList(_) => Some("taxonomy_list.html".into()),
+        Job::Term(..) => Some("taxonomy_term.html".into()),
+        Job::NotFound => Some("404.html".into()),
     }
 }
 
@@ -241,7 +230,7 @@ pub fn pager_count(items: usize, per: usize) -> usize {
 }
 
 /// The items of pager `k` (1-based) as shared summaries.
-pub fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec<Value> {
+fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec<Value> {
     let slice: &[usize] = if per == 0 {
         list
     } else {
@@ -270,11 +259,9 @@ fn render_job(
     let (template, path, ctx, source) = match *job {
         Job::Page(i) => {
             let p = &site.pages[i];
-            let kind = page_kind(site, i);
-            let template = templates::for_page(tera, p.page.meta.template.as_deref(), kind)
-                .ok_or_else(|| {
-                    missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
-                })?;
+            let template = choose_template(tera, site, job).ok_or_else(|| {
+                missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
+            })?;
             let mut ctx = base_context(site, &p.path);
             ctx.insert("page", &views::page_full(site, p, summaries));
             ctx.insert(
@@ -286,13 +273,7 @@ fn render_job(
         Job::Section(i, k) => {
             let s = &site.sections[i];
             let is_root = i == site.root();
-            let template = templates::for_section(
-                tera,
-                s.section.meta.template.as_deref(),
-                s.section.meta.kind,
-                is_root,
-            )
-            .ok_or_else(|| {
+            let template = choose_template(tera, site, job).ok_or_else(|| {
                 missing_template(
                     &s.section.source,
                     s.section.meta.template.as_deref(),
