@@ -16,7 +16,7 @@ use serde_json::Value;
 
 /// A running `wenming serve` and a browser-like listener on its event stream.
 struct Serve {
-    /// Kept for its lifetime: the server stops when the test ends.
+    /// The server process; it stops when the test ends.
     _process: common::ServeProcess,
     url: String,
     port: u16,
@@ -296,6 +296,20 @@ fn edits_additions_deletions_and_templates_show_at_once() {
     let site = demo_copy();
     let root = site.path();
     let serve = Serve::start(root, &[]);
+
+    // Editors' swap, backup and hidden files are not sources: no rebuild.
+    write(
+        &root.join("content/news/.chuang-wen-tui-jin-hui.md.swp"),
+        "swap",
+    );
+    write(
+        &root.join("content/news/chuang-wen-tui-jin-hui.md~"),
+        "backup",
+    );
+    write(&root.join("content/news/4913"), "");
+    std::fs::remove_file(root.join("content/news/4913")).unwrap_or_else(|e| panic!("{e}"));
+    let quiet = serve.events.recv_timeout(Duration::from_millis(600));
+    assert!(quiet.is_err(), "a swap file caused a rebuild: {quiet:?}");
 
     // Editing a page: the message names it, the page shows the new text.
     let page = root.join(PAGE);

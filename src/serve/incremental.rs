@@ -209,16 +209,30 @@ impl LiveSite {
         }
     }
 
-    /// True when a path is one a rebuild would look at (not an editor's temporary file, not
-    /// the output folder).
+    /// True when a change of `path` may change the site: a source, not an editor's swap or
+    /// backup file, and in `content/` a file that exists, or existed as a page, section,
+    /// folder of them or file of a bundle (not one that came and went unseen, like vim's
+    /// `4913`).
     pub fn is_relevant(&self, path: &Path) -> bool {
-        self.area(path) != Area::Other
+        match self.area(path) {
+            Area::Other => false,
+            Area::Content => {
+                path.exists()
+                    || self.disk.as_ref().map_or(true, |d| {
+                        d.discovery.files.iter().any(|f| {
+                            f.abs.starts_with(path)
+                                || f.bundle_dir.as_ref().is_some_and(|b| path.starts_with(b))
+                        })
+                    })
+            }
+            _ => true,
+        }
     }
 
     /// Rebuilds after the files at `paths` changed (created, modified or removed).
     pub fn update(&mut self, paths: &[PathBuf], now: Timestamp) -> Outcome {
         let mut by_area: HashMap<Area, Vec<&PathBuf>> = HashMap::new();
-        for p in paths {
+        for p in paths.iter().filter(|p| self.is_relevant(p)) {
             by_area.entry(self.area(p)).or_default().push(p);
         }
         by_area.remove(&Area::Other);

@@ -86,6 +86,18 @@ pub struct ServeProcess {
     /// `http://127.0.0.1:PORT/` as printed.
     pub url: String,
     pub port: u16,
+    /// Every line printed so far, on stdout or stderr.
+    output: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ServeProcess {
+    /// What serve has printed so far.
+    pub fn output(&self) -> String {
+        self.output
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .join("\n")
+    }
 }
 
 impl Drop for ServeProcess {
@@ -105,6 +117,7 @@ pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start wenming serve: {e}"));
     let (tx, lines) = mpsc::channel::<String>();
+    let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     for (name, stream) in [
         (
             "stdout",
@@ -123,9 +136,14 @@ pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
     ] {
         let Some(stream) = stream else { continue };
         let tx = tx.clone();
+        let output = output.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
                 eprintln!("serve ({name}): {line}");
+                output
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(line.clone());
                 let _ = tx.send(line);
             }
         });
@@ -143,5 +161,10 @@ pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
         .trim_end_matches('/')
         .parse()
         .unwrap_or_else(|e| panic!("{url}: {e}"));
-    ServeProcess { child, url, port }
+    ServeProcess {
+        child,
+        url,
+        port,
+        output,
+    }
 }
