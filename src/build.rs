@@ -109,22 +109,18 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     let mut site = collect(site::link(config, content, options.now))?;
     warnings.append(&mut site.warnings);
 
-    let mut site_static = Vec::new();
-    templates::disk_static(&root.join("static"), &mut site_static);
-    let theme_static = templates::theme_static(&theme);
-    let static_files = theme_static
-        .iter()
-        .chain(&site_static)
-        .map(|(p, _)| p.as_str());
-    let manifest = editorial_gate(options, &site, static_files.collect(), &mut warnings)?;
+    let statics = static_files(root, &theme, &site);
+    let previous = Manifest::read(&options.output_dir()).map_err(Diagnostics::from)?;
+    let static_paths = statics.iter().map(|f| f.path.as_str()).collect();
+    warnings.extend(collect(editorial_gate(
+        &site,
+        static_paths,
+        previous.as_ref(),
+    ))?);
+    let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
     release_sources(&mut site);
     let site = Arc::new(site);
-    let theme_static = theme_static.into_iter().map(static_file);
-    let robots = OutputFile::text("robots.txt", output::robots_txt(&site));
-    for file in theme_static
-        .chain([robots])
-        .chain(site_static.into_iter().map(static_file))
-    {
+    for file in statics {
         emit(file).map_err(Diagnostics::from)?;
     }
     collect(render::render(root, site.clone(), &theme, emit))?;
@@ -140,43 +136,44 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     })
 }
 
-/// Runs the check rules (all but `--external`): personal data, a missing required review and
-/// a changed publish date stop the build, every other finding becomes a warning. Returns the
-/// publish-date manifest this build writes.
-fn editorial_gate(
-    options: &BuildOptions,
+/// Runs the check rules (all but `--external`) as `build` and `serve` do: personal data, a
+/// missing required review and a publish date changed since `published` (the previous
+/// build's manifest) are errors that stop the build; every other finding is a warning.
+/// `static_files` are the paths of the copied files (see [`static_files`]).
+pub fn editorial_gate(
     site: &Site,
     static_files: Vec<&str>,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<Manifest, Diagnostics> {
-    let previous = Manifest::read(&options.output_dir()).map_err(Diagnostics::from)?;
+    published: Option<&Manifest>,
+) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let findings = check::run_rules(&check::Inputs {
         site,
         static_files,
-        published: previous.as_ref(),
+        published,
         external: None,
     });
     let (blocking, other): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.code.blocks_build());
-    if !blocking.is_empty() {
-        return Err(Diagnostics(
-            blocking.iter().map(Finding::to_diagnostic).collect(),
-        ));
+    if blocking.is_empty() {
+        Ok(other.iter().map(Finding::to_diagnostic).collect())
+    } else {
+        Err(blocking.iter().map(Finding::to_diagnostic).collect())
     }
-    warnings.extend(other.iter().map(Finding::to_diagnostic));
-    Ok(Manifest::next(previous.as_ref(), site, !options.drafts))
 }
 
 /// Drops the file texts only the check rules needed, before rendering: on a large site they
-/// are tens of megabytes.
+/// are tens of megabytes. (A build holds its pages alone; `serve` keeps the texts.)
 fn release_sources(site: &mut Site) {
     for p in &mut site.pages {
-        p.page.raw = Default::default();
+        if let Some(page) = Arc::get_mut(p).and_then(|p| Arc::get_mut(&mut p.page)) {
+            page.raw = Default::default();
+        }
     }
     for s in &mut site.sections {
-        s.section.raw = Default::default();
+        if let Some(section) = Arc::get_mut(&mut s.section) {
+            section.raw = Default::default();
+        }
     }
-    site.data_text.clear();
+    site.data_text = Default::default();
 }
 
 /// Loads, links and renders the site in memory.
@@ -203,51 +200,108 @@ fn static_file((path, source): (String, templates::StaticSource)) -> OutputFile 
     OutputFile { path, bytes }
 }
 
-/// Feeds, sitemap, alias redirects and page-bundle files.
-fn generated_files(site: &Site) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    let all: Vec<usize> = (0..site.pages.len()).collect();
-    files.push(OutputFile::text(
-        "atom.xml",
-        output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all),
-    ));
-    for s in site
-        .sections
-        .iter()
-        .filter(|s| !s.path.eq("/") && !s.pages.is_empty())
-    {
-        let title = format!("{} - {}", s.section.meta.title, site.config.title);
-        let feed_path = format!("{}atom.xml", s.path);
-        files.push(OutputFile::text(
-            feed_path.trim_start_matches('/'),
-            output::atom_feed(site, &title, &s.path, &feed_path, &s.pages),
-        ));
-    }
-    for (name, text) in output::sitemaps(site) {
-        files.push(OutputFile::text(name, text));
-    }
-    for p in &site.pages {
-        for alias in &p.aliases {
-            files.push(OutputFile::text(
-                alias.file.clone(),
-                output::alias_page(site, p),
-            ));
+/// Files copied or written before the rendered pages, each replacing an earlier one with the
+/// same path: the theme's static files, robots.txt, the site's `static/`.
+pub fn static_files(root: &Path, theme: &templates::ThemeFiles, site: &Site) -> Vec<OutputFile> {
+    let mut site_static = Vec::new();
+    templates::disk_static(&root.join("static"), &mut site_static);
+    templates::theme_static(theme)
+        .into_iter()
+        .map(static_file)
+        .chain([OutputFile::text("robots.txt", output::robots_txt(site))])
+        .chain(site_static.into_iter().map(static_file))
+        .collect()
+}
+
+/// One group of files made from the model without templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Generated {
+    /// `atom.xml` of the whole site.
+    SiteFeed,
+    /// `<section>/atom.xml` of a section with pages.
+    SectionFeed(usize),
+    /// `sitemap.xml` (an index and its parts on large sites).
+    Sitemaps,
+    /// A page's alias redirects and page-bundle files.
+    PageFiles(usize),
+}
+
+/// Every group of generated files of the site, in the order they are written.
+pub fn generated_plan(site: &Site) -> Vec<Generated> {
+    let mut plan = vec![Generated::SiteFeed];
+    plan.extend(
+        site.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.path.eq("/") && !s.pages.is_empty())
+            .map(|(i, _)| Generated::SectionFeed(i)),
+    );
+    plan.push(Generated::Sitemaps);
+    plan.extend(
+        site.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.aliases.is_empty() || p.page.bundle_dir.is_some())
+            .map(|(i, _)| Generated::PageFiles(i)),
+    );
+    plan
+}
+
+/// The files of one group.
+pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
+    match group {
+        Generated::SiteFeed => {
+            let all: Vec<usize> = (0..site.pages.len()).collect();
+            vec![OutputFile::text(
+                "atom.xml",
+                output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all),
+            )]
         }
-        if let Some(dir) = &p.page.bundle_dir {
-            for asset in &p.page.assets {
-                let path = format!(
-                    "{}{}",
-                    p.path.trim_start_matches('/'),
-                    asset.to_string_lossy().replace('\\', "/")
-                );
-                files.push(OutputFile {
-                    path,
-                    bytes: Bytes::File(dir.join(asset)),
-                });
+        Generated::SectionFeed(i) => {
+            let s = &site.sections[i];
+            let title = format!("{} - {}", s.section.meta.title, site.config.title);
+            let feed_path = format!("{}atom.xml", s.path);
+            vec![OutputFile::text(
+                feed_path.trim_start_matches('/'),
+                output::atom_feed(site, &title, &s.path, &feed_path, &s.pages),
+            )]
+        }
+        Generated::Sitemaps => output::sitemaps(site)
+            .into_iter()
+            .map(|(name, text)| OutputFile::text(name, text))
+            .collect(),
+        Generated::PageFiles(i) => {
+            let p = &site.pages[i];
+            let mut files: Vec<OutputFile> = p
+                .aliases
+                .iter()
+                .map(|alias| OutputFile::text(alias.file.clone(), output::alias_page(site, p)))
+                .collect();
+            if let Some(dir) = &p.page.bundle_dir {
+                for asset in &p.page.assets {
+                    let path = format!(
+                        "{}{}",
+                        p.path.trim_start_matches('/'),
+                        asset.to_string_lossy().replace('\\', "/")
+                    );
+                    files.push(OutputFile {
+                        path,
+                        bytes: Bytes::File(dir.join(asset)),
+                    });
+                }
             }
+            files
         }
     }
-    files
+}
+
+/// Feeds, sitemap, alias redirects and page-bundle files, written after the rendered pages
+/// (replacing any with the same path).
+pub fn generated_files(site: &Site) -> Vec<OutputFile> {
+    generated_plan(site)
+        .into_iter()
+        .flat_map(|g| generate(site, g))
+        .collect()
 }
 
 /// Builds the site and replaces the output directory with the result.

@@ -2,7 +2,8 @@
 //!
 //! The pipeline runs one way: `config` → `content` (load and render Markdown) → `site` (link:
 //! URLs, sections, taxonomies, pagination) → `render` (Tera templates) → `output` (write the
-//! files atomically). [`build::build`] runs it all; the library never prints.
+//! files atomically). [`build::build`] runs it all; [`serve::serve`] keeps it in memory and
+//! rebuilds what an edit touches. The library never prints.
 
 pub mod build;
 pub mod check;
@@ -13,6 +14,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod text;
 pub mod yaml;

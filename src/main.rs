@@ -1,6 +1,7 @@
 //! The `wenming` command line. Parsing arguments and printing are done here; everything else
 //! is in the library.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,6 +35,8 @@ use wenming::build::{BuildOptions, build};
 use wenming::check::{CheckOptions, check, json_report, text_report};
 use wenming::content::Kind;
 use wenming::scaffold;
+use wenming::serve::incremental::Outcome;
+use wenming::serve::{ServeEvent, ServeOptions, serve};
 
 #[derive(Parser)]
 #[command(name = "wenming", version, about = "文明：创文网站静态站点生成器")]
@@ -92,6 +95,21 @@ enum Command {
         /// 有警告也算失败（退出码 1）
         #[arg(long)]
         strict: bool,
+    },
+    /// 本地预览：构建网站并启动预览服务器，保存文件后浏览器自动刷新
+    Serve {
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 监听地址；默认只允许本机访问
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// 端口（0 表示自动选择空闲端口）
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 同时显示草稿和定时发布的页面
+        #[arg(long)]
+        drafts: bool,
     },
 }
 
@@ -187,6 +205,20 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+        } => run_serve(&ServeOptions {
+            root,
+            bind,
+            port,
+            drafts,
+            // A set WENMING_NOW holds the preview at that moment; else every rebuild reads
+            // the clock.
+            now: std::env::var_os("WENMING_NOW").map(|_| now),
+        }),
     }
 }
 
@@ -235,5 +267,80 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             warn!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run_serve(options: &ServeOptions) -> ExitCode {
+    match serve(options, print_serve_event) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            warn!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_serve_event(event: ServeEvent) {
+    match event {
+        ServeEvent::FirstBuild { outcome, seconds } => match outcome {
+            Outcome::Changed(changes) => {
+                for w in &changes.warnings {
+                    warn!("警告：{w}");
+                }
+                say!(
+                    "构建完成：{} 个文件，用时 {seconds:.2} 秒（只在内存中，不写入 public/）",
+                    changes.paths.len()
+                );
+            }
+            Outcome::Unchanged => say!("构建完成：网站没有任何文件"),
+            Outcome::Failed(errors) => {
+                warn_raw!("{errors}");
+                warn!(
+                    "构建失败：共 {} 个错误。预览服务器照常启动，改正后自动重新构建。",
+                    errors.len()
+                );
+            }
+        },
+        ServeEvent::Listening { url } => {
+            say!("预览地址：{url}");
+            say!(
+                "正在监视 site.yaml、content/、data/、static/、templates/、themes/ 的变化；按 Ctrl+C 停止。"
+            );
+        }
+        ServeEvent::Rebuilt {
+            sources,
+            outcome,
+            seconds,
+        } => {
+            let names: Vec<String> = sources.iter().map(|p| p.display().to_string()).collect();
+            let shown = if names.len() > 3 {
+                format!("{} 等 {} 个文件", names[..3].join("、"), names.len())
+            } else {
+                names.join("、")
+            };
+            match outcome {
+                Outcome::Changed(c) => say!(
+                    "{shown} 有变化 → 重新解析 {} 个文件，渲染 {} 个页面，{} 个文件变化，用时 {:.0} 毫秒",
+                    c.parsed,
+                    c.rendered,
+                    c.paths.len(),
+                    seconds * 1000.0
+                ),
+                Outcome::Unchanged => {
+                    say!(
+                        "{shown} 有变化 → 网站内容没有变化，用时 {:.0} 毫秒",
+                        seconds * 1000.0
+                    )
+                }
+                Outcome::Failed(errors) => {
+                    warn_raw!("{errors}");
+                    warn!(
+                        "{shown} 有变化 → 构建失败：共 {} 个错误；浏览器中显示错误，仍提供上一次成功构建的网站。",
+                        errors.len()
+                    );
+                }
+            }
+        }
+        ServeEvent::WatchError(e) => warn!("警告：{e}"),
     }
 }

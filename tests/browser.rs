@@ -1,6 +1,7 @@
 //! The built demo site in a real headless Chromium (Debian's), driven by playwright-core
 //! from tests/browser/: a smoke test, axe-core's WCAG 2.1 A/AA rules on the pages listed in
-//! tests/browser/pages.mjs, and the default theme's promises to readers (tests/browser/theme.mjs).
+//! tests/browser/pages.mjs, the default theme's promises to readers (tests/browser/theme.mjs),
+//! and `wenming serve`'s live reload and error overlay (tests/browser/livereload.mjs).
 //! scripts/test.sh installs Chromium and the npm packages.
 
 mod common;
@@ -265,4 +266,43 @@ fn the_theme_keeps_its_promises_to_readers() {
             assert!(bytes.starts_with(b"\x89PNG"), "{}", file.display());
         }
     }
+}
+
+#[test]
+fn live_reload_in_chromium_shows_edits_swaps_css_and_overlays_errors() {
+    let site = common::edits::demo_copy();
+    let theme_css =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");
+    let css = site.path().join("static/style.css");
+    std::fs::copy(&theme_css, &css).unwrap_or_else(|e| panic!("{e}"));
+    let markdown = site.path().join("content/news/chuang-wen-tui-jin-hui.md");
+    let serve = common::start_serve(site.path(), &[]);
+    let page = format!("{}news/chuang-wen-tui-jin-hui/", serve.url);
+    let result = node(
+        "livereload.mjs",
+        &[
+            &page,
+            markdown.to_str().unwrap_or_default(),
+            css.to_str().unwrap_or_default(),
+        ],
+    );
+    assert_eq!(result["failure"], serde_json::Value::Null, "{result}");
+    assert_eq!(result["textAppeared"], true, "{result}");
+    assert_eq!(
+        result["reloadedItself"], true,
+        "the script reloaded the page: {result}"
+    );
+    assert_eq!(result["cssApplied"], true, "{result}");
+    assert_eq!(
+        result["cssWithoutReload"], true,
+        "a stylesheet is swapped, not reloaded: {result}"
+    );
+    let overlay = result["overlayText"].as_str().unwrap_or_default();
+    assert!(
+        overlay.contains("content/news/chuang-wen-tui-jin-hui.md:") && overlay.contains("构建失败"),
+        "the overlay names the file and line: {result}"
+    );
+    assert_eq!(result["lastGoodPageShown"], true, "{result}");
+    assert_eq!(result["overlayCleared"], true, "{result}");
+    assert_eq!(result["errors"], serde_json::json!([]), "{result}");
 }

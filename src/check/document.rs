@@ -52,7 +52,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
         raw: &p.page.raw,
         path: &p.path,
         anchors: &p.page.body.anchors,
-        html: &p.html,
+        html: p.html(),
         waive: &p.page.meta.waive,
     });
     let sections = site.sections.iter().filter(|s| s.from_file).map(|s| Doc {
@@ -60,7 +60,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
         raw: &s.section.raw,
         path: &s.path,
         anchors: &s.section.body.anchors,
-        html: &s.html,
+        html: s.html(),
         waive: &s.section.meta.waive,
     });
     pages.chain(sections).collect()

@@ -76,7 +76,7 @@ impl KnownPaths {
                 paths.insert(format!("{}atom.xml", s.path));
             }
         }
-        for t in &site.taxonomies {
+        for t in site.taxonomies.iter() {
             paths.insert(t.path.clone());
             for term in &t.terms {
                 for k in 1..=pager_count(term.pages.len(), t.paginate) {
@@ -315,8 +315,8 @@ fn check_site_path(
         Some(Ok(target)) => {
             let Some(anchor) = anchor else { return };
             let (anchors, html) = match target {
-                Target::Page(i) => (&site.pages[i].page.body.anchors, &site.pages[i].html),
-                Target::Section(i) => (&site.sections[i].section.body.anchors, &site.sections[i].html),
+                Target::Page(i) => (&site.pages[i].page.body.anchors, site.pages[i].html()),
+                Target::Section(i) => (&site.sections[i].section.body.anchors, site.sections[i].html()),
             };
             if !has_anchor(anchors, html, &anchor) {
                 out.push(

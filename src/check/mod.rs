@@ -289,7 +289,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
         findings.extend(f);
         external.extend(e);
     }
-    for (name, text) in &site.data_text {
+    for (name, text) in site.data_text.iter() {
         personal_data(text, &Path::new("data").join(name), &mut findings);
     }
     columns::check(site, &mut findings);

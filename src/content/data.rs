@@ -3,27 +3,31 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, relative};
 use crate::yaml::yaml_error;
 
-/// The data files of a site, each keyed by its path below `data/`.
-#[derive(Debug, Default)]
+/// The data files of a site, each keyed by its path below `data/` (shared, so that `serve`
+/// can keep them between rebuilds).
+#[derive(Debug, Default, Clone)]
 pub struct DataFiles {
-    pub values: BTreeMap<String, serde_json::Value>,
+    pub values: Arc<BTreeMap<String, serde_json::Value>>,
     /// The text of each file that could be read, for the check stage.
-    pub texts: BTreeMap<String, String>,
+    pub texts: Arc<BTreeMap<String, String>>,
     pub errors: Vec<Diagnostic>,
 }
 
 /// Reads every data file under `root/data`, keyed by its path below `data/`.
 pub fn load(root: &Path) -> DataFiles {
     let dir = root.join("data");
-    let mut files = DataFiles::default();
+    let mut values = BTreeMap::new();
+    let mut texts = BTreeMap::new();
+    let mut errors = Vec::new();
     if !dir.is_dir() {
-        return files;
+        return DataFiles::default();
     }
     for entry in WalkDir::new(&dir)
         .follow_links(false)
@@ -57,19 +61,23 @@ pub fn load(root: &Path) -> DataFiles {
         let text = match super::loader::read_text(abs, &shown) {
             Ok(t) => t,
             Err(d) => {
-                files.errors.push(d);
+                errors.push(d);
                 continue;
             }
         };
         match parse(&text, &ext, &shown) {
             Ok(v) => {
-                files.values.insert(key.clone(), v);
+                values.insert(key.clone(), v);
             }
-            Err(d) => files.errors.push(d),
+            Err(d) => errors.push(d),
         }
-        files.texts.insert(key, text);
+        texts.insert(key, text);
     }
-    files
+    DataFiles {
+        values: Arc::new(values),
+        texts: Arc::new(texts),
+        errors,
+    }
 }
 
 fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {

@@ -3,11 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use super::data::DataFiles;
 use super::front_matter::{self, Kind, PageMeta, SectionMeta};
 use super::kinds::KindFields;
 use super::{Page, RawText, Section, data, images};
@@ -25,31 +27,100 @@ pub struct LoadOptions {
     pub now: Timestamp,
 }
 
-/// Everything read from `content/` and `data/`.
+/// Everything read from `content/` and `data/`. Pages and sections are shared (`Arc`) so
+/// that `serve` can keep its parsed files and link them again without copying them.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
+    pub pages: Vec<Arc<Page>>,
+    pub sections: Vec<Arc<Section>>,
     /// Data files by path under `data/`, e.g. `ad.yaml` or `rankings/2026.csv`.
-    pub data: BTreeMap<String, serde_json::Value>,
+    pub data: Arc<BTreeMap<String, serde_json::Value>>,
     /// The text of each data file, by the same key, for the check stage.
-    pub data_text: BTreeMap<String, String>,
+    pub data_text: Arc<BTreeMap<String, String>>,
     pub skipped_drafts: usize,
     pub scheduled: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// A Markdown file found by the walk, before parsing.
-struct Found {
-    abs: PathBuf,
-    content_path: String,
-    is_section: bool,
-    bundle_dir: Option<PathBuf>,
+/// A Markdown file found in `content/`, before parsing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContentFile {
+    pub abs: PathBuf,
+    /// Path inside `content/` with `/` separators.
+    pub content_path: String,
+    /// An `_index.md` outside any page bundle.
+    pub is_section: bool,
+    /// The bundle folder when this file is a bundle's `index.md`.
+    pub bundle_dir: Option<PathBuf>,
 }
 
-enum Parsed {
-    Page(Box<Page>),
-    Section(Box<Section>),
+/// What walking `content/` found: the Markdown files to parse, and problems with the rest.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<ContentFile>,
+    pub warnings: Vec<Diagnostic>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// One parsed Markdown file.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Page(Arc<Page>),
+    Section(Arc<Section>),
+}
+
+/// What parsing a file needs to know about the site.
+#[derive(Debug, Clone)]
+pub struct ParseSettings {
+    taxonomies: Vec<String>,
+    markdown: MarkdownOptions,
+}
+
+impl ParseSettings {
+    pub fn new(config: &Config) -> Self {
+        ParseSettings {
+            taxonomies: config.taxonomies.iter().map(|t| t.name.clone()).collect(),
+            markdown: MarkdownOptions {
+                unsafe_html: config.markdown.unsafe_html,
+                articles: false,
+            },
+        }
+    }
+}
+
+/// The `kind:` each section folder sets, which its pages and those of its subfolders
+/// inherit: it decides which fields a page may have and how its body is read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SectionKinds(HashMap<String, Kind>);
+
+impl SectionKinds {
+    /// The kinds of the sections among `parsed` (files that failed to parse set none).
+    pub fn of<'a>(parsed: impl IntoIterator<Item = &'a Result<Parsed, Vec<Diagnostic>>>) -> Self {
+        SectionKinds(
+            parsed
+                .into_iter()
+                .filter_map(|r| match r {
+                    Ok(Parsed::Section(s)) => s.meta.kind.map(|k| (s.dir.clone(), k)),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// The kind the pages of content folder `dir` inherit: its section's, else the nearest
+    /// ancestor's.
+    pub fn inherited(&self, dir: &str) -> Option<Kind> {
+        let mut d = dir;
+        loop {
+            if let Some(k) = self.0.get(d) {
+                return Some(*k);
+            }
+            if d.is_empty() {
+                return None;
+            }
+            d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+    }
 }
 
 /// Editors' swap, backup and hidden files, which are never content.
@@ -79,92 +150,113 @@ pub fn load(
 /// Reads `root/content` and `root/data`, keeping every file that could be read even when
 /// others could not (the check stage reports the errors and still checks the rest).
 pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
+    let discovery = discover(root);
+    let (_, parsed) = parse_all(root, &discovery.files, &ParseSettings::new(config));
+    assemble(&discovery, parsed, &data::load(root), options)
+}
+
+/// Parses `files` in parallel, sections first: their `kind:` decides which fields their
+/// pages may have. The results are in the order of `files`.
+pub fn parse_all(
+    root: &Path,
+    files: &[ContentFile],
+    settings: &ParseSettings,
+) -> (SectionKinds, Vec<Result<Parsed, Vec<Diagnostic>>>) {
+    let no_kinds = SectionKinds::default();
+    let mut results: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = files
+        .par_iter()
+        .map(|f| {
+            f.is_section
+                .then(|| parse_file(root, f, settings, &no_kinds))
+        })
+        .collect();
+    let kinds = SectionKinds::of(results.iter().flatten());
+    results
+        .par_iter_mut()
+        .zip(files)
+        .filter(|(r, _)| r.is_none())
+        .for_each(|(r, f)| *r = Some(parse_file(root, f, settings, &kinds)));
+    (kinds, results.into_iter().flatten().collect())
+}
+
+/// Walks `root/content` and sorts what it finds into sections, pages, bundles and the rest.
+pub fn discover(root: &Path) -> Discovery {
     let content_dir = root.join("content");
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut found = Vec::new();
+    let mut out = Discovery::default();
     let mut other_files = Vec::new();
     let mut bundle_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-
-    if content_dir.is_dir() {
-        let walker = WalkDir::new(&content_dir)
-            .follow_links(false)
-            .sort_by_file_name();
-        let mut it = walker.into_iter();
-        while let Some(entry) = it.next() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| relative(root, p))
-                        .unwrap_or_else(|| PathBuf::from("content"));
-                    errors.push(Diagnostic::new(path, format!("无法读取：{e}")));
-                    continue;
-                }
-            };
-            let name = entry.file_name().to_string_lossy();
-            if entry.depth() > 0 && is_ignored_name(&name) {
-                if entry.file_type().is_dir() {
-                    it.skip_current_dir();
-                }
+    if !content_dir.is_dir() {
+        return out;
+    }
+    let walker = WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                out.errors
+                    .push(Diagnostic::new(path, format!("无法读取：{e}")));
                 continue;
             }
-            if entry.path_is_symlink() {
-                warnings.push(
-                    Diagnostic::new(relative(root, entry.path()), "符号链接不会被读取")
-                        .hint("把文件本身放进 content/，而不是链接到别处"),
-                );
-                continue;
-            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && is_ignored_name(&name) {
             if entry.file_type().is_dir() {
-                if entry.path().join("index.md").is_file() {
-                    bundle_dirs.insert(entry.path().to_path_buf());
-                }
-                continue;
+                it.skip_current_dir();
             }
-            let abs = entry.path().to_path_buf();
-            let Some(content_path) = content_relative(&content_dir, &abs) else {
-                errors.push(
-                    Diagnostic::new(relative(root, &abs), "文件名不是有效的 UTF-8，无法处理")
-                        .hint("请把文件改成中文或英文名称"),
-                );
-                continue;
-            };
-            let bundle_dir = abs
-                .ancestors()
-                .skip(1)
-                .find(|a| bundle_dirs.contains(*a))
-                .map(Path::to_path_buf);
-            let is_markdown = abs.extension().is_some_and(|e| e == "md");
-            match (&bundle_dir, is_markdown, name.as_ref()) {
-                (Some(dir), true, "index.md") if abs.parent() == Some(dir.as_path()) => {
-                    found.push(Found {
-                        abs,
-                        content_path,
-                        is_section: false,
-                        bundle_dir: bundle_dir.clone(),
-                    })
-                }
-                (Some(_), _, _) => {} // a bundle's own file; collected with the bundle
-                (None, true, "_index.md") => found.push(Found {
-                    abs,
-                    content_path,
-                    is_section: true,
-                    bundle_dir: None,
-                }),
-                (None, true, _) => found.push(Found {
-                    abs,
-                    content_path,
-                    is_section: false,
-                    bundle_dir: None,
-                }),
-                (None, false, _) => other_files.push(abs),
+            continue;
+        }
+        if entry.path_is_symlink() {
+            out.warnings.push(
+                Diagnostic::new(relative(root, entry.path()), "符号链接不会被读取")
+                    .hint("把文件本身放进 content/，而不是链接到别处"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if entry.path().join("index.md").is_file() {
+                bundle_dirs.insert(entry.path().to_path_buf());
             }
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        let Some(content_path) = content_relative(&content_dir, &abs) else {
+            out.errors.push(
+                Diagnostic::new(relative(root, &abs), "文件名不是有效的 UTF-8，无法处理")
+                    .hint("请把文件改成中文或英文名称"),
+            );
+            continue;
+        };
+        let bundle_dir = abs
+            .ancestors()
+            .skip(1)
+            .find(|a| bundle_dirs.contains(*a))
+            .map(Path::to_path_buf);
+        let is_markdown = abs.extension().is_some_and(|e| e == "md");
+        let file = |is_section, bundle_dir| ContentFile {
+            abs: abs.clone(),
+            content_path: content_path.clone(),
+            is_section,
+            bundle_dir,
+        };
+        match (&bundle_dir, is_markdown, name.as_ref()) {
+            (Some(dir), true, "index.md") if abs.parent() == Some(dir.as_path()) => {
+                out.files.push(file(false, bundle_dir.clone()))
+            }
+            (Some(_), _, _) => {} // a bundle's own file; collected with the bundle
+            (None, true, "_index.md") => out.files.push(file(true, None)),
+            (None, true, _) => out.files.push(file(false, None)),
+            (None, false, _) => other_files.push(abs),
         }
     }
     for file in other_files {
-        warnings.push(
+        out.warnings.push(
             Diagnostic::new(
                 relative(root, &file),
                 "这个文件不属于任何页面包，不会被发布",
@@ -172,47 +264,31 @@ pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content,
             .hint("图片等文件请放到 static/，或与 index.md 放在同一个页面包目录中"),
         );
     }
+    out
+}
 
-    let taxonomy_names: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
-    let md_options = MarkdownOptions {
-        unsafe_html: config.markdown.unsafe_html,
-        articles: false,
-    };
-    // Sections first: their `kind:` decides which fields their pages may have.
-    let (section_files, page_files): (Vec<Found>, Vec<Found>) =
-        found.into_iter().partition(|f| f.is_section);
-    let no_kinds = HashMap::new();
-    let mut results: Vec<Result<Parsed, Vec<Diagnostic>>> = section_files
-        .par_iter()
-        .map(|f| parse_file(root, f, &taxonomy_names, md_options, &no_kinds))
-        .collect();
-    let section_kinds: HashMap<String, Kind> = results
-        .iter()
-        .filter_map(|r| match r {
-            Ok(Parsed::Section(s)) => s.meta.kind.map(|k| (s.dir.clone(), k)),
-            _ => None,
-        })
-        .collect();
-    results.par_extend(
-        page_files
-            .par_iter()
-            .map(|f| parse_file(root, f, &taxonomy_names, md_options, &section_kinds)),
-    );
-
+/// Puts parsed files and data together into [`Content`], applying the publication rules
+/// (drafts, scheduled pages). Returns what could be read, and every file's errors.
+pub fn assemble(
+    discovery: &Discovery,
+    parsed: impl IntoIterator<Item = Result<Parsed, Vec<Diagnostic>>>,
+    data: &DataFiles,
+    options: LoadOptions,
+) -> (Content, Vec<Diagnostic>) {
+    let mut errors = discovery.errors.clone();
     let mut content = Content::default();
-    for result in results {
+    for result in parsed {
         match result {
-            Ok(Parsed::Page(p)) => content.pages.push(*p),
-            Ok(Parsed::Section(s)) => content.sections.push(*s),
+            Ok(Parsed::Page(p)) => content.pages.push(p),
+            Ok(Parsed::Section(s)) => content.sections.push(s),
             Err(mut es) => errors.append(&mut es),
         }
     }
-    let mut data = data::load(root);
-    content.data = data.values;
-    content.data_text = data.texts;
-    errors.append(&mut data.errors);
+    content.data = data.values.clone();
+    content.data_text = data.texts.clone();
+    errors.extend(data.errors.iter().cloned());
     apply_publication_rules(&mut content, options);
-    content.warnings = warnings;
+    content.warnings = discovery.warnings.clone();
     (content, errors)
 }
 
@@ -276,26 +352,33 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
-/// The kind a section folder gives its pages: its own, else the nearest ancestor's.
-fn inherited_kind(section_kinds: &HashMap<String, Kind>, dir: &str) -> Option<Kind> {
-    let mut d = dir;
-    loop {
-        if let Some(k) = section_kinds.get(d) {
-            return Some(*k);
+/// The folder part of a content path (`news` for `news/a.md`, empty at the top).
+fn parent_dir(path: &str) -> String {
+    path.rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default()
+}
+
+impl ContentFile {
+    /// The content folder of the section this file belongs to: a section's own folder, the
+    /// folder of a page (a bundle's: the folder holding the bundle). Pages inherit that
+    /// section's kind.
+    pub fn section_dir(&self) -> String {
+        let dir = parent_dir(&self.content_path);
+        match &self.bundle_dir {
+            Some(_) => parent_dir(&dir),
+            None => dir,
         }
-        if d.is_empty() {
-            return None;
-        }
-        d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
     }
 }
 
-fn parse_file(
+/// Reads and parses one Markdown file of `content/` (front matter and Markdown body). A
+/// page's fields and body depend on the kind its section folder gives it (`kinds`).
+pub fn parse_file(
     root: &Path,
-    found: &Found,
-    taxonomies: &[String],
-    md_options: MarkdownOptions,
-    section_kinds: &HashMap<String, Kind>,
+    found: &ContentFile,
+    settings: &ParseSettings,
+    kinds: &SectionKinds,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let shown = relative(root, &found.abs);
     let text = read_text(&found.abs, &shown).map_err(|d| vec![d])?;
@@ -303,23 +386,23 @@ fn parse_file(
     let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
-    let parent_dir = |p: &str| {
-        p.rsplit_once('/')
-            .map(|(d, _)| d.to_string())
-            .unwrap_or_default()
-    };
+    let dir = found.section_dir();
 
+    // The image files whose sizes the body carries are kept, so that `serve` knows to
+    // parse the page again when one of them changes.
     let static_dir = root.join("static");
+    let image_files = std::cell::RefCell::new(Vec::new());
     let image_size = |src: &str| {
-        images::local_file(src, &static_dir, found.bundle_dir.as_deref())
-            .and_then(|file| images::size(&file))
+        let file = images::local_file(src, &static_dir, found.bundle_dir.as_deref())?;
+        let size = images::size(&file);
+        image_files.borrow_mut().push(file);
+        size
     };
 
     if found.is_section {
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
-        let body = markdown::render_with_images(split.body, md_options, &image_size);
-        let dir = parent_dir(&found.content_path);
-        return Ok(Parsed::Section(Box::new(Section {
+        let body = markdown::render_with_images(split.body, settings.markdown, &image_size);
+        return Ok(Parsed::Section(Arc::new(Section {
             source: shown,
             content_path: found.content_path.clone(),
             dir,
@@ -327,10 +410,11 @@ fn parse_file(
             body,
             body_line_offset,
             raw: RawText { text, body_start },
+            image_files: image_files.into_inner(),
         })));
     }
 
-    let (dir, stem, assets) = match &found.bundle_dir {
+    let (stem, assets) = match &found.bundle_dir {
         Some(bundle) => {
             let bundle_path = parent_dir(&found.content_path);
             let stem = bundle_path
@@ -338,7 +422,7 @@ fn parse_file(
                 .next()
                 .unwrap_or_default()
                 .to_string();
-            (parent_dir(&bundle_path), stem, bundle_assets(bundle))
+            (stem, bundle_assets(bundle))
         }
         None => {
             let stem = found
@@ -346,17 +430,17 @@ fn parse_file(
                 .file_stem()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
-            (parent_dir(&found.content_path), stem, Vec::new())
+            (stem, Vec::new())
         }
     };
     let meta: PageMeta =
-        front_matter::page_meta(&doc, taxonomies, inherited_kind(section_kinds, &dir))?;
+        front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))?;
     let is_rule = matches!(meta.fields, KindFields::Rule(_));
     let body = markdown::render_with_images(
         split.body,
         MarkdownOptions {
             articles: is_rule,
-            ..md_options
+            ..settings.markdown
         },
         &image_size,
     );
@@ -371,7 +455,7 @@ fn parse_file(
             })
             .collect());
     }
-    Ok(Parsed::Page(Box::new(Page {
+    Ok(Parsed::Page(Arc::new(Page {
         source: shown,
         content_path: found.content_path.clone(),
         dir,
@@ -382,6 +466,7 @@ fn parse_file(
         body,
         body_line_offset,
         raw: RawText { text, body_start },
+        image_files: image_files.into_inner(),
     })))
 }
 

@@ -13,7 +13,10 @@ use std::path::PathBuf;
 
 pub use editorial::RawText;
 pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
-pub use loader::{Content, LoadOptions, is_ignored_name, load, load_all, read_text};
+pub use loader::{
+    Content, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, assemble,
+    discover, is_ignored_name, load, load_all, parse_all, parse_file, read_text,
+};
 
 use crate::markdown::Rendered;
 
@@ -38,6 +41,8 @@ pub struct Page {
     pub body_line_offset: usize,
     /// The file's text, for the check stage.
     pub raw: RawText,
+    /// The image files (in `static/` or the bundle) whose pixel sizes the body carries.
+    pub image_files: Vec<PathBuf>,
 }
 
 /// A section: a content folder with an `_index.md`.
@@ -52,4 +57,5 @@ pub struct Section {
     pub body: Rendered,
     pub body_line_offset: usize,
     pub raw: RawText,
+    pub image_files: Vec<PathBuf>,
 }

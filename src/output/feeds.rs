@@ -17,7 +17,7 @@ pub fn atom_feed(
 ) -> String {
     let mut dated: Vec<&SitePage> = pages
         .iter()
-        .map(|&i| &site.pages[i])
+        .map(|&i| site.pages[i].as_ref())
         .filter(|p| p.page.meta.date.is_some())
         .collect();
     dated.sort_by(|a, b| {
@@ -84,7 +84,7 @@ pub fn atom_feed(
         ));
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            esc(&p.html)
+            esc(p.html())
         ));
         out.push_str("  </entry>\n");
     }
@@ -116,7 +116,7 @@ pub fn sitemaps_with_limit(site: &Site, limit: usize) -> Vec<(String, String)> {
         let lastmod = p.page.meta.updated.max(p.page.meta.date).map(|d| d.ymd());
         entries.push((site.permalink(&p.path), lastmod));
     }
-    for t in &site.taxonomies {
+    for t in site.taxonomies.iter() {
         entries.push((site.permalink(&t.path), None));
         for term in &t.terms {
             entries.push((site.permalink(&term.path), None));

@@ -20,8 +20,10 @@ use functions::Shared;
 use templates::{TemplateSource, ThemeFiles};
 use views::{Paginator, pager_path};
 
-/// One file to render.
-enum Job {
+/// One file to render. Jobs are named by what they render, so that `serve` can tell which
+/// of them a change touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
     Page(usize),
     /// Section index, pager number (1-based).
     Section(usize, usize),
@@ -30,6 +32,24 @@ enum Job {
     Term(usize, usize, usize),
     NotFound,
 }
+
+impl Job {
+    /// The file this job writes, below the output directory.
+    pub fn output_path(&self, site: &Site) -> String {
+        match *self {
+            Job::Page(i) => index_file(&site.pages[i].path),
+            Job::Section(i, k) => index_file(&pager_path(&site.sections[i].path, k)),
+            Job::TaxonomyList(t) => index_file(&site.taxonomies[t].path),
+            Job::Term(t, term, k) => {
+                index_file(&pager_path(&site.taxonomies[t].terms[term].path, k))
+            }
+            Job::NotFound => "404.html".into(),
+        }
+    }
+}
+
+/// How many of the newest pages the home page gets as `recent_pages`.
+pub const RECENT_PAGES: usize = 10;
 
 /// Where rendered files go as soon as they are ready (a staging folder, or memory).
 pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
@@ -43,26 +63,104 @@ pub fn render(
     emit: Emit,
 ) -> Result<(), Vec<Diagnostic>> {
     let sources = templates::collect(root, theme)?;
-    let summaries: Arc<Vec<Value>> = Arc::new(
-        site.pages
-            .par_iter()
-            .map(|p| Value::from_serializable(&views::page_summary(&site, p)))
-            .collect(),
-    );
-    let tera = setup_tera(&site, &sources, summaries.clone())?;
-    let errors: Vec<Diagnostic> = plan(&site)
+    let renderer = Renderer::new(site.clone(), sources, page_summaries(&site))?;
+    let errors: Vec<Diagnostic> = renderer
+        .jobs()
         .par_iter()
-        .filter_map(|job| {
-            render_job(&tera, &site, &summaries, &sources, job)
-                .and_then(emit)
-                .err()
-        })
+        .filter_map(|job| renderer.render(job).and_then(emit).err())
         .collect();
     if errors.is_empty() {
         Ok(())
     } else {
         Err(errors)
     }
+}
+
+/// Every page's light summary, as listings and `get_section` show it, in page order.
+pub fn page_summaries(site: &Site) -> Arc<Vec<Value>> {
+    Arc::new(
+        site.pages
+            .par_iter()
+            .map(|p| page_summary(site, p))
+            .collect(),
+    )
+}
+
+/// One page's light summary (see [`page_summaries`]).
+pub fn page_summary(site: &Site, p: &crate::site::SitePage) -> Value {
+    Value::from_serializable(&views::page_summary(site, p))
+}
+
+/// Tera loaded with the site's templates and functions, ready to render any [`Job`].
+pub struct Renderer {
+    tera: Tera,
+    site: Arc<Site>,
+    sources: Vec<TemplateSource>,
+    summaries: Arc<Vec<Value>>,
+}
+
+impl Renderer {
+    /// Loads the templates; every broken template is reported. `summaries` are the pages'
+    /// summaries from [`page_summaries`] (`serve` keeps those of unchanged pages).
+    pub fn new(
+        site: Arc<Site>,
+        sources: Vec<TemplateSource>,
+        summaries: Arc<Vec<Value>>,
+    ) -> Result<Renderer, Vec<Diagnostic>> {
+        let tera = setup_tera(&site, &sources, summaries.clone())?;
+        Ok(Renderer {
+            tera,
+            site,
+            sources,
+            summaries,
+        })
+    }
+
+    /// Every file of the site to render.
+    pub fn jobs(&self) -> Vec<Job> {
+        plan(&self.site)
+    }
+
+    pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        render_job(&self.tera, &self.site, &self.summaries, &self.sources, job)
+    }
+
+    /// The template a job renders with, when there is one.
+    pub fn template_for(&self, job: &Job) -> Option<String> {
+        choose_template(&self.tera, &self.site, job)
+    }
+}
+
+/// The template for a job: a page's or section's own `template:`, else by kind, else the
+/// generic one (see `templates::for_page`, `templates::for_section`).
+fn choose_template(tera: &Tera, site: &Site, job: &Job) -> Option<String> {
+    match *job {
+        Job::Page(i) => {
+            let p = &site.pages[i];
+            templates::for_page(tera, p.page.meta.template.as_deref(), page_kind(site, i))
+        }
+        Job::Section(i, _) => {
+            let s = &site.sections[i];
+            templates::for_section(
+                tera,
+                s.section.meta.template.as_deref(),
+                s.section.meta.kind,
+                i == site.root(),
+            )
+        }
+        Job::TaxonomyList(_) => Some("taxonomy_list.html".into()),
+        Job::Term(..) => Some("taxonomy_term.html".into()),
+        Job::NotFound => Some("404.html".into()),
+    }
+}
+
+/// A page's content kind: its own, else its section's.
+fn page_kind(site: &Site, i: usize) -> Option<crate::content::Kind> {
+    let p = &site.pages[i];
+    p.page
+        .meta
+        .kind
+        .or(site.sections[p.section].section.meta.kind)
 }
 
 fn setup_tera(
@@ -165,15 +263,9 @@ fn render_job(
     let (template, path, ctx, source) = match *job {
         Job::Page(i) => {
             let p = &site.pages[i];
-            let kind = p
-                .page
-                .meta
-                .kind
-                .or(site.sections[p.section].section.meta.kind);
-            let template = templates::for_page(tera, p.page.meta.template.as_deref(), kind)
-                .ok_or_else(|| {
-                    missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
-                })?;
+            let template = choose_template(tera, site, job).ok_or_else(|| {
+                missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
+            })?;
             let mut ctx = base_context(site, &p.path);
             ctx.insert("page", &views::page_full(site, p, summaries));
             ctx.insert(
@@ -185,13 +277,7 @@ fn render_job(
         Job::Section(i, k) => {
             let s = &site.sections[i];
             let is_root = i == site.root();
-            let template = templates::for_section(
-                tera,
-                s.section.meta.template.as_deref(),
-                s.section.meta.kind,
-                is_root,
-            )
-            .ok_or_else(|| {
+            let template = choose_template(tera, site, job).ok_or_else(|| {
                 missing_template(
                     &s.section.source,
                     s.section.meta.template.as_deref(),
@@ -208,7 +294,7 @@ fn render_job(
                 &Paginator::new(site, &s.path, items, k, count, s.pages.len(), s.paginate),
             );
             if is_root {
-                ctx.insert("recent_pages", &recent_pages(site, summaries, 10));
+                ctx.insert("recent_pages", &recent_pages(site, summaries, RECENT_PAGES));
             }
             let source = if s.from_file {
                 Some(s.section.source.as_path())
@@ -276,9 +362,17 @@ fn render_job(
     })
 }
 
-/// The newest pages of the whole site, for the home page; expired ones (a notice past its
-/// `expires`) leave the list, though their pages stay.
-fn recent_pages(site: &Site, summaries: &[Value], n: usize) -> Vec<Value> {
+/// The newest pages of the whole site, for the home page.
+pub fn recent_pages(site: &Site, summaries: &[Value], n: usize) -> Vec<Value> {
+    recent_page_indices(site, n)
+        .into_iter()
+        .filter_map(|i| summaries.get(i).cloned())
+        .collect()
+}
+
+/// The `n` newest dated pages of the whole site, newest first; expired ones (a notice past
+/// its `expires`) leave the list, though their pages stay.
+pub fn recent_page_indices(site: &Site, n: usize) -> Vec<usize> {
     let mut dated: Vec<usize> = (0..site.pages.len())
         .filter(|&i| site.pages[i].page.meta.date.is_some() && !site.pages[i].expired)
         .collect();
@@ -295,11 +389,8 @@ fn recent_pages(site: &Site, summaries: &[Value], n: usize) -> Vec<Value> {
                     .cmp(&site.pages[b].page.content_path)
             })
     });
+    dated.truncate(n);
     dated
-        .into_iter()
-        .take(n)
-        .filter_map(|i| summaries.get(i).cloned())
-        .collect()
 }
 
 fn require(tera: &Tera, name: &str) -> Result<String, Diagnostic> {

@@ -14,6 +14,7 @@ use crate::error::{Diagnostic, relative};
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// One template's name and text, and where it came from (for messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateSource {
     pub name: String,
     pub text: String,
@@ -21,6 +22,7 @@ pub struct TemplateSource {
 }
 
 /// Where a theme's files come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ThemeFiles {
     Disk(PathBuf),
     Embedded,

@@ -251,11 +251,10 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
 }
 
 fn term_path(site: &Site, taxonomy: &str, term: &str) -> String {
-    let slug = crate::content::paths::name_slug(term);
     site.taxonomies
         .iter()
         .find(|t| t.name == taxonomy)
-        .and_then(|t| t.terms.iter().find(|x| x.name == term || x.slug == slug))
+        .and_then(|t| t.term_by_name.get(term).map(|&i| &t.terms[i]))
         .map(|t| site.url_path(&t.path))
         .unwrap_or_default()
 }
@@ -263,7 +262,7 @@ fn term_path(site: &Site, taxonomy: &str, term: &str) -> String {
 pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> PageFull<'a> {
     PageFull {
         summary: page_summary(site, p),
-        content: &p.html,
+        content: p.html(),
         toc: &p.page.body.toc,
         draft: p.page.meta.draft,
         assets: p
@@ -405,7 +404,7 @@ pub fn section_summary<'a>(site: &'a Site, s: &'a SiteSection) -> SectionSummary
 pub fn section_full<'a>(site: &'a Site, s: &'a SiteSection, pages: Vec<Value>) -> SectionFull<'a> {
     SectionFull {
         summary: section_summary(site, s),
-        content: &s.html,
+        content: s.html(),
         toc: &s.section.body.toc,
         subsections: s
             .subsections

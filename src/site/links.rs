@@ -1,44 +1,73 @@
 //! Resolves `@/path.md#anchor` links now that every URL is known, and finishes each page's
 //! HTML and summary. A link to a missing page or heading is an error at its line.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
-use super::{Site, Target};
+use super::{Site, SitePage, Target};
 use crate::error::Diagnostic;
 use crate::markdown::{InternalLink, Rendered};
 use crate::yaml::closest;
 
 const PLACEHOLDER_PREFIX: &str = "\"@wm-link/";
 
-/// Fills in `html`, `summary_html` and `description` of every page and section.
+/// A page's body with its internal links resolved.
+pub struct ResolvedPage {
+    html: Option<String>,
+    summary_html: String,
+    description: String,
+}
+
+impl ResolvedPage {
+    pub fn apply(self, p: &mut SitePage) {
+        // A build owns its pages alone: the placeholder version is not needed any more, and
+        // large sites feel the memory. (`serve` shares them with its cache and keeps them.)
+        if let (Some(_), Some(page)) = (&self.html, Arc::get_mut(&mut p.page)) {
+            page.body.html = String::new();
+            page.body.summary_html = None;
+        }
+        p.resolved_html = self.html;
+        p.summary_html = self.summary_html;
+        p.description = self.description;
+    }
+}
+
+/// Resolves the internal links of one page against the site.
+pub fn resolve_page(site: &Site, p: &SitePage) -> (ResolvedPage, Vec<Diagnostic>) {
+    let (urls, errors) = link_urls(
+        site,
+        &p.page.body.links,
+        &p.page.source,
+        p.page.body_line_offset,
+    );
+    let base_path = site.config.base_path();
+    let resolved = ResolvedPage {
+        html: finish_html(&p.page.body.html, &urls, base_path),
+        summary_html: summary_html(
+            &p.page.body,
+            p.page.meta.summary.as_deref(),
+            &urls,
+            base_path,
+        ),
+        description: p
+            .page
+            .meta
+            .summary
+            .clone()
+            .unwrap_or_else(|| p.page.body.excerpt.clone()),
+    };
+    (resolved, errors)
+}
+
+/// Fills in the resolved HTML, `summary_html` and `description` of every page and section.
 pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
-    let page_results: Vec<(String, String, String, Vec<Diagnostic>)> = site
+    let page_results: Vec<(ResolvedPage, Vec<Diagnostic>)> = site
         .pages
         .par_iter()
-        .map(|p| {
-            let (urls, errors) = link_urls(
-                site,
-                &p.page.body.links,
-                &p.page.source,
-                p.page.body_line_offset,
-            );
-            let html = finish_html(&p.page.body.html, &urls, site.config.base_path());
-            let description = p
-                .page
-                .meta
-                .summary
-                .clone()
-                .unwrap_or_else(|| p.page.body.excerpt.clone());
-            let summary = summary_html(
-                &p.page.body,
-                p.page.meta.summary.as_deref(),
-                &urls,
-                site.config.base_path(),
-            );
-            (html, summary, description, errors)
-        })
+        .map(|p| resolve_page(site, p))
         .collect();
-    let section_results: Vec<(String, Vec<Diagnostic>)> = site
+    let section_results: Vec<(Option<String>, Vec<Diagnostic>)> = site
         .sections
         .par_iter()
         .map(|s| {
@@ -56,18 +85,16 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .collect();
 
     let mut errors = Vec::new();
-    for (p, (html, summary, description, mut es)) in site.pages.iter_mut().zip(page_results) {
-        // The placeholder versions are not needed any more; large sites feel the memory.
-        p.page.body.html = String::new();
-        p.page.body.summary_html = None;
-        p.html = html;
-        p.summary_html = summary;
-        p.description = description;
+    for (p, (resolved, mut es)) in site.pages.iter_mut().zip(page_results) {
+        // Just linked, each page is held here alone: this changes it in place.
+        resolved.apply(Arc::make_mut(p));
         errors.append(&mut es);
     }
     for (s, (html, mut es)) in site.sections.iter_mut().zip(section_results) {
-        s.section.body.html = String::new();
-        s.html = html;
+        if let (Some(_), Some(section)) = (&html, Arc::get_mut(&mut s.section)) {
+            section.body.html = String::new();
+        }
+        s.resolved_html = html;
         errors.append(&mut es);
     }
     errors
@@ -80,7 +107,7 @@ fn summary_html(
     base_path: &str,
 ) -> String {
     if let Some(marked) = &body.summary_html {
-        return finish_html(marked, urls, base_path);
+        return finish_html(marked, urls, base_path).unwrap_or_else(|| marked.clone());
     }
     let text = summary.unwrap_or(&body.excerpt);
     if text.is_empty() {
@@ -194,9 +221,13 @@ fn link_urls(
 }
 
 /// The final body HTML: site paths written in the content (`/images/a.svg`, `/news/`) get the
-/// base URL's path (for sites served under one, e.g. `/wenming`), and internal links their URLs.
-fn finish_html(html: &str, urls: &[String], base_path: &str) -> String {
-    replace_placeholders(&prefix_site_paths(html, base_path), urls)
+/// base URL's path (for sites served under one, e.g. `/wenming`), and internal links their
+/// URLs. `None` when neither changes anything: then the HTML is used as it is, without a copy.
+fn finish_html(html: &str, urls: &[String], base_path: &str) -> Option<String> {
+    let has_site_paths =
+        !base_path.is_empty() && (html.contains("href=\"/") || html.contains("src=\"/"));
+    (!urls.is_empty() || has_site_paths)
+        .then(|| replace_placeholders(&prefix_site_paths(html, base_path), urls))
 }
 
 /// Puts `base_path` in front of every `href="/…"` and `src="/…"` (not `//host`).

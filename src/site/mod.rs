@@ -8,6 +8,7 @@ pub mod ranking;
 pub mod volunteers;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -18,17 +19,18 @@ use crate::error::Diagnostic;
 use crate::text::slug::slugify;
 
 /// A page with everything the link stage adds.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SitePage {
-    pub page: Page,
+    pub page: Arc<Page>,
     /// URL path from the site root (`/news/a/`), without the base URL's path.
     pub path: String,
     /// Index of the section that lists this page.
     pub section: usize,
     pub previous: Option<usize>,
     pub next: Option<usize>,
-    /// Body HTML with internal links resolved.
-    pub html: String,
+    /// Body HTML with internal links resolved, when the body has internal links (else the
+    /// body's own HTML is used as it is; see [`SitePage::html`]).
+    pub resolved_html: Option<String>,
     /// Summary HTML: the part before `<!-- more -->`, else `summary:`, else the excerpt.
     pub summary_html: String,
     /// Plain-text summary for `<meta name="description">` and feeds.
@@ -45,16 +47,17 @@ pub struct SitePage {
 }
 
 /// A section with its place in the tree.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SiteSection {
-    pub section: Section,
+    pub section: Arc<Section>,
     /// `/news/`, or `/` for the home page.
     pub path: String,
     pub parent: Option<usize>,
     pub subsections: Vec<usize>,
     /// Pages listed by this section, in its order.
     pub pages: Vec<usize>,
-    pub html: String,
+    /// Body HTML with internal links resolved, when it has any (see [`SiteSection::html`]).
+    pub resolved_html: Option<String>,
     /// Items per pager page; 0 means all on one page.
     pub paginate: usize,
     /// False for the home section made up when `content/_index.md` is missing.
@@ -81,20 +84,41 @@ pub struct Taxonomy {
     pub paginate: usize,
     /// Terms in pinyin order.
     pub terms: Vec<Term>,
+    /// Term index by the name pages use for it.
+    pub term_by_name: HashMap<String, usize>,
 }
 
-/// The linked, immutable model of the whole site that templates read.
-#[derive(Debug)]
+impl SitePage {
+    /// The page's body HTML, internal links resolved.
+    pub fn html(&self) -> &str {
+        self.resolved_html
+            .as_deref()
+            .unwrap_or(&self.page.body.html)
+    }
+}
+
+impl SiteSection {
+    /// The section's body HTML, internal links resolved.
+    pub fn html(&self) -> &str {
+        self.resolved_html
+            .as_deref()
+            .unwrap_or(&self.section.body.html)
+    }
+}
+
+/// The linked, immutable model of the whole site that templates read. Its large parts are
+/// shared, so a copy with one page replaced (see [`Site::with_page_replaced`]) is cheap.
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
-    pub pages: Vec<SitePage>,
+    pub pages: Vec<Arc<SitePage>>,
     pub sections: Vec<SiteSection>,
-    pub taxonomies: Vec<Taxonomy>,
-    pub data: BTreeMap<String, serde_json::Value>,
+    pub taxonomies: Arc<Vec<Taxonomy>>,
+    pub data: Arc<BTreeMap<String, serde_json::Value>>,
     /// The text of each data file, for the check stage.
-    pub data_text: BTreeMap<String, String>,
+    pub data_text: Arc<BTreeMap<String, String>>,
     /// `news/a.md` → page, `news/_index.md` → section.
-    pub by_content_path: HashMap<String, Target>,
+    pub by_content_path: Arc<HashMap<String, Target>>,
     pub now: Timestamp,
     /// Problems worth telling that do not stop the build.
     pub warnings: Vec<Diagnostic>,
@@ -144,6 +168,60 @@ impl Site {
     }
 }
 
+impl Site {
+    /// This site with page `i` parsed again, when the edit moves nothing else: the page keeps
+    /// its URL, section, aliases, taxonomies, place in every listing, publication state and
+    /// heading anchors (which other pages' links may point to). Then only the page itself
+    /// changes: its internal links are resolved again. `None` when the edit may change more,
+    /// and the whole site must be linked again.
+    pub fn with_page_replaced(
+        &self,
+        i: usize,
+        page: Arc<Page>,
+        now: Timestamp,
+    ) -> Option<Result<Site, Vec<Diagnostic>>> {
+        let old = self.pages.get(i)?;
+        let (a, b) = (&old.page, &page);
+        let section = &self.sections[old.section];
+        let title_matters =
+            section.section.meta.sort_by == SortBy::Title || name_slug(&b.stem).is_empty();
+        let same_place = a.content_path == b.content_path
+            && a.dir == b.dir
+            && a.stem == b.stem
+            && a.bundle_dir == b.bundle_dir
+            && a.assets == b.assets
+            && a.meta.slug == b.meta.slug
+            && a.meta.path == b.meta.path
+            && a.meta.aliases == b.meta.aliases
+            && a.meta.taxonomies == b.meta.taxonomies
+            && a.meta.date == b.meta.date
+            && a.meta.weight == b.meta.weight
+            && a.meta.draft == b.meta.draft
+            && (!title_matters || a.meta.title == b.meta.title)
+            && a.body.anchors == b.body.anchors;
+        if !same_place || now < self.now {
+            return None;
+        }
+        let mut site = self.clone();
+        site.now = now;
+        let mut replaced = SitePage::clone(old);
+        replaced.expired = page.meta.expires.is_some_and(|e| e.timestamp() <= now);
+        replaced.page = page;
+        let (resolved, errors) = links::resolve_page(&site, &replaced);
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        resolved.apply(&mut replaced);
+        site.pages[i] = Arc::new(replaced);
+        // The page's kind fields may change figures of other pages and of the whole site.
+        let errors = link_kinds(&mut site);
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        Some(Ok(site))
+    }
+}
+
 /// Builds the [`Site`] from loaded content. Every problem is reported together.
 pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Vec<Diagnostic>> {
     let Linked {
@@ -181,7 +259,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
 
     // Sections: the root first, then by folder so parents come before children.
     if !sections.iter().any(|s| s.dir.is_empty()) {
-        sections.push(Section {
+        sections.push(Arc::new(Section {
             // An empty source marks the home section as made up, not read from a file.
             source: std::path::PathBuf::new(),
             content_path: "_index.md".into(),
@@ -193,7 +271,8 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             body: Default::default(),
             body_line_offset: 0,
             raw: Default::default(),
-        });
+            image_files: Vec::new(),
+        }));
     }
     sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
     let section_slugs: HashMap<String, String> = sections
@@ -257,7 +336,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             parent,
             subsections: Vec::new(),
             pages: Vec::new(),
-            html: String::new(),
+            resolved_html: None,
             paginate,
             from_file,
         });
@@ -295,7 +374,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             section,
             previous: None,
             next: None,
-            html: String::new(),
+            resolved_html: None,
             summary_html: String::new(),
             description: String::new(),
             expired,
@@ -343,12 +422,12 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
 
     let mut site = Site {
         config,
-        pages: site_pages,
+        pages: site_pages.into_iter().map(Arc::new).collect(),
         sections: site_sections,
-        taxonomies,
+        taxonomies: Arc::new(taxonomies),
         data,
         data_text,
-        by_content_path,
+        by_content_path: Arc::new(by_content_path),
         now,
         warnings: Vec::new(),
         volunteers: Default::default(),
@@ -365,7 +444,10 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
 }
 
 /// What the content kinds compute over the whole site: progress figures and dashboard,
-/// ranking tables, volunteer statistics, and the rules that replace revised ones.
+/// ranking tables, volunteer statistics, and the rules that replace revised ones. Pages whose
+/// figures come out as they were keep their (shared) copy, so that a site patched by
+/// [`Site::with_page_replaced`] can compute them again cheaply and `serve` can tell which
+/// pages they changed.
 fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
     let base = site.config.base_path().to_string();
     let url_path = |p: &str| format!("{base}{p}");
@@ -373,12 +455,8 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
         progress::compute(&site.pages, site.now, url_path);
     let (tables, mut ranking_errors) = ranking::compute(&site.pages, &site.data, url_path);
     errors.append(&mut ranking_errors);
-    for ((p, progress), table) in site.pages.iter_mut().zip(per_page).zip(tables) {
-        p.progress = progress;
-        p.ranking = table;
-    }
     site.progress = dashboard;
-    site.warnings.extend(warnings);
+    site.warnings = warnings;
     let district_taxonomy = site
         .config
         .taxonomies
@@ -387,7 +465,7 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
         .map_or("districts", |t| t.name.as_str());
     site.volunteers = volunteers::compute(&site.pages, district_taxonomy);
 
-    let mut replaced = Vec::new();
+    let mut superseded_by = vec![None; site.pages.len()];
     for (i, p) in site.pages.iter().enumerate() {
         let crate::content::kinds::KindFields::Rule(rule) = &p.page.meta.fields else {
             continue;
@@ -396,7 +474,7 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
             continue;
         };
         match site.lookup(target) {
-            Some(Target::Page(t)) if t != i => replaced.push((i, t)),
+            Some(Target::Page(t)) if t != i => superseded_by[i] = Some(t),
             _ => errors.push(
                 Diagnostic::new(
                     &p.page.source,
@@ -409,14 +487,25 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
             ),
         }
     }
-    for (i, t) in replaced {
-        site.pages[i].superseded_by = Some(t);
+    for (((p, progress), ranking), superseded_by) in site
+        .pages
+        .iter_mut()
+        .zip(per_page)
+        .zip(tables)
+        .zip(superseded_by)
+    {
+        if p.progress != progress || p.ranking != ranking || p.superseded_by != superseded_by {
+            let p = Arc::make_mut(p);
+            p.progress = progress;
+            p.ranking = ranking;
+            p.superseded_by = superseded_by;
+        }
     }
     errors
 }
 
 /// Orders pages oldest first (then by path), as announcements and rankings are compared.
-fn sort_oldest_first(list: &mut [usize], pages: &[SitePage]) {
+fn sort_oldest_first(list: &mut [usize], pages: &[Arc<SitePage>]) {
     list.sort_by(|&a, &b| {
         let (x, y) = (&pages[a].page, &pages[b].page);
         x.meta
@@ -491,22 +580,32 @@ fn build_taxonomies(
             let path = format!("/{}/", tc.name);
             let mut terms: Vec<Term> = Vec::new();
             let mut by_slug: HashMap<String, usize> = HashMap::new();
+            // Pages repeat a few names many times: each name's slug (pinyin) is made once.
+            let mut by_name: HashMap<&str, usize> = HashMap::new();
             for (pi, p) in pages.iter().enumerate() {
                 for name in p.page.meta.taxonomies.get(&tc.name).into_iter().flatten() {
-                    let mut slug = name_slug(name);
-                    if slug.is_empty() {
-                        slug = format!("term-{}", terms.len() + 1);
-                    }
-                    let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
-                        terms.push(Term {
-                            name: name.clone(),
-                            path: format!("{path}{slug}/"),
-                            slug,
-                            pages: Vec::new(),
-                        });
-                        terms.len() - 1
-                    });
-                    if !terms[ti].pages.contains(&pi) {
+                    let ti = match by_name.get(name.as_str()) {
+                        Some(&ti) => ti,
+                        None => {
+                            let mut slug = name_slug(name);
+                            if slug.is_empty() {
+                                slug = format!("term-{}", terms.len() + 1);
+                            }
+                            let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                                terms.push(Term {
+                                    name: name.clone(),
+                                    path: format!("{path}{slug}/"),
+                                    slug,
+                                    pages: Vec::new(),
+                                });
+                                terms.len() - 1
+                            });
+                            by_name.insert(name, ti);
+                            ti
+                        }
+                    };
+                    // Pages come in order, so a page already listed is the last one.
+                    if terms[ti].pages.last() != Some(&pi) {
                         terms[ti].pages.push(pi);
                     }
                 }
@@ -514,6 +613,17 @@ fn build_taxonomies(
             for t in &mut terms {
                 sort_pages(&mut t.pages, pages, SortBy::Date);
             }
+            // Sorting moves the terms: map each name to its term's new place.
+            let mut order: Vec<usize> = (0..terms.len()).collect();
+            order.sort_by(|&a, &b| terms[a].slug.cmp(&terms[b].slug));
+            let mut new_index = vec![0; terms.len()];
+            for (new, &old) in order.iter().enumerate() {
+                new_index[old] = new;
+            }
+            let term_by_name = by_name
+                .into_iter()
+                .map(|(name, ti)| (name.to_string(), new_index[ti]))
+                .collect();
             terms.sort_by(|a, b| a.slug.cmp(&b.slug));
             Taxonomy {
                 name: tc.name.clone(),
@@ -521,6 +631,7 @@ fn build_taxonomies(
                 path,
                 paginate: tc.paginate.unwrap_or(config.paginate),
                 terms,
+                term_by_name,
             }
         })
         .collect()
@@ -545,7 +656,7 @@ fn check_unique_urls(site: &Site) -> Vec<Diagnostic> {
         let src = s.section.source.display().to_string();
         claim(index_file(&s.path), src, &mut errors, &s.section.source);
     }
-    for t in &site.taxonomies {
+    for t in site.taxonomies.iter() {
         let owner = format!("site.yaml 的分类法 {}", t.name);
         claim(
             index_file(&t.path),

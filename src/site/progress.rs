@@ -3,6 +3,7 @@
 //! dashboard of every metric's latest state, per department, with its history for charts.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -12,7 +13,7 @@ use crate::content::kinds::{KindFields, Metric};
 use crate::error::Diagnostic;
 
 /// A metric as one announcement shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricView {
     pub id: String,
     pub name: String,
@@ -31,14 +32,14 @@ pub struct MetricView {
 }
 
 /// The progress part of one announcement page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PageProgress {
     pub issue_no: Option<String>,
     pub metrics: Vec<MetricView>,
 }
 
 /// One point of a metric's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryPoint {
     pub date: String,
     pub issue_no: Option<String>,
@@ -76,7 +77,7 @@ impl MetricStatus {
 }
 
 /// A metric on the dashboard: its latest announced state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DashboardMetric {
     #[serde(flatten)]
     pub latest: MetricView,
@@ -89,7 +90,7 @@ pub struct DashboardMetric {
 }
 
 /// One department's share of the metrics.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DepartmentRow {
     pub department: String,
     pub metrics: usize,
@@ -101,7 +102,7 @@ pub struct DepartmentRow {
 }
 
 /// Every metric of every announcement, summarised.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Dashboard {
     pub metrics: Vec<DashboardMetric>,
     pub departments: Vec<DepartmentRow>,
@@ -123,7 +124,7 @@ fn rate(m: &Metric) -> Option<f64> {
 /// Computes each announcement's figures and the dashboard. Returns errors (a metric whose
 /// unit changes between announcements) and warnings (more done than the target).
 pub fn compute(
-    pages: &[SitePage],
+    pages: &[Arc<SitePage>],
     now: Timestamp,
     url_path: impl Fn(&str) -> String,
 ) -> (

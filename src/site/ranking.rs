@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ use crate::content::kinds::{KindFields, Ranking};
 use crate::error::Diagnostic;
 
 /// One ranked unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankedRow {
     pub rank: usize,
     pub unit: String,
@@ -32,7 +33,7 @@ pub struct RankedRow {
 }
 
 /// A ranking page's table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankingTable {
     pub rows: Vec<RankedRow>,
     pub red: Vec<RankedRow>,
@@ -144,7 +145,7 @@ fn competition_ranks(scores: &[f64]) -> Vec<usize> {
 
 /// Computes every ranking page's table; errors name the page or the data file and line.
 pub fn compute(
-    pages: &[SitePage],
+    pages: &[Arc<SitePage>],
     data: &std::collections::BTreeMap<String, serde_json::Value>,
     url_path: impl Fn(&str) -> String,
 ) -> (Vec<Option<RankingTable>>, Vec<Diagnostic>) {

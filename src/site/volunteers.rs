@@ -2,13 +2,14 @@
 //! hours, and the same per team and per district — available to every template.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::SitePage;
 use crate::content::kinds::KindFields;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VolunteerStats {
     pub stories: usize,
     pub volunteers: usize,
@@ -19,7 +20,7 @@ pub struct VolunteerStats {
     pub per_district: Vec<GroupStats>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupStats {
     pub name: String,
     pub stories: usize,
@@ -54,7 +55,7 @@ fn finish(groups: BTreeMap<String, Group>) -> Vec<GroupStats> {
 }
 
 /// `district_taxonomy` is the taxonomy whose terms name districts (`districts`), if any.
-pub fn compute(pages: &[SitePage], district_taxonomy: &str) -> VolunteerStats {
+pub fn compute(pages: &[Arc<SitePage>], district_taxonomy: &str) -> VolunteerStats {
     let mut volunteers = BTreeSet::new();
     let mut teams: BTreeMap<String, Group> = BTreeMap::new();
     let mut districts: BTreeMap<String, Group> = BTreeMap::new();

@@ -3,8 +3,13 @@
 
 #![allow(dead_code)]
 
+pub mod edits;
+
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 pub struct Run {
     pub code: i32,
@@ -109,7 +114,8 @@ pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies folder `from` with everything in it to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
     for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
         let target = to.join(entry.file_name());
@@ -119,5 +125,98 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target)
                 .unwrap_or_else(|e| panic!("cannot copy {}: {e}", entry.path().display()));
         }
+    }
+}
+
+/// A running `wenming serve --port 0` on a site, stopped when dropped. What it prints is
+/// passed on to the test's output (shown when the test fails).
+pub struct ServeProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT/` as printed.
+    pub url: String,
+    pub port: u16,
+    /// Every line printed so far, on stdout or stderr.
+    output: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ServeProcess {
+    /// What serve has printed so far.
+    pub fn output(&self) -> String {
+        self.output
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .join("\n")
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `wenming serve --port 0 --root ROOT EXTRA…` as of [`DEMO_NOW`] (`WENMING_NOW`), so
+/// that it agrees with builds made with [`wenming_at`] at the same moment.
+pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wenming"))
+        .env("WENMING_NOW", DEMO_NOW)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start wenming serve: {e}"));
+    let (tx, lines) = mpsc::channel::<String>();
+    let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    for (name, stream) in [
+        (
+            "stdout",
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ),
+        (
+            "stderr",
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ),
+    ] {
+        let Some(stream) = stream else { continue };
+        let tx = tx.clone();
+        let output = output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                eprintln!("serve ({name}): {line}");
+                output
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(line.clone());
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let url = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("serve printed no address: {e}"));
+        if let Some(url) = line.strip_prefix("预览地址：") {
+            break url.trim().to_string();
+        }
+    };
+    let port = url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    ServeProcess {
+        child,
+        url,
+        port,
+        output,
     }
 }

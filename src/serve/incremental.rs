@@ -1,0 +1,1336 @@
+//! The site kept in memory between edits. Every source file is parsed once and kept; a change
+//! re-parses only the files it touched (and the pages below a section whose `kind:` changed,
+//! and those showing a changed image), links the site again (cheap) or, when a page was
+//! edited in place, patches the last good site and computes the content kinds' site-wide
+//! figures again. Then it re-renders only the files whose inputs differ from the last good
+//! build: the edited page, its neighbours, the listings, taxonomy and home pages that show it,
+//! pages whose progress figures, ranking table or replacing rule changed, pages using a
+//! changed template, pages whose templates read the site through `get_page`, `get_section`,
+//! `get_taxonomy`, `load_data` or `url(path="@/…")`, and those reading the progress dashboard
+//! or the volunteer statistics when these changed. Whatever it renders, the result is the
+//! same as a fresh build: the tests compare the two after random edit sequences.
+//!
+//! Every rebuild runs the editorial checks a build runs; what would stop a build fails the
+//! rebuild. The publish-date manifest a build writes is not made: serve publishes nothing.
+//!
+//! A failed rebuild changes nothing that is served; the next successful one is compared with
+//! the last good build, not with the failed one.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::build::{self, Generated};
+use crate::check::Manifest;
+use crate::config::Config;
+use crate::content::data::DataFiles;
+use crate::content::{
+    self, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, is_ignored_name,
+};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::output::{Bytes, OutputFile};
+use crate::render::templates::{self, TemplateSource, ThemeFiles};
+use crate::render::{self, Job, RECENT_PAGES, Renderer, pager_count, views};
+use crate::site::{self, Site, Target};
+
+/// The files of the site as served: copied files, rendered pages and generated files, each
+/// layer replacing the one before for the same path, exactly as a build writes them. Copied
+/// files (static files, bundle assets) are read when they change, so the last good site
+/// stays whole while the sources have errors.
+#[derive(Debug, Default)]
+pub struct SiteFiles {
+    statics: HashMap<String, Bytes>,
+    rendered: HashMap<String, Bytes>,
+    generated: HashMap<String, Bytes>,
+    /// The bytes of every copied file, by source path.
+    copies: HashMap<PathBuf, Arc<Vec<u8>>>,
+}
+
+impl SiteFiles {
+    /// The bytes of the file at `path` (below the output root, `/` separators, no leading `/`).
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        let bytes = self
+            .generated
+            .get(path)
+            .or_else(|| self.rendered.get(path))
+            .or_else(|| self.statics.get(path))?;
+        match bytes {
+            Bytes::Owned(b) => Some(b),
+            Bytes::Embedded(b) => Some(b),
+            Bytes::File(p) => self.copies.get(p).map(|b| b.as_slice()),
+        }
+    }
+
+    /// Every path of the site, sorted.
+    pub fn paths(&self) -> BTreeSet<&str> {
+        self.statics
+            .keys()
+            .chain(self.rendered.keys())
+            .chain(self.generated.keys())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// What one rebuild did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The site was rebuilt; these output paths were added, changed or removed.
+    Changed(Changes),
+    /// The sources changed in no way that shows on the site.
+    Unchanged,
+    /// The sources have errors; the previous good site is still served.
+    Failed(Diagnostics),
+}
+
+/// What a successful rebuild changed, and how much work it took.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Output paths added, changed or removed, sorted.
+    pub paths: Vec<String>,
+    /// Files rendered with templates.
+    pub rendered: usize,
+    /// Files parsed from `content/`.
+    pub parsed: usize,
+    /// Warnings of a full build (stray files, symbolic links); empty for partial rebuilds.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The sources as last read from disk.
+struct Disk {
+    config: Config,
+    theme: ThemeFiles,
+    settings: ParseSettings,
+    discovery: Discovery,
+    /// Every file of `discovery`, parsed; each page with the kind `kinds` gives it.
+    parsed: HashMap<PathBuf, Result<Parsed, Vec<Diagnostic>>>,
+    kinds: SectionKinds,
+    data: DataFiles,
+    templates: Result<Vec<TemplateSource>, Vec<Diagnostic>>,
+}
+
+/// What the last good build rendered from, kept to tell what a change touches.
+struct Good {
+    site: Arc<Site>,
+    summaries: Arc<Vec<Value>>,
+    section_summaries: Vec<Value>,
+    section_views: Vec<Value>,
+    nav: Value,
+    templates: Vec<TemplateSource>,
+    /// Every rendered file and the job that rendered it (shared while the shape stays).
+    shape: Arc<Shape>,
+    /// The template of each job of `shape`.
+    job_templates: Vec<Option<Arc<str>>>,
+    /// Two generated files have the same path (then order matters: all are made again).
+    generated_overlap: bool,
+}
+
+/// The rendered files of a site and the jobs that render them.
+struct Shape {
+    jobs: Vec<(String, Job)>,
+    /// Output path → index in `jobs`.
+    index: HashMap<String, usize>,
+}
+
+impl Shape {
+    fn new(jobs: Vec<(String, Job)>) -> Shape {
+        let index = jobs
+            .iter()
+            .enumerate()
+            .map(|(k, (path, _))| (path.clone(), k))
+            .collect();
+        Shape { jobs, index }
+    }
+}
+
+/// What changed on disk since the last good build (kept across failed rebuilds).
+#[derive(Default)]
+struct Pending {
+    /// Content or data changed.
+    model: bool,
+    /// Anything beyond re-parsed pages changed the site's shape: files added, removed or
+    /// renamed, a section or data file edited.
+    structure: bool,
+    /// Page files parsed again (each still at its place).
+    pages: BTreeSet<PathBuf>,
+    /// Files changed, for copied files (static files, bundle assets).
+    files: BTreeSet<PathBuf>,
+    /// Something under `static/` changed.
+    statics: bool,
+}
+
+/// The live site: sources, the last good build, and the files being served.
+pub struct LiveSite {
+    root: PathBuf,
+    drafts: bool,
+    disk: Result<Disk, Vec<Diagnostic>>,
+    good: Option<Good>,
+    pending: Pending,
+    files: Arc<RwLock<SiteFiles>>,
+}
+
+/// Which part of the site a changed path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Area {
+    Config,
+    Content,
+    Data,
+    Templates,
+    Static,
+    /// The theme folder itself (its presence decides between disk and embedded theme).
+    Theme,
+    Other,
+}
+
+impl LiveSite {
+    /// Reads and renders the whole site. A site with errors still gives a `LiveSite`, which
+    /// serves nothing until a later update succeeds.
+    pub fn new(root: &Path, drafts: bool, now: Timestamp) -> (LiveSite, Outcome) {
+        let mut live = LiveSite {
+            root: root.to_path_buf(),
+            drafts,
+            disk: read_disk(root),
+            good: None,
+            pending: Pending::default(),
+            files: Arc::default(),
+        };
+        let outcome = live.rebuild(now, true);
+        (live, outcome)
+    }
+
+    /// The files being served; updated in place by each successful rebuild.
+    pub fn files(&self) -> Arc<RwLock<SiteFiles>> {
+        self.files.clone()
+    }
+
+    /// The site root, as given.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The path part of `base_url` (`/wenming` for `https://x.gov.cn/wenming`), or empty.
+    pub fn base_path(&self) -> String {
+        match &self.disk {
+            Ok(d) => d.config.base_path().to_string(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// True when a change of `path` may change the site: a source, not an editor's swap or
+    /// backup file, and in `content/` a file that exists, or existed as a page, section,
+    /// folder of them or file of a bundle (not one that came and went unseen, like vim's
+    /// `4913`).
+    pub fn is_relevant(&self, path: &Path) -> bool {
+        match self.area(path) {
+            Area::Other => false,
+            Area::Content => {
+                path.exists()
+                    || self.disk.as_ref().map_or(true, |d| {
+                        d.discovery.files.iter().any(|f| {
+                            f.abs.starts_with(path)
+                                || f.bundle_dir.as_ref().is_some_and(|b| path.starts_with(b))
+                        })
+                    })
+            }
+            _ => true,
+        }
+    }
+
+    /// Rebuilds after the files at `paths` changed (created, modified or removed).
+    pub fn update(&mut self, paths: &[PathBuf], now: Timestamp) -> Outcome {
+        let mut by_area: HashMap<Area, Vec<&PathBuf>> = HashMap::new();
+        for p in paths.iter().filter(|p| self.is_relevant(p)) {
+            by_area.entry(self.area(p)).or_default().push(p);
+        }
+        by_area.remove(&Area::Other);
+        if by_area.is_empty() {
+            return Outcome::Unchanged;
+        }
+        let full = by_area.contains_key(&Area::Config)
+            || by_area.contains_key(&Area::Theme)
+            || self.disk.is_err()
+            || self.theme_moved();
+        if full {
+            self.disk = read_disk(&self.root);
+            return self.rebuild(now, true);
+        }
+        let root = self.root.clone();
+        let Ok(disk) = self.disk.as_mut() else {
+            return self.rebuild(now, true);
+        };
+        let pending = &mut self.pending;
+        let mut parsed = 0;
+        let no_paths = Vec::new();
+        let changed = by_area.get(&Area::Content).unwrap_or(&no_paths);
+        // Pages show the pixel sizes of the site's static images.
+        let static_dir = root.join("static");
+        let images: Vec<&PathBuf> = by_area
+            .get(&Area::Static)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|p| p.starts_with(&static_dir))
+            .collect();
+        if !changed.is_empty() || !images.is_empty() {
+            let update = update_content(&root, disk, changed, &images);
+            parsed = update.parsed;
+            if parsed > 0 || !changed.is_empty() {
+                pending.model = true;
+                match update.pages {
+                    Some(pages) => pending.pages.extend(pages),
+                    None => pending.structure = true,
+                }
+            }
+            pending
+                .files
+                .extend(changed.iter().map(|p| p.to_path_buf()));
+        }
+        if by_area.contains_key(&Area::Data) {
+            disk.data = content::data::load(&root);
+            pending.model = true;
+            pending.structure = true;
+        }
+        if by_area.contains_key(&Area::Templates) {
+            disk.templates = templates::collect(&root, &disk.theme);
+        }
+        if let Some(changed) = by_area.get(&Area::Static) {
+            pending.statics = true;
+            pending
+                .files
+                .extend(changed.iter().map(|p| p.to_path_buf()));
+        }
+        let mut outcome = self.rebuild(now, false);
+        if let Outcome::Changed(c) = &mut outcome {
+            c.parsed = parsed;
+        }
+        outcome
+    }
+
+    /// The theme folder appeared or disappeared (switching between it and the embedded one).
+    fn theme_moved(&self) -> bool {
+        match &self.disk {
+            Ok(d) => templates::theme_files(&self.root, &d.config).ok().as_ref() != Some(&d.theme),
+            Err(_) => true,
+        }
+    }
+
+    fn area(&self, path: &Path) -> Area {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return Area::Other;
+        };
+        let parts: Vec<&str> = rel
+            .components()
+            .map(|c| c.as_os_str().to_str().unwrap_or("."))
+            .collect();
+        if parts.iter().any(|p| is_ignored_name(p)) {
+            return Area::Other;
+        }
+        let theme = self.disk.as_ref().map(|d| d.config.theme.as_str()).ok();
+        match parts.as_slice() {
+            ["site.yaml"] => Area::Config,
+            ["content", _, ..] => Area::Content,
+            ["data", _, ..] => Area::Data,
+            ["templates", _, ..] => Area::Templates,
+            ["static", _, ..] => Area::Static,
+            ["themes", t, rest @ ..] if Some(*t) == theme || theme.is_none() => match rest {
+                ["templates", _, ..] => Area::Templates,
+                ["static", _, ..] => Area::Static,
+                _ => Area::Theme,
+            },
+            ["content"] | ["data"] | ["templates"] | ["static"] => Area::Config,
+            _ => Area::Other,
+        }
+    }
+
+    /// The last good site with the re-parsed pages put in, when nothing else changed and no
+    /// page became published or expired since; `None` when the site must be linked again.
+    fn patched_site(&self, now: Timestamp) -> Option<Result<Site, Vec<Diagnostic>>> {
+        let good = self.good.as_ref()?;
+        let disk = self.disk.as_ref().ok()?;
+        if self.pending.structure {
+            return None;
+        }
+        let since = good.site.now;
+        let crosses = |d: Option<crate::text::dates::Date>| {
+            d.is_some_and(|d| since < d.timestamp() && d.timestamp() <= now)
+        };
+        let moved_in_time = disk.parsed.values().any(|p| match p {
+            Ok(Parsed::Page(p)) => crosses(p.meta.date) || crosses(p.meta.expires),
+            _ => false,
+        });
+        if moved_in_time || now < since {
+            return None;
+        }
+        let mut site = Site::clone(&good.site);
+        site.now = now;
+        for path in &self.pending.pages {
+            let Some(Ok(Parsed::Page(page))) = disk.parsed.get(path) else {
+                return None;
+            };
+            let Some(&Target::Page(i)) = site.by_content_path.get(&page.content_path) else {
+                return None;
+            };
+            site = match site.with_page_replaced(i, page.clone(), now)? {
+                Ok(s) => s,
+                Err(errors) => return Some(Err(errors)),
+            };
+        }
+        Some(Ok(site))
+    }
+
+    /// The site linked again from every parsed source.
+    fn linked_site(&self, now: Timestamp) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let disk = self.disk.as_ref().map_err(Clone::clone)?;
+        let parsed = disk
+            .discovery
+            .files
+            .iter()
+            .filter_map(|f| disk.parsed.get(&f.abs).cloned());
+        let options = LoadOptions {
+            drafts: self.drafts,
+            now,
+        };
+        let (mut content, errors) = content::assemble(&disk.discovery, parsed, &disk.data, options);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let warnings = std::mem::take(&mut content.warnings);
+        Ok((site::link(disk.config.clone(), content, now)?, warnings))
+    }
+
+    /// The check rules a build runs (see [`build::editorial_gate`]), against the publish-date
+    /// manifest of the last `wenming build` into `ROOT/public`: what would stop that build
+    /// fails the preview too (the browser shows it), the rest are warnings. `statics`: the
+    /// new static layer, when it was made again.
+    fn editorial_gate(
+        &self,
+        site: &Site,
+        statics: Option<&HashMap<String, Bytes>>,
+    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        let published = Manifest::read(&self.root.join("public")).map_err(|d| vec![d])?;
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        let statics = statics.unwrap_or(&files.statics);
+        build::editorial_gate(
+            site,
+            statics.keys().map(String::as_str).collect(),
+            published.as_ref(),
+        )
+    }
+
+    /// Links the site (or patches the last good one) and renders what differs from the last
+    /// good build (everything when `full`), then updates the served files.
+    fn rebuild(&mut self, now: Timestamp, full: bool) -> Outcome {
+        if full {
+            self.good = None;
+            self.pending = Pending {
+                model: true,
+                structure: true,
+                statics: true,
+                ..Pending::default()
+            };
+        }
+        let disk = match &self.disk {
+            Ok(d) => d,
+            Err(errors) => return failed(errors.clone()),
+        };
+        let templates_now = match &disk.templates {
+            Ok(t) => t.clone(),
+            Err(errors) => return failed(errors.clone()),
+        };
+        let (site, same_shape, mut warnings) = match self.patched_site(now) {
+            Some(Ok(site)) => (site, true, Vec::new()),
+            Some(Err(errors)) => return failed(errors),
+            None => match self.linked_site(now) {
+                Ok((site, warnings)) => (site, false, warnings),
+                Err(errors) => return failed(errors),
+            },
+        };
+        warnings.extend(site.warnings.iter().cloned());
+        let statics = (self.pending.statics || !same_shape)
+            .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
+        match self.editorial_gate(&site, statics.as_ref()) {
+            Ok(found) => warnings.extend(found),
+            Err(errors) => return failed(errors),
+        }
+        let site = Arc::new(site);
+        let old = self.good.as_ref();
+        let compared = Compared::new(old, &site);
+        let renderer = match Renderer::new(
+            site.clone(),
+            templates_now.clone(),
+            compared.summaries.clone(),
+        ) {
+            Ok(r) => r,
+            Err(errors) => return failed(errors),
+        };
+        let graph = TemplateGraph::new(&templates_now);
+        let changed_templates: HashSet<&str> = match old {
+            Some(good) => changed_templates(&good.templates, &templates_now),
+            None => HashSet::new(),
+        };
+        let nav = Value::from_serializable(&views::nav(&site));
+        let global = old.is_none_or(|g| g.nav != nav);
+        // Site-wide figures of the content kinds, read by the templates that use them.
+        let aggregates_changed = |what: Reads| {
+            old.is_some_and(|g| match what {
+                Reads::Dashboard => g.site.progress != site.progress,
+                Reads::Volunteers => g.site.volunteers != site.volunteers,
+                Reads::Site => false,
+            })
+        };
+        let (dashboard_changed, volunteers_changed) = (
+            aggregates_changed(Reads::Dashboard),
+            aggregates_changed(Reads::Volunteers),
+        );
+
+        // Pages parsed again and found in place (a patched site).
+        let reparsed: Vec<usize> = if same_shape {
+            self.pending
+                .pages
+                .iter()
+                .filter_map(|p| match disk.parsed.get(p) {
+                    Some(Ok(Parsed::Page(page))) => {
+                        match site.by_content_path.get(&page.content_path) {
+                            Some(&Target::Page(i)) => Some(i),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // The same shape renders the same files: only templates may be chosen anew.
+        let template_of = |job: &Job| renderer.template_for(job).map(Arc::<str>::from);
+        let (shape, job_templates) = match old {
+            Some(good) if same_shape && changed_templates.is_empty() => {
+                let mut templates = good.job_templates.clone();
+                for &i in &reparsed {
+                    if let Some(&k) = good.shape.index.get(&Job::Page(i).output_path(&site)) {
+                        templates[k] = template_of(&Job::Page(i));
+                    }
+                }
+                (good.shape.clone(), templates)
+            }
+            Some(good) if same_shape => {
+                let templates = good
+                    .shape
+                    .jobs
+                    .par_iter()
+                    .map(|(_, job)| template_of(job))
+                    .collect();
+                (good.shape.clone(), templates)
+            }
+            _ => {
+                let jobs: Vec<(String, Job)> = renderer
+                    .jobs()
+                    .into_par_iter()
+                    .map(|job| (job.output_path(&site), job))
+                    .collect();
+                let templates = jobs.par_iter().map(|(_, job)| template_of(job)).collect();
+                (Arc::new(Shape::new(jobs)), templates)
+            }
+        };
+        let model_changed = self.pending.model;
+        let dirty: Vec<&Job> = shape
+            .jobs
+            .par_iter()
+            .zip(&job_templates)
+            .enumerate()
+            .filter(|(k, ((path, job), template))| {
+                let Some(good) = old else { return true };
+                let old_k = if same_shape {
+                    Some(*k)
+                } else {
+                    good.shape.index.get(path).copied()
+                };
+                let Some(old_k) = old_k else { return true };
+                let (Some(template), Some((_, old_job))) = (template, good.shape.jobs.get(old_k))
+                else {
+                    return true;
+                };
+                global
+                    || good.job_templates.get(old_k) != Some(&Some(template.clone()))
+                    || graph.uses_any(template, &changed_templates)
+                    || (model_changed && graph.reads(template, Reads::Site))
+                    || (dashboard_changed && graph.reads(template, Reads::Dashboard))
+                    || (volunteers_changed && graph.reads(template, Reads::Volunteers))
+                    || compared.job_changed(good, job, old_job)
+            })
+            .map(|(_, ((_, job), _))| job)
+            .collect();
+        let results: Vec<Result<OutputFile, Diagnostic>> =
+            dirty.par_iter().map(|job| renderer.render(job)).collect();
+        let mut errors = Vec::new();
+        let mut rendered = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(f) => rendered.push(f),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return failed(errors);
+        }
+
+        // Generated files: on a patched site, only those that show the re-parsed pages.
+        let generated_plan = build::generated_plan(&site);
+        let (generated, generated_overlap) = match old {
+            Some(good) if same_shape && !good.generated_overlap => {
+                let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+                let mut generated = files.generated.clone();
+                let mut groups = vec![Generated::SiteFeed];
+                for &i in &reparsed {
+                    let (p, q) = (&site.pages[i], &good.site.pages[i]);
+                    groups.push(Generated::SectionFeed(p.section));
+                    groups.push(Generated::PageFiles(i));
+                    if p.page.meta.updated != q.page.meta.updated {
+                        groups.push(Generated::Sitemaps);
+                    }
+                }
+                for group in groups.into_iter().filter(|g| generated_plan.contains(g)) {
+                    for f in build::generate(&site, group) {
+                        generated.insert(f.path, f.bytes);
+                    }
+                }
+                (generated, false)
+            }
+            _ => {
+                let files: Vec<OutputFile> = generated_plan
+                    .iter()
+                    .flat_map(|&g| build::generate(&site, g))
+                    .collect();
+                let count = files.len();
+                let generated = layer(files);
+                let overlap = generated.len() != count;
+                (generated, overlap)
+            }
+        };
+        let copies = {
+            let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+            let statics = statics.as_ref().unwrap_or(&files.statics);
+            // A full rebuild reads every copied file again.
+            let empty = HashMap::new();
+            let old_copies = if full { &empty } else { &files.copies };
+            match read_copies(
+                &self.root,
+                statics,
+                &generated,
+                old_copies,
+                &self.pending.files,
+            ) {
+                Ok(c) => c,
+                Err(errors) => return failed(errors),
+            }
+        };
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        {
+            let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+            files.copies = copies;
+            if !same_shape {
+                let live: HashSet<&str> = shape.jobs.iter().map(|(p, _)| p.as_str()).collect();
+                let stale: Vec<String> = files
+                    .rendered
+                    .keys()
+                    .filter(|p| !live.contains(p.as_str()))
+                    .cloned()
+                    .collect();
+                for p in stale {
+                    files.rendered.remove(&p);
+                    changed.insert(p);
+                }
+            }
+            for f in rendered.iter() {
+                let same = files
+                    .rendered
+                    .get(&f.path)
+                    .is_some_and(|old| same_bytes(old, &f.bytes));
+                if !same {
+                    changed.insert(f.path.clone());
+                }
+            }
+            for f in rendered.iter() {
+                files.rendered.insert(f.path.clone(), f.bytes.clone());
+            }
+            let touched = &self.pending.files;
+            if let Some(statics) = statics {
+                diff_layer(&files.statics, &statics, touched, &mut changed);
+                files.statics = statics;
+            }
+            diff_layer(&files.generated, &generated, touched, &mut changed);
+            files.generated = generated;
+        }
+
+        let Compared {
+            summaries,
+            section_summaries,
+            section_views,
+            ..
+        } = compared;
+        let rendered_count = rendered.len();
+        drop(rendered);
+        self.good = Some(Good {
+            summaries,
+            section_summaries,
+            section_views,
+            nav,
+            templates: templates_now,
+            shape,
+            job_templates,
+            generated_overlap,
+            site,
+        });
+        self.pending = Pending::default();
+        if changed.is_empty() {
+            return Outcome::Unchanged;
+        }
+        Outcome::Changed(Changes {
+            paths: changed.into_iter().collect(),
+            rendered: rendered_count,
+            parsed: 0,
+            warnings: if full { warnings } else { Vec::new() },
+        })
+    }
+}
+
+fn failed(errors: Vec<Diagnostic>) -> Outcome {
+    let mut d = Diagnostics::default();
+    d.extend(errors);
+    d.sort();
+    Outcome::Failed(d)
+}
+
+/// Reads site.yaml, the theme's place, and every content, data and template file.
+fn read_disk(root: &Path) -> Result<Disk, Vec<Diagnostic>> {
+    let config = Config::load(root)?;
+    let theme = templates::theme_files(root, &config).map_err(|d| vec![d])?;
+    let settings = ParseSettings::new(&config);
+    let discovery = content::discover(root);
+    let (kinds, results) = content::parse_all(root, &discovery.files, &settings);
+    let parsed = discovery
+        .files
+        .iter()
+        .map(|f| f.abs.clone())
+        .zip(results)
+        .collect();
+    Ok(Disk {
+        data: content::data::load(root),
+        templates: templates::collect(root, &theme),
+        config,
+        theme,
+        settings,
+        discovery,
+        parsed,
+        kinds,
+    })
+}
+
+/// What re-reading `content/` did.
+struct ContentUpdate {
+    parsed: usize,
+    /// The page files parsed again, when nothing else changed (no file added, removed or
+    /// renamed, no section file parsed again, no page given another kind).
+    pages: Option<Vec<PathBuf>>,
+}
+
+/// Re-parses the changed content files (`changed`), and those whose Markdown shows one of
+/// the changed image files (`images`: their sizes are in the HTML). A changed known file is
+/// parsed again alone; anything else (a file added, removed or renamed, a folder, a bundle's
+/// own file) walks `content/` again and parses what is new or changed. Sections are parsed
+/// first: when their kinds change, so do the fields and bodies of the pages below them,
+/// which are parsed again too.
+fn update_content(
+    root: &Path,
+    disk: &mut Disk,
+    changed: &[&PathBuf],
+    images: &[&PathBuf],
+) -> ContentUpdate {
+    let shows_image = |parsed: &Result<Parsed, Vec<Diagnostic>>| {
+        let files = match parsed {
+            Ok(Parsed::Page(p)) => &p.image_files,
+            Ok(Parsed::Section(s)) => &s.image_files,
+            Err(_) => return false,
+        };
+        files.iter().any(|f| images.contains(&f))
+    };
+    let known: HashMap<&Path, &ContentFile> = disk
+        .discovery
+        .files
+        .iter()
+        .map(|f| (f.abs.as_path(), f))
+        .collect();
+    let simple = changed
+        .iter()
+        .all(|p| known.contains_key(p.as_path()) && p.is_file());
+    let mut to_parse: Vec<ContentFile> = if simple {
+        changed
+            .iter()
+            .filter_map(|p| known.get(p.as_path()).map(|f| (*f).clone()))
+            .collect()
+    } else {
+        let discovery = content::discover(root);
+        let old: HashSet<&ContentFile> = disk.discovery.files.iter().collect();
+        let to_parse = discovery
+            .files
+            .iter()
+            .filter(|f| {
+                !old.contains(f)
+                    || changed.iter().any(|c| {
+                        c.as_path() == f.abs
+                            || f.bundle_dir.as_ref().is_some_and(|b| c.starts_with(b))
+                    })
+            })
+            .cloned()
+            .collect();
+        let live: HashSet<&Path> = discovery.files.iter().map(|f| f.abs.as_path()).collect();
+        disk.parsed.retain(|p, _| live.contains(p.as_path()));
+        disk.discovery = discovery;
+        to_parse
+    };
+    if !images.is_empty() {
+        let chosen: HashSet<PathBuf> = to_parse.iter().map(|f| f.abs.clone()).collect();
+        to_parse.extend(
+            disk.discovery
+                .files
+                .iter()
+                .filter(|f| !chosen.contains(&f.abs))
+                .filter(|f| disk.parsed.get(&f.abs).is_some_and(shows_image))
+                .cloned(),
+        );
+    }
+    let settings = &disk.settings;
+    let (sections, mut pages): (Vec<ContentFile>, Vec<ContentFile>) =
+        to_parse.into_iter().partition(|f| f.is_section);
+    let no_kinds = SectionKinds::default();
+    let parsed_sections: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)> = sections
+        .par_iter()
+        .map(|f| {
+            (
+                f.abs.clone(),
+                content::parse_file(root, f, settings, &no_kinds),
+            )
+        })
+        .collect();
+    disk.parsed.extend(parsed_sections);
+    let kinds = SectionKinds::of(disk.parsed.values());
+    let kinds_changed = kinds != disk.kinds;
+    if kinds_changed {
+        let chosen: HashSet<PathBuf> = pages.iter().map(|f| f.abs.clone()).collect();
+        pages.extend(
+            disk.discovery
+                .files
+                .iter()
+                .filter(|f| !f.is_section && !chosen.contains(&f.abs))
+                .filter(|f| {
+                    let dir = f.section_dir();
+                    disk.kinds.inherited(&dir) != kinds.inherited(&dir)
+                })
+                .cloned(),
+        );
+        disk.kinds = kinds;
+    }
+    let parsed_pages: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)> = pages
+        .par_iter()
+        .map(|f| {
+            (
+                f.abs.clone(),
+                content::parse_file(root, f, settings, &disk.kinds),
+            )
+        })
+        .collect();
+    let only_pages = simple && sections.is_empty() && !kinds_changed;
+    let result = ContentUpdate {
+        parsed: sections.len() + pages.len(),
+        pages: only_pages.then(|| pages.iter().map(|f| f.abs.clone()).collect()),
+    };
+    disk.parsed.extend(parsed_pages);
+    result
+}
+
+/// The bytes of every copied file of the new layers: kept from the last good build when the
+/// source did not change, read now when it did (or is new).
+fn read_copies(
+    root: &Path,
+    statics: &HashMap<String, Bytes>,
+    generated: &HashMap<String, Bytes>,
+    old: &HashMap<PathBuf, Arc<Vec<u8>>>,
+    touched: &BTreeSet<PathBuf>,
+) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Vec<Diagnostic>> {
+    let mut copies = HashMap::new();
+    let mut errors = Vec::new();
+    for bytes in statics.values().chain(generated.values()) {
+        let Bytes::File(source) = bytes else { continue };
+        if copies.contains_key(source) {
+            continue;
+        }
+        let kept = old.get(source).filter(|_| !touched.contains(source));
+        match kept {
+            Some(b) => {
+                copies.insert(source.clone(), b.clone());
+            }
+            None => match std::fs::read(source) {
+                Ok(b) => {
+                    copies.insert(source.clone(), Arc::new(b));
+                }
+                Err(e) => errors.push(Diagnostic::new(
+                    crate::error::relative(root, source),
+                    format!("无法读取文件：{e}"),
+                )),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(copies)
+    } else {
+        Err(errors)
+    }
+}
+
+fn layer(files: Vec<OutputFile>) -> HashMap<String, Bytes> {
+    // Later files replace earlier ones with the same path, as when a build writes them.
+    files.into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
+fn same_bytes(a: &Bytes, b: &Bytes) -> bool {
+    match (a, b) {
+        (Bytes::Owned(x), Bytes::Owned(y)) => x == y,
+        (Bytes::Embedded(x), Bytes::Embedded(y)) => x == y,
+        (Bytes::File(x), Bytes::File(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Adds to `changed` every path of a layer that was added, removed or replaced, or whose
+/// source file is among `touched`.
+fn diff_layer(
+    old: &HashMap<String, Bytes>,
+    new: &HashMap<String, Bytes>,
+    touched: &BTreeSet<PathBuf>,
+    changed: &mut BTreeSet<String>,
+) {
+    for (path, bytes) in new {
+        let same = old.get(path).is_some_and(|o| same_bytes(o, bytes));
+        let file_touched = matches!(bytes, Bytes::File(p) if touched.contains(p));
+        if !same || file_touched {
+            changed.insert(path.clone());
+        }
+    }
+    for path in old.keys() {
+        if !new.contains_key(path) {
+            changed.insert(path.clone());
+        }
+    }
+}
+
+/// Template names whose text was added, removed or changed.
+fn changed_templates<'a>(old: &'a [TemplateSource], new: &'a [TemplateSource]) -> HashSet<&'a str> {
+    let old_by: HashMap<&str, &str> = old
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    let new_by: HashMap<&str, &str> = new
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
+    let mut out: HashSet<&str> = HashSet::new();
+    for (name, text) in &new_by {
+        if old_by.get(name) != Some(text) {
+            out.insert(name);
+        }
+    }
+    for name in old_by.keys() {
+        if !new_by.contains_key(name) {
+            out.insert(name);
+        }
+    }
+    out
+}
+
+/// Which templates each template uses (through `extends` and `include`, found as quoted
+/// template names in its text, which over-approximates safely) and which of them read more
+/// than their own context.
+struct TemplateGraph {
+    uses: HashMap<String, HashSet<String>>,
+    reads: HashMap<Reads, HashSet<String>>,
+}
+
+/// What a template may read beyond its own page's or listing's context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Reads {
+    /// Other pages, sections, taxonomies or data files.
+    Site,
+    /// The progress dashboard (`progress_dashboard()`).
+    Dashboard,
+    /// The volunteer statistics (the global `volunteer_stats`).
+    Volunteers,
+}
+
+/// The names in a template's text that make it read each of [`Reads`] (`__tera_context` is
+/// the whole context, globals included).
+const READERS: &[(Reads, &[&str])] = &[
+    (
+        Reads::Site,
+        &["get_page", "get_section", "get_taxonomy", "load_data", "@/"],
+    ),
+    (Reads::Dashboard, &["progress_dashboard", "__tera_context"]),
+    (Reads::Volunteers, &["volunteer_stats", "__tera_context"]),
+];
+
+impl TemplateGraph {
+    fn new(sources: &[TemplateSource]) -> TemplateGraph {
+        let code: Vec<String> = sources.iter().map(|t| without_comments(&t.text)).collect();
+        // Components are visible to every template, so their definitions are used by all.
+        let components: Vec<&str> = sources
+            .iter()
+            .zip(&code)
+            .filter(|(_, code)| code.contains("component "))
+            .map(|(t, _)| t.name.as_str())
+            .collect();
+        let direct: HashMap<&str, Vec<&str>> = sources
+            .iter()
+            .zip(&code)
+            .map(|(t, code)| {
+                let refs = sources
+                    .iter()
+                    .filter(|u| {
+                        code.contains(&format!("\"{}\"", u.name))
+                            || code.contains(&format!("'{}'", u.name))
+                    })
+                    .map(|u| u.name.as_str())
+                    .chain(components.iter().copied())
+                    .collect();
+                (t.name.as_str(), refs)
+            })
+            .collect();
+        let mut uses = HashMap::new();
+        for t in sources {
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut stack = vec![t.name.as_str()];
+            while let Some(n) = stack.pop() {
+                if seen.insert(n.to_string()) {
+                    stack.extend(direct.get(n).into_iter().flatten().copied());
+                }
+            }
+            uses.insert(t.name.clone(), seen);
+        }
+        let reads = READERS
+            .iter()
+            .map(|(what, names)| {
+                let readers: HashSet<&str> = sources
+                    .iter()
+                    .zip(&code)
+                    .filter(|(_, code)| names.iter().any(|f| code.contains(f)))
+                    .map(|(t, _)| t.name.as_str())
+                    .collect();
+                let reading = uses
+                    .iter()
+                    .filter(|(_, used)| used.iter().any(|u| readers.contains(u.as_str())))
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                (*what, reading)
+            })
+            .collect();
+        TemplateGraph { uses, reads }
+    }
+
+    /// True when `template` is, extends or includes one of `names`.
+    fn uses_any(&self, template: &str, names: &HashSet<&str>) -> bool {
+        if names.is_empty() {
+            return false;
+        }
+        match self.uses.get(template) {
+            Some(used) => used.iter().any(|u| names.contains(u.as_str())),
+            None => true,
+        }
+    }
+
+    /// True when `template` (or a template it uses) reads `what`.
+    fn reads(&self, template: &str, what: Reads) -> bool {
+        self.reads
+            .get(&what)
+            .is_some_and(|names| names.contains(template))
+    }
+}
+
+/// Template text without `{# comments #}`, which use nothing.
+fn without_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{#") {
+        out.push_str(&rest[..start]);
+        match rest[start + 2..].find("#}") {
+            Some(end) => rest = &rest[start + 2 + end + 2..],
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The new site's views next to the last good build's: which pages' summaries and contents,
+/// and which sections' views, differ. Unchanged summaries are reused, not rebuilt.
+struct Compared<'a> {
+    site: &'a Site,
+    summaries: Arc<Vec<Value>>,
+    section_summaries: Vec<Value>,
+    section_views: Vec<Value>,
+    /// New page index → the same page (by content path) in the old site.
+    old_page: Vec<Option<usize>>,
+    old_section: Vec<Option<usize>>,
+    summary_changed: Vec<bool>,
+    page_changed: Vec<bool>,
+    section_summary_changed: Vec<bool>,
+    section_view_changed: Vec<bool>,
+}
+
+impl<'a> Compared<'a> {
+    fn new(old: Option<&Good>, site: &'a Site) -> Compared<'a> {
+        let find = |content_path: &str| -> Option<Target> {
+            old.and_then(|g| g.site.by_content_path.get(content_path).copied())
+        };
+        // A patched site shares its index with the old one: every page is where it was.
+        let same_places =
+            old.is_some_and(|g| Arc::ptr_eq(&g.site.by_content_path, &site.by_content_path));
+        let old_page: Vec<Option<usize>> = if same_places {
+            (0..site.pages.len()).map(Some).collect()
+        } else {
+            site.pages
+                .iter()
+                .map(|p| match find(&p.page.content_path) {
+                    Some(Target::Page(j)) => Some(j),
+                    _ => None,
+                })
+                .collect()
+        };
+        let old_section: Vec<Option<usize>> = site
+            .sections
+            .iter()
+            .map(|s| match find(&s.section.content_path) {
+                Some(Target::Section(j)) => Some(j),
+                _ => None,
+            })
+            .collect();
+        let section_summaries: Vec<Value> = site
+            .sections
+            .iter()
+            .map(|s| Value::from_serializable(&views::section_summary(site, s)))
+            .collect();
+        let section_views: Vec<Value> = site
+            .sections
+            .iter()
+            .map(|s| Value::from_serializable(&views::section_full(site, s, Vec::new())))
+            .collect();
+        let compare = |values: &[Value], old_index: &[Option<usize>], old: Option<&Vec<Value>>| {
+            values
+                .iter()
+                .zip(old_index)
+                .map(|(v, j)| match (j, old) {
+                    (Some(j), Some(old)) => old.get(*j) != Some(v),
+                    _ => true,
+                })
+                .collect::<Vec<bool>>()
+        };
+        let section_summary_changed = compare(
+            &section_summaries,
+            &old_section,
+            old.map(|g| &g.section_summaries),
+        );
+        let section_view_changed =
+            compare(&section_views, &old_section, old.map(|g| &g.section_views));
+
+        // A summary is reused when everything it is made of is the same.
+        let per_page: Vec<(Value, bool, bool)> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let Some((g, j)) = old.zip(old_page[i]) else {
+                    return (render::page_summary(site, p), true, true);
+                };
+                let q = &g.site.pages[j];
+                let same_section = !section_summary_changed[p.section]
+                    && old_section[p.section] == Some(q.section);
+                // A rule's summary links to the rule replacing it, by title and path.
+                let same_successor = successor(site, p) == successor(&g.site, q);
+                if Arc::ptr_eq(p, q)
+                    && same_section
+                    && same_successor
+                    && Arc::ptr_eq(&site.taxonomies, &g.site.taxonomies)
+                {
+                    return (g.summaries[j].clone(), false, false);
+                }
+                let same_inputs = Arc::ptr_eq(&p.page, &q.page)
+                    && p.path == q.path
+                    && p.expired == q.expired
+                    && p.summary_html == q.summary_html
+                    && p.description == q.description
+                    && same_section
+                    && same_successor
+                    && same_term_paths(site, &g.site, p);
+                let (summary, summary_changed) = if same_inputs {
+                    (g.summaries[j].clone(), false)
+                } else {
+                    let v = render::page_summary(site, p);
+                    let changed = g.summaries[j] != v;
+                    (v, changed)
+                };
+                // Progress figures and ranking tables depend on the announcements before.
+                let page_changed = summary_changed
+                    || !Arc::ptr_eq(&p.page, &q.page)
+                    || p.html() != q.html()
+                    || p.progress != q.progress
+                    || p.ranking != q.ranking;
+                (summary, summary_changed, page_changed)
+            })
+            .collect();
+        let mut summaries = Vec::with_capacity(per_page.len());
+        let mut summary_changed = Vec::with_capacity(per_page.len());
+        let mut page_changed = Vec::with_capacity(per_page.len());
+        for (v, s, p) in per_page {
+            summaries.push(v);
+            summary_changed.push(s);
+            page_changed.push(p);
+        }
+        Compared {
+            site,
+            summaries: Arc::new(summaries),
+            section_summaries,
+            section_views,
+            old_page,
+            old_section,
+            summary_changed,
+            page_changed,
+            section_summary_changed,
+            section_view_changed,
+        }
+    }
+
+    /// True when the same list of pages (in order, summaries unchanged) was shown before.
+    fn same_items(&self, new: &[usize], old: &[usize]) -> bool {
+        new.len() == old.len()
+            && new
+                .iter()
+                .zip(old)
+                .all(|(&i, &j)| self.old_page[i] == Some(j) && !self.summary_changed[i])
+    }
+
+    fn same_neighbour(&self, new: Option<usize>, old: Option<usize>) -> bool {
+        match (new, old) {
+            (None, None) => true,
+            (Some(i), Some(j)) => self.old_page[i] == Some(j) && !self.summary_changed[i],
+            _ => false,
+        }
+    }
+
+    /// Section `from` and its ancestors, as the same sections with the same summaries.
+    fn same_chain(&self, good: &Good, new: usize, old: usize) -> bool {
+        let (mut a, mut b) = (Some(new), Some(old));
+        loop {
+            match (a, b) {
+                (None, None) => return true,
+                (Some(x), Some(y)) => {
+                    if self.old_section[x] != Some(y) || self.section_summary_changed[x] {
+                        return false;
+                    }
+                    a = self.site.sections[x].parent;
+                    b = good.site.sections[y].parent;
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// Whether the context of `job` differs from that of `old_job` in the good build. Both
+    /// render the same output path.
+    fn job_changed(&self, good: &Good, job: &Job, old_job: &Job) -> bool {
+        let (site, old_site) = (self.site, &good.site);
+        match (*job, *old_job) {
+            (Job::Page(i), Job::Page(j)) => {
+                let (p, q) = (&site.pages[i], &old_site.pages[j]);
+                self.old_page[i] != Some(j)
+                    || self.page_changed[i]
+                    || !self.same_neighbour(p.previous, q.previous)
+                    || !self.same_neighbour(p.next, q.next)
+                    || !self.same_chain(good, p.section, q.section)
+            }
+            (Job::Section(i, k), Job::Section(j, _)) => {
+                let (s, t) = (&site.sections[i], &old_site.sections[j]);
+                let root = i == site.root();
+                self.old_section[i] != Some(j)
+                    || self.section_view_changed[i]
+                    || s.pages.len() != t.pages.len()
+                    || s.paginate != t.paginate
+                    || !self.same_items(
+                        &pager_slice(&s.pages, s.paginate, k),
+                        &pager_slice(&t.pages, t.paginate, k),
+                    )
+                    || (root
+                        && !self.same_items(
+                            &render::recent_page_indices(site, RECENT_PAGES),
+                            &render::recent_page_indices(old_site, RECENT_PAGES),
+                        ))
+            }
+            (Job::TaxonomyList(t), Job::TaxonomyList(u)) => {
+                let (a, b) = (&site.taxonomies[t], &old_site.taxonomies[u]);
+                a.name != b.name
+                    || a.terms.len() != b.terms.len()
+                    || a.terms.iter().zip(&b.terms).any(|(x, y)| {
+                        (&x.name, &x.slug, &x.path, x.pages.len())
+                            != (&y.name, &y.slug, &y.path, y.pages.len())
+                    })
+            }
+            (Job::Term(t, term, k), Job::Term(u, old_term, _)) => {
+                let (tax, old_tax) = (&site.taxonomies[t], &old_site.taxonomies[u]);
+                let (x, y) = (&tax.terms[term], &old_tax.terms[old_term]);
+                (&x.name, &x.slug, &x.path, x.pages.len())
+                    != (&y.name, &y.slug, &y.path, y.pages.len())
+                    || tax.paginate != old_tax.paginate
+                    || pager_count(x.pages.len(), tax.paginate)
+                        != pager_count(y.pages.len(), old_tax.paginate)
+                    || !self.same_items(
+                        &pager_slice(&x.pages, tax.paginate, k),
+                        &pager_slice(&y.pages, old_tax.paginate, k),
+                    )
+            }
+            (Job::NotFound, Job::NotFound) => false,
+            _ => true,
+        }
+    }
+}
+
+/// The indices shown on pager `k` (1-based) of a listing.
+fn pager_slice(list: &[usize], per: usize, k: usize) -> Vec<usize> {
+    if per == 0 {
+        list.to_vec()
+    } else {
+        list.chunks(per).nth(k - 1).unwrap_or(&[]).to_vec()
+    }
+}
+
+/// The title and path of the rule that replaces rule page `p`, as its view shows them.
+fn successor<'a>(site: &'a Site, p: &site::SitePage) -> Option<(&'a str, &'a str)> {
+    p.superseded_by.map(|t| {
+        let target = &site.pages[t];
+        (target.page.meta.title.as_str(), target.path.as_str())
+    })
+}
+
+/// The term links of a page's summary are the same in both sites.
+fn same_term_paths(site: &Site, old_site: &Site, p: &site::SitePage) -> bool {
+    p.page.meta.taxonomies.iter().all(|(taxonomy, terms)| {
+        let path = |s: &Site, name: &str| {
+            s.taxonomies
+                .iter()
+                .find(|t| &t.name == taxonomy)
+                .and_then(|t| t.term_by_name.get(name).map(|&i| t.terms[i].path.clone()))
+        };
+        terms
+            .iter()
+            .all(|name| path(site, name) == path(old_site, name))
+    })
+}

@@ -1,0 +1,175 @@
+//! Live reload: the small script `serve` adds to every HTML page it sends (never to what
+//! `build` writes), and the messages it receives over Server-Sent Events. The script reloads
+//! the page when the page itself or a file it loaded changed, swaps a changed stylesheet
+//! without reloading, and shows build errors as an overlay over the page (see `overlay.rs`).
+
+use serde::Serialize;
+
+use super::overlay::ErrorView;
+
+/// Where the script is served.
+pub const SCRIPT_PATH: &str = "/__wenming/livereload.js";
+/// The Server-Sent Events stream the script listens to.
+pub const EVENTS_PATH: &str = "/__wenming/events";
+
+/// One message to the browsers, sent after every rebuild (and once when a browser connects).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Message {
+    /// Counts rebuilds that changed the site; a page from another build may be out of date.
+    pub build: u64,
+    /// The first message of a connection, telling the current state.
+    pub hello: bool,
+    /// Output paths changed by this rebuild (`news/a/index.html`, `style.css`).
+    pub changed: Vec<String>,
+    /// Every page should reload (too many changes to list, or the site was rebuilt whole).
+    pub all: bool,
+    /// Present while the sources have errors: the overlay shows them.
+    pub errors: Option<Vec<ErrorView>>,
+}
+
+/// Past this many changed files, browsers are told to reload whatever they show.
+pub const MAX_LISTED: usize = 2000;
+
+/// The tag inserted into HTML pages. `file` is the page's output path, `build` the rebuild
+/// it comes from, `base` the site's base path.
+pub fn script_tag(file: &str, build: u64, base: &str) -> String {
+    format!(
+        "<script src=\"{SCRIPT_PATH}\" data-file=\"{}\" data-build=\"{build}\" data-base=\"{}\"></script>",
+        crate::text::escape_html(file),
+        crate::text::escape_html(base)
+    )
+}
+
+/// `html` with the live-reload script added before its last `</body>` (or at the end).
+pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
+    let at = rfind_ascii_case_insensitive(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + tag.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn rfind_ascii_case_insensitive(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len())
+        .rev()
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// The script itself. It uses no libraries and builds the overlay with `textContent` only,
+/// so error messages can never inject markup.
+pub const SCRIPT: &str = r#"// wenming serve: live reload and build error overlay (added by `wenming serve` only).
+(() => {
+  const me = document.currentScript;
+  const file = me.dataset.file || '';
+  const base = me.dataset.base || '';
+  const builtAt = Number(me.dataset.build || 0);
+  const OVERLAY_ID = 'wenming-error-overlay';
+
+  const fullPath = (changed) => base + '/' + changed;
+  const pathOf = (url) => {
+    try { return decodeURIComponent(new URL(url, location.href).pathname); } catch (e) { return ''; }
+  };
+
+  function hideErrors() {
+    const old = document.getElementById(OVERLAY_ID);
+    if (old) old.remove();
+  }
+
+  function showErrors(errors) {
+    hideErrors();
+    const box = document.createElement('div');
+    box.id = OVERLAY_ID;
+    box.setAttribute('role', 'alertdialog');
+    box.setAttribute('aria-labelledby', OVERLAY_ID + '-title');
+    box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;' +
+      'background:rgba(20,20,20,.92);color:#fff;font:16px/1.6 system-ui,sans-serif;padding:24px';
+    const title = document.createElement('h2');
+    title.id = OVERLAY_ID + '-title';
+    title.style.cssText = 'margin:0 0 8px;color:#ff8a80;font-size:20px';
+    title.textContent = '构建失败：共 ' + errors.length + ' 个错误（修改后自动刷新，当前显示的是上一次成功构建的页面）';
+    box.appendChild(title);
+    for (const e of errors) {
+      const item = document.createElement('pre');
+      item.className = 'wenming-error';
+      item.style.cssText = 'white-space:pre-wrap;background:#2b2b2b;border-left:4px solid #ff5252;' +
+        'padding:12px;margin:12px 0;font:15px/1.5 ui-monospace,monospace';
+      const where = document.createElement('strong');
+      where.className = 'wenming-error-location';
+      where.textContent = e.location;
+      item.appendChild(where);
+      item.appendChild(document.createTextNode('\n' + e.message + (e.hint ? '\n提示：' + e.hint : '')));
+      box.appendChild(item);
+    }
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = '暂时关闭';
+    close.style.cssText = 'font-size:16px;padding:8px 16px;min-height:44px';
+    close.onclick = hideErrors;
+    box.appendChild(close);
+    document.body.appendChild(box);
+  }
+
+  function swapStylesheets(changed) {
+    const wanted = new Set(changed.map(fullPath));
+    for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
+      if (!wanted.has(pathOf(link.href))) continue;
+      const url = new URL(link.href);
+      url.searchParams.set('wenming-reload', String(Date.now()));
+      const next = link.cloneNode();
+      next.href = url.href;
+      next.addEventListener('load', () => link.remove());
+      link.after(next);
+    }
+  }
+
+  function shows(changed) {
+    if (changed.includes(file)) return true;
+    const loaded = new Set(performance.getEntriesByType('resource').map((r) => pathOf(r.name)));
+    return changed.some((c) => !c.endsWith('.css') && loaded.has(fullPath(c)));
+  }
+
+  let seen = builtAt;
+  const events = new EventSource('/__wenming/events');
+  events.onmessage = (event) => {
+    const m = JSON.parse(event.data);
+    if (m.errors) { showErrors(m.errors); return; }
+    hideErrors();
+    // A page from an older build than the server's (missed messages, a restarted server)
+    // reloads; otherwise only when it shows something that changed.
+    if (m.all || (m.hello && m.build !== seen) || shows(m.changed)) {
+      location.reload();
+      return;
+    }
+    seen = m.build;
+    swapStylesheets(m.changed.filter((c) => c.endsWith('.css')));
+  };
+})();
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_goes_before_the_last_body_end_tag() {
+        let tag = script_tag("a/index.html", 3, "");
+        let out = inject(b"<p>x</p></BODY></html>", &tag);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            format!("<p>x</p>{tag}</BODY></html>")
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&inject(b"<p>no body", &tag)),
+            format!("<p>no body{tag}")
+        );
+    }
+
+    #[test]
+    fn tag_attributes_are_escaped() {
+        assert!(script_tag("a\"b/index.html", 1, "").contains("data-file=\"a&quot;b/index.html\""));
+    }
+}

@@ -1,0 +1,208 @@
+//! `wenming serve`: a live preview. The site is built into memory and served over HTTP on
+//! 127.0.0.1 (unless told otherwise); the sources are watched, and each save rebuilds only
+//! what it touched (`incremental`), then tells open pages to reload (`livereload`) or shows
+//! the errors over the last good page (`overlay`). The output folder is never written.
+//!
+//! - `incremental`: the site in memory and the rebuild after a change;
+//! - `watch`: which files changed, debounced;
+//! - `server`: HTTP, confined to the site's files;
+//! - `livereload`, `overlay`: the browser side.
+
+pub mod incremental;
+pub mod livereload;
+pub mod overlay;
+pub mod server;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use jiff::Timestamp;
+use tokio::sync::broadcast;
+
+use crate::error::Diagnostic;
+use incremental::{Changes, LiveSite, Outcome};
+use livereload::{MAX_LISTED, Message};
+use overlay::ErrorView;
+use server::{AppState, Status};
+
+/// What `wenming serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 lets the system choose a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// The moment every rebuild treats as now (`WENMING_NOW`); `None`: the clock at each
+    /// rebuild.
+    pub now: Option<Timestamp>,
+}
+
+/// What happens while serving, for the command line to show.
+#[derive(Debug)]
+pub enum ServeEvent {
+    /// The first build finished (or failed) before the server started.
+    FirstBuild { outcome: Outcome, seconds: f64 },
+    /// The server is listening at `url`.
+    Listening { url: String },
+    /// Files changed and the site was rebuilt (or found unchanged, or failed).
+    Rebuilt {
+        /// The changed source files, relative to the root.
+        sources: Vec<PathBuf>,
+        outcome: Outcome,
+        seconds: f64,
+    },
+    /// The file watcher reported a problem.
+    WatchError(Diagnostic),
+}
+
+/// Builds the site, serves it and rebuilds on every change, until the process ends.
+/// `report` is called for everything worth telling the user.
+pub fn serve(
+    options: &ServeOptions,
+    report: impl Fn(ServeEvent) + Send + Sync + 'static,
+) -> Result<(), Diagnostic> {
+    let root = options.root.canonicalize().map_err(|e| {
+        Diagnostic::new(&options.root, format!("站点目录无法打开：{e}"))
+            .hint("用 --root 指定含有 site.yaml 的目录")
+    })?;
+    let started = Instant::now();
+    let fixed_now = options.now;
+    let now = move || fixed_now.unwrap_or_else(Timestamp::now);
+    let (live, outcome) = LiveSite::new(&root, options.drafts, now());
+    let status = Arc::new(RwLock::new(Status::default()));
+    let (messages, _) = broadcast::channel(64);
+    publish(&status, &messages, &outcome);
+    report(ServeEvent::FirstBuild {
+        outcome,
+        seconds: started.elapsed().as_secs_f64(),
+    });
+
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = TcpListener::bind(address).map_err(|e| {
+        Diagnostic::new("", format!("无法监听 {address}：{e}"))
+            .hint("端口可能已被占用：换一个端口，例如 --port 1112")
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Diagnostic::new("", format!("无法监听 {address}：{e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::new("", format!("无法监听 {address}：{e}")))?;
+    let base_path = live.base_path();
+    let state = AppState {
+        files: live.files(),
+        status: status.clone(),
+        messages: messages.clone(),
+        base_path: base_path.clone().into(),
+    };
+
+    let mut watch = watch::Watch::start(&root)?;
+    let report = Arc::new(report);
+    let rebuild_report = report.clone();
+    std::thread::Builder::new()
+        .name("wenming-rebuild".into())
+        .spawn(move || {
+            let mut live = live;
+            while let Some(batch) = watch.next_batch() {
+                let paths = match batch {
+                    Ok(paths) => paths,
+                    Err(e) => {
+                        rebuild_report(ServeEvent::WatchError(e));
+                        continue;
+                    }
+                };
+                let paths: Vec<PathBuf> =
+                    paths.into_iter().filter(|p| live.is_relevant(p)).collect();
+                if paths.is_empty() {
+                    continue;
+                }
+                let started = Instant::now();
+                let outcome = live.update(&paths, now());
+                publish(&status, &messages, &outcome);
+                rebuild_report(ServeEvent::Rebuilt {
+                    sources: paths
+                        .iter()
+                        .map(|p| p.strip_prefix(live.root()).unwrap_or(p).to_path_buf())
+                        .collect(),
+                    outcome,
+                    seconds: started.elapsed().as_secs_f64(),
+                });
+            }
+        })
+        .map_err(|e| Diagnostic::new("", format!("无法启动重建线程：{e}")))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| Diagnostic::new("", format!("无法启动服务器：{e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Diagnostic::new("", format!("无法监听 {address}：{e}")))?;
+        let host = match local.ip() {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        report(ServeEvent::Listening {
+            url: format!("http://{host}:{}{base_path}/", local.port()),
+        });
+        axum::serve(listener, server::router(state))
+            .await
+            .map_err(|e| Diagnostic::new("", format!("服务器出错：{e}")))
+    })
+}
+
+/// Tells the server and the browsers what a rebuild did.
+fn publish(status: &RwLock<Status>, messages: &broadcast::Sender<Message>, outcome: &Outcome) {
+    let message = {
+        let mut s = status.write().unwrap_or_else(|e| e.into_inner());
+        match outcome {
+            Outcome::Changed(Changes { paths, .. }) => {
+                // The first good build replaces the placeholder page: everything reloads.
+                let first = !s.built;
+                s.build += 1;
+                s.built = true;
+                s.errors = None;
+                Message {
+                    build: s.build,
+                    hello: false,
+                    all: first || paths.len() > MAX_LISTED,
+                    changed: if paths.len() > MAX_LISTED {
+                        Vec::new()
+                    } else {
+                        paths.clone()
+                    },
+                    errors: None,
+                }
+            }
+            Outcome::Unchanged => {
+                s.errors = None;
+                Message {
+                    build: s.build,
+                    hello: false,
+                    changed: Vec::new(),
+                    all: false,
+                    errors: None,
+                }
+            }
+            Outcome::Failed(errors) => {
+                let views = ErrorView::all(errors);
+                s.errors = Some(views.clone());
+                Message {
+                    build: s.build,
+                    hello: false,
+                    changed: Vec::new(),
+                    all: false,
+                    errors: Some(views),
+                }
+            }
+        }
+    };
+    // No browser listening is fine.
+    let _ = messages.send(message);
+}

@@ -1,0 +1,307 @@
+//! The HTTP side of `serve` (axum on tokio): the site's files from memory, confined to the
+//! site, with the right `Content-Type`; the site's 404 page with status 404; `index.html` for
+//! folders; the live-reload script and its event stream.
+
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::incremental::SiteFiles;
+use super::livereload::{self, EVENTS_PATH, Message, SCRIPT_PATH};
+use super::overlay::NOT_BUILT_PAGE;
+
+/// What the rebuild side publishes for the server: the build number and current errors.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    pub build: u64,
+    /// The site has built successfully at least once.
+    pub built: bool,
+    pub errors: Option<Vec<super::overlay::ErrorView>>,
+}
+
+/// Everything a request handler reads.
+#[derive(Clone)]
+pub struct AppState {
+    pub files: Arc<RwLock<SiteFiles>>,
+    pub status: Arc<RwLock<Status>>,
+    pub messages: broadcast::Sender<Message>,
+    /// The path part of the site's base URL (`/wenming`), or empty.
+    pub base_path: Arc<str>,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(SCRIPT_PATH, get(script))
+        .route(EVENTS_PATH, get(events))
+        .fallback(site_file)
+        .with_state(state)
+}
+
+async fn script() -> Response {
+    let mut r = livereload::SCRIPT.into_response();
+    set_type(&mut r, "text/javascript; charset=utf-8");
+    r
+}
+
+async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.messages.subscribe();
+    let status = state
+        .status
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let hello = Message {
+        build: status.build,
+        hello: true,
+        changed: Vec::new(),
+        all: false,
+        errors: status.errors,
+    };
+    let build = status.build;
+    let updates = BroadcastStream::new(receiver).map(move |m| {
+        // A browser too slow to keep up missed some changes: it reloads.
+        m.unwrap_or_else(|_| Message {
+            build,
+            hello: false,
+            changed: Vec::new(),
+            all: true,
+            errors: None,
+        })
+    });
+    let stream = tokio_stream::once(hello).chain(updates).map(|m| {
+        Ok(Event::default().data(serde_json::to_string(&m).unwrap_or_else(|_| "{}".into())))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// Where a request path leads inside the site.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file path below the site root (`news/a/index.html`).
+    File(String),
+    /// A path without a trailing `/`: the file, or else the folder of that name.
+    FileOrFolder(String),
+    NotFound,
+}
+
+/// Maps a raw request path to a file of the site. Percent-encoding is decoded first; `..`,
+/// `.`, empty segments, backslashes, NUL and anything outside the base path are refused, so
+/// no request can name anything but the site's own files.
+pub fn resolve(raw_path: &str, base_path: &str) -> Resolved {
+    let Ok(decoded) = percent_encoding::percent_decode_str(raw_path).decode_utf8() else {
+        return Resolved::NotFound;
+    };
+    let Some(rest) = decoded.strip_prefix(base_path) else {
+        return Resolved::NotFound;
+    };
+    let Some(rel) = rest.strip_prefix('/') else {
+        return Resolved::NotFound;
+    };
+    if rel.contains(['\\', '\0']) {
+        return Resolved::NotFound;
+    }
+    let (dir, is_folder) = match rel.strip_suffix('/') {
+        Some(d) => (d, true),
+        None => (rel, rel.is_empty()),
+    };
+    if !dir.is_empty()
+        && dir
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Resolved::NotFound;
+    }
+    if is_folder {
+        if dir.is_empty() {
+            Resolved::File("index.html".into())
+        } else {
+            Resolved::File(format!("{dir}/index.html"))
+        }
+    } else {
+        Resolved::FileOrFolder(dir.to_string())
+    }
+}
+
+async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET 和 HEAD 请求").into_response();
+    }
+    let base = state.base_path.to_string();
+    let (build, built) = {
+        let s = state.status.read().unwrap_or_else(|e| e.into_inner());
+        (s.build, s.built)
+    };
+    if !built {
+        let tag = livereload::script_tag("", build, &base);
+        let page = livereload::inject(NOT_BUILT_PAGE.as_bytes(), &tag);
+        return html_response(StatusCode::SERVICE_UNAVAILABLE, page);
+    }
+    if !base.is_empty() && uri.path() == "/" {
+        return redirect(&format!("{base}/"));
+    }
+    let found = match resolve(uri.path(), &base) {
+        Resolved::File(path) => lookup(&state, &path).map(|bytes| (path, bytes)),
+        Resolved::FileOrFolder(path) => {
+            // `/news` is `/news/` when there is such a folder; else the file itself.
+            match lookup(&state, &path) {
+                Some(bytes) => Some((path, bytes)),
+                None if lookup(&state, &format!("{path}/index.html")).is_some() => {
+                    let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+                    return redirect(&format!("{base}/{path}/{query}"));
+                }
+                None => None,
+            }
+        }
+        Resolved::NotFound => None,
+    };
+    match found {
+        Some((path, bytes)) => file_response(StatusCode::OK, &path, bytes, build, &base),
+        None => match lookup(&state, "404.html") {
+            Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes, build, &base),
+            None => (StatusCode::NOT_FOUND, "404 找不到该页面").into_response(),
+        },
+    }
+}
+
+/// The bytes of a site file.
+fn lookup(state: &AppState, path: &str) -> Option<Vec<u8>> {
+    let files = state.files.read().unwrap_or_else(|e| e.into_inner());
+    files.get(path).map(<[u8]>::to_vec)
+}
+
+fn file_response(
+    status: StatusCode,
+    path: &str,
+    bytes: Vec<u8>,
+    build: u64,
+    base: &str,
+) -> Response {
+    let content_type = content_type(path);
+    if content_type.starts_with("text/html") {
+        let tag = livereload::script_tag(path, build, base);
+        return html_response(status, livereload::inject(&bytes, &tag));
+    }
+    let mut r = (status, Body::from(bytes)).into_response();
+    set_type(&mut r, &content_type);
+    r
+}
+
+fn html_response(status: StatusCode, bytes: Vec<u8>) -> Response {
+    let mut r = (status, Body::from(bytes)).into_response();
+    set_type(&mut r, "text/html; charset=utf-8");
+    r
+}
+
+fn redirect(location: &str) -> Response {
+    let mut r = StatusCode::PERMANENT_REDIRECT.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn set_type(r: &mut Response, content_type: &str) {
+    let headers = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    // A preview is always fresh.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}
+
+/// The `Content-Type` for a file name; text types say `charset=utf-8`.
+pub fn content_type(path: &str) -> String {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let text = match ext.as_str() {
+        "html" | "htm" | "shtml" => Some("text/html"),
+        "css" => Some("text/css"),
+        "js" | "mjs" => Some("text/javascript"),
+        "xml" => Some("application/xml"),
+        "json" => Some("application/json"),
+        "svg" => Some("image/svg+xml"),
+        "txt" => Some("text/plain"),
+        "csv" => Some("text/csv"),
+        "md" => Some("text/markdown"),
+        _ => None,
+    };
+    match text {
+        Some(t) => format!("{t}; charset=utf-8"),
+        None => mime_guess::from_ext(&ext)
+            .first_raw()
+            .unwrap_or("application/octet-stream")
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_stay_inside_the_site() {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/news/%2E%2E/%2e%2e/Cargo.toml",
+            "/news/..%2fsecret",
+            "//etc/passwd",
+            "/a\\..\\b",
+            "/%5c..%5csite.yaml",
+            "/a%00.html",
+            "/./index.html",
+            "/%ff",
+        ] {
+            assert_eq!(resolve(bad, ""), Resolved::NotFound, "{bad}");
+        }
+        assert_eq!(resolve("/other/", "/wenming"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn folders_serve_index_html() {
+        assert_eq!(resolve("/", ""), Resolved::File("index.html".into()));
+        assert_eq!(
+            resolve("/news/", ""),
+            Resolved::File("news/index.html".into())
+        );
+        assert_eq!(
+            resolve("/wenming/news/", "/wenming"),
+            Resolved::File("news/index.html".into())
+        );
+        assert_eq!(resolve("/news", ""), Resolved::FileOrFolder("news".into()));
+        assert_eq!(
+            resolve("/tags/%E5%AD%A6/", ""),
+            Resolved::File("tags/学/index.html".into())
+        );
+    }
+
+    #[test]
+    fn text_types_say_utf8() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("app.js"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("data.json"), "application/json; charset=utf-8");
+        assert_eq!(content_type("favicon.svg"), "image/svg+xml; charset=utf-8");
+        assert_eq!(content_type("a.png"), "image/png");
+    }
+}

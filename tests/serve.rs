@@ -1,0 +1,561 @@
+//! `wenming serve` as a user meets it: the binary started on a free port over a copy of the
+//! demo site, pages fetched over HTTP, sources edited, added and deleted while it runs, and
+//! the live-reload event stream read like a browser does.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use common::edits::{Rng, demo_copy, random_edit, read, repair, write};
+use serde_json::Value;
+use wenming::check::MANIFEST_FILE;
+
+/// A running `wenming serve` and a browser-like listener on its event stream.
+struct Serve {
+    /// The server process; it stops when the test ends.
+    _process: common::ServeProcess,
+    url: String,
+    port: u16,
+    events: Receiver<Value>,
+    agent: ureq::Agent,
+}
+
+struct Response {
+    status: u16,
+    content_type: String,
+    location: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Serve {
+    fn start(root: &Path, extra: &[&str]) -> Serve {
+        let process = common::start_serve(root, extra);
+        let (url, port) = (process.url.clone(), process.port);
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        let (tx, events) = mpsc::channel();
+        let events_url = format!("{url}__wenming/events");
+        std::thread::spawn(move || {
+            let Ok(response) = ureq::get(&events_url).call() else {
+                return;
+            };
+            let reader = BufReader::new(response.into_body().into_reader());
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(data) = line.strip_prefix("data: ") {
+                    let value = serde_json::from_str(data).unwrap_or(Value::Null);
+                    if tx.send(value).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        let serve = Serve {
+            _process: process,
+            url,
+            port,
+            events,
+            agent,
+        };
+        let hello = serve.next_event();
+        assert_eq!(hello["hello"], true, "{hello}");
+        serve
+    }
+
+    /// The first message a newly connected browser gets.
+    fn hello(&self) -> Value {
+        let r = ureq::get(&format!("{}__wenming/events", self.url))
+            .call()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let reader = BufReader::new(r.into_body().into_reader());
+        reader
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix("data: ").map(str::to_string))
+            .and_then(|d| serde_json::from_str(&d).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    fn next_event(&self) -> Value {
+        self.events
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|e| panic!("no message from the event stream: {e}"))
+    }
+
+    /// Waits for the rebuild after an edit, then for quiet (an edit may come as two batches).
+    fn rebuilt(&self) -> Value {
+        let mut last = self.next_event();
+        while let Ok(v) = self.events.recv_timeout(Duration::from_millis(400)) {
+            last = v;
+        }
+        last
+    }
+
+    fn get(&self, path: &str) -> Response {
+        let url = format!("{}{}", self.url, path.trim_start_matches('/'));
+        let mut r = self
+            .agent
+            .get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (content_type, location) = (header("content-type"), header("location"));
+        let mut body = Vec::new();
+        let _ = r.body_mut().as_reader().read_to_end(&mut body);
+        Response {
+            status: r.status().as_u16(),
+            content_type,
+            location,
+            body,
+        }
+    }
+
+    /// Sends `GET <raw path>` exactly as written (no client normalizes it).
+    fn raw_get(&self, raw_path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port))
+            .unwrap_or_else(|e| panic!("cannot connect: {e}"));
+        let request =
+            format!("GET {raw_path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        stream
+            .write_all(request.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, text)
+    }
+}
+
+fn changed(event: &Value) -> Vec<String> {
+    event["changed"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The page as `build` writes it: the live-reload script tag taken out.
+fn without_script(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let Some(start) = text.find("<script src=\"/__wenming/livereload.js\"") else {
+        return html.to_vec();
+    };
+    let end = text[start..]
+        .find("</script>")
+        .map(|e| start + e + "</script>".len())
+        .unwrap_or(start);
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+const PAGE: &str = "content/news/chuang-wen-tui-jin-hui.md";
+const PAGE_URL: &str = "news/chuang-wen-tui-jin-hui/";
+const PAGE_FILE: &str = "news/chuang-wen-tui-jin-hui/index.html";
+
+#[test]
+fn serves_the_site_with_types_404_folders_and_the_reload_script() {
+    let site = demo_copy();
+    let serve = Serve::start(site.path(), &[]);
+    assert!(serve.url.starts_with("http://127.0.0.1:"), "{}", serve.url);
+
+    let home = serve.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.content_type, "text/html; charset=utf-8");
+    assert!(
+        home.text()
+            .contains("<script src=\"/__wenming/livereload.js\" data-file=\"index.html\"")
+    );
+    assert!(
+        home.text()
+            .trim_end()
+            .ends_with("</script></body>\n</html>"),
+        "the script goes before </body>"
+    );
+
+    for (path, content_type) in [
+        ("style.css", "text/css; charset=utf-8"),
+        ("favicon.svg", "image/svg+xml; charset=utf-8"),
+        ("atom.xml", "application/xml; charset=utf-8"),
+        ("sitemap.xml", "application/xml; charset=utf-8"),
+        ("robots.txt", "text/plain; charset=utf-8"),
+        ("__wenming/livereload.js", "text/javascript; charset=utf-8"),
+    ] {
+        let r = serve.get(path);
+        assert_eq!(
+            (r.status, r.content_type.as_str()),
+            (200, content_type),
+            "{path}"
+        );
+        assert!(
+            !r.text().contains("__wenming/livereload.js\" data-file"),
+            "{path} gets no script"
+        );
+    }
+
+    let folder = serve.get("/news/");
+    assert_eq!(folder.status, 200);
+    assert!(
+        folder.text().contains("<h1>创文动态</h1>"),
+        "folders serve index.html"
+    );
+    let bare = serve.get("/news");
+    assert_eq!((bare.status, bare.location.as_str()), (308, "/news/"));
+
+    let missing = serve.get("/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.content_type, "text/html; charset=utf-8");
+    assert!(
+        missing.text().contains("抱歉，您访问的页面不存在"),
+        "the site's own 404 page"
+    );
+
+    // What is served is what `build` writes, but for the script.
+    let out = common::temp();
+    let run = common::wenming(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap_or_default(),
+        "--output",
+        out.path().to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in ["index.html", PAGE_FILE, "news/index.html", "404.html"] {
+        let built = std::fs::read(out.path().join(file)).unwrap_or_else(|e| panic!("{e}"));
+        let served = serve.get(&file.replace("index.html", ""));
+        assert_eq!(without_script(&served.body), built, "{file}");
+        assert!(
+            !String::from_utf8_lossy(&built).contains("livereload"),
+            "build output has no script"
+        );
+    }
+}
+
+#[test]
+fn requests_cannot_leave_the_site() {
+    let site = demo_copy();
+    write(&site.path().join("secret.txt"), "TOP-SECRET-CONTENT\n");
+    let serve = Serve::start(&site.path().join(""), &[]);
+    let secret = site.path().join("secret.txt");
+    for raw in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/news/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        "/./site.yaml",
+        "/site.yaml",
+        "/content/news/chuang-wen-tui-jin-hui.md",
+        "/secret.txt%00.html",
+        "/%ff%fe",
+    ] {
+        let (status, text) = serve.raw_get(raw);
+        assert!(status == 404 || status == 400, "{raw}: status {status}");
+        assert!(!text.contains("TOP-SECRET"), "{raw} leaked a file");
+        assert!(!text.contains("base_url:"), "{raw} leaked site.yaml");
+        assert!(!text.contains("root:x:0:0"), "{raw} leaked /etc/passwd");
+    }
+    // An absolute path as the request target is refused too.
+    let (status, text) = serve.raw_get(&format!("{}", secret.display()));
+    assert!(
+        status == 404 || status == 400,
+        "absolute path: status {status}"
+    );
+    assert!(!text.contains("TOP-SECRET"));
+}
+
+#[test]
+fn edits_additions_deletions_and_templates_show_at_once() {
+    let site = demo_copy();
+    let root = site.path();
+    let serve = Serve::start(root, &[]);
+
+    // Editors' swap, backup and hidden files are not sources: no rebuild.
+    write(
+        &root.join("content/news/.chuang-wen-tui-jin-hui.md.swp"),
+        "swap",
+    );
+    write(
+        &root.join("content/news/chuang-wen-tui-jin-hui.md~"),
+        "backup",
+    );
+    write(&root.join("content/news/4913"), "");
+    std::fs::remove_file(root.join("content/news/4913")).unwrap_or_else(|e| panic!("{e}"));
+    let quiet = serve.events.recv_timeout(Duration::from_millis(600));
+    assert!(quiet.is_err(), "a swap file caused a rebuild: {quiet:?}");
+
+    // Editing a page: the message names it, the page shows the new text.
+    let page = root.join(PAGE);
+    write(&page, &(read(&page) + "\n编辑后新增的一句话。\n"));
+    let event = serve.rebuilt();
+    assert!(changed(&event).contains(&PAGE_FILE.to_string()), "{event}");
+    assert!(serve.get(PAGE_URL).text().contains("编辑后新增的一句话。"));
+
+    // Adding a page: it is served, and its section lists it.
+    let added = root.join("content/news/xin-wen-zhang.md");
+    write(
+        &added,
+        "---\ntitle: 刚刚新增的文章\ndate: 2026-10-30 08:00\ntags: [新增标签]\n---\n新文章的正文。\n",
+    );
+    let event = serve.rebuilt();
+    assert!(
+        changed(&event).contains(&"news/xin-wen-zhang/index.html".to_string()),
+        "{event}"
+    );
+    assert!(
+        serve
+            .get("news/xin-wen-zhang/")
+            .text()
+            .contains("新文章的正文。")
+    );
+    assert!(
+        serve.get("news/").text().contains("刚刚新增的文章"),
+        "the listing shows it"
+    );
+    assert!(
+        serve.get("/").text().contains("刚刚新增的文章"),
+        "the home page shows it"
+    );
+    assert_eq!(
+        serve.get("tags/xin-zeng-biao-qian/").status,
+        200,
+        "its new tag has a page"
+    );
+
+    // Deleting it: gone, and gone from the listing and its tag.
+    std::fs::remove_file(&added).unwrap_or_else(|e| panic!("{e}"));
+    serve.rebuilt();
+    assert_eq!(serve.get("news/xin-wen-zhang/").status, 404);
+    assert!(!serve.get("news/").text().contains("刚刚新增的文章"));
+    assert_eq!(serve.get("tags/xin-zeng-biao-qian/").status, 404);
+
+    // A new section with a page.
+    write(
+        &root.join("content/huo-dong/_index.md"),
+        "---\ntitle: 活动预告\n---\n",
+    );
+    write(
+        &root.join("content/huo-dong/a.md"),
+        "---\ntitle: 周末活动\ndate: 2026-10-01\n---\n内容。\n",
+    );
+    serve.rebuilt();
+    assert!(serve.get("huo-dong/").text().contains("周末活动"));
+    assert!(
+        serve.get("/").text().contains("活动预告"),
+        "the navigation shows the new section"
+    );
+
+    // A template override: every page using it changes.
+    let template = root.join("templates/partials/description.html");
+    write(
+        &template,
+        "<meta name=\"description\" content=\"模板已被覆盖\">\n",
+    );
+    serve.rebuilt();
+    assert!(serve.get(PAGE_URL).text().contains("模板已被覆盖"));
+    assert!(serve.get("news/").text().contains("模板已被覆盖"));
+    std::fs::remove_file(&template).unwrap_or_else(|e| panic!("{e}"));
+    serve.rebuilt();
+    assert!(!serve.get(PAGE_URL).text().contains("模板已被覆盖"));
+
+    // A static file: copied as it changes.
+    let image = root.join("static/images/new.svg");
+    write(&image, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+    let event = serve.rebuilt();
+    assert!(
+        changed(&event).contains(&"images/new.svg".to_string()),
+        "{event}"
+    );
+    assert_eq!(
+        serve.get("images/new.svg").text(),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"
+    );
+}
+
+#[test]
+fn errors_are_shown_and_the_last_good_site_is_kept_until_fixed() {
+    let site = demo_copy();
+    let root = site.path();
+    let serve = Serve::start(root, &[]);
+    let page = root.join(PAGE);
+    let good = read(&page);
+    let before = serve.get(PAGE_URL).text();
+
+    // Bad YAML: the error names the file and line; the page is still served as it was.
+    write(&page, &good.replacen("title: ", "title: [没有闭合\n", 1));
+    let event = serve.rebuilt();
+    let errors = event["errors"].as_array().cloned().unwrap_or_default();
+    assert!(!errors.is_empty(), "{event}");
+    let location = errors[0]["location"].as_str().unwrap_or_default();
+    assert!(
+        location.starts_with(PAGE) && errors[0]["line"].is_number(),
+        "{event}"
+    );
+    assert_eq!(
+        serve.get(PAGE_URL).text(),
+        before,
+        "the last good page is kept"
+    );
+
+    // A browser that opens a page now is told the errors at once.
+    let hello = serve.hello();
+    assert_eq!(hello["errors"], event["errors"], "{hello}");
+
+    // Fixing it clears the errors and shows the change.
+    write(&page, &(good.clone() + "\n修好之后的新内容。\n"));
+    let event = serve.rebuilt();
+    assert!(event["errors"].is_null(), "{event}");
+    assert!(serve.get(PAGE_URL).text().contains("修好之后的新内容。"));
+
+    // A broken template: named with its line.
+    let template = root.join("templates/page.html");
+    write(
+        &template,
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | no_such_filter }}\n{% endblock content %}\n",
+    );
+    let event = serve.rebuilt();
+    let text = event["errors"].to_string();
+    assert!(
+        text.contains("templates/page.html") && text.contains("no_such_filter"),
+        "{event}"
+    );
+    assert!(
+        serve.get(PAGE_URL).text().contains("修好之后的新内容。"),
+        "still the last good page"
+    );
+    std::fs::remove_file(&template).unwrap_or_else(|e| panic!("{e}"));
+    let event = serve.rebuilt();
+    assert!(event["errors"].is_null(), "{event}");
+
+    // A broken internal link: named with its file and line.
+    write(
+        &page,
+        &(good + "\n见[不存在的页面](@/news/no-such-page.md)。\n"),
+    );
+    let event = serve.rebuilt();
+    let first = &event["errors"][0];
+    assert!(
+        first["file"] == PAGE
+            && first["line"].is_number()
+            && first["message"].to_string().contains("no-such-page"),
+        "{event}"
+    );
+}
+
+#[test]
+fn the_served_site_equals_a_fresh_build_after_random_edits() {
+    let site = demo_copy();
+    let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    let serve = Serve::start(&root, &[]);
+    let mut rng = Rng(0x5eed_2026);
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut last_good: Option<PathBuf> = None;
+    let outputs = common::temp();
+    for n in 0..24 {
+        let (what, mut touched) = random_edit(&mut rng, &root, n);
+        if n % 4 == 3 {
+            touched.extend(repair(&root));
+        }
+        if touched.is_empty() {
+            continue;
+        }
+        let event = serve.rebuilt();
+        let out = outputs.path().join(format!("build-{n}"));
+        let run = common::wenming_at(
+            common::DEMO_NOW,
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap_or_default(),
+                "--output",
+                out.to_str().unwrap_or_default(),
+            ],
+        );
+        let expected = if run.code == 0 {
+            assert!(event["errors"].is_null(), "step {n} ({what}): {event}");
+            last_good = Some(out.clone());
+            out
+        } else {
+            assert!(
+                !event["errors"].is_null(),
+                "step {n} ({what}): build failed but serve did not: {}",
+                run.stderr
+            );
+            match &last_good {
+                Some(p) => p.clone(),
+                None => continue,
+            }
+        };
+        // The publish-date manifest records what a build published; serve publishes nothing.
+        let files: Vec<String> = common::files(&expected)
+            .into_iter()
+            .filter(|f| f != MANIFEST_FILE)
+            .collect();
+        assert_eq!(
+            serve.get(MANIFEST_FILE).status,
+            404,
+            "step {n} ({what}): serve has no manifest"
+        );
+        for file in &files {
+            let built = std::fs::read(expected.join(file)).unwrap_or_else(|e| panic!("{e}"));
+            let url: String = file
+                .split('/')
+                .map(|s| {
+                    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let served = serve.get(&url);
+            assert_eq!(
+                served.status, 200,
+                "step {n} ({what}): {file} is not served"
+            );
+            let body = if file.ends_with(".html") {
+                without_script(&served.body)
+            } else {
+                served.body
+            };
+            assert!(
+                body == built,
+                "step {n} ({what}): {file} differs from a fresh build"
+            );
+        }
+        let now: BTreeSet<String> = files.into_iter().collect();
+        for gone in seen.difference(&now) {
+            if gone.ends_with("index.html") {
+                let r = serve.get(&gone.replace("index.html", ""));
+                assert_eq!(r.status, 404, "step {n} ({what}): {gone} should be gone");
+            }
+        }
+        seen.extend(now);
+    }
+}

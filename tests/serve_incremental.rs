@@ -1,0 +1,163 @@
+//! The incremental rebuild of `serve` against fresh builds: after every edit of a random
+//! sequence (pages added, edited, renamed and deleted, sections added and removed, templates
+//! overridden, static and data files changed, errors made and fixed, site.yaml changed) the
+//! site in memory must be byte for byte what a fresh build of the same sources produces.
+
+mod common;
+
+use common::edits::{Rng, demo_copy, random_edit, read, repair, write};
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use jiff::Timestamp;
+use wenming::build::{BuildOptions, render_site};
+use wenming::check::MANIFEST_FILE;
+use wenming::output::Bytes;
+use wenming::serve::incremental::{LiveSite, Outcome};
+
+fn now() -> Timestamp {
+    "2026-11-01T00:00:00Z"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn bytes(b: &Bytes) -> Vec<u8> {
+    match b {
+        Bytes::Owned(v) => v.clone(),
+        Bytes::Embedded(v) => v.to_vec(),
+        Bytes::File(p) => fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    }
+}
+
+/// A fresh build in memory: path → bytes (later files replace earlier ones, as on disk),
+/// without the publish-date manifest, which `serve` does not make (it publishes nothing).
+fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let mut options = BuildOptions::new(root);
+    options.now = now();
+    match render_site(&options) {
+        Ok(r) => Ok(r
+            .files
+            .iter()
+            .filter(|f| f.path != MANIFEST_FILE)
+            .map(|f| (f.path.clone(), bytes(&f.bytes)))
+            .collect()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn served(live: &LiveSite) -> BTreeMap<String, Vec<u8>> {
+    let files = live.files();
+    let files = files.read().unwrap_or_else(|e| e.into_inner());
+    files
+        .paths()
+        .into_iter()
+        .map(|p| {
+            (
+                p.to_string(),
+                files.get(p).map(<[u8]>::to_vec).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn assert_same(step: &str, live: &LiveSite, expected: &BTreeMap<String, Vec<u8>>) {
+    let got = served(live);
+    let missing: Vec<&String> = expected.keys().filter(|k| !got.contains_key(*k)).collect();
+    let extra: Vec<&String> = got.keys().filter(|k| !expected.contains_key(*k)).collect();
+    let differ: Vec<&String> = expected
+        .iter()
+        .filter(|(k, v)| got.get(*k).is_some_and(|g| g != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && differ.is_empty(),
+        "after {step}: missing {missing:?}, extra {extra:?}, different {differ:?}"
+    );
+}
+
+#[test]
+fn random_edit_sequences_match_fresh_builds() {
+    for seed in [1u64, 7, 42, 99, 2026, 8080, 31337, 123_456] {
+        let site = demo_copy();
+        let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+        let (mut live, outcome) = LiveSite::new(&root, false, now());
+        assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+        let mut last_good = fresh(&root).unwrap_or_else(|e| panic!("{e}"));
+        assert_same("the first build", &live, &last_good);
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        for n in 0..80 {
+            let (what, mut touched) = random_edit(&mut rng, &root, n);
+            if rng.below(4) == 0 {
+                touched.extend(repair(&root));
+            }
+            if touched.is_empty() {
+                continue; // nothing changed, nothing to notice
+            }
+            let outcome = live.update(&touched, now());
+            let step = format!("seed {seed} step {n}: {what}");
+            match fresh(&root) {
+                Ok(expected) => {
+                    assert!(
+                        !matches!(outcome, Outcome::Failed(_)),
+                        "{step}: {outcome:?}"
+                    );
+                    assert_same(&step, &live, &expected);
+                    last_good = expected;
+                }
+                Err(errors) => {
+                    assert!(
+                        matches!(outcome, Outcome::Failed(_)),
+                        "{step}: a fresh build fails ({errors}) but serve did not"
+                    );
+                    assert_same(
+                        &format!("{step} (failed: the last good site stays)"),
+                        &live,
+                        &last_good,
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn editing_one_page_renders_only_what_shows_it() {
+    let site = demo_copy();
+    let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    let (mut live, first) = LiveSite::new(&root, false, now());
+    let Outcome::Changed(first) = first else {
+        panic!("{first:?}")
+    };
+    let page = root.join("content/news/chuang-wen-tui-jin-hui.md");
+    write(&page, &(read(&page) + "\n补充一段新的报道内容。\n"));
+    let Outcome::Changed(c) = live.update(std::slice::from_ref(&page), now()) else {
+        panic!("expected a change")
+    };
+    assert_eq!(c.parsed, 1, "only the edited file is parsed again");
+    assert!(
+        c.rendered < 20 && c.rendered * 5 < first.rendered,
+        "a text edit renders the page, its neighbours and listings, not the site: {} of {}",
+        c.rendered,
+        first.rendered
+    );
+    assert!(
+        c.paths
+            .contains(&"news/chuang-wen-tui-jin-hui/index.html".to_string()),
+        "{:?}",
+        c.paths
+    );
+    assert_same(
+        "one edit",
+        &live,
+        &fresh(&root).unwrap_or_else(|e| panic!("{e}")),
+    );
+
+    // Touching a file without changing it changes nothing.
+    write(&page, &read(&page));
+    assert!(matches!(
+        live.update(std::slice::from_ref(&page), now()),
+        Outcome::Unchanged
+    ));
+}
