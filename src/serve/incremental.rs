@@ -614,9 +614,11 @@ impl LiveSite {
         let copies = {
             let files = self.files.read().unwrap_or_else(|e| e.into_inner());
             let statics = statics.as_ref().unwrap_or(&files.statics);
-            // A full rebuild reads every copied file again.
+            // Without a good build to compare with (the first, a full rebuild, or any rebuild
+            // after a full one failed, which forgot the files changed before it) every
+            // copied file is read again.
             let empty = HashMap::new();
-            let old_copies = if full { &empty } else { &files.copies };
+            let old_copies = if old.is_none() { &empty } else { &files.copies };
             match read_copies(
                 &self.root,
                 statics,
