@@ -1,7 +1,10 @@
 //! The incremental rebuild of `serve` against fresh builds: after every edit of a random
 //! sequence (pages added, edited, renamed and deleted, sections added and removed, templates
-//! overridden, static and data files changed, errors made and fixed, site.yaml changed) the
-//! site in memory must be byte for byte what a fresh build of the same sources produces.
+//! overridden, static and data files changed, errors made and fixed, site.yaml changed, and
+//! the content kinds' pages and what they depend on: progress figures, rankings and their
+//! data, stories' volunteers and hours, replaced rules, a section's `kind:`, image sizes)
+//! the site in memory must be byte for byte what a fresh build of the same sources produces,
+//! all but the publish-date manifest, which serve does not make.
 
 mod common;
 
@@ -17,9 +20,10 @@ use wenming::check::MANIFEST_FILE;
 use wenming::output::Bytes;
 use wenming::serve::incremental::{LiveSite, Outcome};
 
+/// The demo site's moment ([`common::DEMO_NOW`]): every page of it is published then.
 fn now() -> Timestamp {
-    "2026-11-01T00:00:00Z"
-        .parse()
+    wenming::text::dates::parse(common::DEMO_NOW)
+        .map(|d| d.timestamp())
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -77,6 +81,20 @@ fn assert_same(step: &str, live: &LiveSite, expected: &BTreeMap<String, Vec<u8>>
     );
 }
 
+/// What a rebuild did, in one line.
+fn summary(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Changed(c) => format!(
+            "{} files changed, {} parsed, {} rendered",
+            c.paths.len(),
+            c.parsed,
+            c.rendered
+        ),
+        Outcome::Unchanged => String::from("unchanged"),
+        Outcome::Failed(e) => format!("failed: {}", e.to_string().lines().next().unwrap_or("")),
+    }
+}
+
 #[test]
 fn random_edit_sequences_match_fresh_builds() {
     for seed in [1u64, 7, 42, 99, 2026, 8080, 31337, 123_456] {
@@ -97,6 +115,8 @@ fn random_edit_sequences_match_fresh_builds() {
             }
             let outcome = live.update(&touched, now());
             let step = format!("seed {seed} step {n}: {what}");
+            // Shown when the test fails: what each step did before the one that failed.
+            eprintln!("{step}: {}", summary(&outcome));
             match fresh(&root) {
                 Ok(expected) => {
                     assert!(

@@ -1,6 +1,9 @@
 //! Random edits of a site's sources, shared by the tests that compare `serve` with fresh
 //! builds: pages added, edited, renamed and deleted, sections added and removed, templates
-//! overridden, static and data files changed, errors made and fixed, site.yaml changed.
+//! overridden, static and data files changed, errors made and fixed, site.yaml changed; and
+//! the content kinds' pages, whose figures other pages and the whole site show: progress
+//! announcements, rankings and their data, stories' volunteers and hours, rules replaced by
+//! others, a section's `kind:`, and the sizes of images pages show.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -113,7 +116,10 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
     let pages = pages(root);
     let sections = sections(root);
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
-    let choice = rng.below(20);
+    let choice = rng.below(31);
+    if choice >= 20 {
+        return kind_edit(rng, root, n, choice - 20);
+    }
     let page = rng.pick(&pages).cloned();
     match (choice, page) {
         (0..=2, Some(p)) => {
@@ -149,9 +155,15 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
             (format!("retag {} {tags:?}", p.display()), vec![p])
         }
         (6, _) | (_, None) => {
+            // Announcements and rankings need fields of their own: kind_edit adds those.
+            let plain: Vec<PathBuf> = sections
+                .iter()
+                .filter_map(|s| s.parent().map(Path::to_path_buf))
+                .filter(|d| !d.ends_with("progress") && !d.ends_with("rankings"))
+                .collect();
             let dir = rng
-                .pick(&sections)
-                .and_then(|s| s.parent().map(Path::to_path_buf))
+                .pick(&plain)
+                .cloned()
                 .unwrap_or_else(|| root.join("content"));
             let p = dir.join(format!("new-page-{n}.md"));
             let tag = rng.pick(TAGS).copied().unwrap_or("志愿服务");
@@ -301,9 +313,288 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
     }
 }
 
-/// Repairs pages an earlier step broke, so that sequences keep building most of the time.
+/// The kind sections of the demo site and their kinds.
+const KIND_SECTIONS: &[(&str, &str)] = &[
+    ("progress", "progress"),
+    ("rankings", "ranking"),
+    ("stories", "story"),
+    ("rules", "rule"),
+    ("notices", "notice"),
+];
+
+const VOLUNTEERS: &[&str] = &[
+    "冉思远",
+    "钱雨萌",
+    "邵俊杰",
+    "闫可馨",
+    "新志愿者甲",
+    "新志愿者乙",
+];
+
+/// True when `content/REL` is a file that is not a draft.
+fn published(root: &Path, rel: &str) -> bool {
+    let p = root.join("content").join(rel);
+    p.is_file() && !read(&p).contains("\ndraft: true")
+}
+
+/// `text` with every `@/` link to a page that is gone (or a draft) pointing at the home page.
+fn without_dead_links(root: &Path, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("](@/") {
+        let (before, after) = rest.split_at(i + 2);
+        out.push_str(before);
+        let end = after.find(')').unwrap_or(after.len());
+        let target = after[2..end].split('#').next().unwrap_or_default();
+        if published(root, target) || target == "_index.md" {
+            out.push_str(&after[..end]);
+        } else {
+            out.push_str("@/_index.md");
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The pages of section folder `dir` (`progress`, …).
+fn pages_in(root: &Path, dir: &str) -> Vec<PathBuf> {
+    let dir = root.join("content").join(dir);
+    pages(root)
+        .into_iter()
+        .filter(|p| p.starts_with(&dir))
+        .collect()
+}
+
+/// The value after `key: ` in the first line that has it, as written.
+fn field(text: &str, key: &str) -> Option<String> {
+    let prefix = format!("{key}: ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix).map(str::to_string))
+}
+
+/// Replaces the number after `key: ` (up to `,` or `}`) on line `line` of `text`.
+fn set_number_on_line(text: &str, line: usize, key: &str, value: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if let Some(l) = lines.get_mut(line) {
+        let prefix = format!("{key}: ");
+        if let Some(start) = l.find(&prefix).map(|i| i + prefix.len()) {
+            let end = l[start..].find([',', '}']).map_or(l.len(), |i| start + i);
+            l.replace_range(start..end, value);
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// One edit of a kind page or of what kind pages depend on (`which` picks it).
+fn kind_edit(rng: &mut Rng, root: &Path, n: usize, which: usize) -> (String, Vec<PathBuf>) {
+    match which {
+        // A metric's `done`: its rate, the next announcement's change, the dashboard.
+        0 | 1 => {
+            let Some(p) = rng.pick(&pages_in(root, "progress")).cloned() else {
+                return (String::from("nothing"), Vec::new());
+            };
+            let text = read(&p);
+            let lines: Vec<usize> = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains("done: "))
+                .map(|(i, _)| i)
+                .collect();
+            let Some(&line) = rng.pick(&lines) else {
+                return (String::from("nothing"), Vec::new());
+            };
+            let done = rng.below(320).to_string();
+            write(&p, &set_number_on_line(&text, line, "done", &done));
+            (format!("progress done={done} in {}", p.display()), vec![p])
+        }
+        // A new announcement, placed anywhere in time among the others.
+        2 => {
+            let p = root.join(format!("content/progress/xin-tong-bao-{n}.md"));
+            let month = 1 + rng.below(11);
+            write(
+                &p,
+                &format!(
+                    "---\ntitle: 新的进展通报{n}\ndate: 2026-{month:02}-1{} 10:00\ntags: [创文进展]\nissue_no: 2026年新{n}期\nmetrics:\n  - {{id: lao-jiu-xiao-qu, name: 老旧小区改造, unit: 个, target: 120, done: {}, department: 市住建局, deadline: 2026-12-31}}\n  - {{id: gong-ce, name: 公厕新建改建, unit: 座, target: 220, done: {}, department: 市城管局, deadline: 2026-0{}-28}}\n---\n本期通报正文{n}。\n",
+                    rng.below(10),
+                    rng.below(130),
+                    rng.below(230),
+                    1 + rng.below(9)
+                ),
+            );
+            (format!("add announcement {}", p.display()), vec![p])
+        }
+        // A ranking's thresholds: its red and black lists.
+        3 => {
+            let Some(p) = rng.pick(&pages_in(root, "rankings")).cloned() else {
+                return (String::from("nothing"), Vec::new());
+            };
+            // Black below 70–80, red from 85–95: always a valid pair.
+            let (key, value) = if rng.below(2) == 0 {
+                ("red_at_least", 85 + rng.below(11))
+            } else {
+                ("black_below", 70 + rng.below(11))
+            };
+            let value = value.to_string();
+            write(&p, &set_field(&read(&p), key, &value));
+            (format!("ranking {key}={value} in {}", p.display()), vec![p])
+        }
+        // A ranking's data: its ranks, and the next ranking's rank changes.
+        4 => {
+            let files = files_under(&root.join("data/rankings"), &|p| {
+                p.extension().is_some_and(|e| e == "csv")
+            });
+            let Some(p) = rng.pick(&files).cloned() else {
+                return (String::from("nothing"), Vec::new());
+            };
+            let text = read(&p);
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            let row = 1 + rng.below(lines.len().saturating_sub(1).max(1));
+            let score = format!("{}.{}", 70 + rng.below(29), rng.below(10));
+            if let Some(l) = lines.get_mut(row) {
+                let mut cells: Vec<String> = l.split(',').map(str::to_string).collect();
+                if cells.len() > 1 {
+                    cells[1] = score.clone();
+                }
+                *l = cells.join(",");
+            }
+            write(&p, &(lines.join("\n") + "\n"));
+            (
+                format!("ranking data score={score} in {}", p.display()),
+                vec![p],
+            )
+        }
+        // A story's volunteers and hours: the site-wide volunteer statistics.
+        5 | 6 => {
+            let Some(p) = rng.pick(&pages_in(root, "stories")).cloned() else {
+                return (String::from("nothing"), Vec::new());
+            };
+            let text = read(&p);
+            let text = if rng.below(2) == 0 {
+                set_field(&text, "hours", &format!("{}.5", rng.below(2000)))
+            } else {
+                let names: Vec<&str> = (0..1 + rng.below(3))
+                    .filter_map(|_| rng.pick(VOLUNTEERS).copied())
+                    .collect();
+                set_field(&text, "volunteers", &format!("[{}]", names.join(", ")))
+            };
+            write(&p, &text);
+            (format!("story figures in {}", p.display()), vec![p])
+        }
+        // A rule replaced by another (or no longer): both show it.
+        7 => {
+            let rules = pages_in(root, "rules");
+            let Some(p) = rng.pick(&rules).cloned() else {
+                return (String::from("nothing"), Vec::new());
+            };
+            let others: Vec<PathBuf> = rules.iter().filter(|r| **r != p).cloned().collect();
+            let Some(target) = rng.pick(&others).cloned() else {
+                return (String::from("nothing"), Vec::new());
+            };
+            let text = read(&p);
+            let text = if field(&text, "superseded_by").is_some() {
+                let kept: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.starts_with("superseded_by:"))
+                    .collect();
+                set_field(&(kept.join("\n") + "\n"), "status", "现行有效")
+            } else {
+                let rel = target
+                    .strip_prefix(root.join("content"))
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                set_field(&set_field(&text, "status", "已修订"), "superseded_by", &rel)
+            };
+            write(&p, &text);
+            (format!("rule supersession in {}", p.display()), vec![p])
+        }
+        // A section's kind: which fields its pages have and how they read.
+        8 => {
+            let Some(&(dir, kind)) = rng.pick(KIND_SECTIONS) else {
+                return (String::from("nothing"), Vec::new());
+            };
+            let p = root.join("content").join(dir).join("_index.md");
+            if !p.exists() {
+                return (String::from("nothing"), Vec::new());
+            }
+            let text = read(&p);
+            let text = if field(&text, "kind").is_some() {
+                let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("kind:")).collect();
+                kept.join("\n") + "\n"
+            } else {
+                set_field(&text, "kind", kind)
+            };
+            write(&p, &text);
+            (format!("toggle kind of {}", p.display()), vec![p])
+        }
+        // A partial every page includes shows the site-wide figures: every page depends on
+        // them now.
+        9 => {
+            let p = root.join("templates/partials/footer.html");
+            let theme = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/default/templates/partials/footer.html");
+            write(
+                &p,
+                &(read(&theme)
+                    + &format!(
+                        "<!-- {n}：志愿服务 {{{{ volunteer_stats.hours }}}} 小时{{% set d = progress_dashboard() %}}，最新通报 {{{{ d.latest_date }}}} -->\n"
+                    )),
+            );
+            (String::from("footer shows the site-wide figures"), vec![p])
+        }
+        // An image's size, which the pages showing it carry in their HTML.
+        _ => {
+            let p = root.join("static/images/volunteers.svg");
+            let (w, h) = (100 + rng.below(900), 100 + rng.below(900));
+            write(
+                &p,
+                &format!(
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\"><rect width=\"{w}\" height=\"{h}\" fill=\"#c00\"/></svg>\n"
+                ),
+            );
+            (format!("image size {w}×{h}"), vec![p])
+        }
+    }
+}
+
+/// Repairs pages an earlier step broke, gives the kind sections their kinds (and index
+/// files) back, and drops links to replacing rules that are gone, so that sequences keep
+/// building most of the time.
 pub fn repair(root: &Path) -> Vec<PathBuf> {
     let mut fixed = Vec::new();
+    for (dir, kind) in KIND_SECTIONS {
+        let folder = root.join("content").join(dir);
+        let p = folder.join("_index.md");
+        if !p.exists() && folder.is_dir() {
+            write(&p, &format!("---\ntitle: 栏目{dir}\nkind: {kind}\n---\n"));
+            fixed.push(p);
+        } else if p.exists() && field(&read(&p), "kind").is_none() {
+            write(&p, &set_field(&read(&p), "kind", kind));
+            fixed.push(p);
+        }
+    }
+    for p in pages(root) {
+        let text = read(&p);
+        let unlinked = without_dead_links(root, &text);
+        if unlinked != text {
+            write(&p, &unlinked);
+            fixed.push(p);
+        }
+    }
+    for p in pages_in(root, "rules") {
+        let text = read(&p);
+        if field(&text, "superseded_by").is_some_and(|target| !published(root, &target)) {
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with("superseded_by:"))
+                .collect();
+            write(
+                &p,
+                &set_field(&(kept.join("\n") + "\n"), "status", "现行有效"),
+            );
+            fixed.push(p);
+        }
+    }
     for p in pages(root) {
         let text = read(&p);
         if let Some(rest) = text.strip_prefix("---\ntitle: [坏的\n---\n") {
