@@ -22,6 +22,7 @@ const TOP_KEYS: &[&str] = &[
     "footer",
     "markdown",
     "feed",
+    "search",
     "extra",
 ];
 const FOOTER_KEYS: &[&str] = &[
@@ -35,6 +36,7 @@ const FOOTER_KEYS: &[&str] = &[
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const FEED_KEYS: &[&str] = &["limit"];
+const SEARCH_KEYS: &[&str] = &["enabled", "sections"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
 
 /// The site's settings, as templates see them under `config`.
@@ -52,6 +54,7 @@ pub struct Config {
     pub footer: Footer,
     pub markdown: MarkdownConfig,
     pub feed: FeedConfig,
+    pub search: SearchConfig,
     pub extra: serde_json::Value,
 }
 
@@ -93,6 +96,16 @@ pub struct MarkdownConfig {
 pub struct FeedConfig {
     /// Entries per feed.
     pub limit: usize,
+}
+
+/// Site search (`search:` in site.yaml); see docs/search.md.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchConfig {
+    /// Build the search index and the `/search/` page. Off by default.
+    pub enabled: bool,
+    /// Content folders whose pages are indexed (`news`, `rules/local`), with everything
+    /// below them; empty means every section.
+    pub sections: Vec<String>,
 }
 
 impl Config {
@@ -184,6 +197,21 @@ impl Config {
             }
             FeedConfig { limit }
         };
+        let search = {
+            let sub = sub_doc(&doc, "search", SEARCH_KEYS, &mut errors);
+            let mut search = SearchConfig::default();
+            if let Some(sub) = &sub {
+                let mut sf = Fields::new(sub);
+                search.enabled = sf.bool("enabled").unwrap_or(false);
+                search.sections = sf
+                    .string_list("sections")
+                    .iter()
+                    .map(|s| s.trim().trim_matches('/').to_string())
+                    .collect();
+                errors.append(&mut sf.errors);
+            }
+            search
+        };
 
         if !errors.is_empty() {
             return Err(errors);
@@ -199,6 +227,7 @@ impl Config {
             footer,
             markdown,
             feed,
+            search,
             extra,
         })
     }
@@ -383,6 +412,7 @@ pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
     "description",
     "sort_by",
     "paginate",
+    "search",
 ];
 
 #[cfg(test)]

@@ -131,12 +131,14 @@ pub struct PageMeta {
     pub aliases: Vec<SitePath>,
     pub template: Option<String>,
     pub kind: Option<Kind>,
+    /// Front matter `search: false`: the page is left out of the site search index.
+    pub exclude_from_search: bool,
     pub extra: serde_json::Value,
 }
 
 const PAGE_KEYS: &[&str] = &[
     "title", "date", "updated", "expires", "draft", "slug", "path", "summary", "author", "source",
-    "editor", "weight", "cover", "aliases", "template", "kind", "extra",
+    "editor", "weight", "cover", "aliases", "template", "kind", "search", "extra",
 ];
 
 /// Front matter of a section (`_index.md`).
@@ -262,6 +264,7 @@ pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<D
         aliases: aliases_field(&mut f, doc),
         template: f.string("template"),
         kind: kind_field(&mut f, doc),
+        exclude_from_search: !f.bool("search").unwrap_or(true),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
     };
