@@ -13,6 +13,7 @@ use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{self, Bytes, OutputFile, OutputWriter};
 use crate::render::{self, Emit, templates};
+use crate::search;
 use crate::site::{self, Site};
 
 /// What `wenming build` was asked to do.
@@ -118,6 +119,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         emit(file).map_err(Diagnostics::from)?;
     }
     collect(render::render(root, site.clone(), &theme, emit))?;
+    collect(search::build(&site, emit))?;
     for file in generated_files(&site) {
         emit(file).map_err(Diagnostics::from)?;
     }
