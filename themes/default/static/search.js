@@ -392,7 +392,10 @@
               h.appendChild(a);
               item.appendChild(h);
               var meta = el('p', sections[page.section] || '', 'search-result-meta');
-              if (page.date) meta.appendChild(el('time', page.date));
+              if (page.date) {
+                meta.appendChild(doc.createTextNode(' · '));
+                meta.appendChild(el('time', page.date));
+              }
               item.appendChild(meta);
               var text = page.text.replace(/\s+/g, ' '), marks = findMarks(folder, text, found.terms);
               var range = excerptRange(text.length, marks);
