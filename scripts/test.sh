@@ -15,8 +15,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
-# playwright-core drives that Chromium; it is pinned in tests/browser/package-lock.json.
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
+# playwright-core drives that Chromium, acorn checks the search client is ES5; both are pinned
+# in tests/browser/package-lock.json.
+if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/acorn ]; then
   (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 

@@ -259,6 +259,15 @@ fn client_and_index_tokenize_and_shard_alike() {
 }
 
 #[test]
+fn the_client_is_plain_es5_and_under_15_kb() {
+    let client = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let checked = node("es5.mjs", &[client.to_str().unwrap_or_default()]);
+    assert_eq!(checked["error"], Value::Null, "not ES5: {checked}");
+    let bytes = checked["bytes"].as_u64().unwrap_or(u64::MAX);
+    assert!(bytes < 15_000, "search.js is {bytes} bytes, not minified");
+}
+
+#[test]
 fn site_map_lists_every_section_and_page() {
     let out = built();
     let page = read(out.path(), "sitemap/index.html");
@@ -331,6 +340,7 @@ fn the_header_box_leads_to_the_site_map_until_javascript_points_it_at_search() {
         search_page.contains(
             r#"<p id="search-status" class="search-status" role="status" aria-live="polite" aria-atomic="true"></p>
 <ol id="search-results" class="search-results" data-index="/search/" data-sitemap="/sitemap/"></ol>
+<button id="search-more" class="search-more" type="button" hidden>显示更多结果</button>
 <script src="/search.js"></script>"#
         ),
         "{search_page}"

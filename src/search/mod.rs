@@ -139,13 +139,11 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
             terms_file,
         ))
         .map_err(|d| vec![d])?;
-        if !positions_file.is_empty() {
-            emit(binary_file(
-                format!("{INDEX_DIR}/positions/{k}.bin"),
-                positions_file,
-            ))
-            .map_err(|d| vec![d])?;
-        }
+        emit(binary_file(
+            format!("{INDEX_DIR}/positions/{k}.bin"),
+            positions_file,
+        ))
+        .map_err(|d| vec![d])?;
     }
 
     let meta = IndexMeta {

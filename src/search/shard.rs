@@ -6,8 +6,8 @@
 //! - `terms/K.bin`: the number of terms, then for each term, sorted by key bytes: the key's
 //!   length and UTF-8 bytes, the page list's length and the page list, and the length of the
 //!   term's positions.
-//! - `positions/K.bin` (only when the shard has pairs): the positions of the shard's pair terms,
-//!   one after another in term order. Only queries of three or more tokens need them, so a
+//! - `positions/K.bin`: the positions of the shard's pair terms, one after another in term
+//!   order (empty when it has none). Only queries of three or more tokens need them, so a
 //!   two-character query never downloads them.
 //!
 //! Every number is an unsigned LEB128 varint. A **page list** is the number of pages, then

@@ -35,8 +35,8 @@ if (mode === 'search') {
   report(out);
 } else if (mode === 'tokens') {
   const meta = JSON.parse(await promised((cb) => load('index.json', false, cb)));
-  const folder = new engine.Folder(meta.traditional);
-  report(rest.map((text) => engine.tokenize(folder, text).map((t) => [t.pos, t.key])));
+  engine.useTraditional(meta.traditional);
+  report(rest.map((text) => engine.tokenize(text).map((t) => [t.pos, t.key])));
 } else if (mode === 'shards') {
   report(rest.map((key) => engine.shardOf(key, Number(dir))));
 } else {
