@@ -17,14 +17,13 @@ mod fold;
 pub mod shard;
 pub mod tokenize;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 pub use fold::fold;
 use shard::{Postings, encode_shard, shard_count, shard_of};
-use tokenize::{field_terms, tokenize};
+use tokenize::{FieldTerms, Key, field_terms, tokenize};
 
 use crate::error::Diagnostic;
 use crate::output::{Bytes, OutputFile};
@@ -48,11 +47,10 @@ pub struct IndexSummary {
     pub shards: u32,
 }
 
-/// One page's terms: singles with whether they occur in the title, and pairs with their
-/// title and body positions.
+/// One page's terms, from its title and from its body.
 struct PageTerms {
-    singles: HashMap<String, bool>,
-    pairs: HashMap<String, (Vec<u32>, Vec<u32>)>,
+    title: FieldTerms,
+    body: FieldTerms,
 }
 
 /// `index.json`.
@@ -82,7 +80,7 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
         return Ok(IndexSummary::default());
     }
     let pages = indexed_pages(site, &included_sections(site)?);
-    let mut terms: HashMap<String, Postings> = HashMap::new();
+    let mut terms: FxHashMap<Key, Postings> = FxHashMap::default();
     let mut version = Fnv64::default();
     for (batch_number, batch) in pages.chunks(BATCH).enumerate() {
         let first_id = batch_number * BATCH;
@@ -98,7 +96,11 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
                     text: &text,
                 };
                 let json = serde_json::to_string(&record).unwrap_or_default();
-                (page_terms(&p.page.meta.title, &text), json)
+                let terms = PageTerms {
+                    title: field_terms(&tokenize(&p.page.meta.title)),
+                    body: field_terms(&tokenize(&text)),
+                };
+                (terms, json)
             })
             .collect();
         for (offset, (page, json)) in done.into_iter().enumerate() {
@@ -109,20 +111,15 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
                 json,
             ))
             .map_err(|d| vec![d])?;
-            let id = id as u32;
-            for (key, in_title) in page.singles {
-                terms.entry(key).or_default().add_single(id, in_title);
-            }
-            for (key, (title, body)) in page.pairs {
-                terms.entry(key).or_default().add_pair(id, &title, &body);
-            }
+            add_page(&mut terms, id as u32, &page);
         }
     }
 
-    let shards = shard_count(terms.iter().map(|(k, p)| k.len() + p.list_bytes()).sum());
+    let spelt: Vec<(String, &Postings)> = terms.iter().map(|(k, p)| (k.text(), p)).collect();
+    let shards = shard_count(spelt.iter().map(|(k, p)| k.len() + p.list_bytes()).sum());
     let mut by_shard: Vec<Vec<(&str, &Postings)>> = vec![Vec::new(); shards as usize];
-    for (key, postings) in &terms {
-        by_shard[shard_of(key, shards) as usize].push((key.as_str(), postings));
+    for (key, postings) in &spelt {
+        by_shard[shard_of(key, shards) as usize].push((key.as_str(), *postings));
     }
     let encoded: Vec<(Vec<u8>, Vec<u8>)> = by_shard
         .par_iter_mut()
@@ -233,22 +230,61 @@ fn page_text(p: &SitePage) -> String {
     }
 }
 
-fn page_terms(title: &str, text: &str) -> PageTerms {
-    let title = field_terms(&tokenize(title));
-    let body = field_terms(&tokenize(text));
-    let mut singles: HashMap<String, bool> = body.singles.into_iter().map(|k| (k, false)).collect();
-    for key in title.singles {
-        singles.insert(key, true);
+/// Adds page `id`'s singles and pairs to the index.
+fn add_page(terms: &mut FxHashMap<Key, Postings>, id: u32, page: &PageTerms) {
+    join_by_key(
+        &page.title.singles,
+        &page.body.singles,
+        |k| k,
+        |key, title, _| {
+            terms
+                .entry(key.clone())
+                .or_default()
+                .add_single(id, !title.is_empty());
+        },
+    );
+    join_by_key(
+        &page.title.pairs,
+        &page.body.pairs,
+        |(k, _)| k,
+        |key, title, body| {
+            terms
+                .entry(key.clone())
+                .or_default()
+                .add_pair(id, positions(title), positions(body));
+        },
+    );
+}
+
+fn positions(found: &[(Key, u32)]) -> impl ExactSizeIterator<Item = u32> + '_ {
+    found.iter().map(|(_, p)| *p)
+}
+
+/// Walks two lists sorted by key together and calls `f` once per distinct key, with the
+/// items of each list that have it (either may be empty).
+fn join_by_key<'a, T>(
+    title: &'a [T],
+    body: &'a [T],
+    key: impl Fn(&T) -> &Key,
+    mut f: impl FnMut(&'a Key, &'a [T], &'a [T]),
+) {
+    let run = |list: &'a [T], at: usize, k: &Key| -> &'a [T] {
+        let len = list[at..].iter().take_while(|x| key(x) == k).count();
+        &list[at..at + len]
+    };
+    let (mut t, mut b) = (0, 0);
+    while t < title.len() || b < body.len() {
+        let k = match (title.get(t), body.get(b)) {
+            (Some(x), Some(y)) => key(x).min(key(y)),
+            (Some(x), None) => key(x),
+            (None, Some(y)) => key(y),
+            (None, None) => break,
+        };
+        let (in_title, in_body) = (run(title, t, k), run(body, b, k));
+        t += in_title.len();
+        b += in_body.len();
+        f(k, in_title, in_body);
     }
-    let mut pairs: HashMap<String, (Vec<u32>, Vec<u32>)> = body
-        .pairs
-        .into_iter()
-        .map(|(k, positions)| (k, (Vec::new(), positions)))
-        .collect();
-    for (key, positions) in title.pairs {
-        pairs.entry(key).or_default().0 = positions;
-    }
-    PageTerms { singles, pairs }
 }
 
 /// FNV-1a, 64 bit: a stable stamp of the index's bytes.

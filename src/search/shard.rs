@@ -53,10 +53,10 @@ pub fn write_varint(out: &mut Vec<u8>, mut n: u64) {
     out.push(n as u8);
 }
 
-fn write_positions(out: &mut Vec<u8>, positions: &[u32]) {
+fn write_positions(out: &mut Vec<u8>, positions: impl ExactSizeIterator<Item = u32>) {
     write_varint(out, positions.len() as u64);
     let mut previous = 0;
-    for &p in positions {
+    for p in positions {
         write_varint(out, u64::from(p - previous));
         previous = p;
     }
@@ -89,9 +89,15 @@ impl Postings {
     }
 
     /// Adds a pair found in page `page` at these title and body positions (ascending).
-    pub fn add_pair(&mut self, page: u32, title: &[u32], body: &[u32]) {
-        self.add_page(page, !title.is_empty());
-        if !title.is_empty() {
+    pub fn add_pair(
+        &mut self,
+        page: u32,
+        title: impl ExactSizeIterator<Item = u32>,
+        body: impl ExactSizeIterator<Item = u32>,
+    ) {
+        let in_title = title.len() > 0;
+        self.add_page(page, in_title);
+        if in_title {
             write_positions(&mut self.positions, title);
         }
         write_positions(&mut self.positions, body);
@@ -240,8 +246,8 @@ pub(crate) mod tests {
         single.add_single(3, true);
         single.add_single(200, false);
         let mut pair = Postings::default();
-        pair.add_pair(2, &[], &[5, 9]);
-        pair.add_pair(3, &[0], &[130]);
+        pair.add_pair(2, [].into_iter(), [5, 9].into_iter());
+        pair.add_pair(3, [0].into_iter(), [130].into_iter());
         let (terms, positions) = encode_shard(&[("分类", &pair), ("类", &single)]);
         assert_eq!(positions, [2, 5, 4, 1, 0, 1, 130, 1]);
         assert_eq!(

@@ -13,8 +13,6 @@
 //!
 //! The client (`themes/default/static/search.js`) tokenizes queries by the same rules.
 
-use std::collections::HashMap;
-
 use super::fold::{fold, is_latin_letter};
 use crate::text::is_han;
 
@@ -91,29 +89,70 @@ pub fn tokenize(text: &str) -> Vec<Positioned> {
     tokens
 }
 
+/// An index key: one token (a single) or two adjacent tokens (a pair). Keys of Han characters
+/// only, nearly all of them, are packed into an integer, so building the index allocates
+/// little; [`Key::text`] is the key as the index files and the client spell it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// One character (below 2³²) or two (the first one shifted up by 32 bits).
+    Han(u64),
+    Text(Box<str>),
+}
+
+impl Key {
+    fn single(token: &Token) -> Key {
+        match token {
+            Token::Han(c) => Key::Han(u64::from(*c)),
+            Token::Word(w) => Key::Text(w.as_str().into()),
+        }
+    }
+
+    fn pair(first: &Token, second: &Token) -> Key {
+        match (first, second) {
+            (Token::Han(a), Token::Han(b)) => Key::Han(u64::from(*a) << 32 | u64::from(*b)),
+            _ => {
+                let mut key = String::new();
+                first.push_to(&mut key);
+                second.push_to(&mut key);
+                Key::Text(key.into())
+            }
+        }
+    }
+
+    /// The key as text.
+    pub fn text(&self) -> String {
+        match self {
+            Key::Text(t) => t.to_string(),
+            Key::Han(packed) => [(packed >> 32) as u32, *packed as u32]
+                .into_iter()
+                .filter(|&c| c != 0)
+                .filter_map(char::from_u32)
+                .collect(),
+        }
+    }
+}
+
 /// What one text (a page's title, or its body) contributes to the index.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FieldTerms {
-    /// Every distinct token, as a key.
-    pub singles: Vec<String>,
-    /// Every adjacent pair of tokens, as a key, with the positions where it starts (ascending).
-    pub pairs: HashMap<String, Vec<u32>>,
+    /// Every distinct token, sorted.
+    pub singles: Vec<Key>,
+    /// Every adjacent pair of tokens with the position where it starts, sorted by key and
+    /// then position.
+    pub pairs: Vec<(Key, u32)>,
 }
 
 /// The singles and pairs of a token stream.
 pub fn field_terms(tokens: &[Positioned]) -> FieldTerms {
-    let mut singles: Vec<String> = tokens.iter().map(|t| t.token.key()).collect();
+    let mut singles: Vec<Key> = tokens.iter().map(|t| Key::single(&t.token)).collect();
     singles.sort_unstable();
     singles.dedup();
-    let mut pairs: HashMap<String, Vec<u32>> = HashMap::new();
-    for w in tokens.windows(2) {
-        if w[1].position == w[0].position + 1 {
-            let mut key = String::new();
-            w[0].token.push_to(&mut key);
-            w[1].token.push_to(&mut key);
-            pairs.entry(key).or_default().push(w[0].position);
-        }
-    }
+    let mut pairs: Vec<(Key, u32)> = tokens
+        .windows(2)
+        .filter(|w| w[1].position == w[0].position + 1)
+        .map(|w| (Key::pair(&w[0].token, &w[1].token), w[0].position))
+        .collect();
+    pairs.sort_unstable();
     FieldTerms { singles, pairs }
 }
 
@@ -176,29 +215,49 @@ mod tests {
         assert_eq!(shown("，。！"), []);
     }
 
+    fn singles(text: &str) -> Vec<String> {
+        let mut keys: Vec<String> = field_terms(&tokenize(text))
+            .singles
+            .iter()
+            .map(Key::text)
+            .collect();
+        keys.sort();
+        keys
+    }
+
     #[test]
     fn traditional_characters_are_indexed_as_simplified() {
-        assert_eq!(
-            field_terms(&tokenize("垃圾分類")).singles,
-            ["分", "圾", "垃", "类"]
-        );
+        assert_eq!(singles("垃圾分類"), ["分", "圾", "垃", "类"]);
     }
 
     #[test]
     fn pairs_only_join_adjacent_tokens() {
         let terms = field_terms(&tokenize("分类，分类垃圾 2026年"));
-        let mut pairs: Vec<(String, Vec<u32>)> = terms.pairs.into_iter().collect();
+        let mut pairs: Vec<(String, u32)> =
+            terms.pairs.iter().map(|(k, p)| (k.text(), *p)).collect();
         pairs.sort();
         assert_eq!(
             pairs,
             [
-                ("2026年", vec![8]),
-                ("分类", vec![0, 3]),
-                ("垃圾", vec![5]),
-                ("类垃", vec![4]),
+                ("2026年", 8),
+                ("分类", 0),
+                ("分类", 3),
+                ("垃圾", 5),
+                ("类垃", 4)
             ]
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, p)| (k.to_string(), p))
         );
-        assert_eq!(terms.singles, ["2026", "分", "圾", "垃", "年", "类"]);
+        assert_eq!(
+            singles("分类，分类垃圾 2026年"),
+            ["2026", "分", "圾", "垃", "年", "类"]
+        );
+    }
+
+    #[test]
+    fn keys_of_han_characters_are_packed_and_spelt_back() {
+        let terms = field_terms(&tokenize("𠀀文"));
+        assert_eq!(terms.pairs[0].0, Key::Han(0x20000 << 32 | 0x6587));
+        assert_eq!(terms.pairs[0].0.text(), "𠀀文");
+        assert_eq!(Key::Han(0x6587).text(), "文");
     }
 }
