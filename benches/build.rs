@@ -19,15 +19,7 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = corpus::page_counts();
     let runs = 5;
     for n in sizes {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("corpus-{n}"));

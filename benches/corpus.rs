@@ -86,6 +86,19 @@ impl Rng {
     }
 }
 
+/// The page counts given on the benchmark's command line; 1000 and 10000 by default.
+pub fn page_counts() -> Vec<usize> {
+    let counts: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if counts.is_empty() {
+        vec![1000, 10_000]
+    } else {
+        counts
+    }
+}
+
 /// Writes a site with `pages` pages into `dir` (which is emptied first).
 pub fn generate(dir: &Path, pages: usize) -> io::Result<()> {
     if dir.exists() {

@@ -16,15 +16,7 @@ use wenming::build::{BuildOptions, build, render_site};
 use wenming::output::Bytes;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = corpus::page_counts();
     for n in sizes {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("search-{n}"));
         let generated = corpus::generate(&dir, n).and_then(|()| {

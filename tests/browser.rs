@@ -3,21 +3,22 @@
 
 mod common;
 
-use common::node::{node, serve};
+use std::path::Path;
+
+use common::node::{Server, node, serve};
+
+/// Builds the site at `root` (a fixture or the demo site) and serves the output.
+fn built_and_served(root: &Path) -> (tempfile::TempDir, Server) {
+    let out = common::temp();
+    let run = common::build_root(root, out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let server = serve(out.path());
+    (out, server)
+}
 
 #[test]
 fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
-    let out = common::temp();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let run = common::wenming(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let server = serve(out.path());
+    let (_out, server) = built_and_served(Path::new(env!("CARGO_MANIFEST_DIR")));
     for (path, h1) in [
         ("/", "栖云文明网"),
         ("/news/", "创文动态"),
@@ -50,25 +51,9 @@ fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
     }
 }
 
-/// Builds fixture (or demo site) `root` and serves it.
-fn built_and_served(root: &str) -> (tempfile::TempDir, common::node::Server) {
-    let out = common::temp();
-    let run = common::wenming(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let server = serve(out.path());
-    (out, server)
-}
-
 #[test]
 fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
-    let root = common::fixture("search");
-    let (_out, server) = built_and_served(root.to_str().unwrap_or_default());
+    let (_out, server) = built_and_served(&common::fixture("search"));
     let base = format!("http://127.0.0.1:{}", server.port);
     let r = node("search.mjs", &["fixture", &base]);
 
@@ -159,7 +144,7 @@ fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
 
 #[test]
 fn search_results_load_ten_at_a_time_and_more_moves_focus_to_them() {
-    let (_out, server) = built_and_served(env!("CARGO_MANIFEST_DIR"));
+    let (_out, server) = built_and_served(Path::new(env!("CARGO_MANIFEST_DIR")));
     let r = node(
         "search.mjs",
         &["more", &format!("http://127.0.0.1:{}", server.port)],

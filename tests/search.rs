@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::node::node;
-use common::{build, files, read, temp, wenming};
+use common::{build, build_root, files, read, temp};
 use serde_json::{Value, json};
 
 /// Builds the fixture and returns its output folder.
@@ -374,13 +374,7 @@ fn unknown_search_sections_and_taken_urls_are_errors() {
     write("content/news/_index.md", "---\ntitle: 新闻\n---\n");
     write("content/search.md", "---\ntitle: 搜索\n---\n");
     let out = temp();
-    let run = wenming(&[
-        "build",
-        "--root",
-        root.to_str().unwrap_or_default(),
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
+    let run = build_root(root, out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
@@ -390,13 +384,7 @@ fn unknown_search_sections_and_taken_urls_are_errors() {
 "
     );
     std::fs::remove_file(root.join("content/search.md")).unwrap_or_default();
-    let run = wenming(&[
-        "build",
-        "--root",
-        root.to_str().unwrap_or_default(),
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
+    let run = build_root(root, out.path());
     assert_eq!(
         run.stderr,
         "错误：site.yaml: search.sections 中的栏目“nwes”不存在

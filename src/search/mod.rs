@@ -116,7 +116,7 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
     }
 
     let spelt: Vec<(String, &Postings)> = terms.iter().map(|(k, p)| (k.text(), p)).collect();
-    let shards = shard_count(spelt.iter().map(|(k, p)| k.len() + p.list_bytes()).sum());
+    let shards = shard_count(spelt.iter().map(|(k, p)| k.len() + p.encoded_bytes()).sum());
     let mut by_shard: Vec<Vec<(&str, &Postings)>> = vec![Vec::new(); shards as usize];
     for (key, postings) in &spelt {
         by_shard[shard_of(key, shards) as usize].push((key.as_str(), *postings));

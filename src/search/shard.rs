@@ -21,7 +21,8 @@
 //! The client decodes this in `themes/default/static/search.js`; docs/search.md has the
 //! whole format.
 
-/// Aimed-for size of a shard's `terms` file.
+/// Aimed-for size of a shard's two files together: a query downloads whole files, so what
+/// other terms put in them is a query's waste.
 pub const TARGET_SHARD_BYTES: usize = 8 * 1024;
 
 /// Upper bound on the number of shards (each is up to two files).
@@ -36,7 +37,7 @@ pub fn shard_of(key: &str, shards: u32) -> u32 {
     hash % shards.max(1)
 }
 
-/// How many shards an index is split into whose keys and page lists take `bytes`.
+/// How many shards an index is split into whose keys, page lists and positions take `bytes`.
 pub fn shard_count(bytes: usize) -> u32 {
     let wanted = bytes.div_ceil(TARGET_SHARD_BYTES);
     u32::try_from(wanted)
@@ -103,9 +104,9 @@ impl Postings {
         write_positions(&mut self.positions, body);
     }
 
-    /// Bytes of the encoded page list.
-    pub fn list_bytes(&self) -> usize {
-        self.list.len()
+    /// Bytes of the encoded page list and positions.
+    pub fn encoded_bytes(&self) -> usize {
+        self.list.len() + self.positions.len()
     }
 }
 

@@ -35,7 +35,11 @@ pub fn wenming(args: &[&str]) -> Run {
 
 /// Builds fixture `name` into `output`.
 pub fn build(name: &str, output: &Path) -> Run {
-    let root = fixture(name);
+    build_root(&fixture(name), output)
+}
+
+/// Builds the site at `root` into `output`.
+pub fn build_root(root: &Path, output: &Path) -> Run {
     wenming(&[
         "build",
         "--root",
