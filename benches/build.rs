@@ -6,7 +6,6 @@
 
 mod corpus;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use wenming::build::{BuildOptions, build, render_site};
@@ -19,14 +18,9 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
-    let sizes = corpus::page_counts();
     let runs = 5;
-    for n in sizes {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("corpus-{n}"));
-        if let Err(e) = corpus::generate(&dir, n) {
-            eprintln!("cannot generate corpus: {e}");
-            std::process::exit(1);
-        }
+    for n in corpus::sizes_from_args(&[1000, 10_000]) {
+        let dir = corpus::generate_in_target("corpus", n);
         let mut times = Vec::with_capacity(runs);
         let mut pages = 0;
         for _ in 0..runs {

@@ -86,17 +86,29 @@ impl Rng {
     }
 }
 
-/// The page counts given on the benchmark's command line; 1000 and 10000 by default.
-pub fn page_counts() -> Vec<usize> {
-    let counts: Vec<usize> = std::env::args()
+/// The page counts given on the command line (`cargo bench --bench NAME -- 1000 10000`), or
+/// `default` when none are.
+pub fn sizes_from_args(default: &[usize]) -> Vec<usize> {
+    let sizes: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
-    if counts.is_empty() {
-        vec![1000, 10_000]
+    if sizes.is_empty() {
+        default.to_vec()
     } else {
-        counts
+        sizes
     }
+}
+
+/// Generates an `n`-page corpus in the target's temporary folder as `NAME-N` and returns its
+/// path; exits when it cannot be written.
+pub fn generate_in_target(name: &str, n: usize) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{n}"));
+    if let Err(e) = generate(&dir, n) {
+        eprintln!("cannot generate corpus: {e}");
+        std::process::exit(1);
+    }
+    dir
 }
 
 /// Writes a site with `pages` pages into `dir` (which is emptied first).

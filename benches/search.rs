@@ -8,7 +8,6 @@
 mod corpus;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -16,16 +15,13 @@ use wenming::build::{BuildOptions, build, render_site};
 use wenming::output::Bytes;
 
 fn main() {
-    let sizes = corpus::page_counts();
-    for n in sizes {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("search-{n}"));
-        let generated = corpus::generate(&dir, n).and_then(|()| {
-            let config = dir.join("site.yaml");
-            let text = std::fs::read_to_string(&config)?;
-            std::fs::write(&config, format!("{text}search:\n  enabled: true\n"))
-        });
-        if let Err(e) = generated {
-            eprintln!("cannot generate corpus: {e}");
+    for n in corpus::sizes_from_args(&[1000, 10_000]) {
+        let dir = corpus::generate_in_target("search", n);
+        let config = dir.join("site.yaml");
+        let enabled = std::fs::read_to_string(&config)
+            .and_then(|text| std::fs::write(&config, format!("{text}search:\n  enabled: true\n")));
+        if let Err(e) = enabled {
+            eprintln!("cannot enable search in {}: {e}", config.display());
             std::process::exit(1);
         }
         let options = BuildOptions::new(&dir);

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use jiff::Timestamp;
 
+use crate::check::{self, Finding, Manifest};
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
@@ -104,13 +105,22 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         now: options.now,
     };
     let mut content = collect(content::load(root, &config, load_options))?;
-    let warnings = std::mem::take(&mut content.warnings);
+    let mut warnings = std::mem::take(&mut content.warnings);
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
-    let site = Arc::new(collect(site::link(config, content, options.now))?);
+    let mut site = collect(site::link(config, content, options.now))?;
+    warnings.append(&mut site.warnings);
 
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);
-    let theme_static = templates::theme_static(&theme).into_iter().map(static_file);
+    let theme_static = templates::theme_static(&theme);
+    let static_files = theme_static
+        .iter()
+        .chain(&site_static)
+        .map(|(p, _)| p.as_str());
+    let manifest = editorial_gate(options, &site, static_files.collect(), &mut warnings)?;
+    release_sources(&mut site);
+    let site = Arc::new(site);
+    let theme_static = theme_static.into_iter().map(static_file);
     let robots = OutputFile::text("robots.txt", output::robots_txt(&site));
     for file in theme_static
         .chain([robots])
@@ -123,12 +133,52 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     for file in generated_files(&site) {
         emit(file).map_err(Diagnostics::from)?;
     }
+    emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json())).map_err(Diagnostics::from)?;
     Ok(Produced {
         site,
         skipped_drafts,
         scheduled,
         warnings,
     })
+}
+
+/// Runs the check rules (all but `--external`): personal data, a missing required review and
+/// a changed publish date stop the build, every other finding becomes a warning. Returns the
+/// publish-date manifest this build writes.
+fn editorial_gate(
+    options: &BuildOptions,
+    site: &Site,
+    static_files: Vec<&str>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Manifest, Diagnostics> {
+    let previous = Manifest::read(&options.output_dir()).map_err(Diagnostics::from)?;
+    let findings = check::run_rules(&check::Inputs {
+        site,
+        static_files,
+        published: previous.as_ref(),
+        external: None,
+    });
+    let (blocking, other): (Vec<Finding>, Vec<Finding>) =
+        findings.into_iter().partition(|f| f.code.blocks_build());
+    if !blocking.is_empty() {
+        return Err(Diagnostics(
+            blocking.iter().map(Finding::to_diagnostic).collect(),
+        ));
+    }
+    warnings.extend(other.iter().map(Finding::to_diagnostic));
+    Ok(Manifest::next(previous.as_ref(), site, !options.drafts))
+}
+
+/// Drops the file texts only the check rules needed, before rendering: on a large site they
+/// are tens of megabytes.
+fn release_sources(site: &mut Site) {
+    for p in &mut site.pages {
+        p.page.raw = Default::default();
+    }
+    for s in &mut site.sections {
+        s.section.raw = Default::default();
+    }
+    site.data_text.clear();
 }
 
 /// Loads, links and renders the site in memory.

@@ -5,12 +5,14 @@
 //! files atomically). [`build::build`] runs it all; the library never prints.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod site;
 pub mod text;

@@ -4,8 +4,36 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::Timestamp;
+
+/// Prints a line to stdout; a closed pipe (`wenming … | head`) is not an error worth a panic.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Prints a line to stderr, ignoring a closed pipe.
+macro_rules! warn {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// Prints to stderr without a newline, ignoring a closed pipe.
+macro_rules! warn_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
 use wenming::build::{BuildOptions, build};
+use wenming::check::{CheckOptions, check, json_report, text_report};
+use wenming::content::Kind;
+use wenming::scaffold;
 
 #[derive(Parser)]
 #[command(name = "wenming", version, about = "文明：创文网站静态站点生成器")]
@@ -31,10 +59,68 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 新建一篇草稿：wenming new story "学雷锋志愿服务进社区"
+    New {
+        /// 内容类型
+        #[arg(value_parser = ["story", "rule", "progress", "notice", "ranking"])]
+        kind: String,
+        /// 标题（文件名取其拼音）
+        title: String,
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// 新建一个可以直接构建的站点
+    Init {
+        /// 新站点的目录（不存在或为空）
+        dir: PathBuf,
+    },
+    /// 发布前检查：链接、栏目更新、个人信息、错敏词、三审记录、发布时间、页脚
+    Check {
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 上次构建的输出目录（读取其中的发布记录），默认为 ROOT/public
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// 同时检查外部链接（会访问其他网站）
+        #[arg(long)]
+        external: bool,
+        /// 有警告也算失败（退出码 1）
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The moment builds and checks treat as now: `WENMING_NOW` (a date such as `2026-03-05` or
+/// `2026-03-05 09:30`) when set, for reproducible checks and previews, else the clock.
+fn now() -> Result<Timestamp, ExitCode> {
+    match std::env::var("WENMING_NOW") {
+        Ok(text) => wenming::text::dates::parse(&text)
+            .map(|d| d.timestamp())
+            .map_err(|reason| {
+                warn!("错误：环境变量 WENMING_NOW 的日期“{text}”无效：{reason}");
+                ExitCode::from(2)
+            }),
+        Err(_) => Ok(Timestamp::now()),
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let now = match now() {
+        Ok(now) => now,
+        Err(code) => return code,
+    };
     match cli.command {
         Command::Build {
             root,
@@ -46,16 +132,74 @@ fn main() -> ExitCode {
             options.output = output;
             options.base_url = base_url;
             options.drafts = drafts;
+            options.now = now;
             run_build(&options)
         }
+        Command::New { kind, title, root } => {
+            let Some(kind) = Kind::parse(&kind) else {
+                return ExitCode::from(2);
+            };
+            match scaffold::new_page(&root, kind, &title, now) {
+                Ok(files) => {
+                    for f in files {
+                        say!("已新建 {}", f.display());
+                    }
+                    say!(
+                        "这是一篇草稿（draft: true），用 wenming build --drafts 预览；确认无误后删除 draft 一行再发布。"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(d) => fail(&d),
+            }
+        }
+        Command::Init { dir } => match scaffold::init(&dir) {
+            Ok(files) => {
+                say!(
+                    "已在 {} 新建站点（{} 个文件）。下一步：",
+                    dir.display(),
+                    files.len()
+                );
+                say!("  wenming build --root {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&d),
+        },
+        Command::Check {
+            root,
+            output,
+            format,
+            external,
+            strict,
+        } => {
+            let mut options = CheckOptions::new(root);
+            options.output = output;
+            options.external = external;
+            options.now = now;
+            let report = check(&options);
+            let text = match format {
+                Format::Text => text_report(&report),
+                Format::Json => json_report(&report.findings),
+            };
+            say!("{}", text.trim_end());
+            if report.fails(strict) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
     }
+}
+
+fn fail(d: &wenming::error::Diagnostic) -> ExitCode {
+    warn!("错误：{d}");
+    ExitCode::FAILURE
 }
 
 fn run_build(options: &BuildOptions) -> ExitCode {
     match build(options) {
         Ok(report) => {
             for w in &report.warnings {
-                eprintln!("警告：{w}");
+                warn!("警告：{w}");
             }
             let mut skipped = Vec::new();
             if report.skipped_drafts > 0 {
@@ -74,7 +218,7 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             } else {
                 String::new()
             };
-            println!(
+            say!(
                 "构建完成：{} 个页面，{} 个栏目{skipped}{expired}；写入 {} 个文件，{} 个未变，删除 {} 个；用时 {:.2} 秒 → {}",
                 report.pages,
                 report.sections,
@@ -87,8 +231,8 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprint!("{errors}");
-            eprintln!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
+            warn_raw!("{errors}");
+            warn!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
             ExitCode::FAILURE
         }
     }

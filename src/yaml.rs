@@ -74,6 +74,37 @@ impl<'a> YamlDoc<'a> {
             })
     }
 
+    /// The mappings of list `key` (e.g. `metrics:`), each as its own document whose text
+    /// starts at the item's `- ` line, so field positions point into the right item.
+    /// Items that are not mappings are `None`.
+    pub fn items(&self, key: &str) -> Vec<Option<YamlDoc<'a>>> {
+        let Some(Value::Sequence(seq)) = self.get(key) else {
+            return Vec::new();
+        };
+        let starts = item_starts(self.text, key);
+        seq.iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let Value::Mapping(map) = item else {
+                    return None;
+                };
+                let (start, line) = match starts.get(i) {
+                    Some(&(offset, line)) => (offset, line),
+                    None => (0, 1),
+                };
+                let end = starts
+                    .get(i + 1)
+                    .map_or(self.text.len(), |&(offset, _)| offset);
+                Some(YamlDoc {
+                    text: &self.text[start..end],
+                    map: map.clone(),
+                    line_offset: self.line_offset + line - 1,
+                    file: self.file,
+                })
+            })
+            .collect()
+    }
+
     pub fn error_at(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.file, message).with_position(Some(self.key_position(key)))
     }
@@ -106,10 +137,14 @@ impl<'a> YamlDoc<'a> {
     }
 }
 
-/// Finds the first line that defines `key` (as `key:`), returning 1-based line and column.
-fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+/// Finds the first line that defines `key` (as `key:`, or `- key:` in a list item),
+/// returning 1-based line and column.
+pub fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
     for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
+        let mut trimmed = line.trim_start();
+        if let Some(item) = trimmed.strip_prefix("- ") {
+            trimmed = item.trim_start();
+        }
         let rest = trimmed
             .strip_prefix(key)
             .or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")))
@@ -122,6 +157,35 @@ fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Byte offset and 1-based line of each `- ` item of the block list under top-level `key`.
+fn item_starts(text: &str, key: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut inside = false;
+    let mut indent: Option<usize> = None;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim_start();
+        let this_indent = line.len() - trimmed.len();
+        if !inside {
+            inside = this_indent == 0
+                && trimmed
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(':'));
+        } else if this_indent == 0 && !trimmed.trim().is_empty() && !trimmed.starts_with('-') {
+            break;
+        } else if trimmed.starts_with("- ") || trimmed.trim_end() == "-" {
+            if indent.is_none() {
+                indent = Some(this_indent);
+            }
+            if indent == Some(this_indent) {
+                out.push((offset, i + 1));
+            }
+        }
+        offset += line.len();
+    }
+    out
 }
 
 /// The allowed name closest to `name`, if it is close enough to be a likely typo.
@@ -185,7 +249,7 @@ impl<'d, 'a> Fields<'d, 'a> {
         }
     }
 
-    fn wrong_type(&mut self, key: &str, expected: &str) {
+    pub fn wrong_type(&mut self, key: &str, expected: &str) {
         let d = self
             .doc
             .error_at(key, format!("字段“{key}”应该是{expected}"));
@@ -223,6 +287,40 @@ impl<'d, 'a> Fields<'d, 'a> {
                 None
             }
         }
+    }
+
+    /// A number (integer or decimal).
+    pub fn number(&mut self, key: &str) -> Option<f64> {
+        match self.doc.get(key)? {
+            Value::Number(n) => n.as_f64(),
+            _ => {
+                self.wrong_type(key, "数字");
+                None
+            }
+        }
+    }
+
+    /// A number that may not be negative (counts, hours, scores).
+    pub fn non_negative(&mut self, key: &str) -> Option<f64> {
+        let n = self.number(key)?;
+        if n >= 0.0 && n.is_finite() {
+            Some(n)
+        } else {
+            self.wrong_type(key, "不小于 0 的数字");
+            None
+        }
+    }
+
+    /// Reports `key` as missing when it is absent.
+    pub fn require<T>(&mut self, key: &str, value: Option<T>, example: &str) -> Option<T> {
+        if value.is_none() && self.doc.get(key).is_none() {
+            let d = self
+                .doc
+                .error_at(key, format!("缺少字段“{key}”"))
+                .hint(format!("例如 {example}"));
+            self.errors.push(d);
+        }
+        value
     }
 
     /// A non-negative integer (page sizes, limits).

@@ -3,22 +3,19 @@
 
 mod common;
 
-use std::path::Path;
-
+use common::Run;
 use common::node::{Server, node, serve};
 
-/// Builds the site at `root` (a fixture or the demo site) and serves the output.
-fn built_and_served(root: &Path) -> (tempfile::TempDir, Server) {
-    let out = common::temp();
-    let run = common::build_root(root, out.path());
+/// Serves the output folder of a build that must have succeeded.
+fn served(out: &tempfile::TempDir, run: Run) -> Server {
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let server = serve(out.path());
-    (out, server)
+    serve(out.path())
 }
 
 #[test]
 fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
-    let (_out, server) = built_and_served(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = common::temp();
+    let server = served(&out, common::build_demo(out.path()));
     for (path, h1) in [
         ("/", "栖云文明网"),
         ("/news/", "创文动态"),
@@ -53,7 +50,8 @@ fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
 
 #[test]
 fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
-    let (_out, server) = built_and_served(&common::fixture("search"));
+    let out = common::temp();
+    let server = served(&out, common::build("search", out.path()));
     let base = format!("http://127.0.0.1:{}", server.port);
     let r = node("search.mjs", &["fixture", &base]);
 
@@ -144,7 +142,8 @@ fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
 
 #[test]
 fn search_results_load_ten_at_a_time_and_more_moves_focus_to_them() {
-    let (_out, server) = built_and_served(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let out = common::temp();
+    let server = served(&out, common::build_demo(out.path()));
     let r = node(
         "search.mjs",
         &["more", &format!("http://127.0.0.1:{}", server.port)],

@@ -40,9 +40,10 @@ fn basic_site_produces_exactly_these_files() {
             "tags/index.html",
             "tags/xue-lei-feng/index.html",
             "tags/zhi-yuan-fu-wu/index.html",
+            "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 27 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 28 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -105,6 +106,7 @@ fn sections_paginate_in_date_order_and_weight_order() {
     assert!(rules.contains("<li><a href=\"/rules/gong-yue/\">市民文明公约</a></li><li><a href=\"/rules/tiaoli/\">文明行为促进条例</a></li>"), "{rules}");
 }
 
+/// Expired pages (垃圾分类进社区) leave the latest list.
 #[test]
 fn home_gets_nav_recent_pages_and_functions() {
     let out = temp();
@@ -112,7 +114,7 @@ fn home_gets_nav_recent_pages_and_functions() {
     assert_eq!(
         read(out.path(), "index.html"),
         "<h1>测试文明网</h1>\n<nav><a href=\"/news/\">创文动态</a><a href=\"/rules/\">文明规范</a></nav>\n\
-<ul class=\"recent\"><li>学雷锋志愿服务活动</li><li>文明交通劝导</li><li>垃圾分类进社区</li><li>条例施行</li><li>河道守护</li></ul>\n\
+<ul class=\"recent\"><li>学雷锋志愿服务活动</li><li>文明交通劝导</li><li>条例施行</li><li>河道守护</li></ul>\n\
 <p class=\"rules\">文明规范:市民文明公约</p>\n\
 <p class=\"url\">/rules/tiaoli/#第五条|https://wm.example.gov.cn/news/</p>\n"
     );
@@ -248,7 +250,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，27 个未变"),
+        run.stdout.contains("写入 0 个文件，28 个未变"),
         "{}",
         run.stdout
     );

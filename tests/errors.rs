@@ -19,7 +19,7 @@ fn bad_front_matter_reports_every_file_at_once() {
 错误：content/tab.md:4:1: YAML 格式错误：found character that cannot start any token
     提示：YAML 不能用 Tab 缩进，请改用空格
 错误：content/typo.md:2:1: front matter 中有未知字段“titel”
-    提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, author, source, editor, weight, cover, aliases, template, kind, search, extra
+    提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, author, source, editor, weight, cover, aliases, template, kind, search, extra, corrections, review, waive
 错误：content/typo.md:2:1: 缺少标题 title
     提示：在 front matter 中加一行，例如 title: 学雷锋志愿服务活动
 错误：content/typo.md:3:1: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
@@ -41,7 +41,7 @@ fn unknown_config_keys_name_the_closest_valid_key() {
         "错误：site.yaml:2:1: base_url“wm.example.gov.cn”应以 http:// 或 https:// 开头
     提示：例如 base_url: https://wenming.example.gov.cn
 错误：site.yaml:3:1: site.yaml 中有未知字段“paginte”
-    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, theme, paginate, taxonomies, footer, markdown, feed, search, extra
+    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, theme, paginate, taxonomies, footer, markdown, feed, search, extra, check
 错误：site.yaml:6:3: site.yaml 的 footer 中有未知字段“sponser”
     提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge
 构建失败：共 3 个错误，输出目录保持不变。
@@ -172,8 +172,55 @@ fn rendering_errors_name_the_template_and_the_page_being_rendered() {
         run.stderr,
         "错误：content/a.md: 找不到 template 指定的模板 nope.html
     提示：模板放在 templates/ 或主题的 templates/ 目录下；删掉 template 一行则使用默认模板
-错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, assets, author, content, content_path, cover, date, description, draft, editor, expired, expires, extra, kind, next, path, permalink, previous, reading_time, section_path, section_title, source, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
+错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, articles, assets, author, chapters, content, content_path, corrections, cover, date, description, draft, editor, expired, expires, extra, issue_no, kind, next, notice, path, permalink, previous, progress, ranking, reading_time, rule, section_path, section_title, source, story, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
 构建失败：共 2 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn kind_fields_are_validated_with_their_lines() {
+    let out = temp();
+    let run = build("errors/kinds-content", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/news/n.md:3:1: front matter 中有未知字段“volunteers”
+    提示：这个字段属于 story 类型的内容：在本页或所在栏目的 _index.md 中写 kind: story
+错误：content/progress/bad.md:5:1: 缺少字段“unit”
+    提示：例如 unit: 个
+错误：content/progress/bad.md:13:5: 字段“done”应该是不小于 0 的数字
+错误：content/progress/bad.md:14:1: 字段“target”应该是数字
+错误：content/rules/gap.md:8:1: 条文编号不连续：第三条之前缺少第二条
+    提示：条文应从第一条起连续编号，不能跳号或重复
+错误：content/rules/gap.md:10:1: 第三条重复：上一条是第三条
+    提示：条文应从第一条起连续编号，不能跳号或重复
+错误：content/rules/status.md:3:1: status 不能是“作废”
+    提示：可选：现行有效、已修订、已废止
+错误：content/stories/s.md:3:1: 字段“hours”应该是数字
+构建失败：共 8 个错误，输出目录保持不变。
+"
+    );
+}
+
+#[test]
+fn site_wide_kind_checks_name_the_page_or_data_file_and_line() {
+    let out = temp();
+    let run = build("errors/kinds-site", out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/progress/p2.md:5: 指标 a 的单位“座”与 content/progress/p1.md 中的“个”不一致
+    提示：同一个指标 id 在各期通报中必须使用相同的单位
+错误：content/rankings/r2.md:4: 找不到排名数据文件 data/rankings/bda.csv
+    提示：是否想写 data: rankings/bad.csv？
+错误：content/rules/old.md:4: superseded_by 指向的 rules/none.md 不存在
+    提示：写取代它的规定在 content/ 下的路径，例如 rules/wen-ming-yang-quan-gui-ding.md
+错误：data/rankings/bad.csv:2: 甲街道 的整改数 fixed（12）大于发现问题数 found（10）
+错误：data/rankings/bad.csv:3: 乙街道 的得分 score“八十”不是数字
+错误：data/rankings/bad.csv:4: 单位“甲街道”重复出现
+错误：data/rankings/bad.csv:5: 丙街道 的 found“1.5”应是不小于 0 的整数
+构建失败：共 7 个错误，输出目录保持不变。
 "
     );
 }

@@ -1,6 +1,8 @@
 //! `site.yaml` → [`Config`]: typed settings with defaults. Unknown keys are errors that name
 //! the closest valid key, because a misspelt setting silently ignored is worse than a failure.
 
+mod check;
+
 use std::path::Path;
 
 use serde::Serialize;
@@ -8,6 +10,8 @@ use serde_yaml::Value;
 
 use crate::error::Diagnostic;
 use crate::yaml::{Fields, YamlDoc};
+
+pub use check::{CheckConfig, ExternalConfig};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -24,6 +28,7 @@ const TOP_KEYS: &[&str] = &[
     "feed",
     "search",
     "extra",
+    "check",
 ];
 const FOOTER_KEYS: &[&str] = &[
     "sponsor",
@@ -56,6 +61,8 @@ pub struct Config {
     pub feed: FeedConfig,
     pub search: SearchConfig,
     pub extra: serde_json::Value,
+    /// The `check:` block: editorial checks.
+    pub check: CheckConfig,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +184,7 @@ impl Config {
 
         let taxonomies = parse_taxonomies(&doc, &mut errors);
         let footer = parse_footer(&doc, &mut errors);
+        let check = check::parse_check(&doc, &mut errors);
         let markdown = {
             let sub = sub_doc(&doc, "markdown", MARKDOWN_KEYS, &mut errors);
             let mut unsafe_html = false;
@@ -229,6 +237,7 @@ impl Config {
             feed,
             search,
             extra,
+            check,
         })
     }
 
@@ -375,7 +384,7 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
                     "分类法名称“{}”只能用小写英文字母、数字、- 和 _（它会出现在网址和 front matter 中）",
                     t.name
                 )));
-            } else if RESERVED_TAXONOMY_NAMES.contains(&t.name.as_str()) {
+            } else if is_reserved_taxonomy_name(&t.name) {
                 errors.push(doc.error_at(
                     "taxonomies",
                     format!("分类法名称“{}”与内置字段重名，请换一个", t.name),
@@ -390,30 +399,16 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
     out
 }
 
-/// Front matter keys a taxonomy may not take, since pages already use them.
-pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "draft",
-    "slug",
-    "path",
-    "summary",
-    "author",
-    "source",
-    "editor",
-    "weight",
-    "cover",
-    "aliases",
-    "expires",
-    "template",
-    "extra",
-    "kind",
-    "description",
-    "sort_by",
-    "paginate",
-    "search",
-];
+/// Whether a taxonomy may take `name`: not if pages or sections already use that key.
+fn is_reserved_taxonomy_name(name: &str) -> bool {
+    use crate::content::front_matter::{Kind, PAGE_KEYS, SECTION_KEYS};
+    PAGE_KEYS.contains(&name)
+        || SECTION_KEYS.contains(&name)
+        || Kind::NAMES
+            .iter()
+            .filter_map(|k| Kind::parse(k))
+            .any(|k| crate::content::kinds::keys(Some(k)).contains(&name))
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,13 +9,21 @@ use walkdir::WalkDir;
 use crate::error::{Diagnostic, relative};
 use crate::yaml::yaml_error;
 
+/// The data files of a site, each keyed by its path below `data/`.
+#[derive(Debug, Default)]
+pub struct DataFiles {
+    pub values: BTreeMap<String, serde_json::Value>,
+    /// The text of each file that could be read, for the check stage.
+    pub texts: BTreeMap<String, String>,
+    pub errors: Vec<Diagnostic>,
+}
+
 /// Reads every data file under `root/data`, keyed by its path below `data/`.
-pub fn load(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, Vec<Diagnostic>> {
+pub fn load(root: &Path) -> DataFiles {
     let dir = root.join("data");
-    let mut out = BTreeMap::new();
-    let mut errors = Vec::new();
+    let mut files = DataFiles::default();
     if !dir.is_dir() {
-        return Ok(out);
+        return files;
     }
     for entry in WalkDir::new(&dir)
         .follow_links(false)
@@ -49,22 +57,19 @@ pub fn load(root: &Path) -> Result<BTreeMap<String, serde_json::Value>, Vec<Diag
         let text = match super::loader::read_text(abs, &shown) {
             Ok(t) => t,
             Err(d) => {
-                errors.push(d);
+                files.errors.push(d);
                 continue;
             }
         };
         match parse(&text, &ext, &shown) {
             Ok(v) => {
-                out.insert(key, v);
+                files.values.insert(key.clone(), v);
             }
-            Err(d) => errors.push(d),
+            Err(d) => files.errors.push(d),
         }
+        files.texts.insert(key, text);
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    files
 }
 
 fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::editorial::{self, Review, Waivers};
+use super::kinds::{self, Correction, KindFields};
 use super::paths::{SitePath, check_site_path, check_slug};
 use crate::error::Diagnostic;
 use crate::text::dates::Date;
@@ -130,15 +132,44 @@ pub struct PageMeta {
     pub cover: Option<String>,
     pub aliases: Vec<SitePath>,
     pub template: Option<String>,
+    /// The page's own `kind:`; its section's applies when this is empty.
     pub kind: Option<Kind>,
+    /// The fields of the page's kind (own or inherited from its section).
+    pub fields: KindFields,
+    /// Dated 更正说明, oldest first as written.
+    pub corrections: Vec<Correction>,
     /// Front matter `search: false`: the page is left out of the site search index.
     pub exclude_from_search: bool,
     pub extra: serde_json::Value,
+    /// The 三审 review trail (初审, 复审, 终审).
+    pub review: Option<Review>,
+    /// Check rules waived for this page, with the reason.
+    pub waive: Waivers,
 }
 
-const PAGE_KEYS: &[&str] = &[
-    "title", "date", "updated", "expires", "draft", "slug", "path", "summary", "author", "source",
-    "editor", "weight", "cover", "aliases", "template", "kind", "search", "extra",
+/// Front matter keys every page may have (kinds and taxonomies add more).
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "expires",
+    "draft",
+    "slug",
+    "path",
+    "summary",
+    "author",
+    "source",
+    "editor",
+    "weight",
+    "cover",
+    "aliases",
+    "template",
+    "kind",
+    "search",
+    "extra",
+    "corrections",
+    "review",
+    "waive",
 ];
 
 /// Front matter of a section (`_index.md`).
@@ -154,9 +185,14 @@ pub struct SectionMeta {
     pub template: Option<String>,
     pub draft: bool,
     pub extra: serde_json::Value,
+    /// Days without a new page after which the column counts as stale (0: never).
+    pub stale_after_days: Option<usize>,
+    /// Check rules waived for this section, with the reason.
+    pub waive: Waivers,
 }
 
-const SECTION_KEYS: &[&str] = &[
+/// Front matter keys of a section's `_index.md`.
+pub const SECTION_KEYS: &[&str] = &[
     "title",
     "description",
     "kind",
@@ -167,6 +203,8 @@ const SECTION_KEYS: &[&str] = &[
     "template",
     "draft",
     "extra",
+    "stale_after_days",
+    "waive",
 ];
 
 fn empty_map() -> serde_json::Value {
@@ -238,15 +276,42 @@ fn aliases_field(f: &mut Fields, doc: &YamlDoc) -> Vec<SitePath> {
     out
 }
 
-/// Reads page front matter. `taxonomies` are the names configured in `site.yaml`.
-pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<Diagnostic>> {
+/// The kind whose field an "unknown field" message names, if any.
+fn kind_owning_field(message: &str) -> Option<&'static str> {
+    Kind::NAMES.iter().copied().find(|name| {
+        Kind::parse(name).is_some_and(|k| {
+            kinds::keys(Some(k))
+                .iter()
+                .any(|key| message.contains(&format!("“{key}”")))
+        })
+    })
+}
+
+/// Reads page front matter. `taxonomies` are the names configured in `site.yaml`;
+/// `section_kind` is the kind its section gives its pages.
+pub fn page_meta(
+    doc: &YamlDoc,
+    taxonomies: &[String],
+    section_kind: Option<Kind>,
+) -> Result<PageMeta, Vec<Diagnostic>> {
+    let mut f = Fields::new(doc);
+    let own_kind = kind_field(&mut f, doc);
+    let kind = own_kind.or(section_kind);
     let allowed: Vec<&str> = PAGE_KEYS
         .iter()
         .copied()
+        .chain(kinds::keys(kind).iter().copied())
         .chain(taxonomies.iter().map(String::as_str))
         .collect();
     let mut errors = doc.unknown_keys(&allowed, "front matter ");
-    let mut f = Fields::new(doc);
+    let review = editorial::review_field(&mut f, doc);
+    for e in &mut errors {
+        if let Some(owner) = kind_owning_field(&e.message) {
+            e.hint = Some(format!(
+                "这个字段属于 {owner} 类型的内容：在本页或所在栏目的 _index.md 中写 kind: {owner}"
+            ));
+        }
+    }
     let mut meta = PageMeta {
         title: required_title(&mut f, doc),
         date: f.date("date"),
@@ -258,15 +323,25 @@ pub fn page_meta(doc: &YamlDoc, taxonomies: &[String]) -> Result<PageMeta, Vec<D
         summary: f.string("summary"),
         author: f.string("author"),
         source: f.string("source"),
-        editor: f.string("editor"),
+        // The 初审 reviewer is the 责任编辑 unless `editor` says otherwise.
+        editor: f.string("editor").or_else(|| {
+            review
+                .as_ref()
+                .and_then(Review::first_reviewer)
+                .map(str::to_string)
+        }),
         weight: f.integer("weight"),
         cover: f.string("cover"),
         aliases: aliases_field(&mut f, doc),
         template: f.string("template"),
-        kind: kind_field(&mut f, doc),
+        kind: own_kind,
+        fields: kinds::parse(kind, doc, &mut f),
+        corrections: kinds::corrections(doc, &mut f),
         exclude_from_search: !f.bool("search").unwrap_or(true),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
+        waive: editorial::waive_field(&mut f, doc),
+        review,
     };
     for name in taxonomies {
         let mut terms: Vec<String> = Vec::new();
@@ -315,6 +390,8 @@ pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
         template: f.string("template"),
         draft: f.bool("draft").unwrap_or(false),
         extra: f.map("extra").unwrap_or_else(empty_map),
+        stale_after_days: f.count("stale_after_days"),
+        waive: editorial::waive_field(&mut f, doc),
     };
     errors.append(&mut f.errors);
     if errors.is_empty() {

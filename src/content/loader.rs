@@ -1,15 +1,16 @@
 //! Walks `content/` and turns every Markdown file into a [`Page`] or [`Section`], in parallel.
 //! Every file's problems are collected; one bad file never hides another's.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::front_matter::{self, PageMeta, SectionMeta};
-use super::{Page, Section, data};
+use super::front_matter::{self, Kind, PageMeta, SectionMeta};
+use super::kinds::KindFields;
+use super::{Page, RawText, Section, data};
 use crate::config::Config;
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
@@ -31,6 +32,8 @@ pub struct Content {
     pub sections: Vec<Section>,
     /// Data files by path under `data/`, e.g. `ad.yaml` or `rankings/2026.csv`.
     pub data: BTreeMap<String, serde_json::Value>,
+    /// The text of each data file, by the same key, for the check stage.
+    pub data_text: BTreeMap<String, String>,
     pub skipped_drafts: usize,
     pub scheduled: usize,
     pub warnings: Vec<Diagnostic>,
@@ -65,6 +68,17 @@ pub fn load(
     config: &Config,
     options: LoadOptions,
 ) -> Result<Content, Vec<Diagnostic>> {
+    let (content, errors) = load_all(root, config, options);
+    if errors.is_empty() {
+        Ok(content)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads `root/content` and `root/data`, keeping every file that could be read even when
+/// others could not (the check stage reports the errors and still checks the rest).
+pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -162,11 +176,28 @@ pub fn load(
     let taxonomy_names: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
     let md_options = MarkdownOptions {
         unsafe_html: config.markdown.unsafe_html,
+        articles: false,
     };
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> = found
+    // Sections first: their `kind:` decides which fields their pages may have.
+    let (section_files, page_files): (Vec<Found>, Vec<Found>) =
+        found.into_iter().partition(|f| f.is_section);
+    let no_kinds = HashMap::new();
+    let mut results: Vec<Result<Parsed, Vec<Diagnostic>>> = section_files
         .par_iter()
-        .map(|f| parse_file(root, f, &taxonomy_names, md_options))
+        .map(|f| parse_file(root, f, &taxonomy_names, md_options, &no_kinds))
         .collect();
+    let section_kinds: HashMap<String, Kind> = results
+        .iter()
+        .filter_map(|r| match r {
+            Ok(Parsed::Section(s)) => s.meta.kind.map(|k| (s.dir.clone(), k)),
+            _ => None,
+        })
+        .collect();
+    results.par_extend(
+        page_files
+            .par_iter()
+            .map(|f| parse_file(root, f, &taxonomy_names, md_options, &section_kinds)),
+    );
 
     let mut content = Content::default();
     for result in results {
@@ -176,16 +207,13 @@ pub fn load(
             Err(mut es) => errors.append(&mut es),
         }
     }
-    match data::load(root) {
-        Ok(d) => content.data = d,
-        Err(mut es) => errors.append(&mut es),
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let mut data = data::load(root);
+    content.data = data.values;
+    content.data_text = data.texts;
+    errors.append(&mut data.errors);
     apply_publication_rules(&mut content, options);
     content.warnings = warnings;
-    Ok(content)
+    (content, errors)
 }
 
 /// Drops drafts (and everything under a draft section) and future-dated pages unless asked
@@ -248,18 +276,33 @@ pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
     })
 }
 
+/// The kind a section folder gives its pages: its own, else the nearest ancestor's.
+fn inherited_kind(section_kinds: &HashMap<String, Kind>, dir: &str) -> Option<Kind> {
+    let mut d = dir;
+    loop {
+        if let Some(k) = section_kinds.get(d) {
+            return Some(*k);
+        }
+        if d.is_empty() {
+            return None;
+        }
+        d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
+    }
+}
+
 fn parse_file(
     root: &Path,
     found: &Found,
     taxonomies: &[String],
     md_options: MarkdownOptions,
+    section_kinds: &HashMap<String, Kind>,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let shown = relative(root, &found.abs);
     let text = read_text(&found.abs, &shown).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
     let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
-    let body = markdown::render(split.body, md_options);
     let body_line_offset = split.body_line_offset;
+    let body_start = text.len() - split.body.len();
     let parent_dir = |p: &str| {
         p.rsplit_once('/')
             .map(|(d, _)| d.to_string())
@@ -268,6 +311,7 @@ fn parse_file(
 
     if found.is_section {
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
+        let body = markdown::render(split.body, md_options);
         let dir = parent_dir(&found.content_path);
         return Ok(Parsed::Section(Box::new(Section {
             source: shown,
@@ -276,10 +320,10 @@ fn parse_file(
             meta,
             body,
             body_line_offset,
+            raw: RawText { text, body_start },
         })));
     }
 
-    let meta: PageMeta = front_matter::page_meta(&doc, taxonomies)?;
     let (dir, stem, assets) = match &found.bundle_dir {
         Some(bundle) => {
             let bundle_path = parent_dir(&found.content_path);
@@ -299,6 +343,27 @@ fn parse_file(
             (parent_dir(&found.content_path), stem, Vec::new())
         }
     };
+    let meta: PageMeta =
+        front_matter::page_meta(&doc, taxonomies, inherited_kind(section_kinds, &dir))?;
+    let is_rule = matches!(meta.fields, KindFields::Rule(_));
+    let body = markdown::render(
+        split.body,
+        MarkdownOptions {
+            articles: is_rule,
+            ..md_options
+        },
+    );
+    if !body.article_errors.is_empty() {
+        return Err(body
+            .article_errors
+            .iter()
+            .map(|(pos, message)| {
+                Diagnostic::new(&shown, message.clone())
+                    .at(pos.line + body_line_offset, pos.column)
+                    .hint("条文应从第一条起连续编号，不能跳号或重复")
+            })
+            .collect());
+    }
     Ok(Parsed::Page(Box::new(Page {
         source: shown,
         content_path: found.content_path.clone(),
@@ -309,6 +374,7 @@ fn parse_file(
         meta,
         body,
         body_line_offset,
+        raw: RawText { text, body_start },
     })))
 }
 

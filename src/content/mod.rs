@@ -2,14 +2,17 @@
 //! data values. Files are parsed and their Markdown rendered in parallel.
 
 pub mod data;
+pub mod editorial;
 pub mod front_matter;
+pub mod kinds;
 mod loader;
 pub mod paths;
 
 use std::path::PathBuf;
 
+pub use editorial::RawText;
 pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
-pub use loader::{Content, LoadOptions, is_ignored_name, load, read_text};
+pub use loader::{Content, LoadOptions, is_ignored_name, load, load_all, read_text};
 
 use crate::markdown::Rendered;
 
@@ -32,6 +35,8 @@ pub struct Page {
     pub body: Rendered,
     /// Lines before the Markdown body in the file.
     pub body_line_offset: usize,
+    /// The file's text, for the check stage.
+    pub raw: RawText,
 }
 
 /// A section: a content folder with an `_index.md`.
@@ -45,4 +50,5 @@ pub struct Section {
     pub meta: SectionMeta,
     pub body: Rendered,
     pub body_line_offset: usize,
+    pub raw: RawText,
 }

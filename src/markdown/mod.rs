@@ -3,11 +3,13 @@
 //! breaks inside Chinese text, internal `@/` links recorded for the link stage, and raw HTML
 //! sanitized unless the site opts out.
 
+pub mod articles;
 mod headings;
 mod sanitize;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+pub use articles::{Article, Chapter};
 pub use headings::{Heading, heading_id};
 
 use crate::error::Position;
@@ -17,6 +19,8 @@ use crate::text::{count_words, is_cjk};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MarkdownOptions {
     pub unsafe_html: bool,
+    /// Recognise `第X章` chapters and `第X条` articles (for regulations).
+    pub articles: bool,
 }
 
 /// An `@/path.md#anchor` link found in a page, to be resolved once every page's URL is known.
@@ -46,6 +50,12 @@ pub struct Rendered {
     pub links: Vec<InternalLink>,
     /// Every heading id, for checking `#anchor` links.
     pub anchors: Vec<String>,
+    /// Chapters of a regulation (with `articles` on).
+    pub chapters: Vec<Chapter>,
+    /// Articles of a regulation, in order (with `articles` on).
+    pub articles: Vec<Article>,
+    /// Numbering problems: a gap, a repeat or a step back.
+    pub article_errors: Vec<(Position, String)>,
 }
 
 /// Characters in an automatic summary.
@@ -87,14 +97,18 @@ fn is_safe_url(url: &str, is_image: bool) -> bool {
     }
 }
 
-/// Renders `source` (the Markdown body, without front matter).
-pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
-    let parser_options = Options::ENABLE_TABLES
+/// The Markdown dialect of wenming, for every stage that parses Markdown.
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, parser_options)
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `source` (the Markdown body, without front matter).
+pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, parser_options())
         .into_offset_iter()
         .collect();
 
@@ -112,9 +126,38 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
     let mut html_block_start: Option<usize> = None;
     let mut excerpt_full = false;
     let mut text = String::with_capacity(source.len());
+    let mut regulation = articles::Collector::default();
+    let mut in_article = false;
 
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
+            Event::Start(Tag::Paragraph) if options.articles && depth == 0 => {
+                depth += 1;
+                match first_text(&events[i + 1..]).and_then(|t| articles::leading_number(t, '条'))
+                {
+                    Some((n, label)) => {
+                        let id =
+                            regulation.article(n, &label, Position::of_offset(source, range.start));
+                        out.push(Event::Html(
+                            format!(
+                                "<p id=\"{}\" class=\"article\">",
+                                crate::text::escape_html(&id)
+                            )
+                            .into(),
+                        ));
+                        in_article = true;
+                    }
+                    None => out.push(event.clone()),
+                }
+            }
+            Event::End(TagEnd::Paragraph) if in_article => {
+                depth = depth.saturating_sub(1);
+                in_article = false;
+                out.push(Event::Html("</p>\n".into()));
+                if !excerpt_full && !excerpt.is_empty() && !excerpt.ends_with(' ') {
+                    excerpt.push(' ');
+                }
+            }
             Event::Start(Tag::HtmlBlock) => {
                 html_block_start = Some(out.len());
                 out.push(event.clone());
@@ -183,6 +226,11 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
                                     Some(explicit) => heading_ids.claim(explicit),
                                     None => heading_ids.claim(&heading_id(&title)),
                                 };
+                                if options.articles
+                                    && articles::leading_number(&title, '章').is_some()
+                                {
+                                    regulation.chapter(id.clone(), title.clone());
+                                }
                                 toc_flat.push((*level as u8, id.clone(), title));
                                 out[start] = Event::Start(Tag::Heading {
                                     level: *l,
@@ -259,7 +307,11 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
     }
 
     let excerpt = finish_excerpt(excerpt);
-    let anchors = toc_flat.iter().map(|(_, id, _)| id.clone()).collect();
+    let anchors = toc_flat
+        .iter()
+        .map(|(_, id, _)| id.clone())
+        .chain(regulation.articles.iter().map(|a| a.id.clone()))
+        .collect();
     Rendered {
         html,
         toc: headings::build_tree(toc_flat),
@@ -269,6 +321,9 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
         text: text.trim_end().to_string(),
         links,
         anchors,
+        chapters: regulation.chapters,
+        articles: regulation.articles,
+        article_errors: regulation.errors,
     }
 }
 
@@ -284,6 +339,18 @@ fn ends_text_block(tag: &TagEnd) -> bool {
             | TagEnd::TableCell
             | TagEnd::FootnoteDefinition
     )
+}
+
+/// The first text inside a paragraph, looking through emphasis (`**第一条**`).
+fn first_text<'e>(events: &'e [(Event, std::ops::Range<usize>)]) -> Option<&'e str> {
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::Strong | Tag::Emphasis) => continue,
+            Event::Text(t) => return Some(t),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Records `@/` links and neutralises unsafe URLs.
@@ -426,5 +493,56 @@ mod tests {
             r.text,
             "第一条\n文明城市共同创建，code 与 链接。\n甲\n乙\n区\n分\n云栖\n90\nlet x = 1;"
         );
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    use super::*;
+
+    #[test]
+    fn articles_get_anchors_and_chapters_collect_them() {
+        let md = "## 第一章 总则\n\n**第一条**　为了促进文明行为。\n\n第二条　本条例适用于本市。\n\n## 第二章 规范\n\n**第三条**　文明出行。\n";
+        let r = render(
+            md,
+            MarkdownOptions {
+                articles: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            r.html,
+            "<h2 id=\"第一章-总则\">第一章 总则</h2>\n<p id=\"第一条\" class=\"article\"><strong>第一条</strong>　为了促进文明行为。</p>\n<p id=\"第二条\" class=\"article\">第二条　本条例适用于本市。</p>\n<h2 id=\"第二章-规范\">第二章 规范</h2>\n<p id=\"第三条\" class=\"article\"><strong>第三条</strong>　文明出行。</p>\n"
+        );
+        assert_eq!(r.chapters.len(), 2);
+        assert_eq!(r.chapters[0].articles.len(), 2);
+        assert_eq!(r.chapters[1].articles[0].id, "第三条");
+        assert!(r.anchors.contains(&"第二条".to_string()));
+        assert!(r.article_errors.is_empty());
+    }
+
+    #[test]
+    fn a_gap_is_reported_at_its_line() {
+        let r = render(
+            "第一条　甲。\n\n第三条　丙。\n",
+            MarkdownOptions {
+                articles: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            r.article_errors,
+            vec![(
+                Position { line: 3, column: 1 },
+                "条文编号不连续：第三条之前缺少第二条".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn without_the_option_articles_are_plain_paragraphs() {
+        let r = render("第一条　甲。\n", MarkdownOptions::default());
+        assert_eq!(r.html, "<p>第一条　甲。</p>\n");
+        assert!(r.articles.is_empty());
     }
 }

@@ -13,6 +13,8 @@ use crate::text::dates;
 pub struct Shared {
     pub site: Arc<Site>,
     pub summaries: Arc<Vec<Value>>,
+    /// The progress dashboard, built on first use and then shared.
+    pub dashboard: std::sync::OnceLock<Value>,
 }
 
 fn error(message: impl ToString) -> tera::Error {
@@ -70,6 +72,16 @@ pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
     tera.register_filter("pinyin", |v: &str, _: Kwargs, _: &State| {
         crate::text::slug::slugify(v)
     });
+    tera.register_filter(
+        "mask",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            if v.is_none() || v.is_undefined() {
+                return Ok(String::new());
+            }
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            Ok(crate::check::pii::mask(&text))
+        },
+    );
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
 
@@ -176,6 +188,16 @@ pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
                     .map(|term| views::term_view(site, term))
                     .collect(),
             }))
+        },
+    );
+
+    let s = shared.clone();
+    tera.register_function(
+        "progress_dashboard",
+        move |_: Kwargs, _: &State| -> TeraResult<Value> {
+            Ok(s.dashboard
+                .get_or_init(|| Value::from_serializable(&views::dashboard(&s.site)))
+                .clone())
         },
     );
 

@@ -1,6 +1,7 @@
 //! The render stage: Tera 2 set up with the theme and the site's templates, then every page,
 //! section pager, taxonomy page and the 404 page rendered in parallel into output files.
 
+pub mod charts;
 mod functions;
 pub mod templates;
 pub mod views;
@@ -77,10 +78,13 @@ fn setup_tera(
         Arc::new(Shared {
             site: site.clone(),
             summaries,
+            dashboard: Default::default(),
         }),
     );
     tera.global_context().insert("config", &site.config);
     tera.global_context().insert("nav", &views::nav(site));
+    tera.global_context()
+        .insert("volunteer_stats", &site.volunteers);
 
     // Each template alone first, so that every broken template is reported, not just the
     // first; what only fails for want of the other templates is left to the real load.
@@ -131,7 +135,8 @@ fn plan(site: &Site, tera: &Tera) -> Vec<Job> {
     jobs
 }
 
-fn pager_count(items: usize, per: usize) -> usize {
+/// How many pager pages a listing of `items` needs at `per` items a page (always at least one).
+pub fn pager_count(items: usize, per: usize) -> usize {
     if per == 0 {
         1
     } else {
@@ -287,10 +292,11 @@ fn render_job(
     })
 }
 
-/// The newest pages of the whole site, for the home page.
+/// The newest pages of the whole site, for the home page; expired ones (a notice past its
+/// `expires`) leave the list, though their pages stay.
 fn recent_pages(site: &Site, summaries: &[Value], n: usize) -> Vec<Value> {
     let mut dated: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].page.meta.date.is_some())
+        .filter(|&i| site.pages[i].page.meta.date.is_some() && !site.pages[i].expired)
         .collect();
     dated.sort_by(|&a, &b| {
         site.pages[b]

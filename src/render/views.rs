@@ -7,7 +7,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Value;
 
-use crate::markdown::Heading;
+use super::charts;
+use crate::content::kinds::{Correction, KindFields, Notice, Rule, RuleStatus, Story};
+use crate::markdown::{Article, Chapter, Heading};
+use crate::site::progress::{DashboardMetric, DepartmentRow, PageProgress};
+use crate::site::ranking::RankingTable;
 use crate::site::{Site, SitePage, SiteSection, Taxonomy, Term};
 use crate::text::reading_minutes;
 
@@ -41,7 +45,53 @@ pub struct PageSummary<'a> {
     pub reading_time: usize,
     pub section_title: &'a str,
     pub section_path: String,
+    /// story fields: volunteers, team, hours, place.
+    pub story: Option<&'a Story>,
+    /// rule fields, with the status and the replacing rule.
+    pub rule: Option<RuleView<'a>>,
+    /// notice fields: doc_number.
+    pub notice: Option<&'a Notice>,
+    /// 期号 of a progress announcement.
+    pub issue_no: Option<&'a str>,
+    /// Dated 更正说明.
+    pub corrections: &'a [Correction],
     pub extra: &'a serde_json::Value,
+}
+
+/// A link to another page.
+#[derive(Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub path: String,
+}
+
+/// A rule's own fields as templates see them.
+#[derive(Serialize)]
+pub struct RuleView<'a> {
+    pub doc_number: Option<&'a str>,
+    pub issuer: Option<&'a str>,
+    pub adopted: Option<String>,
+    pub effective: Option<String>,
+    /// 现行有效, 已修订 or 已废止.
+    pub status: RuleStatus,
+    pub in_force: bool,
+    pub superseded_by: Option<LinkView<'a>>,
+}
+
+/// A progress announcement's figures with a bar chart of the completion rates.
+#[derive(Serialize)]
+pub struct ProgressView<'a> {
+    #[serde(flatten)]
+    pub progress: &'a PageProgress,
+    pub chart: String,
+}
+
+/// A ranking table with its bar chart.
+#[derive(Serialize)]
+pub struct RankingView<'a> {
+    #[serde(flatten)]
+    pub table: &'a RankingTable,
+    pub chart: String,
 }
 
 /// A page's own view: the summary plus body, table of contents and neighbours.
@@ -57,6 +107,12 @@ pub struct PageFull<'a> {
     /// The sections above the page, from the home page down to its own section (breadcrumbs).
     pub ancestors: Vec<SectionSummary<'a>>,
     pub next: Option<Value>,
+    /// A regulation's chapters, each with its articles (rule pages).
+    pub chapters: &'a [Chapter],
+    /// A regulation's articles in order, each with its anchor (rule pages).
+    pub articles: &'a [Article],
+    pub progress: Option<ProgressView<'a>>,
+    pub ranking: Option<RankingView<'a>>,
 }
 
 /// A section as lists and navigation show it.
@@ -173,6 +229,23 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
         reading_time: reading_minutes(p.page.body.word_count),
         section_title: &section.section.meta.title,
         section_path: site.url_path(&section.path),
+        story: match &p.page.meta.fields {
+            KindFields::Story(s) => Some(s),
+            _ => None,
+        },
+        rule: match &p.page.meta.fields {
+            KindFields::Rule(r) => Some(rule_view(site, p, r)),
+            _ => None,
+        },
+        notice: match &p.page.meta.fields {
+            KindFields::Notice(n) => Some(n),
+            _ => None,
+        },
+        issue_no: match &p.page.meta.fields {
+            KindFields::Progress(pr) => pr.issue_no.as_deref(),
+            _ => None,
+        },
+        corrections: &p.page.meta.corrections,
         extra: &p.page.meta.extra,
     }
 }
@@ -208,6 +281,110 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
         previous: p.previous.and_then(|i| summaries.get(i).cloned()),
         ancestors: chain(site, Some(p.section)),
         next: p.next.and_then(|i| summaries.get(i).cloned()),
+        chapters: &p.page.body.chapters,
+        articles: &p.page.body.articles,
+        progress: p.progress.as_ref().map(|progress| ProgressView {
+            progress,
+            chart: charts::bars(
+                "progress-chart",
+                "各项指标完成率（%）",
+                &progress
+                    .metrics
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.name.clone(),
+                            m.rate
+                                .as_deref()
+                                .and_then(|r| r.parse().ok())
+                                .unwrap_or(0.0),
+                            None,
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        }),
+        ranking: p.ranking.as_ref().map(|table| RankingView {
+            table,
+            chart: charts::bars(
+                "ranking-chart",
+                "综合得分",
+                &table
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.unit.clone(),
+                            r.score,
+                            r.list.map(|l| if l == "red" { "红榜" } else { "黑榜" }),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        }),
+    }
+}
+
+fn rule_view<'a>(site: &'a Site, page: &'a SitePage, r: &'a Rule) -> RuleView<'a> {
+    RuleView {
+        doc_number: r.doc_number.as_deref(),
+        issuer: r.issuer.as_deref(),
+        adopted: r.adopted.map(|d| d.for_templates()),
+        effective: r.effective.map(|d| d.for_templates()),
+        status: r.status,
+        in_force: r.status == RuleStatus::InForce,
+        superseded_by: page.superseded_by.map(|i| {
+            let target = &site.pages[i];
+            LinkView {
+                title: &target.page.meta.title,
+                path: site.url_path(&target.path),
+            }
+        }),
+    }
+}
+
+/// The progress dashboard with a trend chart per metric.
+#[derive(Serialize)]
+pub struct DashboardView<'a> {
+    pub metrics: Vec<DashboardMetricView<'a>>,
+    pub departments: &'a [DepartmentRow],
+    pub latest_path: Option<&'a str>,
+    pub latest_date: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct DashboardMetricView<'a> {
+    #[serde(flatten)]
+    pub metric: &'a DashboardMetric,
+    pub chart: String,
+}
+
+pub fn dashboard(site: &Site) -> DashboardView<'_> {
+    let d = &site.progress;
+    DashboardView {
+        metrics: d
+            .metrics
+            .iter()
+            .map(|m| DashboardMetricView {
+                metric: m,
+                chart: charts::trend(
+                    &format!("trend-{}", m.latest.id),
+                    &format!("{}完成率变化", m.latest.name),
+                    &m.history
+                        .iter()
+                        .map(|h| {
+                            (
+                                h.date.get(5..10).unwrap_or(&h.date).to_string(),
+                                h.rate_value,
+                            )
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+            })
+            .collect(),
+        departments: &d.departments,
+        latest_path: d.latest_path.as_deref(),
+        latest_date: d.latest_date.as_deref(),
     }
 }
 

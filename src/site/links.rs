@@ -77,6 +77,76 @@ fn summary_html(body: &Rendered, summary: Option<&str>, urls: &[String]) -> Stri
     }
 }
 
+/// Why an `@/` link cannot be followed, with the message and hint an editor sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// No page or section has this content path.
+    MissingTarget { message: String, hint: String },
+    /// The target exists but has no heading with this id.
+    MissingAnchor {
+        /// The target's URL, still usable without the anchor.
+        url: String,
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+/// Resolves the `@/` link `target` (a path inside `content/`) and its `#anchor` to a URL.
+pub fn resolve_target(
+    site: &Site,
+    target: &str,
+    anchor: Option<&str>,
+) -> Result<String, LinkProblem> {
+    let (url, anchors) = match site.lookup(target) {
+        Some(Target::Page(i)) => (
+            site.url_path(&site.pages[i].path),
+            &site.pages[i].page.body.anchors,
+        ),
+        Some(Target::Section(i)) => (
+            site.url_path(&site.sections[i].path),
+            &site.sections[i].section.body.anchors,
+        ),
+        None => {
+            let known: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
+            let hint = match closest(target, &known) {
+                Some(c) => format!("是否想写 @/{c}？路径从 content/ 下算起"),
+                None => "路径从 content/ 下算起，例如 @/rules/tiaoli.md".to_string(),
+            };
+            return Err(LinkProblem::MissingTarget {
+                message: format!("内部链接 @/{target} 指向的文件不存在"),
+                hint,
+            });
+        }
+    };
+    match anchor {
+        Some(anchor) if !anchors.iter().any(|a| a == anchor) => {
+            let known: Vec<&str> = anchors.iter().map(String::as_str).collect();
+            let hint = if let Some(c) = closest(anchor, &known) {
+                Some(format!("是否想写 #{c}？"))
+            } else if !known.is_empty() {
+                Some(format!(
+                    "该页面的锚点有：{}",
+                    known
+                        .iter()
+                        .take(10)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ))
+            } else {
+                None
+            };
+            Err(LinkProblem::MissingAnchor {
+                url,
+                message: format!("内部链接 @/{target} 中的锚点 #{anchor} 在该页面中不存在"),
+                hint,
+            })
+        }
+        Some(anchor) => Ok(format!("{url}#{anchor}")),
+        None => Ok(url),
+    }
+}
+
 /// The resolved `href` of each link, in order, and an error for each broken one.
 fn link_urls(
     site: &Site,
@@ -87,59 +157,24 @@ fn link_urls(
     let mut urls = Vec::with_capacity(links.len());
     let mut errors = Vec::new();
     for link in links {
-        let at = |d: Diagnostic| d.at(link.position.line + line_offset, link.position.column);
-        let (url, anchors) = match site.lookup(&link.target) {
-            Some(Target::Page(i)) => (
-                site.url_path(&site.pages[i].path),
-                &site.pages[i].page.body.anchors,
-            ),
-            Some(Target::Section(i)) => (
-                site.url_path(&site.sections[i].path),
-                &site.sections[i].section.body.anchors,
-            ),
-            None => {
-                let known: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
-                let mut d = at(Diagnostic::new(
-                    source,
-                    format!("内部链接 @/{} 指向的文件不存在", link.target),
-                ));
-                d = match closest(&link.target, &known) {
-                    Some(c) => d.hint(format!("是否想写 @/{c}？路径从 content/ 下算起")),
-                    None => d.hint("路径从 content/ 下算起，例如 @/rules/tiaoli.md"),
-                };
-                errors.push(d);
-                urls.push("#".to_string());
-                continue;
-            }
+        let at = |message: String| {
+            Diagnostic::new(source, message)
+                .at(link.position.line + line_offset, link.position.column)
         };
-        match &link.anchor {
-            Some(anchor) if !anchors.contains(anchor) => {
-                let known: Vec<&str> = anchors.iter().map(String::as_str).collect();
-                let mut d = at(Diagnostic::new(
-                    source,
-                    format!(
-                        "内部链接 @/{} 中的锚点 #{anchor} 在该页面中不存在",
-                        link.target
-                    ),
-                ));
-                if let Some(c) = closest(anchor, &known) {
-                    d = d.hint(format!("是否想写 #{c}？"));
-                } else if !known.is_empty() {
-                    d = d.hint(format!(
-                        "该页面的锚点有：{}",
-                        known
-                            .iter()
-                            .take(10)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ));
+        match resolve_target(site, &link.target, link.anchor.as_deref()) {
+            Ok(url) => urls.push(url),
+            Err(LinkProblem::MissingTarget { message, hint }) => {
+                errors.push(at(message).hint(hint));
+                urls.push("#".to_string());
+            }
+            Err(LinkProblem::MissingAnchor { url, message, hint }) => {
+                let mut d = at(message);
+                if let Some(hint) = hint {
+                    d = d.hint(hint);
                 }
                 errors.push(d);
                 urls.push(url);
             }
-            Some(anchor) => urls.push(format!("{url}#{anchor}")),
-            None => urls.push(url),
         }
     }
     (urls, errors)

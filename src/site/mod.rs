@@ -2,7 +2,10 @@
 //! ordering, previous/next, taxonomies, resolved internal links, and the checks that need the
 //! whole site (duplicate URLs, broken links, unsafe paths).
 
-mod links;
+pub mod links;
+pub mod progress;
+pub mod ranking;
+pub mod volunteers;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +36,12 @@ pub struct SitePage {
     pub expired: bool,
     /// Aliases as validated site paths.
     pub aliases: Vec<SitePath>,
+    /// A progress announcement's figures.
+    pub progress: Option<progress::PageProgress>,
+    /// A ranking page's table.
+    pub ranking: Option<ranking::RankingTable>,
+    /// For a revised or repealed rule: the page that replaces it.
+    pub superseded_by: Option<usize>,
 }
 
 /// A section with its place in the tree.
@@ -82,9 +91,15 @@ pub struct Site {
     pub sections: Vec<SiteSection>,
     pub taxonomies: Vec<Taxonomy>,
     pub data: BTreeMap<String, serde_json::Value>,
+    /// The text of each data file, for the check stage.
+    pub data_text: BTreeMap<String, String>,
     /// `news/a.md` → page, `news/_index.md` → section.
     pub by_content_path: HashMap<String, Target>,
     pub now: Timestamp,
+    /// Problems worth telling that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+    pub volunteers: volunteers::VolunteerStats,
+    pub progress: progress::Dashboard,
 }
 
 /// What a content path names.
@@ -140,11 +155,36 @@ impl Site {
 
 /// Builds the [`Site`] from loaded content. Every problem is reported together.
 pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Vec<Diagnostic>> {
+    let Linked {
+        site,
+        mut errors,
+        link_errors,
+    } = link_all(config, content, now);
+    errors.extend(link_errors);
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A linked site even when parts of it are broken, and what is broken.
+pub struct Linked {
+    pub site: Site,
+    /// Duplicate URLs and paths that cannot become URLs.
+    pub errors: Vec<Diagnostic>,
+    /// Broken `@/` links (the check stage finds these itself, with its own codes).
+    pub link_errors: Vec<Diagnostic>,
+}
+
+/// Like [`link`], but keeps the site so that it can still be checked.
+pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     let mut errors = Vec::new();
     let Content {
         pages,
         mut sections,
         data,
+        data_text,
         ..
     } = content;
 
@@ -161,6 +201,7 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
             },
             body: Default::default(),
             body_line_offset: 0,
+            raw: Default::default(),
         });
     }
     sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
@@ -268,6 +309,9 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
             description: String::new(),
             expired,
             aliases,
+            progress: None,
+            ranking: None,
+            superseded_by: None,
         });
     }
 
@@ -312,16 +356,83 @@ pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Ve
         sections: site_sections,
         taxonomies,
         data,
+        data_text,
         by_content_path,
         now,
+        warnings: Vec::new(),
+        volunteers: Default::default(),
+        progress: Default::default(),
     };
     errors.extend(check_unique_urls(&site));
-    errors.extend(links::resolve(&mut site));
-    if errors.is_empty() {
-        Ok(site)
-    } else {
-        Err(errors)
+    let link_errors = links::resolve(&mut site);
+    errors.extend(link_kinds(&mut site));
+    Linked {
+        site,
+        errors,
+        link_errors,
     }
+}
+
+/// What the content kinds compute over the whole site: progress figures and dashboard,
+/// ranking tables, volunteer statistics, and the rules that replace revised ones.
+fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
+    let base = site.config.base_path().to_string();
+    let url_path = |p: &str| format!("{base}{p}");
+    let (per_page, dashboard, mut errors, warnings) =
+        progress::compute(&site.pages, site.now, url_path);
+    let (tables, mut ranking_errors) = ranking::compute(&site.pages, &site.data, url_path);
+    errors.append(&mut ranking_errors);
+    for ((p, progress), table) in site.pages.iter_mut().zip(per_page).zip(tables) {
+        p.progress = progress;
+        p.ranking = table;
+    }
+    site.progress = dashboard;
+    site.warnings.extend(warnings);
+    let district_taxonomy = site
+        .config
+        .taxonomies
+        .iter()
+        .find(|t| t.name == "districts")
+        .map_or("districts", |t| t.name.as_str());
+    site.volunteers = volunteers::compute(&site.pages, district_taxonomy);
+
+    let mut replaced = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let crate::content::kinds::KindFields::Rule(rule) = &p.page.meta.fields else {
+            continue;
+        };
+        let Some(target) = &rule.superseded_by else {
+            continue;
+        };
+        match site.lookup(target) {
+            Some(Target::Page(t)) if t != i => replaced.push((i, t)),
+            _ => errors.push(
+                Diagnostic::new(
+                    &p.page.source,
+                    format!("superseded_by 指向的 {target} 不存在"),
+                )
+                .at_line(rule.superseded_by_line)
+                .hint(
+                    "写取代它的规定在 content/ 下的路径，例如 rules/wen-ming-yang-quan-gui-ding.md",
+                ),
+            ),
+        }
+    }
+    for (i, t) in replaced {
+        site.pages[i].superseded_by = Some(t);
+    }
+    errors
+}
+
+/// Orders pages oldest first (then by path), as announcements and rankings are compared.
+fn sort_oldest_first(list: &mut [usize], pages: &[SitePage]) {
+    list.sort_by(|&a, &b| {
+        let (x, y) = (&pages[a].page, &pages[b].page);
+        x.meta
+            .date
+            .cmp(&y.meta.date)
+            .then_with(|| x.content_path.cmp(&y.content_path))
+    });
 }
 
 fn depth(dir: &str) -> usize {

@@ -4,6 +4,24 @@
 pub mod dates;
 pub mod slug;
 
+/// Serializes a number as an integer when it has no fraction, so templates print `120`
+/// rather than `120.0` (and `41.3` stays `41.3`).
+pub fn serialize_plain<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        s.serialize_i64(*x as i64)
+    } else {
+        s.serialize_f64(*x)
+    }
+}
+
+/// [`serialize_plain`] for optional numbers.
+pub fn serialize_plain_opt<S: serde::Serializer>(x: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => serialize_plain(x, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// Escapes text for HTML content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);

@@ -18,7 +18,6 @@ const PHRASES: &[(&str, &str)] = &[
     ("银行", "yin hang"),
     ("行业", "hang ye"),
     ("行列", "hang lie"),
-    ("同行", "tong hang"),
     ("内行", "nei hang"),
     ("外行", "wai hang"),
     ("商行", "shang hang"),
@@ -308,6 +307,7 @@ mod tests {
     fn common_words_get_their_correct_reading() {
         assert_eq!(slugify("重庆"), "chong-qing");
         assert_eq!(slugify("银行"), "yin-hang");
+        assert_eq!(slugify("温暖同行"), "wen-nuan-tong-xing");
         assert_eq!(slugify("市长信箱"), "shi-zhang-xin-xiang");
         assert_eq!(
             slugify("文明行为促进条例"),

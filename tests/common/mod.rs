@@ -22,8 +22,36 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs `wenming ARGS…` and captures its exit code and output.
 pub fn wenming(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_wenming"))
-        .args(args)
+    run(Command::new(env!("CARGO_BIN_EXE_wenming")).args(args))
+}
+
+/// Runs `wenming ARGS…` as if the clock said `now` (`WENMING_NOW`), for results that depend
+/// on the date (scheduled pages, stale columns).
+pub fn wenming_at(now: &str, args: &[&str]) -> Run {
+    run(Command::new(env!("CARGO_BIN_EXE_wenming"))
+        .env("WENMING_NOW", now)
+        .args(args))
+}
+
+/// The moment the demo site's content was written for: its columns are fresh then.
+pub const DEMO_NOW: &str = "2026-11-21 10:00";
+
+/// Builds the demo site (the repository root) into `output`, as of [`DEMO_NOW`].
+pub fn build_demo(output: &Path) -> Run {
+    wenming_at(
+        DEMO_NOW,
+        &[
+            "build",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--output",
+            output.to_str().unwrap_or_default(),
+        ],
+    )
+}
+
+fn run(command: &mut Command) -> Run {
+    let out = command
         .output()
         .unwrap_or_else(|e| panic!("cannot run wenming: {e}"));
     Run {
@@ -78,4 +106,24 @@ fn walkdir(dir: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// Copies fixture `name` into a new temporary folder, so a test can change it.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = temp();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|e| panic!("cannot copy {}: {e}", entry.path().display()));
+        }
+    }
 }

@@ -1,0 +1,70 @@
+//! `wenming check` benchmark: generates an N-page Chinese corpus (the same as the build
+//! benchmark) and times the whole check on it: loading, linking and every rule but
+//! `--external`; then the rules alone on an already linked site, which is what `build` adds.
+//!
+//! `cargo bench --bench check -- 1000 10000` (page counts; default 10000).
+
+mod corpus;
+
+use std::time::Instant;
+
+use wenming::check::{CheckOptions, Inputs, Level, check, run_rules};
+use wenming::config::Config;
+use wenming::content::{self, LoadOptions};
+
+fn main() {
+    let runs = 5;
+    for n in corpus::sizes_from_args(&[10_000]) {
+        let dir = corpus::generate_in_target("check-corpus", n);
+        let mut times = Vec::with_capacity(runs);
+        let mut summary = String::new();
+        for _ in 0..runs {
+            let started = Instant::now();
+            let report = check(&CheckOptions::new(&dir));
+            times.push(started.elapsed().as_secs_f64());
+            summary = format!(
+                "{} pages, {} errors, {} warnings",
+                report.pages,
+                report.count(Level::Error),
+                report.count(Level::Warning)
+            );
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{n} pages: check best {:.3} s, median {:.3} s over {runs} runs ({summary})",
+            times[0],
+            times[runs / 2]
+        );
+        let site = linked_site(&dir);
+        let mut rules = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let findings = run_rules(&Inputs {
+                site: &site,
+                static_files: Vec::new(),
+                published: None,
+                external: None,
+            });
+            rules.push(started.elapsed().as_secs_f64());
+            std::hint::black_box(findings);
+        }
+        rules.sort_by(f64::total_cmp);
+        println!(
+            "{n} pages: rules alone (what build adds) best {:.3} s, median {:.3} s",
+            rules[0],
+            rules[runs / 2]
+        );
+    }
+}
+
+fn linked_site(dir: &std::path::Path) -> wenming::site::Site {
+    let fail = |e: Vec<wenming::error::Diagnostic>| -> ! {
+        eprintln!("{e:?}");
+        std::process::exit(1)
+    };
+    let config = Config::load(dir).unwrap_or_else(|e| fail(e));
+    let now = jiff::Timestamp::now();
+    let content =
+        content::load(dir, &config, LoadOptions { drafts: false, now }).unwrap_or_else(|e| fail(e));
+    wenming::site::link(config, content, now).unwrap_or_else(|e| fail(e))
+}

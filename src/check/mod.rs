@@ -1,0 +1,509 @@
+//! The editorial gate (`wenming check`, and the checks `build` runs): dead links and anchors,
+//! images without alt text, vague link text, blank and stale columns, undated pages, personal
+//! data, typos and miswritten names, the review trail, changed publish dates and an incomplete
+//! footer. Each finding has a stable code; `docs/check.md` documents every rule and how to
+//! waive it.
+//!
+//! The rules run over the loaded and linked site, so `check` reports every problem of a site
+//! even when a build would stop early (broken `@/` links, front matter errors).
+
+mod columns;
+mod document;
+pub mod external;
+mod footer;
+mod links;
+pub mod manifest;
+pub mod pii;
+mod report;
+mod review;
+mod terms;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use links::ExternalLink;
+pub use manifest::{MANIFEST_FILE, Manifest};
+pub use report::{json_report, text_report};
+
+use crate::config::Config;
+use crate::content::editorial::Waivers;
+use crate::content::{self, LoadOptions};
+use crate::error::{Diagnostic, Position};
+use crate::render::templates;
+use crate::site::{self, Site};
+
+/// How serious a finding is: errors fail `check` (and some fail `build`), warnings do not
+/// unless `check --strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// Every rule, by its stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    SiteError,
+    LinkBroken,
+    LinkAnchor,
+    ImageAltMissing,
+    LinkTextVague,
+    ExternalBroken,
+    ExternalUnreachable,
+    SectionEmpty,
+    SectionStale,
+    HomeStale,
+    DateMissing,
+    PiiIdNumber,
+    PiiMobile,
+    PiiBankCard,
+    TermTypo,
+    TermDiscouraged,
+    TermName,
+    ReviewMissing,
+    ReviewAfterPublish,
+    DateChanged,
+    DateBackdated,
+    FooterMissing,
+    WaiverInvalid,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::SiteError,
+        Code::LinkBroken,
+        Code::LinkAnchor,
+        Code::ImageAltMissing,
+        Code::LinkTextVague,
+        Code::ExternalBroken,
+        Code::ExternalUnreachable,
+        Code::SectionEmpty,
+        Code::SectionStale,
+        Code::HomeStale,
+        Code::DateMissing,
+        Code::PiiIdNumber,
+        Code::PiiMobile,
+        Code::PiiBankCard,
+        Code::TermTypo,
+        Code::TermDiscouraged,
+        Code::TermName,
+        Code::ReviewMissing,
+        Code::ReviewAfterPublish,
+        Code::DateChanged,
+        Code::DateBackdated,
+        Code::FooterMissing,
+        Code::WaiverInvalid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::SiteError => "site-error",
+            Code::LinkBroken => "link-broken",
+            Code::LinkAnchor => "link-anchor",
+            Code::ImageAltMissing => "image-alt-missing",
+            Code::LinkTextVague => "link-text-vague",
+            Code::ExternalBroken => "external-broken",
+            Code::ExternalUnreachable => "external-unreachable",
+            Code::SectionEmpty => "section-empty",
+            Code::SectionStale => "section-stale",
+            Code::HomeStale => "home-stale",
+            Code::DateMissing => "date-missing",
+            Code::PiiIdNumber => "pii-id-number",
+            Code::PiiMobile => "pii-mobile",
+            Code::PiiBankCard => "pii-bank-card",
+            Code::TermTypo => "term-typo",
+            Code::TermDiscouraged => "term-discouraged",
+            Code::TermName => "term-name",
+            Code::ReviewMissing => "review-missing",
+            Code::ReviewAfterPublish => "review-after-publish",
+            Code::DateChanged => "date-changed",
+            Code::DateBackdated => "date-backdated",
+            Code::FooterMissing => "footer-missing",
+            Code::WaiverInvalid => "waiver-invalid",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+
+    pub fn level(self) -> Level {
+        match self {
+            Code::LinkTextVague
+            | Code::ExternalUnreachable
+            | Code::SectionStale
+            | Code::HomeStale
+            | Code::DateMissing
+            | Code::TermDiscouraged
+            | Code::ReviewAfterPublish
+            | Code::DateBackdated
+            | Code::FooterMissing => Level::Warning,
+            _ => Level::Error,
+        }
+    }
+
+    /// Findings that stop `build` from publishing; `build` prints every other one as a
+    /// warning.
+    pub fn blocks_build(self) -> bool {
+        matches!(
+            self,
+            Code::SiteError
+                | Code::PiiIdNumber
+                | Code::PiiMobile
+                | Code::PiiBankCard
+                | Code::ReviewMissing
+                | Code::DateChanged
+        )
+    }
+
+    /// Whether `waive` can switch the rule off for a file. A missing review cannot be waived:
+    /// that would defeat `require_review`.
+    pub fn waivable(self) -> bool {
+        !matches!(
+            self,
+            Code::SiteError | Code::ReviewMissing | Code::WaiverInvalid
+        )
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One problem found, pointing at the place that has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Path relative to the site root, e.g. `content/news/a.md` or `site.yaml`.
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub level: Level,
+    pub code: Code,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Finding {
+        Finding {
+            file: file.into(),
+            line: None,
+            column: None,
+            level: code.level(),
+            code,
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+
+    pub fn at(self, position: Position) -> Finding {
+        self.at_line_column(position.line, position.column)
+    }
+
+    pub fn at_line_column(mut self, line: usize, column: usize) -> Finding {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Column 1 of `line`.
+    pub fn at_line_start(self, line: usize) -> Finding {
+        self.at_line_column(line, 1)
+    }
+
+    pub fn suggest(mut self, suggestion: impl Into<String>) -> Finding {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+
+    /// A problem of an earlier stage (front matter, config, duplicate URLs) as a finding.
+    pub fn from_diagnostic(d: Diagnostic) -> Finding {
+        Finding {
+            file: d.file,
+            line: d.line,
+            column: d.column,
+            level: Level::Error,
+            code: Code::SiteError,
+            message: d.message,
+            suggestion: d.hint,
+        }
+    }
+
+    /// The finding as `build` reports it: the code follows the message so it can be looked
+    /// up and waived.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let mut d = Diagnostic::new(
+            &self.file,
+            format!("{} [{}]", self.message, self.code.as_str()),
+        );
+        d.line = self.line;
+        d.column = self.column;
+        d.hint = self.suggestion.clone();
+        d
+    }
+}
+
+/// What the rules look at besides the linked site.
+pub struct Inputs<'a> {
+    pub site: &'a Site,
+    /// Paths below the output of the copied static files (theme's and site's), e.g.
+    /// `style.css`, so that links to them are known to work.
+    pub static_files: Vec<&'a str>,
+    /// The previous build's manifest, for the publish-date rules.
+    pub published: Option<&'a Manifest>,
+    /// The site root when outbound links are to be fetched (`--external`; the cache file is
+    /// kept there). `None`: nothing leaves the machine.
+    pub external: Option<&'a Path>,
+}
+
+/// Runs every rule over `inputs`, applies waivers and sorts the result.
+pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
+    let site = inputs.site;
+    let known = links::KnownPaths::new(site, inputs.static_files.iter().copied());
+    let (dictionary, mut findings) = terms::Dictionary::load(site);
+    let docs = document::documents(site);
+    let per_doc: Vec<(Vec<Finding>, Vec<ExternalLink>)> = docs
+        .par_iter()
+        .map(|doc| {
+            let mut out = Vec::new();
+            let mut external = Vec::new();
+            let scan = document::scan(doc.raw);
+            links::check(doc, &scan, site, &known, &mut out, &mut external);
+            dictionary.check(&scan.prose, doc, &mut out);
+            for (offset, line) in front_matter_prose(doc.raw.front_matter()) {
+                dictionary.check(&document::Prose::from_line(line, offset), doc, &mut out);
+            }
+            personal_data(&doc.raw.text, doc.file, &mut out);
+            (out, external)
+        })
+        .collect();
+    let mut external = Vec::new();
+    for (f, e) in per_doc {
+        findings.extend(f);
+        external.extend(e);
+    }
+    for (name, text) in &site.data_text {
+        personal_data(text, &Path::new("data").join(name), &mut findings);
+    }
+    columns::check(site, &mut findings);
+    review::check(site, &mut findings);
+    manifest::check(site, inputs.published, &mut findings);
+    footer::check(&site.config, &mut findings);
+    if let Some(root) = inputs.external {
+        findings.extend(external::check(
+            root,
+            &site.config.check.external,
+            &external,
+            site.now,
+        ));
+    }
+    apply_waivers(site, findings, &docs)
+}
+
+/// Lines of front matter whose values readers see: (offset of the value, value).
+fn front_matter_prose(front: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    front.split_inclusive('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len();
+        ["title:", "summary:", "description:"]
+            .iter()
+            .find_map(|key| line.strip_prefix(key))
+            .map(|value| (start + line.len() - value.len(), value.trim_end()))
+    })
+}
+
+fn personal_data(text: &str, file: &Path, out: &mut Vec<Finding>) {
+    for m in pii::find(text, pii::Validation::Checksum) {
+        let code = match m.kind {
+            pii::PiiKind::IdNumber => Code::PiiIdNumber,
+            pii::PiiKind::Mobile => Code::PiiMobile,
+            pii::PiiKind::BankCard => Code::PiiBankCard,
+        };
+        out.push(
+            Finding::new(
+                code,
+                file,
+                format!("发现未脱敏的{} {}", m.kind.name(), m.masked),
+            )
+            .at(Position::of_offset(text, m.range.start))
+            .suggest(format!(
+                "改为 {}（模板中可用 mask 过滤器）；确需公开，请在 waive 中写明 {} 的理由",
+                m.masked,
+                code.as_str()
+            )),
+        );
+    }
+}
+
+/// Drops findings a file's `waive` covers, and reports waivers that name no rule.
+fn apply_waivers(site: &Site, findings: Vec<Finding>, docs: &[document::Doc]) -> Vec<Finding> {
+    let mut waivers: BTreeMap<PathBuf, (&Waivers, Option<&str>)> = BTreeMap::new();
+    for doc in docs {
+        waivers.insert(
+            doc.file.to_path_buf(),
+            (doc.waive, Some(doc.raw.front_matter())),
+        );
+    }
+    for (file, w) in &site.config.check.waive {
+        waivers.insert(PathBuf::from(file), (w, None));
+    }
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| {
+            !(f.code.waivable()
+                && waivers
+                    .get(&f.file)
+                    .is_some_and(|(w, _)| w.contains_key(f.code.as_str())))
+        })
+        .collect();
+    for (file, (w, front)) in &waivers {
+        for code in w.keys() {
+            let problem = match Code::parse(code) {
+                Some(c) if c.waivable() => continue,
+                Some(_) => format!("规则 {code} 不能豁免"),
+                None => format!("waive 中的“{code}”不是检查规则的代码"),
+            };
+            let known: Vec<&str> = Code::ALL
+                .iter()
+                .filter(|c| c.waivable())
+                .map(|c| c.as_str())
+                .collect();
+            let suggestion = match crate::yaml::closest(code, &known) {
+                Some(c) => format!("是否想写 {c}？规则代码见 docs/check.md"),
+                None => "规则代码见 docs/check.md".to_string(),
+            };
+            let (shown, position) = match front {
+                Some(front) => (file.clone(), crate::yaml::key_line(front, code)),
+                None => (PathBuf::from("site.yaml"), None),
+            };
+            let mut f = Finding::new(Code::WaiverInvalid, shown, problem).suggest(suggestion);
+            if let Some((line, column)) = position {
+                f = f.at_line_column(line, column);
+            }
+            out.push(f);
+        }
+    }
+    sort(&mut out);
+    out
+}
+
+/// By file, then position, then code; exact duplicates removed.
+pub fn sort(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+    });
+    findings.dedup();
+}
+
+/// What `wenming check` was asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub root: PathBuf,
+    /// Where the previous build is (for the publish-date manifest); defaults to `ROOT/public`.
+    pub output: Option<PathBuf>,
+    /// Also fetch outbound links.
+    pub external: bool,
+    pub now: Timestamp,
+}
+
+impl CheckOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        CheckOptions {
+            root: root.into(),
+            output: None,
+            external: false,
+            now: Timestamp::now(),
+        }
+    }
+}
+
+/// Everything `wenming check` found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub findings: Vec<Finding>,
+    pub pages: usize,
+    pub sections: usize,
+    pub data_files: usize,
+}
+
+impl CheckReport {
+    pub fn count(&self, level: Level) -> usize {
+        self.findings.iter().filter(|f| f.level == level).count()
+    }
+
+    /// Whether the check fails: any error, or with `strict` any finding at all.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.count(Level::Error) > 0 || (strict && !self.findings.is_empty())
+    }
+}
+
+/// Loads and links the site (keeping what can be kept when parts are broken) and runs every
+/// rule over it.
+pub fn check(options: &CheckOptions) -> CheckReport {
+    let root = &options.root;
+    let site_errors = |ds: Vec<Diagnostic>| {
+        ds.into_iter()
+            .map(Finding::from_diagnostic)
+            .collect::<Vec<_>>()
+    };
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(errors) => {
+            return CheckReport {
+                findings: site_errors(errors),
+                ..CheckReport::default()
+            };
+        }
+    };
+    let mut findings = Vec::new();
+    let mut static_files = Vec::new();
+    match templates::theme_files(root, &config) {
+        Ok(theme) => static_files.extend(templates::theme_static(&theme)),
+        Err(d) => findings.push(Finding::from_diagnostic(d)),
+    }
+    templates::disk_static(&root.join("static"), &mut static_files);
+    let load_options = LoadOptions {
+        drafts: false,
+        now: options.now,
+    };
+    let (content, load_errors) = content::load_all(root, &config, load_options);
+    findings.extend(site_errors(load_errors));
+    let linked = site::link_all(config, content, options.now);
+    // Broken `@/` links are found again by the link rules, with their own codes.
+    findings.extend(site_errors(linked.errors));
+    let site = linked.site;
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
+    let published = match Manifest::read(&output) {
+        Ok(m) => m,
+        Err(d) => {
+            findings.push(Finding::from_diagnostic(d));
+            None
+        }
+    };
+    let inputs = Inputs {
+        site: &site,
+        static_files: static_files.iter().map(|(p, _)| p.as_str()).collect(),
+        published: published.as_ref(),
+        external: options.external.then_some(root.as_path()),
+    };
+    findings.extend(run_rules(&inputs));
+    sort(&mut findings);
+    CheckReport {
+        findings,
+        pages: site.pages.len(),
+        sections: site.sections.iter().filter(|s| s.from_file).count(),
+        data_files: site.data_text.len(),
+    }
+}
