@@ -15,11 +15,26 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
-# playwright-core drives that Chromium, acorn checks the search client is ES5; both are pinned
-# in tests/browser/package-lock.json.
-if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/acorn ]; then
-  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+# Node drives the browser tests; Java runs the W3C Nu HTML checker (vnu.jar).
+missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
+
+# Test tools pinned in tests/browser/package-lock.json: playwright-core drives that Chromium,
+# axe-core checks accessibility, vnu-jar is the HTML checker, acorn checks that the search
+# client is ES5. Install scripts are skipped:
+# none is needed, and vnu-jar's would try to download a Java of its own.
+for package in playwright-core axe-core vnu-jar acorn; do
+  if [ ! -d "tests/browser/node_modules/$package" ] ||
+     [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+    (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund)
+    break
+  fi
+done
 
 # Rust toolchain components used by the checks.
 if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then

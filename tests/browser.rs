@@ -1,5 +1,8 @@
 //! The built demo site in a real headless Chromium (Debian's), driven by playwright-core
-//! from tests/browser/. scripts/test.sh installs both.
+//! from tests/browser/: a smoke test, axe-core's WCAG 2.1 A/AA rules on the pages listed in
+//! tests/browser/pages.mjs, the default theme's promises to readers (tests/browser/theme.mjs),
+//! and site search as a reader uses it (tests/browser/search.mjs).
+//! scripts/test.sh installs Chromium and the npm packages.
 
 mod common;
 
@@ -12,10 +15,16 @@ fn served(out: &tempfile::TempDir, run: Run) -> Server {
     serve(out.path())
 }
 
-#[test]
-fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
+/// The demo site built into a temporary folder and served; both live as long as the pair.
+fn demo_served() -> (tempfile::TempDir, Server) {
     let out = common::temp();
     let server = served(&out, common::build_demo(out.path()));
+    (out, server)
+}
+
+#[test]
+fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
+    let (_out, server) = demo_served();
     for (path, h1) in [
         ("/", "栖云文明网"),
         ("/news/", "创文动态"),
@@ -142,8 +151,7 @@ fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
 
 #[test]
 fn search_results_load_ten_at_a_time_and_more_moves_focus_to_them() {
-    let out = common::temp();
-    let server = served(&out, common::build_demo(out.path()));
+    let (_out, server) = demo_served();
     let r = node(
         "search.mjs",
         &["more", &format!("http://127.0.0.1:{}", server.port)],
@@ -161,4 +169,155 @@ fn search_results_load_ten_at_a_time_and_more_moves_focus_to_them() {
     assert_eq!(r["focused"], 10, "focus moves to the first new result");
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     assert_eq!(r["foreign"], serde_json::json!([]));
+}
+
+#[test]
+fn axe_finds_no_wcag_21_aa_violation_in_either_mode_at_phone_and_desktop_width() {
+    let (_out, server) = demo_served();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let result = node("axe.mjs", &[&base]);
+    assert_eq!(result["violations"], serde_json::json!([]), "{result:#}");
+    assert_eq!(
+        result["notElder"],
+        serde_json::json!([]),
+        "长辈模式 applied on every visit meant to use it: {result}"
+    );
+    // pages.mjs lists 19 pages (the lead may add more), each seen in 2 modes at 2 widths.
+    let checked = result["checked"].as_u64().unwrap_or(0);
+    assert!(checked >= 19 * 4, "{result}");
+    assert_eq!(checked % 4, 0, "{result}");
+}
+
+/// The folder `cargo test` builds into (`target/`), found from this test binary's path
+/// (`target/debug/deps/browser-…`).
+fn target_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("no test binary path: {e}"));
+    exe.ancestors()
+        .nth(3)
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| std::path::PathBuf::from("target"))
+}
+
+#[test]
+fn the_theme_keeps_its_promises_to_readers() {
+    let (_out, server) = demo_served();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let shots = target_dir().join("screenshots");
+    // Screenshots of an earlier run must not pass for this run's.
+    let _ = std::fs::remove_dir_all(&shots);
+    let r = node("theme.mjs", &[&base, shots.to_str().unwrap_or_default()]);
+
+    // 长辈模式: labelled, off at first, on with a click, kept on the next page, and off again.
+    let toggle = &r["toggle"];
+    assert_eq!(toggle["before"]["visible"], true, "{toggle}");
+    assert_eq!(toggle["before"]["name"], "长辈模式", "{toggle}");
+    for (step, pressed) in [
+        ("before", false),
+        ("afterClick", true),
+        ("nextPage", true),
+        ("offAgain", false),
+        ("offNextPage", false),
+    ] {
+        assert_eq!(toggle[step]["elder"], pressed, "{step}: {toggle}");
+        assert_eq!(
+            toggle[step]["pressed"],
+            if pressed { "true" } else { "false" },
+            "{step}: {toggle}"
+        );
+    }
+
+    // Text sizes: 18 px body text normally, at least 20 px and line height 1.8 in 长辈模式,
+    // and black text for more contrast.
+    let normal = &r["modes"]["normal"];
+    let elder = &r["modes"]["elder"];
+    assert!(normal["minBodyFontPx"].as_f64() >= Some(18.0), "{normal}");
+    assert!(normal["minLineHeight"].as_f64() >= Some(1.5), "{normal}");
+    assert!(elder["minBodyFontPx"].as_f64() >= Some(20.0), "{elder}");
+    assert!(
+        elder["minParagraphFontPx"].as_f64() >= Some(20.0),
+        "{elder}"
+    );
+    assert!(elder["minLineHeight"].as_f64() >= Some(1.8), "{elder}");
+    assert_eq!(
+        elder["colours"],
+        serde_json::json!(["rgb(0, 0, 0)"]),
+        "{elder}"
+    );
+
+    // Targets of 44 px (60 px in 长辈模式), sized images, lazy below the fold, reflow at
+    // 320 px, 200% text and the text-spacing override without loss.
+    for key in [
+        "smallTargets",
+        "images",
+        "reflow320",
+        "text200",
+        "textSpacing",
+    ] {
+        assert_eq!(r[key], serde_json::json!([]), "{key}: {:#}", r[key]);
+    }
+
+    // Keyboard focus: the skip link first, then every focused element outlined on screen.
+    for mode in ["normal", "elder"] {
+        let focus = &r["focus"][mode];
+        assert_eq!(focus["first"], "a “跳到正文”", "{mode}: {focus}");
+        assert_eq!(focus["firstOnScreen"], true, "{mode}: {focus}");
+        assert_eq!(focus["invisible"], serde_json::json!([]), "{mode}: {focus}");
+        assert!(focus["count"].as_u64() >= Some(20), "{mode}: {focus}");
+    }
+
+    // Without JavaScript the toggle is hidden and the site still reads and navigates.
+    let no_script = &r["noScript"];
+    assert_eq!(no_script["toggleVisible"], false, "{no_script}");
+    assert_eq!(no_script["h1"], "栖云文明网", "{no_script}");
+    assert_eq!(no_script["navigatedTo"], "/notices/", "{no_script}");
+    assert_eq!(no_script["problems"], serde_json::json!([]), "{no_script}");
+
+    // The budget: one host, one stylesheet, under 10 KB of script, home under 60 KB without
+    // images.
+    let budget = &r["budget"];
+    assert_eq!(
+        budget["hosts"],
+        serde_json::json!([format!("127.0.0.1:{}", server.port)]),
+        "{budget}"
+    );
+    assert_eq!(budget["styleSheets"], 1, "{budget}");
+    assert_eq!(budget["styleElements"], 0, "{budget}");
+    let js = budget["js"].as_u64().unwrap_or(u64::MAX)
+        + budget["inlineScriptBytes"].as_u64().unwrap_or(u64::MAX);
+    assert!(js > 0 && js < 10 * 1024, "{budget}");
+    let total = budget["totalWithoutImages"].as_u64().unwrap_or(u64::MAX);
+    assert!(total < 60 * 1024, "{budget}");
+
+    // Printing a 条例 or an article: only the text, black, with its address.
+    for (path, printed) in r["print"].as_object().into_iter().flatten() {
+        assert_eq!(
+            printed["hidden"],
+            serde_json::json!([]),
+            "{path}: {printed}"
+        );
+        assert_eq!(printed["contentShown"], true, "{path}: {printed}");
+        assert_eq!(printed["urlShown"], true, "{path}: {printed}");
+        assert_eq!(printed["colour"], "rgb(0, 0, 0)", "{path}: {printed}");
+        assert!(
+            printed["pdfBytes"].as_u64() > Some(1000),
+            "{path}: {printed}"
+        );
+    }
+    let rule = &r["print"]["/rules/wen-ming-xing-wei-cu-jin-tiao-li/"];
+    assert!(
+        rule["fontFamily"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("FangSong"),
+        "{rule}"
+    );
+
+    // Screenshots for review: home and an article at 375 px, in both modes.
+    for name in ["home", "article"] {
+        for mode in ["normal", "elder"] {
+            let file = shots.join(format!("{name}-375-{mode}.png"));
+            let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            assert!(bytes.starts_with(b"\x89PNG"), "{}", file.display());
+        }
+    }
 }

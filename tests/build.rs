@@ -15,6 +15,7 @@ fn basic_site_produces_exactly_these_files() {
         [
             "404.html",
             "atom.xml",
+            "elder.js",
             "favicon.svg",
             "index.html",
             "news/a/index.html",
@@ -43,7 +44,7 @@ fn basic_site_produces_exactly_these_files() {
             "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 28 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 29 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -222,6 +223,11 @@ fn base_url_flag_and_subpath_base_urls() {
         page.contains("<a href=\"/wm/rules/tiaoli/#第五条\">"),
         "{page}"
     );
+    let b = read(out.path(), "news/b/index.html");
+    assert!(
+        b.contains("<a href=\"/wm/tags/\">全部标签</a>"),
+        "site paths written in Markdown get the base path: {b}"
+    );
 }
 
 #[test]
@@ -250,7 +256,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，28 个未变"),
+        run.stdout.contains("写入 0 个文件，29 个未变"),
         "{}",
         run.stdout
     );

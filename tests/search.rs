@@ -327,8 +327,7 @@ fn the_header_box_leads_to_the_site_map_until_javascript_points_it_at_search() {
     assert!(
         home.contains(
             r#"<form id="search-box" class="search-box" role="search" action="/sitemap/" data-search="/search/" method="get">
-  <label for="search-box-query" class="visually-hidden">搜索本站</label>
-  <input id="search-box-query" type="search" name="q" placeholder="搜索本站" enterkeyhint="search">
+  <input id="search-box-query" type="search" name="q" aria-label="搜索本站" placeholder="搜索本站" enterkeyhint="search">
   <button type="submit">搜索</button>
 </form>
 <script>(function (f) { f.action = f.getAttribute('data-search'); })(document.getElementById('search-box'));</script>"#

@@ -43,7 +43,7 @@ fn data_files_and_site_functions() {
     let out = built();
     assert_eq!(
         read(out.path(), "index.html"),
-        "云栖区=95.5;鹭洲区=91;\n讲文明 树新风|文明办综合科\n故事一|/zyfw/a/|<p>这是一个志愿服务的故事。</p>\n\n区县:鹭洲区(1)云栖区(2)\n"
+        "云栖区=95.5;鹭洲区=91;\n讲文明 树新风|文明办综合科|0|1\n故事一|/zyfw/a/|<p>这是一个志愿服务的故事。</p>\n\n区县:鹭洲区(1)云栖区(2)\n"
     );
 }
 

@@ -38,6 +38,7 @@ const FOOTER_KEYS: &[&str] = &[
     "police_record",
     "site_code",
     "badge",
+    "badge_link",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const FEED_KEYS: &[&str] = &["limit"];
@@ -91,6 +92,8 @@ pub struct Footer {
     pub site_code: String,
     /// 党政机关网站标识 image URL
     pub badge: String,
+    /// Where the 标识 leads: the 开办单位 certificate page the 编办 gives with the image.
+    pub badge_link: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -304,6 +307,7 @@ fn parse_footer(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Footer {
         police_record: get("police_record"),
         site_code: get("site_code"),
         badge: get("badge"),
+        badge_link: get("badge_link"),
     };
     errors.append(&mut f.errors);
     footer
@@ -443,7 +447,7 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(
             errors[0].to_string(),
-            "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge"
+            "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link"
         );
     }
 }

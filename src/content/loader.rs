@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use super::front_matter::{self, Kind, PageMeta, SectionMeta};
 use super::kinds::KindFields;
-use super::{Page, RawText, Section, data};
+use super::{Page, RawText, Section, data, images};
 use crate::config::Config;
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
@@ -309,9 +309,15 @@ fn parse_file(
             .unwrap_or_default()
     };
 
+    let static_dir = root.join("static");
+    let image_size = |src: &str| {
+        images::local_file(src, &static_dir, found.bundle_dir.as_deref())
+            .and_then(|file| images::size(&file))
+    };
+
     if found.is_section {
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
-        let body = markdown::render(split.body, md_options);
+        let body = markdown::render_with_images(split.body, md_options, &image_size);
         let dir = parent_dir(&found.content_path);
         return Ok(Parsed::Section(Box::new(Section {
             source: shown,
@@ -346,12 +352,13 @@ fn parse_file(
     let meta: PageMeta =
         front_matter::page_meta(&doc, taxonomies, inherited_kind(section_kinds, &dir))?;
     let is_rule = matches!(meta.fields, KindFields::Rule(_));
-    let body = markdown::render(
+    let body = markdown::render_with_images(
         split.body,
         MarkdownOptions {
             articles: is_rule,
             ..md_options
         },
+        &image_size,
     );
     if !body.article_errors.is_empty() {
         return Err(body

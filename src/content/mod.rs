@@ -4,6 +4,7 @@
 pub mod data;
 pub mod editorial;
 pub mod front_matter;
+pub mod images;
 pub mod kinds;
 mod loader;
 pub mod paths;

@@ -106,8 +106,20 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders `source` (the Markdown body, without front matter).
+/// Renders `source` (the Markdown body, without front matter), knowing no image sizes.
 pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
+    render_with_images(source, options, &|_| None)
+}
+
+/// Renders `source`; `image_size` gives the pixel size of an image by its `src` as written,
+/// when the file can be found. Every image gets `loading="lazy"` (it sits in the body, below the
+/// page's header) and, when its size is known, `width` and `height`, so that the text does not
+/// jump as the image arrives.
+pub fn render_with_images(
+    source: &str,
+    options: MarkdownOptions,
+    image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+) -> Rendered {
     let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, parser_options())
         .into_offset_iter()
         .collect();
@@ -128,6 +140,8 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
     let mut text = String::with_capacity(source.len());
     let mut regulation = articles::Collector::default();
     let mut in_article = false;
+    // Open images: where each starts in `out`, and its size if known.
+    let mut images: Vec<(usize, Option<(u32, u32)>)> = Vec::new();
 
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
@@ -157,6 +171,18 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
                 if !excerpt_full && !excerpt.is_empty() && !excerpt.ends_with(' ') {
                     excerpt.push(' ');
                 }
+            }
+            // A wide table scrolls sideways inside its own box on a phone; keyboard users must
+            // be able to focus that box to scroll it (WCAG 2.1.1), and it needs a name.
+            Event::Start(Tag::Table(_)) => {
+                depth += 1;
+                out.push(Event::Html(TABLE_WRAP_OPEN.into()));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                depth = depth.saturating_sub(1);
+                out.push(event.clone());
+                out.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::HtmlBlock) => {
                 html_block_start = Some(out.len());
@@ -193,6 +219,12 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
                         id,
                     } => {
                         let dest = rewrite_url(dest_url, true, range.start, source, &mut links);
+                        let size = if dest.starts_with("@wm-link/") {
+                            None
+                        } else {
+                            image_size(&dest)
+                        };
+                        images.push((out.len(), size));
                         out.push(Event::Start(Tag::Image {
                             link_type: *link_type,
                             dest_url: dest,
@@ -204,6 +236,13 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
                     _ => {}
                 }
                 out.push(event.clone());
+            }
+            Event::End(TagEnd::Image) if !images.is_empty() => {
+                depth = depth.saturating_sub(1);
+                let (start, size) = images.pop().unwrap_or_default();
+                out.push(event.clone());
+                let tag = image_tag(&out.split_off(start), size);
+                out.push(Event::InlineHtml(tag.into()));
             }
             Event::End(tag_end) => {
                 depth = depth.saturating_sub(1);
@@ -341,6 +380,26 @@ fn ends_text_block(tag: &TagEnd) -> bool {
     )
 }
 
+/// Opens the scroll box around a Markdown table (the theme styles `.table-wrap`).
+const TABLE_WRAP_OPEN: &str =
+    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">\n";
+
+/// The `<img>` of one image's events, as pulldown-cmark writes it (escaped `src`, `alt` and
+/// `title`), with the size and lazy loading added.
+fn image_tag(events: &[Event], size: Option<(u32, u32)>) -> String {
+    let mut tag = String::new();
+    pulldown_cmark::html::push_html(&mut tag, events.iter().cloned());
+    let mut tag = match tag.strip_suffix(" />") {
+        Some(open) => open.to_string(),
+        None => return tag,
+    };
+    if let Some((width, height)) = size {
+        tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    tag.push_str(" loading=\"lazy\">");
+    tag
+}
+
 /// The first text inside a paragraph, looking through emphasis (`**第一条**`).
 fn first_text<'e>(events: &'e [(Event, std::ops::Range<usize>)]) -> Option<&'e str> {
     for (e, _) in events {
@@ -425,6 +484,42 @@ mod tests {
 
     fn html(md: &str) -> String {
         render(md, MarkdownOptions::default()).html
+    }
+
+    #[test]
+    fn images_load_lazily_and_carry_their_size_when_known() {
+        let sizes = |src: &str| (src == "/images/a.svg").then_some((640, 360));
+        let r = render_with_images(
+            "![河道 *清理*](/images/a.svg \"标\\\"题\")\n\n![未知](b.png)\n\n[![图](/images/a.svg)](@/x.md)",
+            MarkdownOptions::default(),
+            &sizes,
+        );
+        assert_eq!(
+            r.html,
+            "<p><img src=\"/images/a.svg\" alt=\"河道 清理\" title=\"标&quot;题\" width=\"640\" height=\"360\" loading=\"lazy\"></p>\n\
+             <p><img src=\"b.png\" alt=\"未知\" loading=\"lazy\"></p>\n\
+             <p><a href=\"@wm-link/0\"><img src=\"/images/a.svg\" alt=\"图\" width=\"640\" height=\"360\" loading=\"lazy\"></a></p>\n"
+        );
+        assert_eq!(r.excerpt, "河道 清理 未知 图");
+    }
+
+    #[test]
+    fn tables_sit_in_a_focusable_scroll_box() {
+        assert_eq!(
+            html("| 区 | 得分 |\n| --- | --: |\n| 云栖区 | 95 |\n"),
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">\n\
+             <table><thead><tr><th>区</th><th style=\"text-align: right\">得分</th></tr></thead><tbody>\n\
+             <tr><td>云栖区</td><td style=\"text-align: right\">95</td></tr>\n\
+             </tbody></table>\n</div>\n"
+        );
+        // Sanitizing (the page has raw HTML) keeps the box.
+        let out = html("<b>粗</b>\n\n| 区 |\n| --- |\n| 云栖区 |\n");
+        assert!(
+            out.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -14,6 +14,10 @@ fn builder() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("img", ["width", "height", "loading"])
             .add_tag_attributes("th", ["style", "scope"])
             .add_tag_attributes("td", ["style"])
+            // The scroll box wenming puts around tables (see markdown::TABLE_WRAP_OPEN).
+            .add_tag_attributes("div", ["role", "tabindex", "aria-label"])
+            .add_tag_attribute_values("div", "role", ["region"])
+            .add_tag_attribute_values("div", "tabindex", ["0"])
             .add_tag_attribute_values("input", "type", ["checkbox"])
             .filter_style_properties(HashSet::from(["text-align"]))
             .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]))

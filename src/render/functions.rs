@@ -207,12 +207,16 @@ pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path = kwargs.must_get::<&str>("path")?;
             let key = path.trim_start_matches("data/").trim_start_matches('/');
-            match s.site.data.get(key) {
-                Some(v) => Ok(Value::from_serializable(v)),
-                None => {
+            // `default=` makes the file optional: a theme for every site can offer a block
+            // fed from data/ without failing the sites that have no such file.
+            let default = kwargs.get::<Value>("default")?;
+            match (s.site.data.get(key), default) {
+                (Some(v), _) => Ok(Value::from_serializable(v)),
+                (None, Some(default)) => Ok(default),
+                (None, None) => {
                     let known: Vec<&str> = s.site.data.keys().map(String::as_str).collect();
                     Err(error(format!(
-                        "load_data：data/ 下没有 {key}（已有：{}）",
+                        "load_data：data/ 下没有 {key}（已有：{}）；可选的数据文件请加 default=，例如 load_data(path=\"{key}\", default=[])",
                         known.join(", ")
                     )))
                 }

@@ -22,14 +22,19 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
                 &p.page.source,
                 p.page.body_line_offset,
             );
-            let html = replace_placeholders(&p.page.body.html, &urls);
+            let html = finish_html(&p.page.body.html, &urls, site.config.base_path());
             let description = p
                 .page
                 .meta
                 .summary
                 .clone()
                 .unwrap_or_else(|| p.page.body.excerpt.clone());
-            let summary = summary_html(&p.page.body, p.page.meta.summary.as_deref(), &urls);
+            let summary = summary_html(
+                &p.page.body,
+                p.page.meta.summary.as_deref(),
+                &urls,
+                site.config.base_path(),
+            );
             (html, summary, description, errors)
         })
         .collect();
@@ -43,7 +48,10 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
                 &s.section.source,
                 s.section.body_line_offset,
             );
-            (replace_placeholders(&s.section.body.html, &urls), errors)
+            (
+                finish_html(&s.section.body.html, &urls, site.config.base_path()),
+                errors,
+            )
         })
         .collect();
 
@@ -65,9 +73,14 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
     errors
 }
 
-fn summary_html(body: &Rendered, summary: Option<&str>, urls: &[String]) -> String {
+fn summary_html(
+    body: &Rendered,
+    summary: Option<&str>,
+    urls: &[String],
+    base_path: &str,
+) -> String {
     if let Some(marked) = &body.summary_html {
-        return replace_placeholders(marked, urls);
+        return finish_html(marked, urls, base_path);
     }
     let text = summary.unwrap_or(&body.excerpt);
     if text.is_empty() {
@@ -180,6 +193,37 @@ fn link_urls(
     (urls, errors)
 }
 
+/// The final body HTML: site paths written in the content (`/images/a.svg`, `/news/`) get the
+/// base URL's path (for sites served under one, e.g. `/wenming`), and internal links their URLs.
+fn finish_html(html: &str, urls: &[String], base_path: &str) -> String {
+    replace_placeholders(&prefix_site_paths(html, base_path), urls)
+}
+
+/// Puts `base_path` in front of every `href="/…"` and `src="/…"` (not `//host`).
+pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
+    if base_path.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = ["href=\"/", "src=\"/"]
+            .iter()
+            .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
+            .min();
+        let Some((i, len)) = next else { break };
+        let (before, after) = rest.split_at(i + len - 1);
+        out.push_str(before);
+        if !after[1..].starts_with('/') {
+            out.push_str(base_path);
+        }
+        out.push('/');
+        rest = &after[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Replaces each `"@wm-link/N"` attribute value with the escaped URL of link N.
 pub fn replace_placeholders(html: &str, urls: &[String]) -> String {
     if urls.is_empty() || !html.contains(PLACEHOLDER_PREFIX) {
@@ -215,6 +259,18 @@ pub fn replace_placeholders(html: &str, urls: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_paths_get_the_base_path_but_other_hosts_do_not() {
+        assert_eq!(
+            prefix_site_paths(
+                "<a href=\"/news/\">x</a><img src=\"/images/a.svg\"><a href=\"//cdn.example/x\">y</a><a href=\"https://a.example/\">z</a>",
+                "/wm"
+            ),
+            "<a href=\"/wm/news/\">x</a><img src=\"/wm/images/a.svg\"><a href=\"//cdn.example/x\">y</a><a href=\"https://a.example/\">z</a>"
+        );
+        assert_eq!(prefix_site_paths("<a href=\"/x\">", ""), "<a href=\"/x\">");
+    }
 
     #[test]
     fn placeholders_are_replaced_and_escaped() {
