@@ -14,6 +14,7 @@ use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{self, Bytes, OutputFile, OutputWriter};
 use crate::render::{self, Emit, templates};
+use crate::search;
 use crate::site::{self, Site};
 
 /// What `wenming build` was asked to do.
@@ -128,6 +129,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         emit(file).map_err(Diagnostics::from)?;
     }
     collect(render::render(root, site.clone(), &theme, emit))?;
+    collect(search::build(&site, emit))?;
     for file in generated_files(&site) {
         emit(file).map_err(Diagnostics::from)?;
     }
@@ -167,14 +169,20 @@ fn editorial_gate(
     Ok(Manifest::next(previous.as_ref(), site, !options.drafts))
 }
 
-/// Drops the file texts only the check rules needed, before rendering: on a large site they
-/// are tens of megabytes.
+/// Drops the file texts only the check rules needed, and the plain text only the search index
+/// needs (all of it when search is off), before rendering: on a large site they are tens of
+/// megabytes.
 fn release_sources(site: &mut Site) {
+    let keep_text = site.config.search.enabled;
     for p in &mut site.pages {
         p.page.raw = Default::default();
+        if !keep_text {
+            p.page.body.text = String::new();
+        }
     }
     for s in &mut site.sections {
         s.section.raw = Default::default();
+        s.section.body.text = String::new();
     }
     site.data_text.clear();
 }

@@ -26,6 +26,7 @@ const TOP_KEYS: &[&str] = &[
     "footer",
     "markdown",
     "feed",
+    "search",
     "extra",
     "check",
 ];
@@ -41,6 +42,7 @@ const FOOTER_KEYS: &[&str] = &[
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const FEED_KEYS: &[&str] = &["limit"];
+const SEARCH_KEYS: &[&str] = &["enabled", "sections"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
 
 /// The site's settings, as templates see them under `config`.
@@ -58,6 +60,7 @@ pub struct Config {
     pub footer: Footer,
     pub markdown: MarkdownConfig,
     pub feed: FeedConfig,
+    pub search: SearchConfig,
     pub extra: serde_json::Value,
     /// The `check:` block: editorial checks.
     pub check: CheckConfig,
@@ -103,6 +106,16 @@ pub struct MarkdownConfig {
 pub struct FeedConfig {
     /// Entries per feed.
     pub limit: usize,
+}
+
+/// Site search (`search:` in site.yaml); see docs/search.md.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchConfig {
+    /// Build the search index and the `/search/` page. Off by default.
+    pub enabled: bool,
+    /// Content folders whose pages are indexed (`news`, `rules/local`), with everything
+    /// below them; empty means every section.
+    pub sections: Vec<String>,
 }
 
 impl Config {
@@ -195,6 +208,21 @@ impl Config {
             }
             FeedConfig { limit }
         };
+        let search = {
+            let sub = sub_doc(&doc, "search", SEARCH_KEYS, &mut errors);
+            let mut search = SearchConfig::default();
+            if let Some(sub) = &sub {
+                let mut sf = Fields::new(sub);
+                search.enabled = sf.bool("enabled").unwrap_or(false);
+                search.sections = sf
+                    .string_list("sections")
+                    .iter()
+                    .map(|s| s.trim().trim_matches('/').to_string())
+                    .collect();
+                errors.append(&mut sf.errors);
+            }
+            search
+        };
 
         if !errors.is_empty() {
             return Err(errors);
@@ -210,6 +238,7 @@ impl Config {
             footer,
             markdown,
             feed,
+            search,
             extra,
             check,
         })

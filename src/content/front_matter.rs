@@ -138,6 +138,8 @@ pub struct PageMeta {
     pub fields: KindFields,
     /// Dated 更正说明, oldest first as written.
     pub corrections: Vec<Correction>,
+    /// Front matter `search: false`: the page is left out of the site search index.
+    pub exclude_from_search: bool,
     pub extra: serde_json::Value,
     /// The 三审 review trail (初审, 复审, 终审).
     pub review: Option<Review>,
@@ -163,6 +165,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "aliases",
     "template",
     "kind",
+    "search",
     "extra",
     "corrections",
     "review",
@@ -334,6 +337,7 @@ pub fn page_meta(
         kind: own_kind,
         fields: kinds::parse(kind, doc, &mut f),
         corrections: kinds::corrections(doc, &mut f),
+        exclude_from_search: !f.bool("search").unwrap_or(true),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
         waive: editorial::waive_field(&mut f, doc),

@@ -15,7 +15,7 @@ use tera::{Context, Tera, Value};
 use crate::content::paths::index_file;
 use crate::error::Diagnostic;
 use crate::output::{Bytes, OutputFile};
-use crate::site::Site;
+use crate::site::{SEARCH_PATH, SITEMAP_PATH, Site};
 use functions::Shared;
 use templates::{TemplateSource, ThemeFiles};
 use views::{Paginator, pager_path};
@@ -29,6 +29,8 @@ enum Job {
     /// Taxonomy, term, pager number.
     Term(usize, usize, usize),
     NotFound,
+    /// A page wenming adds itself (the site map, the search page), by site path and template.
+    Builtin(&'static str, &'static str),
 }
 
 /// Where rendered files go as soon as they are ready (a staging folder, or memory).
@@ -50,7 +52,7 @@ pub fn render(
             .collect(),
     );
     let tera = setup_tera(&site, &sources, summaries.clone())?;
-    let errors: Vec<Diagnostic> = plan(&site)
+    let errors: Vec<Diagnostic> = plan(&site, &tera)
         .par_iter()
         .filter_map(|job| {
             render_job(&tera, &site, &summaries, &sources, job)
@@ -107,7 +109,7 @@ fn setup_tera(
     Ok(tera)
 }
 
-fn plan(site: &Site) -> Vec<Job> {
+fn plan(site: &Site, tera: &Tera) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for (i, s) in site.sections.iter().enumerate() {
         for k in 1..=pager_count(s.pages.len(), s.paginate) {
@@ -123,6 +125,13 @@ fn plan(site: &Site) -> Vec<Job> {
         }
     }
     jobs.push(Job::NotFound);
+    // A theme without the template simply has no such page.
+    for (path, template) in [(SITEMAP_PATH, "sitemap.html"), (SEARCH_PATH, "search.html")] {
+        let wanted = site.builtin_pages().iter().any(|(p, _)| *p == path);
+        if wanted && tera.contains_template(template) {
+            jobs.push(Job::Builtin(path, template));
+        }
+    }
     jobs
 }
 
@@ -254,6 +263,13 @@ fn render_job(
             );
             let template = require(tera, "taxonomy_term.html")?;
             (template, path, ctx, None)
+        }
+        Job::Builtin(path, template) => {
+            let mut ctx = base_context(site, path);
+            if path == SITEMAP_PATH {
+                ctx.insert("sitemap", &views::sitemap(site, summaries));
+            }
+            (template.to_string(), path.to_string(), ctx, None)
         }
         Job::NotFound => {
             let ctx = base_context(site, "/404.html");

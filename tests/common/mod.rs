@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod node;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -61,7 +63,11 @@ fn run(command: &mut Command) -> Run {
 
 /// Builds fixture `name` into `output`.
 pub fn build(name: &str, output: &Path) -> Run {
-    let root = fixture(name);
+    build_root(&fixture(name), output)
+}
+
+/// Builds the site at `root` into `output`.
+pub fn build_root(root: &Path, output: &Path) -> Run {
     wenming(&[
         "build",
         "--root",
