@@ -20,6 +20,45 @@ pub struct YamlDoc<'a> {
 /// Longest YAML document we parse; larger front matter is almost certainly a mistake.
 const MAX_YAML_BYTES: usize = 1 << 20;
 
+/// Deepest `[`/`{` nesting we hand to the YAML parser. Its own limit (128) comes too late:
+/// the scanner's time grows with the square of the depth, so 100,000 brackets take a minute.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// The line and column of the first `[` or `{` nested deeper than [`MAX_FLOW_DEPTH`], if
+/// any. Quoted text and comments are skipped, roughly as YAML does.
+fn too_deep(text: &str) -> Option<Position> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    for (offset, c) in text.char_indices() {
+        if comment {
+            comment = c != '\n';
+        } else if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                '"' | '\'' if depth > 0 || previous.is_whitespace() || previous == ':' => {
+                    quote = Some(c)
+                }
+                '#' if previous.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(Position::of_offset(text, offset));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        previous = c;
+    }
+    None
+}
+
 impl<'a> YamlDoc<'a> {
     /// Parses `text` as a YAML mapping. An empty text is an empty mapping.
     pub fn parse(text: &'a str, file: &'a Path, line_offset: usize) -> Result<Self, Diagnostic> {
@@ -27,6 +66,14 @@ impl<'a> YamlDoc<'a> {
             return Err(
                 Diagnostic::new(file, "YAML 内容超过 1 MB，无法处理").at_line(line_offset + 1)
             );
+        }
+        if let Some(pos) = too_deep(text) {
+            return Err(Diagnostic::new(
+                file,
+                format!("YAML 的方括号或花括号嵌套超过 {MAX_FLOW_DEPTH} 层，无法处理"),
+            )
+            .at(pos.line + line_offset, pos.column)
+            .hint("列表和字典请少嵌套几层；也可以检查括号是否配对"));
         }
         if text.trim().is_empty() {
             return Ok(YamlDoc {
