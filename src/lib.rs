@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod fuzz;
 pub mod markdown;
 pub mod output;
 pub mod render;

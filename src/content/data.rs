@@ -6,6 +6,7 @@ use std::path::Path;
 
 use walkdir::WalkDir;
 
+use crate::config::LimitsConfig;
 use crate::error::{Diagnostic, relative};
 use crate::yaml::yaml_error;
 
@@ -19,7 +20,7 @@ pub struct DataFiles {
 }
 
 /// Reads every data file under `root/data`, keyed by its path below `data/`.
-pub fn load(root: &Path) -> DataFiles {
+pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
     let dir = root.join("data");
     let mut files = DataFiles::default();
     if !dir.is_dir() {
@@ -54,7 +55,7 @@ pub fn load(root: &Path) -> DataFiles {
         if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "csv") {
             continue;
         }
-        let text = match super::loader::read_text(abs, &shown) {
+        let text = match super::loader::read_limited(abs, &shown, limits) {
             Ok(t) => t,
             Err(d) => {
                 files.errors.push(d);

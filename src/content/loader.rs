@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 use super::front_matter::{self, Kind, PageMeta, SectionMeta};
 use super::kinds::KindFields;
 use super::{Page, RawText, Section, data, images};
-use crate::config::Config;
+use crate::config::{Config, LimitsConfig, format_size};
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
 use crate::yaml::YamlDoc;
@@ -173,6 +173,26 @@ pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content,
         );
     }
 
+    let limits = config.limits;
+    if found.len() > limits.max_pages {
+        errors.push(
+            Diagnostic::new(
+                "content",
+                format!(
+                    "共有 {} 个 Markdown 文件，超过了每次构建的上限 {} 个（limits.max_pages）",
+                    found.len(),
+                    limits.max_pages
+                ),
+            )
+            .hint("检查是否误把大批文件放进了 content/；确需更多页面，请在 site.yaml 的 limits 中调大 max_pages"),
+        );
+        let content = Content {
+            warnings,
+            ..Content::default()
+        };
+        return (content, errors);
+    }
+
     let taxonomy_names: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
     let md_options = MarkdownOptions {
         unsafe_html: config.markdown.unsafe_html,
@@ -184,7 +204,7 @@ pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content,
     let no_kinds = HashMap::new();
     let mut results: Vec<Result<Parsed, Vec<Diagnostic>>> = section_files
         .par_iter()
-        .map(|f| parse_file(root, f, &taxonomy_names, md_options, &no_kinds))
+        .map(|f| parse_file(root, f, &taxonomy_names, md_options, &no_kinds, limits))
         .collect();
     let section_kinds: HashMap<String, Kind> = results
         .iter()
@@ -196,7 +216,7 @@ pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content,
     results.par_extend(
         page_files
             .par_iter()
-            .map(|f| parse_file(root, f, &taxonomy_names, md_options, &section_kinds)),
+            .map(|f| parse_file(root, f, &taxonomy_names, md_options, &section_kinds, limits)),
     );
 
     let mut content = Content::default();
@@ -207,7 +227,7 @@ pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content,
             Err(mut es) => errors.append(&mut es),
         }
     }
-    let mut data = data::load(root);
+    let mut data = data::load(root, limits);
     content.data = data.values;
     content.data_text = data.texts;
     errors.append(&mut data.errors);
@@ -253,6 +273,28 @@ fn content_relative(content_dir: &Path, abs: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
+/// [`read_text`] for content and data files, refusing files larger than
+/// `limits.max_file_size` before reading them.
+pub fn read_limited(abs: &Path, shown: &Path, limits: LimitsConfig) -> Result<String, Diagnostic> {
+    let size = std::fs::metadata(abs)
+        .map_err(|e| Diagnostic::new(shown, format!("无法读取文件：{e}")))?
+        .len();
+    if size > limits.max_file_size {
+        return Err(Diagnostic::new(
+            shown,
+            format!(
+                "文件大小 {} 超过了上限 {}（limits.max_file_size），不会被处理",
+                format_size(size),
+                format_size(limits.max_file_size)
+            ),
+        )
+        .hint(
+            "把内容拆成几个文件；确需更大的文件，请在 site.yaml 的 limits 中调大 max_file_size",
+        ));
+    }
+    read_text(abs, shown)
+}
+
 /// Reads a text file as UTF-8, without BOM, with `\n` line ends.
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let bytes =
@@ -296,9 +338,10 @@ fn parse_file(
     taxonomies: &[String],
     md_options: MarkdownOptions,
     section_kinds: &HashMap<String, Kind>,
+    limits: LimitsConfig,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let shown = relative(root, &found.abs);
-    let text = read_text(&found.abs, &shown).map_err(|d| vec![d])?;
+    let text = read_limited(&found.abs, &shown, limits).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
     let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
     let body_line_offset = split.body_line_offset;

@@ -341,8 +341,26 @@ pub fn render_with_images(
         s
     });
     if has_raw_html && !options.unsafe_html {
-        html = sanitize::clean(&html);
-        summary_html = summary_html.map(|s| sanitize::clean(&s));
+        if sanitize::too_deep(&html) {
+            // Too deep to sanitize in bounded time: the raw HTML is shown as text instead,
+            // which needs no sanitizing (see docs/robustness.md).
+            let as_text = |events: &[Event<'_>]| {
+                let mut s = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut s,
+                    events.iter().map(|e| match e {
+                        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h.clone()),
+                        other => other.clone(),
+                    }),
+                );
+                s
+            };
+            html = as_text(&out);
+            summary_html = summary_cut.map(|cut| as_text(&out[..cut]));
+        } else {
+            html = sanitize::clean(&html);
+            summary_html = summary_html.map(|s| sanitize::clean(&s));
+        }
     }
 
     let excerpt = finish_excerpt(excerpt);

@@ -95,7 +95,7 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
                     date: p.page.meta.date.map(|d| d.ymd()),
                     text: &text,
                 };
-                let json = serde_json::to_string(&record).unwrap_or_default();
+                let json = crate::output::web_json(&record);
                 let terms = PageTerms {
                     title: field_terms(&tokenize(&p.page.meta.title)),
                     body: field_terms(&tokenize(&text)),
@@ -155,7 +155,7 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
             .collect(),
         traditional: fold::traditional_table(),
     };
-    let json = serde_json::to_string(&meta).unwrap_or_default();
+    let json = crate::output::web_json(&meta);
     emit(OutputFile::text(format!("{INDEX_DIR}/index.json"), json)).map_err(|d| vec![d])?;
     Ok(IndexSummary {
         pages: pages.len(),
