@@ -25,9 +25,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Test tools pinned in tests/browser/package-lock.json: playwright-core drives that Chromium,
-# axe-core checks accessibility, vnu-jar is the HTML checker. Install scripts are skipped:
+# axe-core checks accessibility, vnu-jar is the HTML checker, acorn checks that the search
+# client is ES5. Install scripts are skipped:
 # none is needed, and vnu-jar's would try to download a Java of its own.
-for package in playwright-core axe-core vnu-jar; do
+for package in playwright-core axe-core vnu-jar acorn; do
   if [ ! -d "tests/browser/node_modules/$package" ] ||
      [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
     (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund)

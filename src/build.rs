@@ -14,6 +14,7 @@ use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{self, Bytes, OutputFile, OutputWriter};
 use crate::render::{self, Emit, templates};
+use crate::search;
 use crate::site::{self, Site};
 
 /// What `wenming build` was asked to do.
@@ -91,7 +92,7 @@ fn collect<T>(r: Result<T, Vec<Diagnostic>>) -> Result<T, Diagnostics> {
 
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
 /// the same path come later: theme static < robots.txt < site static < rendered pages <
-/// feeds, sitemap, aliases and bundle files.
+/// generated files (search index, feeds, sitemap, aliases and bundle files) < the manifest.
 fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> {
     let root = &options.root;
     let mut config = collect(Config::load(root))?;
@@ -124,8 +125,8 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         emit(file).map_err(Diagnostics::from)?;
     }
     collect(render::render(root, site.clone(), &theme, emit))?;
-    for file in generated_files(&site) {
-        emit(file).map_err(Diagnostics::from)?;
+    for group in generated_plan(&site) {
+        collect(generate_into(&site, group, emit))?;
     }
     emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json())).map_err(Diagnostics::from)?;
     Ok(Produced {
@@ -160,17 +161,23 @@ pub fn editorial_gate(
     }
 }
 
-/// Drops the file texts only the check rules needed, before rendering: on a large site they
-/// are tens of megabytes. (A build holds its pages alone; `serve` keeps the texts.)
+/// Drops the file texts only the check rules needed, and the plain text only the search index
+/// needs (all of it when search is off), before rendering: on a large site they are tens of
+/// megabytes. (A build holds its pages alone; `serve` keeps the texts.)
 fn release_sources(site: &mut Site) {
+    let keep_text = site.config.search.enabled;
     for p in &mut site.pages {
         if let Some(page) = Arc::get_mut(p).and_then(|p| Arc::get_mut(&mut p.page)) {
             page.raw = Default::default();
+            if !keep_text {
+                page.body.text = String::new();
+            }
         }
     }
     for s in &mut site.sections {
         if let Some(section) = Arc::get_mut(&mut s.section) {
             section.raw = Default::default();
+            section.body.text = String::new();
         }
     }
     site.data_text = Default::default();
@@ -216,6 +223,8 @@ pub fn static_files(root: &Path, theme: &templates::ThemeFiles, site: &Site) -> 
 /// One group of files made from the model without templates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Generated {
+    /// The search index under `search/`, when search is on.
+    SearchIndex,
     /// `atom.xml` of the whole site.
     SiteFeed,
     /// `<section>/atom.xml` of a section with pages.
@@ -228,7 +237,11 @@ pub enum Generated {
 
 /// Every group of generated files of the site, in the order they are written.
 pub fn generated_plan(site: &Site) -> Vec<Generated> {
-    let mut plan = vec![Generated::SiteFeed];
+    let mut plan = Vec::new();
+    if site.config.search.enabled {
+        plan.push(Generated::SearchIndex);
+    }
+    plan.push(Generated::SiteFeed);
     plan.extend(
         site.sections
             .iter()
@@ -247,9 +260,30 @@ pub fn generated_plan(site: &Site) -> Vec<Generated> {
     plan
 }
 
+/// Hands the files of one group to `emit` as they are made (the search index is large).
+pub fn generate_into(site: &Site, group: Generated, emit: Emit) -> Result<(), Vec<Diagnostic>> {
+    match group {
+        Generated::SearchIndex => search::build(site, emit).map(drop),
+        _ => generate(site, group)
+            .into_iter()
+            .try_for_each(emit)
+            .map_err(|d| vec![d]),
+    }
+}
+
 /// The files of one group.
 pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
     match group {
+        Generated::SearchIndex => {
+            let files = Mutex::new(Vec::new());
+            // Kept in memory, the files cannot fail to be written.
+            let kept = search::build(site, &|f| {
+                files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+                Ok(())
+            });
+            debug_assert!(kept.is_ok());
+            files.into_inner().unwrap_or_else(|e| e.into_inner())
+        }
         Generated::SiteFeed => {
             let all: Vec<usize> = (0..site.pages.len()).collect();
             vec![OutputFile::text(
@@ -293,15 +327,6 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
             files
         }
     }
-}
-
-/// Feeds, sitemap, alias redirects and page-bundle files, written after the rendered pages
-/// (replacing any with the same path).
-pub fn generated_files(site: &Site) -> Vec<OutputFile> {
-    generated_plan(site)
-        .into_iter()
-        .flat_map(|g| generate(site, g))
-        .collect()
 }
 
 /// Builds the site and replaces the output directory with the result.

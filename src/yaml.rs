@@ -20,6 +20,45 @@ pub struct YamlDoc<'a> {
 /// Longest YAML document we parse; larger front matter is almost certainly a mistake.
 const MAX_YAML_BYTES: usize = 1 << 20;
 
+/// Deepest `[`/`{` nesting we hand to the YAML parser. Its own limit (128) comes too late:
+/// the scanner's time grows with the square of the depth, so 100,000 brackets take a minute.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// The line and column of the first `[` or `{` nested deeper than [`MAX_FLOW_DEPTH`], if
+/// any. Quoted text and comments are skipped, roughly as YAML does.
+fn too_deep(text: &str) -> Option<Position> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    for (offset, c) in text.char_indices() {
+        if comment {
+            comment = c != '\n';
+        } else if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                '"' | '\'' if depth > 0 || previous.is_whitespace() || previous == ':' => {
+                    quote = Some(c)
+                }
+                '#' if previous.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some(Position::of_offset(text, offset));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        previous = c;
+    }
+    None
+}
+
 impl<'a> YamlDoc<'a> {
     /// Parses `text` as a YAML mapping. An empty text is an empty mapping.
     pub fn parse(text: &'a str, file: &'a Path, line_offset: usize) -> Result<Self, Diagnostic> {
@@ -27,6 +66,14 @@ impl<'a> YamlDoc<'a> {
             return Err(
                 Diagnostic::new(file, "YAML 内容超过 1 MB，无法处理").at_line(line_offset + 1)
             );
+        }
+        if let Some(pos) = too_deep(text) {
+            return Err(Diagnostic::new(
+                file,
+                format!("YAML 的方括号或花括号嵌套超过 {MAX_FLOW_DEPTH} 层，无法处理"),
+            )
+            .at(pos.line + line_offset, pos.column)
+            .hint("列表和字典请少嵌套几层；也可以检查括号是否配对"));
         }
         if text.trim().is_empty() {
             return Ok(YamlDoc {
@@ -210,29 +257,61 @@ pub fn yaml_error(
         Some(i) => full[..i].to_string(),
         None => full.clone(),
     };
+    // An unclosed quote is found only at the end of the text; point at where it opened.
+    if let Some((line, column)) = full
+        .split_once("while scanning a quoted scalar at line ")
+        .and_then(|(_, at)| line_column(at))
+    {
+        return Diagnostic::new(file, "YAML 格式错误：引号没有结束")
+            .at(line + line_offset, column)
+            .hint("值以 \" 或 ' 开头时，必须用同样的引号结束，例如 title: \"标题\"");
+    }
+    let (message, hint) = if message.contains("recursion limit") {
+        (
+            "嵌套层数过多".to_string(),
+            Some("列表和字典的嵌套请少于 128 层"),
+        )
+    } else if message.contains("repetition limit") {
+        (
+            "别名（*）展开后的内容过多".to_string(),
+            Some("不要层层引用别名（&、*）；直接写出需要的值"),
+        )
+    } else if message.contains("cannot start any token") && text.contains('\t') {
+        (message, Some("YAML 不能用 Tab 缩进，请改用空格"))
+    } else if message.contains("mapping values are not allowed") {
+        (
+            message,
+            Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\""),
+        )
+    } else if message.contains("did not find expected") {
+        (message, Some("检查这一行及上一行的缩进和引号是否配对"))
+    } else {
+        (message, None)
+    };
     let mut d = Diagnostic::new(file, format!("YAML 格式错误：{message}"));
-    if let Some(loc) = e.location() {
+    // The alias expansion limit has no position of its own: show the first alias used.
+    let first_alias = text
+        .find(['*'])
+        .filter(|_| message.contains("别名"))
+        .map(|offset| Position::of_offset(text, offset));
+    if let Some(pos) = first_alias {
+        d = d.at(pos.line + line_offset, pos.column);
+    } else if let Some(loc) = e.location() {
         d = d.at(loc.line() + line_offset, loc.column());
     } else {
         d = d.at_line(line_offset + 1);
     }
-    let hint = if message.contains("cannot start any token") && text.contains('\t') {
-        Some("YAML 不能用 Tab 缩进，请改用空格")
-    } else if message.contains("mapping values are not allowed") {
-        Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"")
-    } else if message.contains("did not find expected key")
-        || message.contains("did not find expected")
-    {
-        Some("检查这一行及上一行的缩进和引号是否配对")
-    } else if message.contains("recursion limit") || message.contains("repetition limit") {
-        Some("YAML 嵌套或别名（&、*）过多，请简化")
-    } else {
-        None
-    };
     if let Some(h) = hint {
         d = d.hint(h);
     }
     d
+}
+
+/// `4 column 8…` → (4, 8).
+fn line_column(at: &str) -> Option<(usize, usize)> {
+    let (line, rest) = at.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
 }
 
 /// Typed access to fields of a [`YamlDoc`], collecting every problem instead of stopping.

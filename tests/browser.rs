@@ -1,86 +1,25 @@
 //! The built demo site in a real headless Chromium (Debian's), driven by playwright-core
 //! from tests/browser/: a smoke test, axe-core's WCAG 2.1 A/AA rules on the pages listed in
 //! tests/browser/pages.mjs, the default theme's promises to readers (tests/browser/theme.mjs),
-//! and `wenming serve`'s live reload and error overlay (tests/browser/livereload.mjs).
+//! site search as a reader uses it (tests/browser/search.mjs), and `wenming serve`'s live
+//! reload and error overlay (tests/browser/livereload.mjs).
 //! scripts/test.sh installs Chromium and the npm packages.
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use common::Run;
+use common::node::{Server, node, serve};
 
-/// A static file server on 127.0.0.1 for the duration of a test.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
-}
-
-fn serve(dir: &std::path::Path) -> Server {
-    let port = free_port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            "--bind",
-            "127.0.0.1",
-            &port.to_string(),
-            "-d",
-        ])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start python3 http.server: {e}"));
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server { child, port }
-}
-
-/// Runs `node tests/browser/SCRIPT ARGS…` and parses the JSON line it prints.
-fn node(script: &str, args: &[&str]) -> serde_json::Value {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let out = Command::new("node")
-        .arg(dir.join(script))
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run node (run scripts/test.sh to install it): {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{script} failed: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("{script} printed no JSON ({e}): {stdout}"))
+/// Serves the output folder of a build that must have succeeded.
+fn served(out: &tempfile::TempDir, run: Run) -> Server {
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serve(out.path())
 }
 
 /// The demo site built into a temporary folder and served; both live as long as the pair.
 fn demo_served() -> (tempfile::TempDir, Server) {
     let out = common::temp();
-    let run = common::build_demo(out.path());
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let server = serve(out.path());
+    let server = served(&out, common::build_demo(out.path()));
     (out, server)
 }
 
@@ -95,6 +34,8 @@ fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
             "栖云市文明行为促进条例",
         ),
         ("/tags/", "标签"),
+        ("/sitemap/", "网站地图"),
+        ("/search/?q=%E6%96%87%E6%98%8E", "站内搜索"),
     ] {
         let url = format!("http://127.0.0.1:{}{path}", server.port);
         let result = node("smoke.mjs", &[&url]);
@@ -115,6 +56,120 @@ fn demo_pages_render_in_chromium_without_errors_or_foreign_requests() {
             "{path}: no request leaves the site: {result}"
         );
     }
+}
+
+#[test]
+fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
+    let out = common::temp();
+    let server = served(&out, common::build("search", out.path()));
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let r = node("search.mjs", &["fixture", &base]);
+
+    // Typed into the header box: 分类 finds 垃圾分类, highlighted, title matches first.
+    let typed = &r["typed"];
+    assert_eq!(typed["path"], "/search/?q=分类", "{r}");
+    assert_eq!(typed["title"], "“分类”的搜索结果 - 站内搜索 - 搜索测试网");
+    assert_eq!(typed["status"], "“分类”共找到 6 条结果。");
+    assert_eq!(typed["statusRole"], "status", "announced to screen readers");
+    assert_eq!(typed["input"], "分类");
+    let titles: Vec<&str> = typed["results"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["title"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        titles,
+        [
+            "垃圾分类新规实施",
+            "社区设立分类亭",
+            "分类指南",
+            "河道清洁行动",
+            "去年的创文工作回顾",
+            "生活垃圾管理條例"
+        ]
+    );
+    assert_eq!(
+        typed["results"][1],
+        serde_json::json!({
+            "title": "社区设立分类亭",
+            "url": "/news/fen-lei-ting/",
+            "meta": "创文动态 · 2026-02-01",
+            "excerpt": "望湖社区新建八座分类亭，志愿者现场指导居民做好垃圾分类。",
+            "marks": ["分类", "分类", "分类"],
+            "elements": ["a", "mark", "time", "mark", "mark"],
+        })
+    );
+    // Traditional text is highlighted as written.
+    assert_eq!(
+        typed["results"][5]["excerpt"],
+        "第五条 生活垃圾應當分類投放。"
+    );
+    assert_eq!(typed["results"][5]["marks"], serde_json::json!(["分類"]));
+    assert_eq!(r["label"], 1, "the search field has its label");
+    assert_eq!(
+        r["tabbedTo"], "/news/la-ji-fen-lei-xin-gui/",
+        "Tab goes from the field over the button to the first result"
+    );
+
+    // No result says so and offers the site map.
+    assert_eq!(
+        r["none"]["status"],
+        "没有找到与“不存在的内容”相关的内容。请检查是否有错别字、换个说法，或浏览网站地图。"
+    );
+    assert_eq!(r["none"]["statusLinks"], serde_json::json!(["/sitemap/"]));
+    assert_eq!(r["none"]["results"], serde_json::json!([]));
+
+    // <script> in a query is text: in the field, the title and the status, never run.
+    let script = &r["script"];
+    assert_eq!(script["path"], "/search/?q=<script>alert(1)</script>");
+    assert_eq!(script["input"], "<script>alert(1)</script>");
+    assert_eq!(
+        script["status"],
+        "没有找到与“<script>alert(1)</script>”相关的内容。请检查是否有错别字、换个说法，或浏览网站地图。"
+    );
+    assert_eq!(script["scripts"], 1, "only search.js itself");
+    assert_eq!(r["dialogs"], serde_json::json!([]), "alert never ran");
+
+    // A title that looks like HTML is shown as text, with the match marked.
+    let markup = &r["markup"]["results"][0];
+    assert_eq!(markup["title"], "<b>加粗</b>标题测试");
+    assert_eq!(
+        markup["elements"],
+        serde_json::json!(["a", "mark", "time", "mark"])
+    );
+
+    // Without JavaScript the box leads to the site map, which explains why.
+    assert_eq!(
+        r["withoutJs"],
+        serde_json::json!({"path": "/sitemap/?q=分类", "h1": "网站地图", "notice": true})
+    );
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert_eq!(
+        r["foreign"],
+        serde_json::json!([]),
+        "no request leaves the site"
+    );
+}
+
+#[test]
+fn search_results_load_ten_at_a_time_and_more_moves_focus_to_them() {
+    let (_out, server) = demo_served();
+    let r = node(
+        "search.mjs",
+        &["more", &format!("http://127.0.0.1:{}", server.port)],
+    );
+    let count = |v: &serde_json::Value| v["results"].as_array().map_or(0, Vec::len);
+    assert_eq!(count(&r["first"]), 10, "{r}");
+    assert!(
+        r["first"]["status"].as_str().is_some_and(
+            |s| s.starts_with("“文明”共找到 ") && s.ends_with("条结果，显示前 10 条。")
+        ),
+        "{r}"
+    );
+    assert_eq!(r["first"]["more"], "显示更多结果");
+    assert_eq!(count(&r["second"]), 20);
+    assert_eq!(r["focused"], 10, "focus moves to the first new result");
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert_eq!(r["foreign"], serde_json::json!([]));
 }
 
 #[test]

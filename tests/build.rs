@@ -33,7 +33,9 @@ fn basic_site_produces_exactly_these_files() {
             "rules/gong-yue/index.html",
             "rules/index.html",
             "rules/tiaoli/index.html",
+            "search.js",
             "sitemap.xml",
+            "sitemap/index.html",
             "style.css",
             "sw/202601/t20260110_1.shtml",
             "tags/index.html",
@@ -42,7 +44,7 @@ fn basic_site_produces_exactly_these_files() {
             "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 27 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 29 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -254,7 +256,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，27 个未变"),
+        run.stdout.contains("写入 0 个文件，29 个未变"),
         "{}",
         run.stdout
     );

@@ -19,7 +19,7 @@ fn bad_front_matter_reports_every_file_at_once() {
 错误：content/tab.md:4:1: YAML 格式错误：found character that cannot start any token
     提示：YAML 不能用 Tab 缩进，请改用空格
 错误：content/typo.md:2:1: front matter 中有未知字段“titel”
-    提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, author, source, editor, weight, cover, aliases, template, kind, extra, corrections, review, waive
+    提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, author, source, editor, weight, cover, aliases, template, kind, search, extra, corrections, review, waive
 错误：content/typo.md:2:1: 缺少标题 title
     提示：在 front matter 中加一行，例如 title: 学雷锋志愿服务活动
 错误：content/typo.md:3:1: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
@@ -41,7 +41,7 @@ fn unknown_config_keys_name_the_closest_valid_key() {
         "错误：site.yaml:2:1: base_url“wm.example.gov.cn”应以 http:// 或 https:// 开头
     提示：例如 base_url: https://wenming.example.gov.cn
 错误：site.yaml:3:1: site.yaml 中有未知字段“paginte”
-    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, theme, paginate, taxonomies, footer, markdown, feed, extra, check
+    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, theme, paginate, taxonomies, footer, markdown, feed, search, extra, check, limits
 错误：site.yaml:6:3: site.yaml 的 footer 中有未知字段“sponser”
     提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link
 构建失败：共 3 个错误，输出目录保持不变。

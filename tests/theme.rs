@@ -261,6 +261,7 @@ fn the_footer_shows_the_filled_fields_and_links_the_filings() {
   <div class="wrap">
     <a class="footer-badge" href="https://bszs.conac.cn/sitename?method=show&amp;id=TEST"><img src="/sub/images/dzjg.svg" alt="党政机关网站标识" width="55" height="70" loading="lazy"></a>
     <div class="footer-info">
+      <p class="footer-links"><a href="/sub/sitemap/">网站地图</a></p>
       <p>主办单位：中共测试市委宣传部</p>
       <p>联系方式：0000-12345678</p>
       <p class="footer-records">
@@ -300,7 +301,17 @@ fn the_footer_shows_the_filled_fields_and_links_the_filings() {
 fn a_site_without_footer_fields_or_ad_data_builds_without_either() {
     let out = built("bare");
     let home = read(out.path(), "index.html");
-    assert!(!home.contains("<footer"), "{home}");
+    // Only the link to the site map, which every site has.
+    assert_eq!(
+        between(&home, "<footer", "</footer>"),
+        r#"<footer class="site-footer">
+  <div class="wrap">
+    <div class="footer-info">
+      <p class="footer-links"><a href="/sitemap/">网站地图</a></p>
+    </div>
+  </div>
+</footer>"#
+    );
     assert!(!home.contains("公益广告"), "{home}");
 }
 

@@ -26,8 +26,10 @@ const TOP_KEYS: &[&str] = &[
     "footer",
     "markdown",
     "feed",
+    "search",
     "extra",
     "check",
+    "limits",
 ];
 const FOOTER_KEYS: &[&str] = &[
     "sponsor",
@@ -41,6 +43,8 @@ const FOOTER_KEYS: &[&str] = &[
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const FEED_KEYS: &[&str] = &["limit"];
+const SEARCH_KEYS: &[&str] = &["enabled", "sections"];
+const LIMITS_KEYS: &[&str] = &["max_file_size", "max_pages"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
 
 /// The site's settings, as templates see them under `config`.
@@ -58,9 +62,62 @@ pub struct Config {
     pub footer: Footer,
     pub markdown: MarkdownConfig,
     pub feed: FeedConfig,
+    pub search: SearchConfig,
     pub extra: serde_json::Value,
     /// The `check:` block: editorial checks.
     pub check: CheckConfig,
+    /// The `limits:` block: how much content one build accepts.
+    pub limits: LimitsConfig,
+}
+
+/// Bounds on what one build reads (`limits:` in site.yaml), so a mistaken or hostile file
+/// fails with a message instead of exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LimitsConfig {
+    /// Largest content or data file, in bytes.
+    pub max_file_size: u64,
+    /// Most Markdown files (pages and sections) in `content/`.
+    pub max_pages: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_file_size: 10 * 1024 * 1024,
+            max_pages: 100_000,
+        }
+    }
+}
+
+/// A size as written in site.yaml: a number of bytes, or a number with KB, MB or GB
+/// (powers of 1024; case and a space before the unit do not matter).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim().to_ascii_uppercase();
+    let (number, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&t[..i], t[i..].trim()),
+        None => (t.as_str(), ""),
+    };
+    let scale: u64 = match unit {
+        "" | "B" => 1,
+        "K" | "KB" => 1 << 10,
+        "M" | "MB" => 1 << 20,
+        "G" | "GB" => 1 << 30,
+        _ => return None,
+    };
+    number.parse::<u64>().ok()?.checked_mul(scale)
+}
+
+/// `10485760` → `10 MB`, `1536` → `1.5 KB`: sizes in messages.
+pub fn format_size(bytes: u64) -> String {
+    let units = [(1u64 << 30, "GB"), (1 << 20, "MB"), (1 << 10, "KB")];
+    for (scale, unit) in units {
+        if bytes >= scale {
+            let value = bytes as f64 / scale as f64;
+            let shown = format!("{value:.1}");
+            return format!("{} {unit}", shown.trim_end_matches(".0"));
+        }
+    }
+    format!("{bytes} 字节")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +160,16 @@ pub struct MarkdownConfig {
 pub struct FeedConfig {
     /// Entries per feed.
     pub limit: usize,
+}
+
+/// Site search (`search:` in site.yaml); see docs/search.md.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchConfig {
+    /// Build the search index and the `/search/` page. Off by default.
+    pub enabled: bool,
+    /// Content folders whose pages are indexed (`news`, `rules/local`), with everything
+    /// below them; empty means every section.
+    pub sections: Vec<String>,
 }
 
 impl Config {
@@ -195,6 +262,23 @@ impl Config {
             }
             FeedConfig { limit }
         };
+        let search = {
+            let sub = sub_doc(&doc, "search", SEARCH_KEYS, &mut errors);
+            let mut search = SearchConfig::default();
+            if let Some(sub) = &sub {
+                let mut sf = Fields::new(sub);
+                search.enabled = sf.bool("enabled").unwrap_or(false);
+                search.sections = sf
+                    .string_list("sections")
+                    .iter()
+                    .map(|s| s.trim().trim_matches('/').to_string())
+                    .collect();
+                errors.append(&mut sf.errors);
+            }
+            search
+        };
+
+        let limits = parse_limits(&doc, &mut errors);
 
         if !errors.is_empty() {
             return Err(errors);
@@ -210,8 +294,10 @@ impl Config {
             footer,
             markdown,
             feed,
+            search,
             extra,
             check,
+            limits,
         })
     }
 
@@ -262,6 +348,38 @@ fn sub_doc<'a>(
             None
         }
     }
+}
+
+fn parse_limits(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> LimitsConfig {
+    let mut limits = LimitsConfig::default();
+    let Some(sub) = sub_doc(doc, "limits", LIMITS_KEYS, errors) else {
+        return limits;
+    };
+    let mut f = Fields::new(&sub);
+    if let Some(value) = sub.get("max_file_size") {
+        let text = match value {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            _ => String::new(),
+        };
+        match parse_size(&text).filter(|&n| n > 0) {
+            Some(n) => limits.max_file_size = n,
+            None => f.errors.push(
+                sub.error_at(
+                    "max_file_size",
+                    format!("limits.max_file_size“{text}”应该是大于 0 的字节数或带单位的大小"),
+                )
+                .hint("例如 max_file_size: 10MB（可用单位 KB、MB、GB）"),
+            ),
+        }
+    }
+    match f.count("max_pages") {
+        Some(0) => f.wrong_type("max_pages", "大于 0 的整数"),
+        Some(n) => limits.max_pages = n,
+        None => {}
+    }
+    errors.append(&mut f.errors);
+    limits
 }
 
 fn parse_footer(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Footer {

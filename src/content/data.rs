@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use walkdir::WalkDir;
 
+use crate::config::LimitsConfig;
 use crate::error::{Diagnostic, relative};
 use crate::yaml::yaml_error;
 
@@ -21,7 +22,7 @@ pub struct DataFiles {
 }
 
 /// Reads every data file under `root/data`, keyed by its path below `data/`.
-pub fn load(root: &Path) -> DataFiles {
+pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
     let dir = root.join("data");
     let mut values = BTreeMap::new();
     let mut texts = BTreeMap::new();
@@ -58,7 +59,7 @@ pub fn load(root: &Path) -> DataFiles {
         if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "csv") {
             continue;
         }
-        let text = match super::loader::read_text(abs, &shown) {
+        let text = match super::loader::read_limited(abs, &shown, limits) {
             Ok(t) => t,
             Err(d) => {
                 errors.push(d);

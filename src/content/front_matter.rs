@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::editorial::{self, Review, Waivers};
 use super::kinds::{self, Correction, KindFields};
-use super::paths::{SitePath, check_site_path, check_slug};
+use super::paths::{SitePath, check_site_path, check_slug, check_template_name};
 use crate::error::Diagnostic;
 use crate::text::dates::Date;
 use crate::yaml::{Fields, YamlDoc};
@@ -138,6 +138,8 @@ pub struct PageMeta {
     pub fields: KindFields,
     /// Dated 更正说明, oldest first as written.
     pub corrections: Vec<Correction>,
+    /// Front matter `search: false`: the page is left out of the site search index.
+    pub exclude_from_search: bool,
     pub extra: serde_json::Value,
     /// The 三审 review trail (初审, 复审, 终审).
     pub review: Option<Review>,
@@ -163,6 +165,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "aliases",
     "template",
     "kind",
+    "search",
     "extra",
     "corrections",
     "review",
@@ -231,6 +234,24 @@ fn kind_field(f: &mut Fields, doc: &YamlDoc) -> Option<Kind> {
         );
     }
     kind
+}
+
+/// `template:` names a template of the theme or `templates/` (`notice.html`,
+/// `special/notice.html`); it is never a file path, so `..`, `\`, drive letters, NUL and
+/// absolute names are refused here, with their line, rather than as a missing template.
+fn template_field(f: &mut Fields, doc: &YamlDoc) -> Option<String> {
+    let raw = f.string("template")?;
+    let name = raw.trim();
+    match check_template_name(name) {
+        Ok(()) => Some(name.to_string()),
+        Err(reason) => {
+            f.errors.push(
+                doc.error_at("template", reason)
+                    .hint("写 templates/ 下的模板名，例如 template: notice.html"),
+            );
+            None
+        }
+    }
 }
 
 fn slug_field(f: &mut Fields, doc: &YamlDoc) -> Option<String> {
@@ -330,10 +351,11 @@ pub fn page_meta(
         weight: f.integer("weight"),
         cover: f.string("cover"),
         aliases: aliases_field(&mut f, doc),
-        template: f.string("template"),
+        template: template_field(&mut f, doc),
         kind: own_kind,
         fields: kinds::parse(kind, doc, &mut f),
         corrections: kinds::corrections(doc, &mut f),
+        exclude_from_search: !f.bool("search").unwrap_or(true),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
         waive: editorial::waive_field(&mut f, doc),
@@ -383,7 +405,7 @@ pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
         paginate: f.count("paginate"),
         weight: f.integer("weight"),
         slug: slug_field(&mut f, doc),
-        template: f.string("template"),
+        template: template_field(&mut f, doc),
         draft: f.bool("draft").unwrap_or(false),
         extra: f.map("extra").unwrap_or_else(empty_map),
         stale_after_days: f.count("stale_after_days"),

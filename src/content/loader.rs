@@ -13,7 +13,7 @@ use super::data::DataFiles;
 use super::front_matter::{self, Kind, PageMeta, SectionMeta};
 use super::kinds::KindFields;
 use super::{Page, RawText, Section, data, images};
-use crate::config::Config;
+use crate::config::{Config, LimitsConfig, format_size};
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
 use crate::yaml::YamlDoc;
@@ -74,6 +74,7 @@ pub enum Parsed {
 pub struct ParseSettings {
     taxonomies: Vec<String>,
     markdown: MarkdownOptions,
+    limits: LimitsConfig,
 }
 
 impl ParseSettings {
@@ -84,6 +85,7 @@ impl ParseSettings {
                 unsafe_html: config.markdown.unsafe_html,
                 articles: false,
             },
+            limits: config.limits,
         }
     }
 }
@@ -150,9 +152,14 @@ pub fn load(
 /// Reads `root/content` and `root/data`, keeping every file that could be read even when
 /// others could not (the check stage reports the errors and still checks the rest).
 pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
-    let discovery = discover(root);
+    let discovery = discover(root, config.limits);
     let (_, parsed) = parse_all(root, &discovery.files, &ParseSettings::new(config));
-    assemble(&discovery, parsed, &data::load(root), options)
+    assemble(
+        &discovery,
+        parsed,
+        &data::load(root, config.limits),
+        options,
+    )
 }
 
 /// Parses `files` in parallel, sections first: their `kind:` decides which fields their
@@ -180,7 +187,8 @@ pub fn parse_all(
 }
 
 /// Walks `root/content` and sorts what it finds into sections, pages, bundles and the rest.
-pub fn discover(root: &Path) -> Discovery {
+/// More Markdown files than `limits.max_pages` is an error, and then none is to be parsed.
+pub fn discover(root: &Path, limits: LimitsConfig) -> Discovery {
     let content_dir = root.join("content");
     let mut out = Discovery::default();
     let mut other_files = Vec::new();
@@ -264,6 +272,20 @@ pub fn discover(root: &Path) -> Discovery {
             .hint("图片等文件请放到 static/，或与 index.md 放在同一个页面包目录中"),
         );
     }
+    if out.files.len() > limits.max_pages {
+        out.errors.push(
+            Diagnostic::new(
+                "content",
+                format!(
+                    "共有 {} 个 Markdown 文件，超过了每次构建的上限 {} 个（limits.max_pages）",
+                    out.files.len(),
+                    limits.max_pages
+                ),
+            )
+            .hint("检查是否误把大批文件放进了 content/；确需更多页面，请在 site.yaml 的 limits 中调大 max_pages"),
+        );
+        out.files.clear();
+    }
     out
 }
 
@@ -329,6 +351,28 @@ fn content_relative(content_dir: &Path, abs: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
+/// [`read_text`] for content and data files, refusing files larger than
+/// `limits.max_file_size` before reading them.
+pub fn read_limited(abs: &Path, shown: &Path, limits: LimitsConfig) -> Result<String, Diagnostic> {
+    let size = std::fs::metadata(abs)
+        .map_err(|e| Diagnostic::new(shown, format!("无法读取文件：{e}")))?
+        .len();
+    if size > limits.max_file_size {
+        return Err(Diagnostic::new(
+            shown,
+            format!(
+                "文件大小 {} 超过了上限 {}（limits.max_file_size），不会被处理",
+                format_size(size),
+                format_size(limits.max_file_size)
+            ),
+        )
+        .hint(
+            "把内容拆成几个文件；确需更大的文件，请在 site.yaml 的 limits 中调大 max_file_size",
+        ));
+    }
+    read_text(abs, shown)
+}
+
 /// Reads a text file as UTF-8, without BOM, with `\n` line ends.
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
     let bytes =
@@ -381,7 +425,7 @@ pub fn parse_file(
     kinds: &SectionKinds,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let shown = relative(root, &found.abs);
-    let text = read_text(&found.abs, &shown).map_err(|d| vec![d])?;
+    let text = read_limited(&found.abs, &shown, settings.limits).map_err(|d| vec![d])?;
     let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
     let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
     let body_line_offset = split.body_line_offset;

@@ -13,6 +13,19 @@ pub fn name_slug(name: &str) -> String {
     }
 }
 
+/// A value as shown in a message: control characters such as NUL written as escapes
+/// (`\0`, `\u{7}`), so the message shows what the editor must remove.
+fn shown(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '\0' => "\\0".to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// Checks an editor-written `slug:`; returns the reason when it cannot be used.
 pub fn check_slug(slug: &str) -> Result<String, String> {
     let s = slug.trim().to_lowercase();
@@ -20,9 +33,29 @@ pub fn check_slug(slug: &str) -> Result<String, String> {
         Ok(s)
     } else {
         Err(format!(
-            "slug“{slug}”只能包含小写英文字母、数字、- 和 _，不能含 /、.. 或中文"
+            "slug“{}”只能包含小写英文字母、数字、- 和 _，不能含 /、.. 或中文",
+            shown(slug)
         ))
     }
+}
+
+/// Checks a `template:` name: relative, `/`-separated, no `.` or `..` segment, no `\`, `:`
+/// or control characters.
+pub fn check_template_name(name: &str) -> Result<(), String> {
+    let bad_segment = name
+        .split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..");
+    if name.is_empty()
+        || bad_segment
+        || name.contains(['\\', ':'])
+        || name.contains(char::is_control)
+    {
+        return Err(format!(
+            "模板名“{}”无效：应是模板目录下的相对名称，不能以 / 开头，不能含 ..、\\ 或 :",
+            shown(name)
+        ));
+    }
+    Ok(())
 }
 
 /// Checks a `path:` or alias and returns it as a clean site path. Segments may contain
@@ -33,7 +66,7 @@ pub fn check_site_path(raw: &str, allow_file: bool) -> Result<SitePath, String> 
     if trimmed.contains(['\\', '\0', ':', '?', '#']) {
         return Err(format!(
             "路径“{}”含有不允许的字符（\\、:、?、# 或空字符）",
-            trimmed.replace('\0', "\\0")
+            shown(trimmed)
         ));
     }
     let segments: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();

@@ -44,6 +44,9 @@ pub struct Rendered {
     /// The first ~120 characters of plain text, for automatic summaries.
     pub excerpt: String,
     pub word_count: usize,
+    /// The visible text without markup (code included), one line per block, for the search
+    /// index.
+    pub text: String,
     pub links: Vec<InternalLink>,
     /// Every heading id, for checking `#anchor` links.
     pub anchors: Vec<String>,
@@ -134,6 +137,7 @@ pub fn render_with_images(
     let mut heading_start: Option<usize> = None;
     let mut html_block_start: Option<usize> = None;
     let mut excerpt_full = false;
+    let mut text = String::with_capacity(source.len());
     let mut regulation = articles::Collector::default();
     let mut in_article = false;
     // Open images: where each starts in `out`, and its size if known.
@@ -242,6 +246,9 @@ pub fn render_with_images(
             }
             Event::End(tag_end) => {
                 depth = depth.saturating_sub(1);
+                if ends_text_block(tag_end) && !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
                 match tag_end {
                     TagEnd::CodeBlock => in_code_block = false,
                     TagEnd::Heading(level) => {
@@ -282,17 +289,19 @@ pub fn render_with_images(
                 }
                 out.push(event.clone());
             }
-            Event::Text(text) => {
+            Event::Text(t) => {
                 if !in_code_block {
-                    words += count_words(text);
+                    words += count_words(t);
                     if heading_start.is_none() && !excerpt_full {
-                        excerpt_full = push_excerpt(&mut excerpt, text);
+                        excerpt_full = push_excerpt(&mut excerpt, t);
                     }
                 }
+                text.push_str(t);
                 out.push(event.clone());
             }
-            Event::Code(text) => {
-                words += count_words(text);
+            Event::Code(t) => {
+                words += count_words(t);
+                text.push_str(t);
                 out.push(event.clone());
             }
             Event::SoftBreak => {
@@ -300,8 +309,15 @@ pub fn render_with_images(
                 let after = events.get(i + 1).and_then(|(e, _)| first_char(e));
                 match (before, after) {
                     (Some(b), Some(a)) if is_cjk(b) && is_cjk(a) => {}
-                    _ => out.push(Event::SoftBreak),
+                    _ => {
+                        text.push(' ');
+                        out.push(Event::SoftBreak);
+                    }
                 }
+            }
+            Event::HardBreak => {
+                text.push('\n');
+                out.push(event.clone());
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 if html.trim() == SUMMARY_MARKER {
@@ -325,8 +341,26 @@ pub fn render_with_images(
         s
     });
     if has_raw_html && !options.unsafe_html {
-        html = sanitize::clean(&html);
-        summary_html = summary_html.map(|s| sanitize::clean(&s));
+        if sanitize::too_deep(&html) {
+            // Too deep to sanitize in bounded time: the raw HTML is shown as text instead,
+            // which needs no sanitizing (see docs/robustness.md).
+            let as_text = |events: &[Event<'_>]| {
+                let mut s = String::new();
+                pulldown_cmark::html::push_html(
+                    &mut s,
+                    events.iter().map(|e| match e {
+                        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h.clone()),
+                        other => other.clone(),
+                    }),
+                );
+                s
+            };
+            html = as_text(&out);
+            summary_html = summary_cut.map(|cut| as_text(&out[..cut]));
+        } else {
+            html = sanitize::clean(&html);
+            summary_html = summary_html.map(|s| sanitize::clean(&s));
+        }
     }
 
     let excerpt = finish_excerpt(excerpt);
@@ -341,12 +375,27 @@ pub fn render_with_images(
         summary_html,
         excerpt,
         word_count: words,
+        text: text.trim_end().to_string(),
         links,
         anchors,
         chapters: regulation.chapters,
         articles: regulation.articles,
         article_errors: regulation.errors,
     }
+}
+
+/// Block ends after which the plain text starts a new line.
+fn ends_text_block(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::FootnoteDefinition
+    )
 }
 
 /// Opens the scroll box around a Markdown table (the theme styles `.table-wrap`).
@@ -545,6 +594,18 @@ mod tests {
         assert_eq!(r.summary_html.as_deref(), Some("<p>第一段。</p>\n"));
         assert_eq!(r.excerpt, "第一段。 第二段。");
         assert_eq!(r.word_count, 6);
+    }
+
+    #[test]
+    fn plain_text_has_one_line_per_block_and_no_markup() {
+        let r = render(
+            "## 第一条\n\n**文明**城市\n共同创建，`code` 与 [链接](https://a.example)。\n\n- 甲\n- 乙\n\n| 区 | 分 |\n|---|---|\n| 云栖 | 90 |\n\n```\nlet x = 1;\n```\n\n<div>原始 HTML</div>\n",
+            MarkdownOptions::default(),
+        );
+        assert_eq!(
+            r.text,
+            "第一条\n文明城市共同创建，code 与 链接。\n甲\n乙\n区\n分\n云栖\n90\nlet x = 1;"
+        );
     }
 }
 

@@ -10,6 +10,19 @@ use std::path::PathBuf;
 pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
 pub use write::{OutputWriter, WriteReport};
 
+/// `value` as JSON safe to serve to, and embed in, web pages: `<`, `>` and `&` become
+/// `\u003c`, `\u003e` and `\u0026` (they can only occur inside JSON strings, so the data is
+/// unchanged), so no content text can ever close a `<script>` or be read as markup.
+pub fn web_json(value: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// Where the bytes of an output file come from.
 #[derive(Debug, Clone)]
 pub enum Bytes {
@@ -32,5 +45,20 @@ impl OutputFile {
             path: path.into(),
             bytes: Bytes::Owned(text.into_bytes()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn web_json_escapes_markup_and_keeps_the_data() {
+        let text = "<script>alert('x')</script> & 文明";
+        let json = super::web_json(&serde_json::json!({ "text": text }));
+        assert_eq!(
+            json,
+            r#"{"text":"\u003cscript\u003ealert('x')\u003c/script\u003e \u0026 文明"}"#
+        );
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+        assert_eq!(back["text"], text);
     }
 }

@@ -34,6 +34,7 @@ struct Paths {
     staging: PathBuf,
     backup: PathBuf,
     journal: PathBuf,
+    lock: PathBuf,
 }
 
 impl Paths {
@@ -48,6 +49,7 @@ impl Paths {
             staging: sibling("staging"),
             backup: sibling("backup"),
             journal: sibling("journal"),
+            lock: sibling("lock"),
         }
     }
 }
@@ -59,6 +61,44 @@ pub struct OutputWriter {
     fresh: bool,
     /// Every path put so far, and whether it differs from the current output.
     entries: Mutex<HashMap<String, bool>>,
+    /// Held (locked) until the writer is dropped: one build per output folder at a time.
+    _lock: fs::File,
+}
+
+/// Takes the lock file beside the output, so a second build of the same output stops with
+/// a message instead of mixing its files into the first one's. The operating system releases
+/// the lock when the process ends, however it ends, so a killed build never leaves it held.
+fn lock_output(p: &Paths) -> Result<fs::File, Diagnostic> {
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&p.lock)
+        .map_err(|e| io_error(&p.lock, "创建构建锁文件", e))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let holder = fs::read_to_string(&p.lock).unwrap_or_default();
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                "另一个 wenming 构建".to_string()
+            } else {
+                format!("另一个 wenming 构建（进程 {holder}）")
+            };
+            return Err(Diagnostic::new(
+                &p.output,
+                format!("{who}正在写入输出目录 {}", p.output.display()),
+            )
+            .hint("等那个构建结束后再运行；它结束（或被终止）时锁会自动释放"));
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(io_error(&p.lock, "锁定输出目录", e)),
+    }
+    // Who holds the lock, for the message above; the lock itself does not depend on it.
+    let _ = file
+        .set_len(0)
+        .and_then(|()| file.write_all(std::process::id().to_string().as_bytes()));
+    Ok(file)
 }
 
 impl OutputWriter {
@@ -68,6 +108,7 @@ impl OutputWriter {
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|e| io_error(parent, "创建输出目录", e))?;
         }
+        let lock = lock_output(&paths)?;
         recover(&paths)?;
         if paths.staging.exists() {
             fs::remove_dir_all(&paths.staging)
@@ -80,6 +121,7 @@ impl OutputWriter {
             paths,
             fresh,
             entries: Mutex::new(HashMap::new()),
+            _lock: lock,
         })
     }
 
@@ -341,6 +383,30 @@ mod tests {
         assert!(!out.join("old").exists(), "emptied folders are removed");
         assert!(!tmp.path().join(".public.wenming-staging").exists());
         assert!(!tmp.path().join(".public.wenming-backup").exists());
+    }
+
+    #[test]
+    fn a_second_writer_of_the_same_output_is_refused_until_the_first_ends() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let first = OutputWriter::begin(&out).unwrap_or_else(|d| panic!("{d}"));
+        put(&first, "index.html", "first");
+        let Err(refused) = OutputWriter::begin(&out) else {
+            panic!("a second writer must be refused while the first holds the lock");
+        };
+        assert_eq!(
+            refused.to_string(),
+            format!(
+                "{}: 另一个 wenming 构建（进程 {}）正在写入输出目录 {}\n    提示：等那个构建结束后再运行；它结束（或被终止）时锁会自动释放",
+                out.display(),
+                std::process::id(),
+                out.display()
+            )
+        );
+        assert!(first.commit().is_ok());
+        let second = OutputWriter::begin(&out).unwrap_or_else(|d| panic!("{d}"));
+        second.abort();
+        assert_eq!(tree(&out), vec![("index.html".into(), "first".into())]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tera::{Context, Tera, Value};
 use crate::content::paths::index_file;
 use crate::error::Diagnostic;
 use crate::output::{Bytes, OutputFile};
-use crate::site::Site;
+use crate::site::{SEARCH_PATH, SITEMAP_PATH, Site};
 use functions::Shared;
 use templates::{TemplateSource, ThemeFiles};
 use views::{Paginator, pager_path};
@@ -31,6 +31,8 @@ pub enum Job {
     /// Taxonomy, term, pager number.
     Term(usize, usize, usize),
     NotFound,
+    /// A page wenming adds itself (the site map, the search page), by site path and template.
+    Builtin(&'static str, &'static str),
 }
 
 impl Job {
@@ -44,6 +46,7 @@ impl Job {
                 index_file(&pager_path(&site.taxonomies[t].terms[term].path, k))
             }
             Job::NotFound => "404.html".into(),
+            Job::Builtin(path, _) => index_file(path),
         }
     }
 }
@@ -118,7 +121,7 @@ impl Renderer {
 
     /// Every file of the site to render.
     pub fn jobs(&self) -> Vec<Job> {
-        plan(&self.site)
+        plan(&self.site, &self.tera)
     }
 
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
@@ -151,6 +154,7 @@ fn choose_template(tera: &Tera, site: &Site, job: &Job) -> Option<String> {
         Job::TaxonomyList(_) => Some("taxonomy_list.html".into()),
         Job::Term(..) => Some("taxonomy_term.html".into()),
         Job::NotFound => Some("404.html".into()),
+        Job::Builtin(_, template) => Some(template.into()),
     }
 }
 
@@ -205,7 +209,7 @@ fn setup_tera(
     Ok(tera)
 }
 
-fn plan(site: &Site) -> Vec<Job> {
+fn plan(site: &Site, tera: &Tera) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for (i, s) in site.sections.iter().enumerate() {
         for k in 1..=pager_count(s.pages.len(), s.paginate) {
@@ -221,6 +225,13 @@ fn plan(site: &Site) -> Vec<Job> {
         }
     }
     jobs.push(Job::NotFound);
+    // A theme without the template simply has no such page.
+    for (path, template) in [(SITEMAP_PATH, "sitemap.html"), (SEARCH_PATH, "search.html")] {
+        let wanted = site.builtin_pages().iter().any(|(p, _)| *p == path);
+        if wanted && tera.contains_template(template) {
+            jobs.push(Job::Builtin(path, template));
+        }
+    }
     jobs
 }
 
@@ -340,6 +351,13 @@ fn render_job(
             );
             let template = require(tera, "taxonomy_term.html")?;
             (template, path, ctx, None)
+        }
+        Job::Builtin(path, template) => {
+            let mut ctx = base_context(site, path);
+            if path == SITEMAP_PATH {
+                ctx.insert("sitemap", &views::sitemap(site, summaries));
+            }
+            (template.to_string(), path.to_string(), ctx, None)
         }
         Job::NotFound => {
             let ctx = base_context(site, "/404.html");

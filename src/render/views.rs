@@ -463,6 +463,36 @@ pub fn nav(site: &Site) -> Vec<NavItem<'_>> {
         .collect()
 }
 
+/// One section of the site map (网站地图) with the titles of its pages.
+#[derive(Serialize)]
+pub struct SitemapEntry<'a> {
+    pub section: SectionSummary<'a>,
+    /// 0 for the home section, 1 for the sections below it, and so on.
+    pub depth: usize,
+    /// The section's pages in its own order, as summaries.
+    pub pages: Vec<Value>,
+}
+
+/// Every section, home first and each followed by the sections below it, with its pages.
+pub fn sitemap<'a>(site: &'a Site, summaries: &[Value]) -> Vec<SitemapEntry<'a>> {
+    let mut entries = Vec::with_capacity(site.sections.len());
+    let mut stack = vec![(site.root(), 0)];
+    while let Some((i, depth)) = stack.pop() {
+        let s = &site.sections[i];
+        entries.push(SitemapEntry {
+            section: section_summary(site, s),
+            depth,
+            pages: s
+                .pages
+                .iter()
+                .filter_map(|&p| summaries.get(p).cloned())
+                .collect(),
+        });
+        stack.extend(s.subsections.iter().rev().map(|&sub| (sub, depth + 1)));
+    }
+    entries
+}
+
 /// Pager navigation for listing page `current` (1-based) of `count`.
 #[derive(Serialize)]
 pub struct Paginator {

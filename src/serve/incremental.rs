@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -35,27 +35,60 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, OutputFile};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
 use crate::render::{self, Job, RECENT_PAGES, Renderer, pager_count, views};
+use crate::search;
 use crate::site::{self, Site, Target};
 
-/// The files of the site as served: copied files, rendered pages and generated files, each
-/// layer replacing the one before for the same path, exactly as a build writes them. Copied
-/// files (static files, bundle assets) are read when they change, so the last good site
-/// stays whole while the sources have errors.
+/// The files of the site as served: copied files, rendered pages, the search index and the
+/// other generated files, each layer replacing the one before for the same path, exactly as a
+/// build writes them. Copied files (static files, bundle assets) are read when they change,
+/// so the last good site stays whole while the sources have errors.
 #[derive(Debug, Default)]
 pub struct SiteFiles {
     statics: HashMap<String, Bytes>,
     rendered: HashMap<String, Bytes>,
+    /// The search index, when search is on.
+    search: Option<Arc<LazySearch>>,
     generated: HashMap<String, Bytes>,
     /// The bytes of every copied file, by source path.
     copies: HashMap<PathBuf, Arc<Vec<u8>>>,
 }
 
+/// The search index of a site, made when a file below `search/` is first asked for: on a
+/// large site it takes a second, which a save should not wait for, and only the search page
+/// reads it. Made again after every change of the content.
+#[derive(Debug)]
+struct LazySearch {
+    site: Arc<Site>,
+    files: OnceLock<HashMap<String, Bytes>>,
+}
+
+impl LazySearch {
+    fn new(site: Arc<Site>) -> LazySearch {
+        LazySearch {
+            site,
+            files: OnceLock::new(),
+        }
+    }
+
+    fn files(&self) -> &HashMap<String, Bytes> {
+        self.files
+            .get_or_init(|| layer(build::generate(&self.site, Generated::SearchIndex)))
+    }
+}
+
 impl SiteFiles {
     /// The bytes of the file at `path` (below the output root, `/` separators, no leading `/`).
     pub fn get(&self, path: &str) -> Option<&[u8]> {
+        let in_search = path
+            .strip_prefix(search::INDEX_DIR)
+            .is_some_and(|rest| rest.starts_with('/'));
         let bytes = self
             .generated
             .get(path)
+            .or_else(|| {
+                let search = self.search.as_ref().filter(|_| in_search)?;
+                search.files().get(path)
+            })
             .or_else(|| self.rendered.get(path))
             .or_else(|| self.statics.get(path))?;
         match bytes {
@@ -65,11 +98,13 @@ impl SiteFiles {
         }
     }
 
-    /// Every path of the site, sorted.
+    /// Every path of the site, sorted (this makes the search index).
     pub fn paths(&self) -> BTreeSet<&str> {
+        let search = self.search.iter().flat_map(|s| s.files().keys());
         self.statics
             .keys()
             .chain(self.rendered.keys())
+            .chain(search)
             .chain(self.generated.keys())
             .map(String::as_str)
             .collect()
@@ -290,7 +325,7 @@ impl LiveSite {
                 .extend(changed.iter().map(|p| p.to_path_buf()));
         }
         if by_area.contains_key(&Area::Data) {
-            disk.data = content::data::load(&root);
+            disk.data = content::data::load(&root, disk.config.limits);
             pending.model = true;
             pending.structure = true;
         }
@@ -578,8 +613,12 @@ impl LiveSite {
             return failed(errors);
         }
 
-        // Generated files: on a patched site, only those that show the re-parsed pages.
-        let generated_plan = build::generated_plan(&site);
+        // Generated files: on a patched site, only those that show the re-parsed pages. The
+        // search index is made when asked for (see `LazySearch`).
+        let generated_plan: Vec<Generated> = build::generated_plan(&site)
+            .into_iter()
+            .filter(|g| *g != Generated::SearchIndex)
+            .collect();
         let (generated, generated_overlap) = match old {
             Some(good) if same_shape && !good.generated_overlap => {
                 let files = self.files.read().unwrap_or_else(|e| e.into_inner());
@@ -666,6 +705,12 @@ impl LiveSite {
             }
             diff_layer(&files.generated, &generated, touched, &mut changed);
             files.generated = generated;
+            // The index changes with the content only (its pages' text, titles and places).
+            if !site.config.search.enabled {
+                files.search = None;
+            } else if self.pending.model || files.search.is_none() {
+                files.search = Some(Arc::new(LazySearch::new(site.clone())));
+            }
         }
 
         let Compared {
@@ -712,7 +757,7 @@ fn read_disk(root: &Path) -> Result<Disk, Vec<Diagnostic>> {
     let config = Config::load(root)?;
     let theme = templates::theme_files(root, &config).map_err(|d| vec![d])?;
     let settings = ParseSettings::new(&config);
-    let discovery = content::discover(root);
+    let discovery = content::discover(root, config.limits);
     let (kinds, results) = content::parse_all(root, &discovery.files, &settings);
     let parsed = discovery
         .files
@@ -721,7 +766,7 @@ fn read_disk(root: &Path) -> Result<Disk, Vec<Diagnostic>> {
         .zip(results)
         .collect();
     Ok(Disk {
-        data: content::data::load(root),
+        data: content::data::load(root, config.limits),
         templates: templates::collect(root, &theme),
         config,
         theme,
@@ -775,7 +820,7 @@ fn update_content(
             .filter_map(|p| known.get(p.as_path()).map(|f| (*f).clone()))
             .collect()
     } else {
-        let discovery = content::discover(root);
+        let discovery = content::discover(root, disk.config.limits);
         let old: HashSet<&ContentFile> = disk.discovery.files.iter().collect();
         let to_parse = discovery
             .files

@@ -139,6 +139,15 @@ impl Site {
         0
     }
 
+    /// Pages wenming adds to the site itself (site paths, and what readers call them).
+    pub fn builtin_pages(&self) -> Vec<(&'static str, &'static str)> {
+        let mut pages = vec![(SITEMAP_PATH, "网站地图")];
+        if self.config.search.enabled {
+            pages.push((SEARCH_PATH, "站内搜索"));
+        }
+        pages
+    }
+
     /// The URL path including the base URL's own path (for sites not at a domain's root).
     pub fn url_path(&self, path: &str) -> String {
         format!("{}{}", self.config.base_path(), path)
@@ -637,6 +646,13 @@ fn build_taxonomies(
         .collect()
 }
 
+/// The HTML site map (网站地图): every section and page title, and where the search box leads
+/// without JavaScript.
+pub const SITEMAP_PATH: &str = "/sitemap/";
+
+/// The search results page, when search is enabled.
+pub const SEARCH_PATH: &str = "/search/";
+
 /// Two things may not claim one URL: pages, sections, taxonomy pages, aliases.
 fn check_unique_urls(site: &Site) -> Vec<Diagnostic> {
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
@@ -652,6 +668,15 @@ fn check_unique_urls(site: &Site) -> Vec<Diagnostic> {
                 owners.insert(file, owner);
             }
         };
+    for (path, owner) in site.builtin_pages() {
+        let owner = format!("{owner}（wenming 生成的页面）");
+        claim(
+            index_file(path),
+            owner,
+            &mut errors,
+            std::path::Path::new(""),
+        );
+    }
     for s in &site.sections {
         let src = s.section.source.display().to_string();
         claim(index_file(&s.path), src, &mut errors, &s.section.source);

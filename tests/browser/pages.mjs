@@ -21,6 +21,8 @@ export const pages = [
   '/tags/', //                                         taxonomy list
   '/tags/xue-lei-feng/', //                            taxonomy term
   '/404.html', //                                      not found
+  '/sitemap/', //                                      the site map (网站地图)
+  '/search/?q=%E6%96%87%E6%98%8E', //                  search results for 文明
 ];
 
 // The two reading modes: the default, and 长辈模式 (set as a returning reader would have it).

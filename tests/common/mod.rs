@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod edits;
+pub mod node;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -66,7 +67,11 @@ fn run(command: &mut Command) -> Run {
 
 /// Builds fixture `name` into `output`.
 pub fn build(name: &str, output: &Path) -> Run {
-    let root = fixture(name);
+    build_root(&fixture(name), output)
+}
+
+/// Builds the site at `root` into `output`.
+pub fn build_root(root: &Path, output: &Path) -> Run {
     wenming(&[
         "build",
         "--root",
