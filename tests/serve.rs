@@ -238,13 +238,7 @@ fn serves_the_site_with_types_404_folders_and_the_reload_script() {
 
     // What is served is what `build` writes, but for the script.
     let out = common::temp();
-    let run = common::wenming(&[
-        "build",
-        "--root",
-        site.path().to_str().unwrap_or_default(),
-        "--output",
-        out.path().to_str().unwrap_or_default(),
-    ]);
+    let run = common::build_root_at(common::DEMO_NOW, site.path(), out.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     for file in ["index.html", PAGE_FILE, "news/index.html", "404.html"] {
         let built = std::fs::read(out.path().join(file)).unwrap_or_else(|e| panic!("{e}"));
@@ -489,16 +483,7 @@ fn the_served_site_equals_a_fresh_build_after_random_edits() {
         }
         let event = serve.rebuilt();
         let out = outputs.path().join(format!("build-{n}"));
-        let run = common::wenming_at(
-            common::DEMO_NOW,
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap_or_default(),
-                "--output",
-                out.to_str().unwrap_or_default(),
-            ],
-        );
+        let run = common::build_root_at(common::DEMO_NOW, &root, &out);
         let expected = if run.code == 0 {
             assert!(event["errors"].is_null(), "step {n} ({what}): {event}");
             last_good = Some(out.clone());

@@ -42,16 +42,7 @@ pub const DEMO_NOW: &str = "2026-11-21 10:00";
 
 /// Builds the demo site (the repository root) into `output`, as of [`DEMO_NOW`].
 pub fn build_demo(output: &Path) -> Run {
-    wenming_at(
-        DEMO_NOW,
-        &[
-            "build",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--output",
-            output.to_str().unwrap_or_default(),
-        ],
-    )
+    build_root_at(DEMO_NOW, Path::new(env!("CARGO_MANIFEST_DIR")), output)
 }
 
 fn run(command: &mut Command) -> Run {
@@ -72,13 +63,22 @@ pub fn build(name: &str, output: &Path) -> Run {
 
 /// Builds the site at `root` into `output`.
 pub fn build_root(root: &Path, output: &Path) -> Run {
-    wenming(&[
+    wenming(&build_args(root, output))
+}
+
+/// Builds the site at `root` into `output` as if the clock said `now` (`WENMING_NOW`).
+pub fn build_root_at(now: &str, root: &Path, output: &Path) -> Run {
+    wenming_at(now, &build_args(root, output))
+}
+
+fn build_args<'a>(root: &'a Path, output: &'a Path) -> [&'a str; 5] {
+    [
         "build",
         "--root",
         root.to_str().unwrap_or_default(),
         "--output",
         output.to_str().unwrap_or_default(),
-    ])
+    ]
 }
 
 pub fn read(output: &Path, file: &str) -> String {
