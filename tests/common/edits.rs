@@ -1,9 +1,10 @@
 //! Random edits of a site's sources, shared by the tests that compare `serve` with fresh
 //! builds: pages added, edited, renamed and deleted, sections added and removed, templates
-//! overridden, static and data files changed, errors made and fixed, site.yaml changed; and
-//! the content kinds' pages, whose figures other pages and the whole site show: progress
-//! announcements, rankings and their data, stories' volunteers and hours, rules replaced by
-//! others, a section's `kind:`, and the sizes of images pages show.
+//! overridden, static and data files changed, errors made and fixed, site.yaml changed, pages
+//! taken out of the search index and back; and the content kinds' pages, whose figures other
+//! pages and the whole site show: progress announcements, rankings and their data, stories'
+//! volunteers and hours, rules replaced by others, a section's `kind:`, and the sizes of
+//! images pages show.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -116,9 +117,9 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
     let pages = pages(root);
     let sections = sections(root);
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
-    let choice = rng.below(31);
-    if choice >= 20 {
-        return kind_edit(rng, root, n, choice - 20);
+    let choice = rng.below(32);
+    if choice >= 21 {
+        return kind_edit(rng, root, n, choice - 21);
     }
     let page = rng.pick(&pages).cloned();
     match (choice, page) {
@@ -299,6 +300,17 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
             // An error: the fresh build fails too, and the next edits fix or keep it.
             write(&p, &(String::from("---\ntitle: [坏的\n---\n") + &read(&p)));
             (format!("break {}", p.display()), vec![p])
+        }
+        (20, Some(p)) => {
+            // In or out of the search index.
+            let text = read(&p);
+            let value = if text.contains("\nsearch: false") {
+                "true"
+            } else {
+                "false"
+            };
+            write(&p, &set_field(&text, "search", value));
+            (format!("search={value} {}", p.display()), vec![p])
         }
         (_, _) => {
             let p = root.join("site.yaml");
