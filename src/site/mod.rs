@@ -180,9 +180,12 @@ impl Site {
 impl Site {
     /// This site with page `i` parsed again, when the edit moves nothing else: the page keeps
     /// its URL, section, aliases, taxonomies, place in every listing, publication state and
-    /// heading anchors (which other pages' links may point to). Then only the page itself
-    /// changes: its internal links are resolved again. `None` when the edit may change more,
-    /// and the whole site must be linked again.
+    /// heading anchors (which other pages' links may point to). Then the page's internal links
+    /// are resolved again, and the content kinds' site-wide figures computed again, since its
+    /// kind fields may change other pages (the next announcement's changes, the next
+    /// ranking's rank changes, the rules it replaces) and the dashboard and volunteer
+    /// statistics; only the pages whose figures changed get new copies. `None` when the edit
+    /// may change more, and the whole site must be linked again.
     pub fn with_page_replaced(
         &self,
         i: usize,
