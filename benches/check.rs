@@ -8,7 +8,7 @@ mod corpus;
 
 use std::time::Instant;
 
-use wenming::check::{CheckOptions, Inputs, Level, check, run_rules};
+use wenming::check::{CheckOptions, Inputs, Level, Rules, check, run_rules};
 use wenming::config::Config;
 use wenming::content::{self, LoadOptions};
 
@@ -44,6 +44,8 @@ fn main() {
                 static_files: Vec::new(),
                 published: None,
                 external: None,
+                rules: Rules::All,
+                changed_texts: None,
             });
             rules.push(started.elapsed().as_secs_f64());
             std::hint::black_box(findings);

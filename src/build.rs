@@ -2,13 +2,14 @@
 //! the result in memory (for `serve` and tests); [`build`] streams it into a staging folder
 //! and commits it to the output only when everything succeeded.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use jiff::Timestamp;
 
-use crate::check::{self, Finding, Manifest};
+use crate::check::{self, Finding, Manifest, Rules};
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
@@ -117,6 +118,8 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         &site,
         static_paths,
         previous.as_ref(),
+        Rules::All,
+        None,
     ))?);
     let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
     release_sources(&mut site);
@@ -140,17 +143,23 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
 /// Runs the check rules (all but `--external`) as `build` and `serve` do: personal data, a
 /// missing required review and a publish date changed since `published` (the previous
 /// build's manifest) are errors that stop the build; every other finding is a warning.
-/// `static_files` are the paths of the copied files (see [`static_files`]).
+/// `static_files` are the paths of the copied files (see [`static_files`]). `serve` passes
+/// [`Rules::Blocking`] and the files changed since its last good build (see
+/// [`check::Inputs::changed_texts`]).
 pub fn editorial_gate(
     site: &Site,
     static_files: Vec<&str>,
     published: Option<&Manifest>,
+    rules: Rules,
+    changed_texts: Option<&HashSet<PathBuf>>,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
     let findings = check::run_rules(&check::Inputs {
         site,
         static_files,
         published,
         external: None,
+        rules,
+        changed_texts,
     });
     let (blocking, other): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.code.blocks_build());

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use common::edits::{Rng, demo_copy, random_edit, read, repair, write};
+use common::edits::{Rng, demo_copy, random_edit, read, repair, set_field, write};
 use serde_json::Value;
 use wenming::check::MANIFEST_FILE;
 
@@ -462,6 +462,46 @@ fn errors_are_shown_and_the_last_good_site_is_kept_until_fixed() {
             && first["message"].to_string().contains("no-such-page"),
         "{event}"
     );
+}
+
+#[test]
+fn what_would_stop_a_build_stops_the_preview() {
+    let site = demo_copy();
+    let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    // A build into ROOT/public first: its manifest records the publish dates.
+    let run = common::build_root_at(common::DEMO_NOW, &root, &root.join("public"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let serve = Serve::start(&root, &[]);
+    assert_eq!(
+        serve.get(MANIFEST_FILE).status,
+        404,
+        "serve publishes nothing"
+    );
+    let page = root.join(PAGE);
+    let good = read(&page);
+
+    // An unmasked mobile number: shown as an error with its rule code, the last good page
+    // stays.
+    write(&page, &(good.clone() + "\n联系电话13812345678。\n"));
+    let event = serve.rebuilt();
+    let first = &event["errors"][0];
+    assert!(
+        first["file"] == PAGE && first["message"].to_string().contains("[pii-mobile]"),
+        "{event}"
+    );
+    assert!(!serve.get(PAGE_URL).text().contains("13812345678"));
+    write(&page, &good);
+    assert!(serve.rebuilt()["errors"].is_null());
+
+    // A publish date changed since the build in ROOT/public.
+    write(&page, &set_field(&good, "date", "2025-06-13 09:00"));
+    let event = serve.rebuilt();
+    assert!(
+        event["errors"].to_string().contains("[date-changed]"),
+        "{event}"
+    );
+    write(&page, &good);
+    assert!(serve.rebuilt()["errors"].is_null());
 }
 
 #[test]

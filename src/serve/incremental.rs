@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::build::{self, Generated};
-use crate::check::Manifest;
+use crate::check::{Manifest, Rules};
 use crate::config::Config;
 use crate::content::data::DataFiles;
 use crate::content::{
@@ -439,20 +439,35 @@ impl LiveSite {
 
     /// The check rules a build runs (see [`build::editorial_gate`]), against the publish-date
     /// manifest of the last `wenming build` into `ROOT/public`: what would stop that build
-    /// fails the preview too (the browser shows it), the rest are warnings. `statics`: the
-    /// new static layer, when it was made again.
+    /// fails the preview too (the browser shows it), the rest are warnings. Every rule runs
+    /// for a full rebuild, which reports its warnings. Otherwise, to keep a save fast, only
+    /// the rules that can stop a build, and personal data is looked for only in the files
+    /// changed since the last good build (which had none). `statics`: the new static layer,
+    /// when it was made again.
     fn editorial_gate(
         &self,
         site: &Site,
         statics: Option<&HashMap<String, Bytes>>,
+        full: bool,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let published = Manifest::read(&self.root.join("public")).map_err(|d| vec![d])?;
+        let changed = match (&self.good, full) {
+            (Some(good), false) => Some(changed_texts(&good.site, site)),
+            _ => None,
+        };
+        let rules = if changed.is_some() {
+            Rules::Blocking
+        } else {
+            Rules::All
+        };
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         let statics = statics.unwrap_or(&files.statics);
         build::editorial_gate(
             site,
             statics.keys().map(String::as_str).collect(),
             published.as_ref(),
+            rules,
+            changed.as_ref(),
         )
     }
 
@@ -487,7 +502,7 @@ impl LiveSite {
         warnings.extend(site.warnings.iter().cloned());
         let statics = (self.pending.statics || !same_shape)
             .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
-        match self.editorial_gate(&site, statics.as_ref()) {
+        match self.editorial_gate(&site, statics.as_ref(), full) {
             Ok(found) => warnings.extend(found),
             Err(errors) => return failed(errors),
         }
@@ -743,6 +758,32 @@ impl LiveSite {
             warnings: if full { warnings } else { Vec::new() },
         })
     }
+}
+
+/// The files (relative to the root) of the pages and sections of `site` that were parsed
+/// since `old` was built: new, or read again. Unchanged files share their parsed page.
+fn changed_texts(old: &Site, site: &Site) -> HashSet<PathBuf> {
+    let old_page = |content_path: &str| match old.by_content_path.get(content_path) {
+        Some(&Target::Page(j)) => Some(&old.pages[j].page),
+        _ => None,
+    };
+    let old_section = |content_path: &str| match old.by_content_path.get(content_path) {
+        Some(&Target::Section(j)) => Some(&old.sections[j].section),
+        _ => None,
+    };
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| old_page(&p.page.content_path).is_none_or(|q| !Arc::ptr_eq(&p.page, q)))
+        .map(|p| p.page.source.clone());
+    let sections = site
+        .sections
+        .iter()
+        .filter(|s| {
+            old_section(&s.section.content_path).is_none_or(|t| !Arc::ptr_eq(&s.section, t))
+        })
+        .map(|s| s.section.source.clone());
+    pages.chain(sections).collect()
 }
 
 fn failed(errors: Vec<Diagnostic>) -> Outcome {
