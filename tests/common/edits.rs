@@ -92,6 +92,19 @@ pub fn set_field(text: &str, key: &str, value: &str) -> String {
     lines.join("\n") + "\n"
 }
 
+/// Sets front matter field `key` of page `p` to `value`, or to `back` when it is `value`
+/// already; returns what it wrote.
+fn flip<'a>(p: &Path, key: &str, value: &'a str, back: &'a str) -> &'a str {
+    let text = read(p);
+    let written = if text.contains(&format!("\n{key}: {value}\n")) {
+        back
+    } else {
+        value
+    };
+    write(p, &set_field(&text, key, written));
+    written
+}
+
 pub fn write(path: &Path, text: &str) {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
@@ -237,13 +250,7 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
             (format!("link {} → {rel}", p.display()), vec![p])
         }
         (13, Some(p)) => {
-            let text = read(&p);
-            let draft = if text.contains("draft: true") {
-                "false"
-            } else {
-                "true"
-            };
-            write(&p, &set_field(&text, "draft", draft));
+            let draft = flip(&p, "draft", "true", "false");
             (format!("draft={draft} {}", p.display()), vec![p])
         }
         (14, _) => {
@@ -303,13 +310,7 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
         }
         (20, Some(p)) => {
             // In or out of the search index.
-            let text = read(&p);
-            let value = if text.contains("\nsearch: false") {
-                "true"
-            } else {
-                "false"
-            };
-            write(&p, &set_field(&text, "search", value));
+            let value = flip(&p, "search", "false", "true");
             (format!("search={value} {}", p.display()), vec![p])
         }
         (_, _) => {
