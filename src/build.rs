@@ -125,7 +125,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     release_sources(&mut site);
     let site = Arc::new(site);
     for file in statics {
-        emit(file).map_err(Diagnostics::from)?;
+        emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
     }
     collect(render::render(root, site.clone(), &theme, emit))?;
     for group in generated_plan(&site) {

@@ -54,6 +54,31 @@ impl Diagnostic {
         self
     }
 
+    /// A file that could not be read, written or removed (`action` says which, e.g. `读取文件`),
+    /// in words an editor can act on. A file that is gone was most likely deleted or renamed
+    /// while wenming ran; running again is the fix.
+    pub fn io(file: impl Into<PathBuf>, action: &str, e: &std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Diagnostic::new(
+                file,
+                format!("{action}失败：文件已不存在，可能在构建过程中被删除或改名"),
+            )
+            .hint("如果是有意删除或改名，重新运行一次即可"),
+            std::io::ErrorKind::PermissionDenied => {
+                Diagnostic::new(file, format!("{action}失败：没有权限"))
+                    .hint("检查这个文件和所在目录的权限")
+            }
+            _ => Diagnostic::new(file, format!("{action}失败：{e}")),
+        }
+    }
+
+    /// Shows the file relative to the site `root` (for errors about files found by absolute
+    /// path, such as static files).
+    pub fn relative_to(mut self, root: &Path) -> Self {
+        self.file = relative(root, &self.file);
+        self
+    }
+
     /// Moves the position down by `lines` (used when the text was a slice of a larger file).
     pub fn shifted(mut self, lines: usize) -> Self {
         if let Some(l) = self.line.as_mut() {

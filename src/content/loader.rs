@@ -208,8 +208,10 @@ pub fn discover(root: &Path, limits: LimitsConfig) -> Discovery {
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| PathBuf::from("content"));
-                out.errors
-                    .push(Diagnostic::new(path, format!("无法读取：{e}")));
+                out.errors.push(match e.io_error() {
+                    Some(io) => Diagnostic::io(path, "读取目录", io),
+                    None => Diagnostic::new(path, format!("无法读取：{e}")),
+                });
                 continue;
             }
         };
@@ -352,13 +354,13 @@ fn content_relative(content_dir: &Path, abs: &Path) -> Option<String> {
 }
 
 /// [`read_text`] for content and data files, refusing files larger than
-/// `limits.max_file_size` before reading them.
+/// `limits.max_file_size`. The file is opened once and read no further than the limit, so a
+/// file that grows or is replaced while the build runs is read as one consistent snapshot.
 pub fn read_limited(abs: &Path, shown: &Path, limits: LimitsConfig) -> Result<String, Diagnostic> {
-    let size = std::fs::metadata(abs)
-        .map_err(|e| Diagnostic::new(shown, format!("无法读取文件：{e}")))?
-        .len();
-    if size > limits.max_file_size {
-        return Err(Diagnostic::new(
+    use std::io::Read as _;
+    let file = std::fs::File::open(abs).map_err(|e| Diagnostic::io(shown, "读取文件", &e))?;
+    let too_big = |size: u64| {
+        Diagnostic::new(
             shown,
             format!(
                 "文件大小 {} 超过了上限 {}（limits.max_file_size），不会被处理",
@@ -366,17 +368,34 @@ pub fn read_limited(abs: &Path, shown: &Path, limits: LimitsConfig) -> Result<St
                 format_size(limits.max_file_size)
             ),
         )
-        .hint(
-            "把内容拆成几个文件；确需更大的文件，请在 site.yaml 的 limits 中调大 max_file_size",
-        ));
+        .hint("把内容拆成几个文件；确需更大的文件，请在 site.yaml 的 limits 中调大 max_file_size")
+    };
+    let size = file
+        .metadata()
+        .map_err(|e| Diagnostic::io(shown, "读取文件", &e))?
+        .len();
+    if size > limits.max_file_size {
+        return Err(too_big(size));
     }
-    read_text(abs, shown)
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limits.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::io(shown, "读取文件", &e))?;
+    if bytes.len() as u64 > limits.max_file_size {
+        return Err(too_big(bytes.len() as u64));
+    }
+    decode_text(bytes, shown)
 }
 
 /// Reads a text file as UTF-8, without BOM, with `\n` line ends.
 pub fn read_text(abs: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes =
-        std::fs::read(abs).map_err(|e| Diagnostic::new(shown, format!("无法读取文件：{e}")))?;
+    let bytes = std::fs::read(abs).map_err(|e| Diagnostic::io(shown, "读取文件", &e))?;
+    decode_text(bytes, shown)
+}
+
+/// File bytes as UTF-8 text, without BOM, with `\n` line ends; a file in another encoding is
+/// an error pointing at its first invalid byte.
+fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");

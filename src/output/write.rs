@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -22,10 +22,6 @@ pub struct WriteReport {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
-}
-
-fn io_error(path: &Path, action: &str, e: io::Error) -> Diagnostic {
-    Diagnostic::new(path, format!("{action}失败：{e}"))
 }
 
 /// The staging, backup and journal paths that belong to one output folder.
@@ -75,7 +71,7 @@ fn lock_output(p: &Paths) -> Result<fs::File, Diagnostic> {
         .create(true)
         .truncate(false)
         .open(&p.lock)
-        .map_err(|e| io_error(&p.lock, "创建构建锁文件", e))?;
+        .map_err(|e| Diagnostic::io(&p.lock, "创建构建锁文件", &e))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
@@ -92,7 +88,7 @@ fn lock_output(p: &Paths) -> Result<fs::File, Diagnostic> {
             )
             .hint("等那个构建结束后再运行；它结束（或被终止）时锁会自动释放"));
         }
-        Err(fs::TryLockError::Error(e)) => return Err(io_error(&p.lock, "锁定输出目录", e)),
+        Err(fs::TryLockError::Error(e)) => return Err(Diagnostic::io(&p.lock, "锁定输出目录", &e)),
     }
     // Who holds the lock, for the message above; the lock itself does not depend on it.
     let _ = file
@@ -106,16 +102,16 @@ impl OutputWriter {
     pub fn begin(output: &Path) -> Result<OutputWriter, Diagnostic> {
         let paths = Paths::new(output);
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(|e| io_error(parent, "创建输出目录", e))?;
+            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "创建输出目录", &e))?;
         }
         let lock = lock_output(&paths)?;
         recover(&paths)?;
         if paths.staging.exists() {
             fs::remove_dir_all(&paths.staging)
-                .map_err(|e| io_error(&paths.staging, "清理上次中断的构建", e))?;
+                .map_err(|e| Diagnostic::io(&paths.staging, "清理上次中断的构建", &e))?;
         }
         fs::create_dir_all(&paths.staging)
-            .map_err(|e| io_error(&paths.staging, "创建临时目录", e))?;
+            .map_err(|e| Diagnostic::io(&paths.staging, "创建临时目录", &e))?;
         let fresh = !output.exists();
         Ok(OutputWriter {
             paths,
@@ -133,7 +129,7 @@ impl OutputWriter {
             Bytes::Owned(b) => b,
             Bytes::Embedded(b) => b,
             Bytes::File(src) => {
-                owned = fs::read(src).map_err(|e| io_error(src, "读取文件", e))?;
+                owned = fs::read(src).map_err(|e| Diagnostic::io(src, "读取文件", &e))?;
                 &owned
             }
         };
@@ -145,11 +141,11 @@ impl OutputWriter {
         };
         if changed {
             if let Some(parent) = staged.parent() {
-                fs::create_dir_all(parent).map_err(|e| io_error(parent, "创建目录", e))?;
+                fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "创建目录", &e))?;
             }
-            fs::write(&staged, bytes).map_err(|e| io_error(&staged, "写入文件", e))?;
+            fs::write(&staged, bytes).map_err(|e| Diagnostic::io(&staged, "写入文件", &e))?;
         } else if was_staged {
-            fs::remove_file(&staged).map_err(|e| io_error(&staged, "删除临时文件", e))?;
+            fs::remove_file(&staged).map_err(|e| Diagnostic::io(&staged, "删除临时文件", &e))?;
         }
         Ok(())
     }
@@ -167,7 +163,7 @@ impl OutputWriter {
         let p = &self.paths;
         if self.fresh {
             fs::rename(&p.staging, &p.output)
-                .map_err(|e| io_error(&p.output, "启用输出目录", e))?;
+                .map_err(|e| Diagnostic::io(&p.output, "启用输出目录", &e))?;
             return Ok(WriteReport {
                 written,
                 unchanged,
@@ -196,7 +192,7 @@ impl OutputWriter {
             return Err(e);
         }
         // Removing the journal is the commit point; what follows is cleanup.
-        fs::remove_file(&p.journal).map_err(|e| io_error(&p.journal, "完成提交", e))?;
+        fs::remove_file(&p.journal).map_err(|e| Diagnostic::io(&p.journal, "完成提交", &e))?;
         let _ = fs::remove_dir_all(&p.backup);
         let _ = fs::remove_dir_all(&p.staging);
         Ok(WriteReport {
@@ -240,17 +236,17 @@ fn write_journal(p: &Paths, changed: &[&String], removed: &[String]) -> Result<(
         text.push('\n');
     }
     let mut f =
-        fs::File::create(&p.journal).map_err(|e| io_error(&p.journal, "写入提交记录", e))?;
+        fs::File::create(&p.journal).map_err(|e| Diagnostic::io(&p.journal, "写入提交记录", &e))?;
     f.write_all(text.as_bytes())
         .and_then(|()| f.sync_all())
-        .map_err(|e| io_error(&p.journal, "写入提交记录", e))
+        .map_err(|e| Diagnostic::io(&p.journal, "写入提交记录", &e))
 }
 
 fn move_file(from: &Path, to: &Path) -> Result<(), Diagnostic> {
     if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent).map_err(|e| io_error(parent, "创建目录", e))?;
+        fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, "创建目录", &e))?;
     }
-    fs::rename(from, to).map_err(|e| io_error(to, "移动文件", e))
+    fs::rename(from, to).map_err(|e| Diagnostic::io(to, "移动文件", &e))
 }
 
 fn apply(p: &Paths, changed: &[&String], removed: &[String]) -> Result<(), Diagnostic> {
@@ -298,13 +294,14 @@ fn recover(p: &Paths) -> Result<(), Diagnostic> {
         if saved.exists() {
             move_file(&saved, &target)?;
         } else if op == "C" && fs::symlink_metadata(&target).is_ok() {
-            fs::remove_file(&target).map_err(|e| io_error(&target, "撤销未完成的提交", e))?;
+            fs::remove_file(&target)
+                .map_err(|e| Diagnostic::io(&target, "撤销未完成的提交", &e))?;
             remove_empty_parents(&p.output, &target);
         }
     }
     let _ = fs::remove_dir_all(&p.backup);
     let _ = fs::remove_dir_all(&p.staging);
-    fs::remove_file(&p.journal).map_err(|e| io_error(&p.journal, "撤销未完成的提交", e))
+    fs::remove_file(&p.journal).map_err(|e| Diagnostic::io(&p.journal, "撤销未完成的提交", &e))
 }
 
 fn same_bytes(old: &Path, new: &[u8]) -> bool {

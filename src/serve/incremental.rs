@@ -965,9 +965,10 @@ fn read_copies(
                 Ok(b) => {
                     copies.insert(source.clone(), Arc::new(b));
                 }
-                Err(e) => errors.push(Diagnostic::new(
+                Err(e) => errors.push(Diagnostic::io(
                     crate::error::relative(root, source),
-                    format!("无法读取文件：{e}"),
+                    "读取文件",
+                    &e,
                 )),
             },
         }
