@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
@@ -35,6 +36,7 @@ use wenming::build::{BuildOptions, build};
 use wenming::check::{CheckOptions, check, json_report, text_report};
 use wenming::content::Kind;
 use wenming::scaffold;
+use wenming::serve::connections::Limits;
 use wenming::serve::incremental::Outcome;
 use wenming::serve::{ServeEvent, ServeOptions, serve};
 
@@ -110,6 +112,12 @@ enum Command {
         /// 同时显示草稿和定时发布的页面
         #[arg(long)]
         drafts: bool,
+        /// For tests: the header read timeout in milliseconds (default 10 s).
+        #[arg(long, hide = true)]
+        header_timeout_ms: Option<u64>,
+        /// For tests: the most connections served at once (default 512).
+        #[arg(long, hide = true)]
+        max_connections: Option<usize>,
     },
 }
 
@@ -210,15 +218,25 @@ fn main() -> ExitCode {
             bind,
             port,
             drafts,
-        } => run_serve(&ServeOptions {
-            root,
-            bind,
-            port,
-            drafts,
-            // A set WENMING_NOW holds the preview at that moment; else every rebuild reads
-            // the clock.
-            now: std::env::var_os("WENMING_NOW").map(|_| now),
-        }),
+            header_timeout_ms,
+            max_connections,
+        } => {
+            let defaults = Limits::default();
+            run_serve(&ServeOptions {
+                root,
+                bind,
+                port,
+                drafts,
+                // A set WENMING_NOW holds the preview at that moment; else every rebuild
+                // reads the clock.
+                now: std::env::var_os("WENMING_NOW").map(|_| now),
+                limits: Limits {
+                    header_read_timeout: header_timeout_ms
+                        .map_or(defaults.header_read_timeout, Duration::from_millis),
+                    max_connections: max_connections.unwrap_or(defaults.max_connections),
+                },
+            })
+        }
     }
 }
 

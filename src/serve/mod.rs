@@ -6,8 +6,10 @@
 //! - `incremental`: the site in memory and the rebuild after a change;
 //! - `watch`: which files changed, debounced;
 //! - `server`: HTTP, confined to the site's files;
+//! - `connections`: accepting connections, with limits on heads, time and their number;
 //! - `livereload`, `overlay`: the browser side.
 
+pub mod connections;
 pub mod incremental;
 pub mod livereload;
 pub mod overlay;
@@ -39,6 +41,8 @@ pub struct ServeOptions {
     /// The moment every rebuild treats as now (`WENMING_NOW`); `None`: the clock at each
     /// rebuild.
     pub now: Option<Timestamp>,
+    /// The header read timeout and the connection cap (tests make them small).
+    pub limits: connections::Limits,
 }
 
 /// What happens while serving, for the command line to show.
@@ -141,6 +145,7 @@ pub fn serve(
         .enable_time()
         .build()
         .map_err(|e| Diagnostic::new("", format!("无法启动服务器：{e}")))?;
+    let limits = options.limits;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Diagnostic::new("", format!("无法监听 {address}：{e}")))?;
@@ -151,9 +156,8 @@ pub fn serve(
         report(ServeEvent::Listening {
             url: format!("http://{host}:{}{base_path}/", local.port()),
         });
-        axum::serve(listener, server::router(state))
-            .await
-            .map_err(|e| Diagnostic::new("", format!("服务器出错：{e}")))
+        connections::serve(listener, server::router(state), limits).await;
+        Ok(())
     })
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP side of `serve` (axum on tokio): the site's files from memory, confined to the
 //! site, with the right `Content-Type`; the site's 404 page with status 404; `index.html` for
-//! folders; the live-reload script and its event stream.
+//! folders, never a listing; GET and HEAD only; the live-reload script and its event stream.
+//! How connections are accepted and bounded is `connections.rs`.
 
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
@@ -8,8 +9,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -45,7 +47,21 @@ pub fn router(state: AppState) -> Router {
         .route(SCRIPT_PATH, get(script))
         .route(EVENTS_PATH, get(events))
         .fallback(site_file)
+        .layer(middleware::from_fn(only_get_and_head))
         .with_state(state)
+}
+
+/// Every method but GET and HEAD gets 405, before any route sees the request; its body is
+/// never read (hyper closes the connection rather than read a body nobody wants).
+async fn only_get_and_head(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let mut r = (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET 和 HEAD 请求").into_response();
+    set_type(&mut r, "text/plain; charset=utf-8");
+    r.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+    r
 }
 
 async fn script() -> Response {
@@ -97,9 +113,11 @@ pub enum Resolved {
     NotFound,
 }
 
-/// Maps a raw request path to a file of the site. Percent-encoding is decoded first; `..`,
-/// `.`, empty segments, backslashes, NUL and anything outside the base path are refused, so
-/// no request can name anything but the site's own files.
+/// Maps a raw request path to a file of the site. Percent-encoding is decoded once (so
+/// `%252e` stays `%2e`, a name, never `.`); what is not UTF-8 (overlong forms such as
+/// `%c0%ae`) is refused, and so are `..`, `.`, empty segments (`//etc`), backslashes, NUL and
+/// other control characters, and anything outside the base path. No request can name
+/// anything but the site's own files, which are in memory anyway: the disk is never read.
 pub fn resolve(raw_path: &str, base_path: &str) -> Resolved {
     let Ok(decoded) = percent_encoding::percent_decode_str(raw_path).decode_utf8() else {
         return Resolved::NotFound;
@@ -110,7 +128,7 @@ pub fn resolve(raw_path: &str, base_path: &str) -> Resolved {
     let Some(rel) = rest.strip_prefix('/') else {
         return Resolved::NotFound;
     };
-    if rel.contains(['\\', '\0']) {
+    if rel.contains(|c: char| c == '\\' || c.is_control()) {
         return Resolved::NotFound;
     }
     let (dir, is_folder) = match rel.strip_suffix('/') {
@@ -135,10 +153,7 @@ pub fn resolve(raw_path: &str, base_path: &str) -> Resolved {
     }
 }
 
-async fn site_file(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
-    if method != Method::GET && method != Method::HEAD {
-        return (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET 和 HEAD 请求").into_response();
-    }
+async fn site_file(State(state): State<AppState>, uri: Uri) -> Response {
     let base = state.base_path.to_string();
     let (build, built) = {
         let s = state.status.read().unwrap_or_else(|e| e.into_inner());
@@ -270,10 +285,34 @@ mod tests {
             "/a%00.html",
             "/./index.html",
             "/%ff",
+            "/%c0%ae%c0%ae/site.yaml",
+            "/%e0%80%ae%e0%80%ae/site.yaml",
+            "/%0d%0aSet-Cookie:%20a=b",
+            "/a%7f",
+            "*",
+            "",
         ] {
             assert_eq!(resolve(bad, ""), Resolved::NotFound, "{bad}");
         }
         assert_eq!(resolve("/other/", "/wenming"), Resolved::NotFound);
+        assert_eq!(resolve("/wenming../x", "/wenming"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn decoding_once_leaves_names_that_match_no_file() {
+        // `%252e` is the three characters `%2e`, and `..;` is not `..`: names, never steps up.
+        for (raw, name) in [
+            ("/%252e%252e%252fsite.yaml", "%2e%2e%2fsite.yaml"),
+            ("/..;/site.yaml", "..;/site.yaml"),
+            ("/site.yaml;.html", "site.yaml;.html"),
+            ("/C:/Windows/win.ini", "C:/Windows/win.ini"),
+        ] {
+            assert_eq!(
+                resolve(raw, ""),
+                Resolved::FileOrFolder(name.into()),
+                "{raw}"
+            );
+        }
     }
 
     #[test]

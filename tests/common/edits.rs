@@ -36,13 +36,17 @@ impl Rng {
 /// A copy of the demo site in a temporary folder.
 pub fn demo_copy() -> tempfile::TempDir {
     let tmp = super::temp();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["content", "data", "static"] {
-        copy_dir(&repo.join(dir), &tmp.path().join(dir));
-    }
-    fs::copy(repo.join("site.yaml"), tmp.path().join("site.yaml"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    demo_copy_into(tmp.path());
     tmp
+}
+
+/// Copies the demo site's sources (site.yaml, content, data, static) into folder `dir`.
+pub fn demo_copy_into(dir: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for sub in ["content", "data", "static"] {
+        copy_dir(&repo.join(sub), &dir.join(sub));
+    }
+    fs::copy(repo.join("site.yaml"), dir.join("site.yaml")).unwrap_or_else(|e| panic!("{e}"));
 }
 
 pub fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {

@@ -6,11 +6,12 @@
 pub mod edits;
 pub mod node;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub struct Run {
     pub code: i32,
@@ -223,5 +224,96 @@ pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
         url,
         port,
         output,
+    }
+}
+
+/// What came back for a request written by hand with [`raw_request`].
+pub struct RawResponse {
+    /// The status code, 0 when no status line came back.
+    pub status: u16,
+    /// Everything received, head and body.
+    pub bytes: Vec<u8>,
+    /// The server closed the connection (end of stream or reset) before the time was up.
+    pub closed: bool,
+}
+
+impl RawResponse {
+    /// Everything received, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    /// The response head (status line and headers), as text.
+    pub fn head(&self) -> String {
+        let end = self.body_start().unwrap_or(self.bytes.len());
+        String::from_utf8_lossy(&self.bytes[..end]).into_owned()
+    }
+
+    /// The value of header `name` (any case), or empty.
+    pub fn header(&self, name: &str) -> String {
+        self.head()
+            .lines()
+            .skip(1)
+            .find_map(|l| {
+                let (n, v) = l.split_once(':')?;
+                n.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The bytes after the head.
+    pub fn body(&self) -> &[u8] {
+        self.body_start().map_or(&[], |at| &self.bytes[at..])
+    }
+
+    fn body_start(&self) -> Option<usize> {
+        self.bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|at| at + 4)
+    }
+}
+
+/// Connects to 127.0.0.1:`port`, writes `request` exactly as given (no HTTP client
+/// normalizes it), then reads until the server closes the connection or `timeout` has
+/// passed. A failed write is not an error: a server may close before reading it all.
+pub fn raw_request(port: u16, request: &[u8], timeout: Duration) -> RawResponse {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .unwrap_or_else(|e| panic!("cannot connect to port {port}: {e}"));
+    let _ = stream.set_write_timeout(Some(timeout));
+    let _ = stream.write_all(request);
+    read_until_closed(&mut stream, timeout)
+}
+
+/// Reads from `stream` until the server closes it or `timeout` has passed.
+pub fn read_until_closed(stream: &mut TcpStream, timeout: Duration) -> RawResponse {
+    let deadline = Instant::now() + timeout;
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    let closed = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break false;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                break false;
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => break true,
+        }
+    };
+    let status = bytes
+        .strip_prefix(b"HTTP/1.1 ")
+        .and_then(|rest| rest.get(..3))
+        .and_then(|code| std::str::from_utf8(code).ok())
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    RawResponse {
+        status,
+        bytes,
+        closed,
     }
 }
