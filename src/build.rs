@@ -105,22 +105,31 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         drafts: options.drafts,
         now: options.now,
     };
-    let mut content = collect(content::load(root, &config, load_options))?;
+    // Every stage up to the editorial gate runs on whatever could be read, so that one run
+    // reports the errors of all of them together (a front matter error does not hide a
+    // broken link in another file); only then does the build stop.
+    let (mut content, mut errors) = content::load_all(root, &config, load_options);
     let mut warnings = std::mem::take(&mut content.warnings);
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
-    let mut site = collect(site::link(config, content, options.now))?;
+    let linked = site::link_all(config, content, options.now);
+    errors.extend(linked.errors);
+    errors.extend(linked.link_errors);
+    let mut site = linked.site;
     warnings.append(&mut site.warnings);
 
     let statics = static_files(root, &theme, &site);
-    let previous = Manifest::read(&options.output_dir()).map_err(Diagnostics::from)?;
+    let previous = Manifest::read(&options.output_dir()).unwrap_or_else(|d| {
+        errors.push(d);
+        None
+    });
     let static_paths = statics.iter().map(|f| f.path.as_str()).collect();
-    warnings.extend(collect(editorial_gate(
-        &site,
-        static_paths,
-        previous.as_ref(),
-        Rules::All,
-        None,
-    ))?);
+    match editorial_gate(&site, static_paths, previous.as_ref(), Rules::All, None) {
+        Ok(found) => warnings.extend(found),
+        Err(found) => errors.extend(found),
+    }
+    if !errors.is_empty() {
+        return collect(Err(errors));
+    }
     let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
     release_sources(&mut site);
     let site = Arc::new(site);

@@ -243,7 +243,7 @@ pub fn check(
         match classify(&link.dest, doc.path, site) {
             Dest::Content(target, anchor) => {
                 match resolve_target(site, &target, anchor.as_deref()) {
-                    Ok(_) => {}
+                    Ok(_) | Err(LinkProblem::Unreadable) => {}
                     Err(LinkProblem::MissingTarget { message, hint }) => {
                         out.push(at(Code::LinkBroken, message).suggest(hint))
                     }

@@ -1,7 +1,7 @@
 //! Walks `content/` and turns every Markdown file into a [`Page`] or [`Section`], in parallel.
 //! Every file's problems are collected; one bad file never hides another's.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -40,6 +40,9 @@ pub struct Content {
     pub skipped_drafts: usize,
     pub scheduled: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Content paths (`news/a.md`) of Markdown files that could not be read or parsed. Their
+    /// errors are reported; links to them are not reported again as broken.
+    pub unreadable: HashSet<String>,
 }
 
 /// A Markdown file found in `content/`, before parsing.
@@ -305,7 +308,13 @@ pub fn assemble(
         match result {
             Ok(Parsed::Page(p)) => content.pages.push(p),
             Ok(Parsed::Section(s)) => content.sections.push(s),
-            Err(mut es) => errors.append(&mut es),
+            Err(mut es) => {
+                content.unreadable.extend(es.iter().filter_map(|d| {
+                    let path = d.file.strip_prefix("content").ok()?;
+                    Some(path.to_string_lossy().replace('\\', "/"))
+                }));
+                errors.append(&mut es);
+            }
         }
     }
     content.data = data.values.clone();

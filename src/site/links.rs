@@ -120,6 +120,8 @@ fn summary_html(
 /// Why an `@/` link cannot be followed, with the message and hint an editor sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkProblem {
+    /// The target is a file that could not be read: its own error says why.
+    Unreadable,
     /// No page or section has this content path.
     MissingTarget { message: String, hint: String },
     /// The target exists but has no heading with this id.
@@ -146,6 +148,7 @@ pub fn resolve_target(
             site.url_path(&site.sections[i].path),
             &site.sections[i].section.body.anchors,
         ),
+        None if site.is_unreadable(target) => return Err(LinkProblem::Unreadable),
         None => {
             let known: Vec<&str> = site.by_content_path.keys().map(String::as_str).collect();
             let hint = match closest(target, &known) {
@@ -203,6 +206,7 @@ fn link_urls(
         };
         match resolve_target(site, &link.target, link.anchor.as_deref()) {
             Ok(url) => urls.push(url),
+            Err(LinkProblem::Unreadable) => urls.push("#".to_string()),
             Err(LinkProblem::MissingTarget { message, hint }) => {
                 errors.push(at(message).hint(hint));
                 urls.push("#".to_string());

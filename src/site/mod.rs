@@ -7,7 +7,7 @@ pub mod progress;
 pub mod ranking;
 pub mod volunteers;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -119,6 +119,9 @@ pub struct Site {
     pub data_text: Arc<BTreeMap<String, String>>,
     /// `news/a.md` → page, `news/_index.md` → section.
     pub by_content_path: Arc<HashMap<String, Target>>,
+    /// Content paths of Markdown files that could not be read (their errors are reported
+    /// already): links to them are not reported a second time.
+    pub unreadable: Arc<HashSet<String>>,
     pub now: Timestamp,
     /// Problems worth telling that do not stop the build.
     pub warnings: Vec<Diagnostic>,
@@ -159,22 +162,34 @@ impl Site {
 
     /// Looks up `news/a.md`, `news/a` or `news/a/` (a bundle), and `news` for a section.
     pub fn lookup(&self, content_path: &str) -> Option<Target> {
-        let p = content_path.trim_start_matches("@/").trim_matches('/');
-        let candidates = [
-            p.to_string(),
-            format!("{p}.md"),
-            format!("{p}/index.md"),
-            format!("{p}/_index.md"),
-            if p.is_empty() {
-                "_index.md".to_string()
-            } else {
-                String::new()
-            },
-        ];
-        candidates
+        lookup_candidates(content_path)
             .iter()
             .find_map(|c| self.by_content_path.get(c).copied())
     }
+
+    /// Whether `content_path` (named as for [`Site::lookup`]) is a file that could not be read.
+    pub fn is_unreadable(&self, content_path: &str) -> bool {
+        !self.unreadable.is_empty()
+            && lookup_candidates(content_path)
+                .iter()
+                .any(|c| self.unreadable.contains(c))
+    }
+}
+
+/// The content paths that `@/news/a`, `@/news/a.md` or `@/news/a/` may name.
+fn lookup_candidates(content_path: &str) -> [String; 5] {
+    let p = content_path.trim_start_matches("@/").trim_matches('/');
+    [
+        p.to_string(),
+        format!("{p}.md"),
+        format!("{p}/index.md"),
+        format!("{p}/_index.md"),
+        if p.is_empty() {
+            "_index.md".to_string()
+        } else {
+            String::new()
+        },
+    ]
 }
 
 impl Site {
@@ -266,6 +281,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         mut sections,
         data,
         data_text,
+        unreadable,
         ..
     } = content;
 
@@ -440,6 +456,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         data,
         data_text,
         by_content_path: Arc::new(by_content_path),
+        unreadable: Arc::new(unreadable),
         now,
         warnings: Vec::new(),
         volunteers: Default::default(),
