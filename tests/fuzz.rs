@@ -39,3 +39,19 @@ fn the_unsafe_markup_detector_finds_what_it_looks_for() {
         assert_eq!(unsafe_markup(good), None, "{good}");
     }
 }
+
+/// Inputs the fuzzers found breaking a property, kept so that the fix stays.
+#[test]
+fn inputs_that_once_broke_a_property_stay_fixed() {
+    // cargo fuzz, target `markdown`, 2026-11-21: heading attributes (`{… on …}`) reached the
+    // page unsanitized when the page had no raw HTML (`crash-521839fe…`).
+    let heading_attributes: &[u8] = &[
+        35, 32, 215, 35, 60, 255, 13, 0, 0, 0, 231, 123, 49, 89, 0, 123, 36, 115, 2, 0, 0, 255, 44,
+        255, 255, 255, 255, 255, 9, 0, 0, 0, 16, 11, 42, 32, 0, 9, 0, 9, 0, 12, 12, 11, 0, 12, 16,
+        0, 12, 12, 12, 12, 12, 12, 12, 111, 110, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+        12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+        12, 12, 12, 12, 127, 0, 127, 42, 9, 32, 32, 0, 5, 8, 125,
+    ];
+    wenming::fuzz::markdown(heading_attributes);
+    wenming::fuzz::markdown("# 标题 {onclick=alert(1) style=color:red}".as_bytes());
+}

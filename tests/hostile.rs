@@ -226,6 +226,10 @@ fn scripts_and_event_handlers_never_survive_anywhere() {
     assert!(page.contains("<p>正文  结束。</p>\n<img src=\"x.png\" alt=\"图\">"));
     assert!(page.contains("<p><a>链接一</a> <a>链接二</a>\n<a>链接三</a>\n<a>链接四</a></p>"));
     assert!(page.contains("<div>点击</div>"));
+    // Heading attributes (`{#id .class key=value}`) in a page without raw HTML: the id and
+    // classes stay, any other attribute is dropped.
+    let heading = read(out.path(), "heading/index.html");
+    assert!(heading.contains("<h2 id=\"ok\" class=\"note\">小标题</h2>"));
     assert!(page.contains("<a href=\"#\">Markdown 链接</a>"));
     assert!(page.contains(
         "<p>模板语法：{{ config.base_url }} {% include \"page.html\" %} {# 注释 #}</p>\n<p><code>{{ config }}</code></p>"

@@ -258,7 +258,7 @@ pub fn render_with_images(
                                 level: l,
                                 id,
                                 classes,
-                                attrs,
+                                ..
                             }) = &out[start]
                             {
                                 let id = match id {
@@ -271,11 +271,14 @@ pub fn render_with_images(
                                     regulation.chapter(id.clone(), title.clone());
                                 }
                                 toc_flat.push((*level as u8, id.clone(), title));
+                                // Of `{#id .class key=value}` only the id and classes are
+                                // kept: other attributes (`onclick=…`, `style=…`) would reach
+                                // the page without passing the sanitizer.
                                 out[start] = Event::Start(Tag::Heading {
                                     level: *l,
                                     id: Some(id.into()),
                                     classes: classes.clone(),
-                                    attrs: attrs.clone(),
+                                    attrs: Vec::new(),
                                 });
                             }
                         }
