@@ -4,12 +4,13 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::content::RawText;
 use crate::content::editorial::Waivers;
-use crate::error::Position;
+use crate::error::{LineIndex, Position};
 use crate::markdown::parser_options;
 use crate::site::Site;
 use crate::text::is_cjk;
@@ -25,12 +26,16 @@ pub struct Doc<'a> {
     /// The final HTML, for ids that do not come from headings (footnotes, raw HTML).
     pub html: &'a str,
     pub waive: &'a Waivers,
+    /// Line starts of the file, made when a position is first asked for.
+    lines: OnceLock<LineIndex<'a>>,
 }
 
 impl Doc<'_> {
     /// The position of byte `offset` of the whole file.
     pub fn position(&self, offset: usize) -> Position {
-        Position::of_offset(&self.raw.text, offset)
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.raw.text))
+            .position(offset)
     }
 
     /// True when this page has an element with id `anchor`.
@@ -54,6 +59,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
         anchors: &p.page.body.anchors,
         html: p.html(),
         waive: &p.page.meta.waive,
+        lines: OnceLock::new(),
     });
     let sections = site.sections.iter().filter(|s| s.from_file).map(|s| Doc {
         file: &s.section.source,
@@ -62,6 +68,7 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
         anchors: &s.section.body.anchors,
         html: s.html(),
         waive: &s.section.meta.waive,
+        lines: OnceLock::new(),
     });
     pages.chain(sections).collect()
 }

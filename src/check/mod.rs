@@ -32,7 +32,7 @@ pub use report::{json_report, text_report};
 use crate::config::Config;
 use crate::content::editorial::Waivers;
 use crate::content::{self, LoadOptions};
-use crate::error::{Diagnostic, Position};
+use crate::error::{Diagnostic, LineIndex, Position};
 use crate::render::templates;
 use crate::site::{self, Site};
 
@@ -344,6 +344,7 @@ fn front_matter_prose(front: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn personal_data(text: &str, file: &Path, out: &mut Vec<Finding>) {
+    let lines = std::cell::OnceCell::new();
     for m in pii::find(text, pii::Validation::Checksum) {
         let code = match m.kind {
             pii::PiiKind::IdNumber => Code::PiiIdNumber,
@@ -356,7 +357,9 @@ fn personal_data(text: &str, file: &Path, out: &mut Vec<Finding>) {
                 file,
                 format!("发现未脱敏的{} {}", m.kind.name(), m.masked),
             )
-            .at(Position::of_offset(text, m.range.start))
+            .at(lines
+                .get_or_init(|| LineIndex::new(text))
+                .position(m.range.start))
             .suggest(format!(
                 "改为 {}（模板中可用 mask 过滤器）；确需公开，请在 waive 中写明 {} 的理由",
                 m.masked,

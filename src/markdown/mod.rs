@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 pub use articles::{Article, Chapter};
 pub use headings::{Heading, heading_id};
 
-use crate::error::Position;
+use crate::error::{LineIndex, Position};
 use crate::text::{count_words, is_cjk};
 
 /// How Markdown is rendered for one site.
@@ -124,6 +124,13 @@ pub fn render_with_images(
         .into_offset_iter()
         .collect();
 
+    // Positions of links and articles, from line starts found once (when first needed).
+    let lines = std::cell::OnceCell::new();
+    let position = |offset: usize| {
+        lines
+            .get_or_init(|| LineIndex::new(source))
+            .position(offset)
+    };
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut links = Vec::new();
     let mut heading_ids = headings::IdAllocator::default();
@@ -150,8 +157,7 @@ pub fn render_with_images(
                 match first_text(&events[i + 1..]).and_then(|t| articles::leading_number(t, '条'))
                 {
                     Some((n, label)) => {
-                        let id =
-                            regulation.article(n, &label, Position::of_offset(source, range.start));
+                        let id = regulation.article(n, &label, position(range.start));
                         out.push(Event::Html(
                             format!(
                                 "<p id=\"{}\" class=\"article\">",
@@ -203,7 +209,7 @@ pub fn render_with_images(
                         title,
                         id,
                     } => {
-                        let dest = rewrite_url(dest_url, false, range.start, source, &mut links);
+                        let dest = rewrite_url(dest_url, false, range.start, &position, &mut links);
                         out.push(Event::Start(Tag::Link {
                             link_type: *link_type,
                             dest_url: dest,
@@ -218,7 +224,7 @@ pub fn render_with_images(
                         title,
                         id,
                     } => {
-                        let dest = rewrite_url(dest_url, true, range.start, source, &mut links);
+                        let dest = rewrite_url(dest_url, true, range.start, &position, &mut links);
                         let size = if dest.starts_with("@wm-link/") {
                             None
                         } else {
@@ -438,7 +444,7 @@ fn rewrite_url<'a>(
     dest: &CowStr<'a>,
     is_image: bool,
     offset: usize,
-    source: &str,
+    position: &dyn Fn(usize) -> Position,
     links: &mut Vec<InternalLink>,
 ) -> CowStr<'a> {
     if let Some(rest) = dest.strip_prefix("@/") {
@@ -450,7 +456,7 @@ fn rewrite_url<'a>(
         links.push(InternalLink {
             target,
             anchor,
-            position: Position::of_offset(source, offset),
+            position: position(offset),
         });
         return link_placeholder(n).into();
     }
