@@ -110,6 +110,8 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
     let mut site = collect(site::link(config, content, options.now))?;
     warnings.append(&mut site.warnings);
+    let sources = collect(templates::collect(root, &theme))?;
+    collect(render::shortcodes::expand(&mut site, &sources))?;
 
     let statics = static_files(root, &theme, &site);
     let previous = Manifest::read(&options.output_dir()).map_err(Diagnostics::from)?;
@@ -127,7 +129,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     for file in statics {
         emit(file).map_err(Diagnostics::from)?;
     }
-    collect(render::render(root, site.clone(), &theme, emit))?;
+    collect(render::render(site.clone(), sources, emit))?;
     for group in generated_plan(&site) {
         collect(generate_into(&site, group, emit))?;
     }

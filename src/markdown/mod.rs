@@ -105,6 +105,12 @@ fn is_safe_url(url: &str, is_image: bool) -> bool {
     }
 }
 
+/// `url` when Markdown would keep it in a link, else `#` (for templates: the `safe_url`
+/// filter).
+pub fn safe_url(url: &str) -> &str {
+    if is_safe_url(url, false) { url } else { "#" }
+}
+
 /// The Markdown dialect of wenming, for every stage that parses Markdown.
 pub fn parser_options() -> Options {
     Options::ENABLE_TABLES
@@ -583,7 +589,9 @@ impl Walk<'_> {
                     if !self.text.is_empty() && !self.text.ends_with('\n') {
                         self.text.push('\n');
                     }
-                    if !self.excerpt_full && !self.excerpt.is_empty() && !self.excerpt.ends_with(' ')
+                    if !self.excerpt_full
+                        && !self.excerpt.is_empty()
+                        && !self.excerpt.ends_with(' ')
                     {
                         self.excerpt.push(' ');
                     }

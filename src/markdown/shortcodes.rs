@@ -110,7 +110,8 @@ impl Shortcodes {
             return html.to_string();
         }
         let needle = self.prefix();
-        let mut out = String::with_capacity(html.len() + outputs.iter().map(String::len).sum::<usize>());
+        let mut out =
+            String::with_capacity(html.len() + outputs.iter().map(String::len).sum::<usize>());
         let mut rest = html;
         while let Some(i) = rest.find(&needle) {
             let after = &rest[i + needle.len()..];
@@ -491,15 +492,15 @@ fn lex(
         match lexer.tag() {
             Ok(tag) => {
                 if let Some(html_start) = in_html {
-                    if in_comment(source, html_start, start) || matches!(tag.kind, TagKind::Escape(_)) {
+                    if in_comment(source, html_start, start)
+                        || matches!(tag.kind, TagKind::Escape(_))
+                    {
                         continue;
                     }
                     errors.push(ShortcodeError {
                         position: Position::of_offset(source, start),
                         message: "短代码不能写在 HTML 代码里".into(),
-                        hint: Some(
-                            "在 HTML 前后各空一行，把短代码写在 HTML 之外".into(),
-                        ),
+                        hint: Some("在 HTML 前后各空一行，把短代码写在 HTML 之外".into()),
                     });
                     continue;
                 }
@@ -527,7 +528,8 @@ struct Lexer<'a> {
 /// A lexing error, and whether it ends the search (nothing closes the tag).
 type LexError = (ShortcodeError, bool);
 
-const SYNTAX_HINT: &str = "短代码写作 {{< 名称 参数=\"值\" >}}，以 >}} 结束；要显示“{{<”本身，请写 {{</* 名称 */>}}";
+const SYNTAX_HINT: &str =
+    "短代码写作 {{< 名称 参数=\"值\" >}}，以 >}} 结束；要显示“{{<”本身，请写 {{</* 名称 */>}}";
 
 fn is_name_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
@@ -550,11 +552,7 @@ impl Lexer<'_> {
     }
 
     fn unclosed(&self) -> LexError {
-        let (e, _) = self.error_at(
-            self.start,
-            "短代码“{{<”没有用“>}}”结束".into(),
-            SYNTAX_HINT,
-        );
+        let (e, _) = self.error_at(self.start, "短代码“{{<”没有用“>}}”结束".into(), SYNTAX_HINT);
         (e, true)
     }
 
@@ -623,7 +621,11 @@ impl Lexer<'_> {
             };
             return Err(self.error_at(name_at, message, SYNTAX_HINT));
         }
-        if !self.rest().is_empty() && !self.rest().starts_with(|c: char| c.is_whitespace() || c == '>') {
+        if !self.rest().is_empty()
+            && !self
+                .rest()
+                .starts_with(|c: char| c.is_whitespace() || c == '>')
+        {
             self.at = name_at;
             let message = format!(
                 "短代码名称“{}”无效：只能用小写英文字母、数字、_ 和 -",
@@ -665,8 +667,8 @@ impl Lexer<'_> {
             let key_at = self.at;
             let key = self.name().to_string();
             let at_end = self.rest().is_empty();
-            let ends_word =
-                self.rest().starts_with(|c: char| c.is_whitespace()) || self.rest().starts_with(">}}");
+            let ends_word = self.rest().starts_with(|c: char| c.is_whitespace())
+                || self.rest().starts_with(">}}");
             if at_end {
                 return Err(self.unclosed());
             }
@@ -694,7 +696,10 @@ impl Lexer<'_> {
                 return Err(self.error_at(
                     key_at,
                     format!("短代码 {name} 的参数名“{key}”是保留的"),
-                    &format!("换一个参数名；{} 由 wenming 提供给模板", RESERVED.join("、")),
+                    &format!(
+                        "换一个参数名；{} 由 wenming 提供给模板",
+                        RESERVED.join("、")
+                    ),
                 ));
             }
             if args.iter().any(|(k, _)| *k == key) {
@@ -770,7 +775,11 @@ impl Lexer<'_> {
             "false" => ArgValue::Bool(false),
             w => match (w.parse::<i64>(), w.parse::<f64>()) {
                 (Ok(n), _) => ArgValue::Int(n),
-                (_, Ok(x)) if x.is_finite() && w.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') => {
+                (_, Ok(x))
+                    if x.is_finite()
+                        && w.bytes()
+                            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') =>
+                {
                     ArgValue::Float(x)
                 }
                 _ => {
@@ -812,9 +821,8 @@ mod tests {
 
     #[test]
     fn a_call_alone_on_its_line_is_a_block_and_inside_a_line_inline() {
-        let (html, calls, errors) = shown(
-            "前文\n{{< figure src=\"/a.png\" n=3 x=-1.5 ok=true >}}\n后文 {{< tip >}} 完\n",
-        );
+        let (html, calls, errors) =
+            shown("前文\n{{< figure src=\"/a.png\" n=3 x=-1.5 ok=true >}}\n后文 {{< tip >}} 完\n");
         assert_eq!(errors, vec![]);
         assert_eq!(html, "<p>前文</p>\n[figure#0]\n<p>后文 [tip#1] 完</p>\n");
         assert_eq!(
@@ -846,7 +854,13 @@ mod tests {
         );
         let toc: Vec<&str> = r.toc[0].children.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(toc, ["小节", "小节-1"]);
-        assert_eq!(r.links[0].position, Position { line: 6, column: 10 });
+        assert_eq!(
+            r.links[0].position,
+            Position {
+                line: 6,
+                column: 10
+            }
+        );
         assert_eq!(r.text, "标题\n小节\n加粗文字 链\n小节");
         assert_eq!(r.word_count, 10);
     }
@@ -872,7 +886,13 @@ mod tests {
         let errors = shown(&deep).2;
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].message, "短代码嵌套超过 8 层");
-        assert_eq!(errors[0].position, Position { line: 1, column: 73 });
+        assert_eq!(
+            errors[0].position,
+            Position {
+                line: 1,
+                column: 73
+            }
+        );
     }
 
     #[test]

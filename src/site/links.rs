@@ -23,13 +23,17 @@ impl ResolvedPage {
     pub fn apply(self, p: &mut SitePage) {
         // A build owns its pages alone: the placeholder version is not needed any more, and
         // large sites feel the memory. (`serve` shares them with its cache and keeps them.)
-        if let (Some(_), Some(page)) = (&self.html, Arc::get_mut(&mut p.page)) {
+        // Shortcodes are expanded from it later.
+        if let (Some(_), Some(page)) = (&self.html, Arc::get_mut(&mut p.page))
+            && page.body.shortcodes.is_empty()
+        {
             page.body.html = String::new();
             page.body.summary_html = None;
         }
         p.resolved_html = self.html;
         p.summary_html = self.summary_html;
         p.description = self.description;
+        p.shortcodes_expanded = false;
     }
 }
 
@@ -91,10 +95,13 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         errors.append(&mut es);
     }
     for (s, (html, mut es)) in site.sections.iter_mut().zip(section_results) {
-        if let (Some(_), Some(section)) = (&html, Arc::get_mut(&mut s.section)) {
+        if let (Some(_), Some(section)) = (&html, Arc::get_mut(&mut s.section))
+            && section.body.shortcodes.is_empty()
+        {
             section.body.html = String::new();
         }
         s.resolved_html = html;
+        s.shortcodes_expanded = false;
         errors.append(&mut es);
     }
     errors
@@ -188,7 +195,7 @@ pub fn resolve_target(
 }
 
 /// The resolved `href` of each link, in order, and an error for each broken one.
-fn link_urls(
+pub fn link_urls(
     site: &Site,
     links: &[InternalLink],
     source: &std::path::Path,
@@ -220,17 +227,27 @@ fn link_urls(
     (urls, errors)
 }
 
+/// [`finish_html`], keeping `html` when nothing changes.
+pub fn finished(html: String, urls: &[String], base_path: &str) -> String {
+    finish_html(&html, urls, base_path).unwrap_or(html)
+}
+
 /// The final body HTML: site paths written in the content (`/images/a.svg`, `/news/`) get the
 /// base URL's path (for sites served under one, e.g. `/wenming`), and internal links their
 /// URLs. `None` when neither changes anything: then the HTML is used as it is, without a copy.
 fn finish_html(html: &str, urls: &[String], base_path: &str) -> Option<String> {
     let has_site_paths =
-        !base_path.is_empty() && (html.contains("href=\"/") || html.contains("src=\"/"));
+        !base_path.is_empty() && SITE_PATH_ATTRIBUTES.iter().any(|a| html.contains(a));
     (!urls.is_empty() || has_site_paths)
         .then(|| replace_placeholders(&prefix_site_paths(html, base_path), urls))
 }
 
-/// Puts `base_path` in front of every `href="/…"` and `src="/…"` (not `//host`).
+/// The starts of the attributes whose site paths get the base path (`poster` is written by
+/// shortcode templates only: the sanitizer drops it).
+const SITE_PATH_ATTRIBUTES: [&str; 3] = ["href=\"/", "src=\"/", "poster=\"/"];
+
+/// Puts `base_path` in front of every `href="/…"`, `src="/…"` and `poster="/…"` (not
+/// `//host`).
 pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
     if base_path.is_empty() {
         return html.to_string();
@@ -238,7 +255,7 @@ pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     loop {
-        let next = ["href=\"/", "src=\"/"]
+        let next = SITE_PATH_ATTRIBUTES
             .iter()
             .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
             .min();
