@@ -568,12 +568,12 @@ impl Lexer<'_> {
         &rest[..len]
     }
 
-    /// The word at the current place, for messages: up to a space or `>}}`, at most 20
+    /// The word at the current place, for messages: up to a space, `=` or `>}}`, at most 20
     /// characters.
     fn word(&self) -> String {
         let rest = self.rest();
         let end = rest
-            .find(|c: char| c.is_whitespace())
+            .find(|c: char| c.is_whitespace() || c == '=')
             .unwrap_or(rest.len())
             .min(rest.find(">}}").unwrap_or(rest.len()));
         let word: String = rest[..end].chars().take(20).collect();

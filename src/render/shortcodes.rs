@@ -76,6 +76,8 @@ impl ShortcodeTemplates {
             .filter_map(|t| t.name.strip_prefix(DIR)?.strip_suffix(".html"))
             .filter(|n| !n.is_empty() && !n.contains('/'))
             .map(str::to_string)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect();
         let paired = names
             .iter()
@@ -166,7 +168,7 @@ impl ShortcodeTemplates {
         if let Some(body) = &body {
             ctx.insert("body", body);
         }
-        self.tera.render(&template, &ctx).map_err(|e| {
+        let mut output = self.tera.render(&template, &ctx).map_err(|e| {
             let inner = tera_error(&e, &self.sources, None);
             let place = match (inner.line, inner.column) {
                 (Some(l), Some(c)) => format!("{}:{l}:{c}", inner.file.display()),
@@ -180,7 +182,13 @@ impl ShortcodeTemplates {
                 format!("短代码 {name} 的模板出错：{reason}"),
                 format!("出错的模板：{place}"),
             )
-        })
+        })?;
+        // As in Jinja, the template file's last line break is not part of the output: an
+        // inline shortcode must not leave a space behind it.
+        if output.ends_with('\n') {
+            output.pop();
+        }
+        Ok(output)
     }
 }
 

@@ -254,6 +254,10 @@ pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
     }
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
+    // Only attributes of tags: text never holds a raw `<` (it is written `&lt;`), so
+    // following `<`, quotes and `>` tells where tags are. `src="/a"` written in a code
+    // block is text and stays as it is.
+    let (mut in_tag, mut quote) = (false, None);
     loop {
         let next = SITE_PATH_ATTRIBUTES
             .iter()
@@ -261,8 +265,17 @@ pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
             .min();
         let Some((i, len)) = next else { break };
         let (before, after) = rest.split_at(i + len - 1);
+        for b in before.bytes() {
+            match (in_tag, quote, b) {
+                (false, _, b'<') => in_tag = true,
+                (true, None, b'"' | b'\'') => quote = Some(b),
+                (true, Some(q), _) if q == b => quote = None,
+                (true, None, b'>') => in_tag = false,
+                _ => {}
+            }
+        }
         out.push_str(before);
-        if !after[1..].starts_with('/') {
+        if in_tag && !after[1..].starts_with('/') {
             out.push_str(base_path);
         }
         out.push('/');
@@ -318,6 +331,13 @@ mod tests {
             "<a href=\"/wm/news/\">x</a><img src=\"/wm/images/a.svg\"><a href=\"//cdn.example/x\">y</a><a href=\"https://a.example/\">z</a>"
         );
         assert_eq!(prefix_site_paths("<a href=\"/x\">", ""), "<a href=\"/x\">");
+        assert_eq!(
+            prefix_site_paths(
+                "<pre><code>&lt;img src=\"/a.png\"&gt;</code></pre><img alt=\"a>b\" src=\"/b.png\">",
+                "/wm"
+            ),
+            "<pre><code>&lt;img src=\"/a.png\"&gt;</code></pre><img alt=\"a>b\" src=\"/wm/b.png\">"
+        );
     }
 
     #[test]
