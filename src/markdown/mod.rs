@@ -330,6 +330,9 @@ impl Walk<'_> {
                 }
                 Event::Start(tag) => {
                     depth += 1;
+                    let body = self.source;
+                    let position =
+                        || Position::of_offset(body, fragment.source_offset(range.start));
                     match tag {
                         Tag::Paragraph => paragraph_start = Some(out.len()),
                         Tag::CodeBlock(_) => in_code_block = true,
@@ -340,9 +343,6 @@ impl Walk<'_> {
                             title,
                             id,
                         } => {
-                            let body = self.source;
-                            let position =
-                                || Position::of_offset(body, fragment.source_offset(range.start));
                             let dest = rewrite_url(dest_url, false, &position, &mut self.links);
                             out.push(Event::Start(Tag::Link {
                                 link_type: *link_type,
@@ -358,9 +358,6 @@ impl Walk<'_> {
                             title,
                             id,
                         } => {
-                            let body = self.source;
-                            let position =
-                                || Position::of_offset(body, fragment.source_offset(range.start));
                             let dest = rewrite_url(dest_url, true, &position, &mut self.links);
                             let size = if dest.starts_with("@wm-link/") {
                                 None

@@ -109,31 +109,13 @@ impl Shortcodes {
         if self.calls.is_empty() {
             return html.to_string();
         }
-        let needle = self.prefix();
-        let mut out =
-            String::with_capacity(html.len() + outputs.iter().map(String::len).sum::<usize>());
-        let mut rest = html;
-        while let Some(i) = rest.find(&needle) {
-            let after = &rest[i + needle.len()..];
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            let output = after[..digits]
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| outputs.get(n));
-            match output {
-                Some(o) if after[digits..].starts_with('"') => {
-                    out.push_str(&rest[..i]);
-                    out.push_str(o);
-                    rest = &after[digits + 1..];
-                }
-                _ => {
-                    out.push_str(&rest[..i + 1]);
-                    rest = &rest[i + 1..];
-                }
+        crate::text::replace_numbered(html, &self.prefix(), |n, out| match outputs.get(n) {
+            Some(o) => {
+                out.push_str(o);
+                true
             }
-        }
-        out.push_str(rest);
-        out
+            None => false,
+        })
     }
 
     /// Renders every call with `render` (given the call's index, the call and its body with

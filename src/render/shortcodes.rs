@@ -26,7 +26,7 @@ use super::{functions, tera_error, tera_errors};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::markdown::{Call, Rendered};
-use crate::site::{Site, links};
+use crate::site::{Site, Target, links};
 
 /// Where shortcode templates are, below `templates/`.
 const DIR: &str = "shortcodes/";
@@ -48,6 +48,39 @@ struct PageRef<'a> {
     path: String,
     permalink: String,
     content_path: &'a str,
+}
+
+/// What expanding the shortcodes of one page or section needs of it.
+struct Doc<'a> {
+    body: &'a Rendered,
+    view: PageRef<'a>,
+    source: &'a Path,
+    line_offset: usize,
+}
+
+impl<'a> Doc<'a> {
+    fn of(site: &'a Site, target: Target) -> Doc<'a> {
+        match target {
+            Target::Page(i) => {
+                let (p, page) = (&site.pages[i], &site.pages[i].page);
+                Doc {
+                    body: &page.body,
+                    view: PageRef::new(site, &page.meta.title, &p.path, &page.content_path),
+                    source: &page.source,
+                    line_offset: page.body_line_offset,
+                }
+            }
+            Target::Section(i) => {
+                let (s, section) = (&site.sections[i], &site.sections[i].section);
+                Doc {
+                    body: &section.body,
+                    view: PageRef::new(site, &section.meta.title, &s.path, &section.content_path),
+                    source: &section.source,
+                    line_offset: section.body_line_offset,
+                }
+            }
+        }
+    }
 }
 
 impl<'a> PageRef<'a> {
@@ -228,45 +261,37 @@ pub fn expand(site: &mut Site, sources: &[TemplateSource]) -> Result<(), Vec<Dia
         };
         Ok::<_, Vec<Diagnostic>>((finish(&body.html), body.summary_html.as_deref().map(finish)))
     };
-    type Expanded = Result<(usize, (String, Option<String>)), Vec<Diagnostic>>;
-    let pages: Vec<Expanded> = shared
+    // The pages, then the sections, with shortcodes to expand.
+    let pending_pages = shared
         .pages
-        .par_iter()
+        .iter()
         .enumerate()
         .filter(|(_, p)| !p.shortcodes_expanded && !p.page.body.shortcodes.is_empty())
-        .map(|(i, p)| {
-            let page = &p.page;
-            let view = PageRef::new(shared, &page.meta.title, &p.path, &page.content_path);
-            Ok((
-                i,
-                finish(&page.body, view, &page.source, page.body_line_offset)?,
-            ))
-        })
-        .collect();
-    let sections: Vec<Expanded> = shared
+        .map(|(i, _)| Target::Page(i));
+    let pending_sections = shared
         .sections
-        .par_iter()
+        .iter()
         .enumerate()
         .filter(|(_, s)| !s.shortcodes_expanded && !s.section.body.shortcodes.is_empty())
-        .map(|(i, s)| {
-            let section = &s.section;
-            let view = PageRef::new(shared, &section.meta.title, &s.path, &section.content_path);
-            Ok((
-                i,
-                finish(
-                    &section.body,
-                    view,
-                    &section.source,
-                    section.body_line_offset,
-                )?,
-            ))
+        .map(|(i, _)| Target::Section(i));
+    let targets: Vec<Target> = pending_pages.chain(pending_sections).collect();
+    let results: Vec<_> = targets
+        .into_par_iter()
+        .map(|target| {
+            let Doc {
+                body,
+                view,
+                source,
+                line_offset,
+            } = Doc::of(shared, target);
+            (target, finish(body, view, source, line_offset))
         })
         .collect();
 
     let mut errors = Vec::new();
-    for result in pages {
-        match result {
-            Ok((i, (html, summary))) => {
+    for (target, result) in results {
+        match (target, result) {
+            (Target::Page(i), Ok((html, summary))) => {
                 let p = std::sync::Arc::make_mut(&mut site.pages[i]);
                 p.resolved_html = Some(html);
                 if let Some(summary) = summary {
@@ -274,17 +299,12 @@ pub fn expand(site: &mut Site, sources: &[TemplateSource]) -> Result<(), Vec<Dia
                 }
                 p.shortcodes_expanded = true;
             }
-            Err(mut es) => errors.append(&mut es),
-        }
-    }
-    for result in sections {
-        match result {
-            Ok((i, (html, _))) => {
+            (Target::Section(i), Ok((html, _))) => {
                 let s = &mut site.sections[i];
                 s.resolved_html = Some(html);
                 s.shortcodes_expanded = true;
             }
-            Err(mut es) => errors.append(&mut es),
+            (_, Err(mut es)) => errors.append(&mut es),
         }
     }
     if errors.is_empty() {

@@ -290,31 +290,15 @@ pub fn replace_placeholders(html: &str, urls: &[String]) -> String {
     if urls.is_empty() || !html.contains(PLACEHOLDER_PREFIX) {
         return html.to_string();
     }
-    let mut out = String::with_capacity(html.len() + urls.len() * 16);
-    let mut rest = html;
-    while let Some(start) = rest.find(PLACEHOLDER_PREFIX) {
-        let after = &rest[start + PLACEHOLDER_PREFIX.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let url = after[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| urls.get(n));
-        match url {
-            Some(url) if after[digits..].starts_with('"') => {
-                out.push_str(&rest[..start]);
-                out.push('"');
-                out.push_str(&crate::text::escape_html(url));
-                out.push('"');
-                rest = &after[digits + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..start + 1]);
-                rest = &rest[start + 1..];
-            }
+    crate::text::replace_numbered(html, PLACEHOLDER_PREFIX, |n, out| match urls.get(n) {
+        Some(url) => {
+            out.push('"');
+            out.push_str(&crate::text::escape_html(url));
+            out.push('"');
+            true
         }
-    }
-    out.push_str(rest);
-    out
+        None => false,
+    })
 }
 
 #[cfg(test)]
