@@ -844,7 +844,7 @@ mod tests {
             }
         );
         assert_eq!(r.text, "标题\n小节\n加粗文字 链\n小节");
-        assert_eq!(r.word_count, 10);
+        assert_eq!(r.word_count, 11);
     }
 
     #[test]
