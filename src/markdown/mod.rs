@@ -250,7 +250,7 @@ impl Walk<'_> {
         articles: bool,
         top: bool,
     ) -> (String, Option<String>) {
-        let source = fragment.text.as_str();
+        let source: &str = &fragment.text;
         let events: Vec<(Event, std::ops::Range<usize>)> =
             Parser::new_ext(source, parser_options())
                 .into_offset_iter()

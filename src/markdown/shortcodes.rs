@@ -17,6 +17,7 @@
 //! (a template's HTML must not land inside an editor's tag), except in an HTML comment,
 //! where it is commented out.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -207,19 +208,19 @@ pub(super) struct Plan {
 /// A piece of Markdown to render: the source between two offsets with the shortcodes in it
 /// replaced by placeholder words, and how offsets map back to the source.
 #[derive(Debug, Default)]
-pub(super) struct Fragment {
-    pub text: String,
+pub(super) struct Fragment<'a> {
+    pub text: Cow<'a, str>,
     /// (start in `text`, start in the source, copied verbatim) for each piece, in order.
     segments: Vec<(usize, usize, bool)>,
     /// (range in `text`, node) of each placeholder, in order.
     pub placeholders: Vec<(Range<usize>, usize)>,
 }
 
-impl Fragment {
+impl<'a> Fragment<'a> {
     /// The whole source as it is.
-    pub fn plain(source: &str) -> Fragment {
+    pub fn plain(source: &'a str) -> Fragment<'a> {
         Fragment {
-            text: source.to_string(),
+            text: Cow::Borrowed(source),
             segments: Vec::new(),
             placeholders: Vec::new(),
         }
@@ -383,26 +384,33 @@ impl Plan {
 
     /// The fragment of `source` between `range`, with the nodes `children` (in order, each
     /// inside `range`) replaced by placeholders.
-    pub fn fragment(&self, source: &str, range: Range<usize>, children: &[usize]) -> Fragment {
+    pub fn fragment(
+        &self,
+        source: &str,
+        range: Range<usize>,
+        children: &[usize],
+    ) -> Fragment<'static> {
+        let mut text = String::with_capacity(range.len());
         let mut f = Fragment {
-            text: String::with_capacity(range.len()),
+            text: Cow::Borrowed(""),
             segments: Vec::with_capacity(children.len() * 2 + 1),
             placeholders: Vec::with_capacity(children.len()),
         };
         let mut at = range.start;
         for &child in children {
             let node = &self.nodes[child];
-            f.segments.push((f.text.len(), at, true));
-            f.text.push_str(&source[at..node.range.start]);
-            f.segments.push((f.text.len(), node.range.start, false));
-            let start = f.text.len();
+            f.segments.push((text.len(), at, true));
+            text.push_str(&source[at..node.range.start]);
+            f.segments.push((text.len(), node.range.start, false));
+            let start = text.len();
             // Letters and digits only: Markdown reads them as plain text wherever they are.
-            f.text.push_str(&format!("WMSC{child}X"));
-            f.placeholders.push((start..f.text.len(), child));
+            text.push_str(&format!("WMSC{child}X"));
+            f.placeholders.push((start..text.len(), child));
             at = node.range.end;
         }
-        f.segments.push((f.text.len(), at, true));
-        f.text.push_str(&source[at..range.end]);
+        f.segments.push((text.len(), at, true));
+        text.push_str(&source[at..range.end]);
+        f.text = Cow::Owned(text);
         f
     }
 }
