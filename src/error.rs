@@ -152,6 +152,42 @@ impl Position {
     }
 }
 
+/// Positions of offsets in one text, found in one pass when the offsets come in increasing
+/// order (going back starts again from the top): many positions in a large text stay cheap.
+pub struct Locator<'a> {
+    text: &'a str,
+    offset: usize,
+    position: Position,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            offset: 0,
+            position: Position { line: 1, column: 1 },
+        }
+    }
+
+    /// The position of byte `offset`, as [`Position::of_offset`] gives it.
+    pub fn at(&mut self, offset: usize) -> Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        if offset < self.offset {
+            *self = Locator::new(self.text);
+        }
+        let passed = &self.text[self.offset..offset];
+        match passed.rfind('\n') {
+            Some(last) => {
+                self.position.line += passed.matches('\n').count();
+                self.position.column = passed[last + 1..].chars().count() + 1;
+            }
+            None => self.position.column += passed.chars().count(),
+        }
+        self.offset = offset;
+        self.position
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -176,6 +212,19 @@ mod tests {
             Position::of_offset(text, offset),
             Position { line: 2, column: 4 }
         );
+    }
+
+    #[test]
+    fn the_locator_agrees_with_of_offset_forwards_and_back() {
+        let text = "第一行\n标题：你好\n\nabc";
+        let mut locator = Locator::new(text);
+        for offset in (0..=text.len()).chain([3, 0, 20, 100]) {
+            assert_eq!(
+                locator.at(offset),
+                Position::of_offset(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

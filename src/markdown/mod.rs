@@ -441,25 +441,21 @@ impl Walk<'_> {
                         lift_lone_shortcodes(&mut out, start, &plan.shortcodes);
                     }
                 }
-                Event::Text(t)
-                    if !fragment.placeholders.is_empty()
-                        && fragment
-                            .placeholders
-                            .iter()
-                            .any(|(p, _)| p.start < range.end && range.start < p.end) =>
-                {
+                Event::Text(t) if !fragment.within(range).is_empty() => {
                     let in_heading = heading_start.is_some();
                     // Only text copied as it stands can be cut at a placeholder; an image's alt
-                    // text becomes an attribute.
-                    let verbatim = source.get(range.clone()) == Some(t.as_ref());
+                    // text becomes an attribute. Placeholders left unplaced are reported.
+                    let verbatim = source.get(range.clone()) == Some(t.as_ref())
+                        && images.is_empty()
+                        && !in_code_block;
+                    if !verbatim {
+                        self.count_text(t, in_code_block, in_heading);
+                        out.push(event.clone());
+                        continue;
+                    }
                     let mut at = range.start;
-                    for (k, (p, node)) in fragment.placeholders.iter().enumerate() {
-                        if p.end <= range.start || p.start >= range.end {
-                            continue;
-                        }
-                        if !verbatim || !images.is_empty() || in_code_block {
-                            continue;
-                        }
+                    for k in fragment.within(range) {
+                        let (p, node) = &fragment.placeholders[k];
                         let before = &source[at..p.start];
                         if !before.is_empty() {
                             self.count_text(before, in_code_block, in_heading);
@@ -469,10 +465,7 @@ impl Walk<'_> {
                         at = p.end;
                         self.place(*node, &mut out, in_heading);
                     }
-                    if !verbatim || !images.is_empty() || in_code_block {
-                        self.count_text(t, in_code_block, in_heading);
-                        out.push(event.clone());
-                    } else if at < range.end {
+                    if at < range.end {
                         let after = &source[at..range.end];
                         self.count_text(after, in_code_block, in_heading);
                         out.push(Event::Text(after.to_string().into()));

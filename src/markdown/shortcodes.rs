@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{Event, Parser, Tag};
 use serde::Serialize;
 
-use crate::error::Position;
+use crate::error::{Locator, Position};
 
 /// Deepest nesting of shortcodes: a shortcode inside the bodies of seven paired ones.
 pub const MAX_DEPTH: usize = 8;
@@ -226,6 +226,15 @@ impl<'a> Fragment<'a> {
         }
     }
 
+    /// The indices of the placeholders wholly inside `range` of the fragment's text.
+    pub fn within(&self, range: &Range<usize>) -> Range<usize> {
+        let first = self
+            .placeholders
+            .partition_point(|(p, _)| p.start < range.start);
+        let end = first + self.placeholders[first..].partition_point(|(p, _)| p.end <= range.end);
+        first..end
+    }
+
     /// The offset in the source of offset `at` of the fragment's text (a placeholder maps to
     /// the start of its shortcode).
     pub fn source_offset(&self, at: usize) -> usize {
@@ -245,24 +254,25 @@ impl Plan {
     /// Parses the shortcodes of `source` (a Markdown body that contains `{{<`).
     pub fn new(source: &str) -> Plan {
         let mut errors = Vec::new();
+        let mut locate = Locator::new(source);
         let literal = literal_ranges(source);
-        let tags = lex(source, &literal, &mut errors);
+        let tags = lex(source, &literal, &mut locate, &mut errors);
         let mut plan = Plan::default();
         plan.shortcodes.nonce = nonce(source);
         if errors.is_empty() {
-            plan.nest(source, tags, &mut errors);
+            plan.nest(&mut locate, tags, &mut errors);
         }
         plan.errors = errors;
         plan
     }
 
     /// Pairs opening and closing tags, numbers the calls and builds the tree.
-    fn nest(&mut self, source: &str, tags: Vec<SyntaxTag>, errors: &mut Vec<ShortcodeError>) {
-        let error = |at: usize, message: String, hint: &str| ShortcodeError {
-            position: Position::of_offset(source, at),
-            message,
-            hint: Some(hint.to_string()),
-        };
+    fn nest(
+        &mut self,
+        locate: &mut Locator,
+        tags: Vec<SyntaxTag>,
+        errors: &mut Vec<ShortcodeError>,
+    ) {
         // The closing tag of each opening one.
         let mut closer: Vec<Option<usize>> = vec![None; tags.len()];
         let mut stack: Vec<usize> = Vec::new();
@@ -280,14 +290,16 @@ impl Plan {
                             _ => None,
                         });
                         errors.push(match innermost {
-                            Some(other) => error(
+                            Some(other) => syntax_error(
+                                locate,
                                 tag.start,
                                 format!(
                                     "结束标记 {{{{< /{name} >}}}} 与前面未结束的 {{{{< {other} >}}}} 不匹配"
                                 ),
                                 &format!("应写作 {{{{< /{other} >}}}}"),
                             ),
-                            None => error(
+                            None => syntax_error(
+                                locate,
                                 tag.start,
                                 format!("结束标记 {{{{< /{name} >}}}} 前面没有对应的 {{{{< {name} >}}}}"),
                                 &format!("检查名称是否写错；成对的短代码写作 {{{{< {name} >}}}}…{{{{< /{name} >}}}}"),
@@ -336,7 +348,7 @@ impl Plan {
                         name,
                         args,
                         body: None,
-                        position: Position::of_offset(source, tag.start),
+                        position: locate.at(tag.start),
                         image_size: None,
                     });
                     match closing {
@@ -358,7 +370,8 @@ impl Plan {
             let is_call = matches!(item, Item::Call { .. });
             if is_call && inside.len() >= MAX_DEPTH && !too_deep {
                 too_deep = true;
-                errors.push(error(
+                errors.push(syntax_error(
+                    locate,
                     range.start,
                     format!("短代码嵌套超过 {MAX_DEPTH} 层"),
                     &format!(
@@ -429,69 +442,88 @@ fn literal_ranges(source: &str) -> Vec<(Range<usize>, bool)> {
         }
     }
     ranges.sort_by_key(|(r, _)| r.start);
-    ranges
+    // An HTML block holds its lines' events: one range each, so they never overlap.
+    let mut merged: Vec<(Range<usize>, bool)> = Vec::with_capacity(ranges.len());
+    for (r, code) in ranges {
+        match merged.last_mut() {
+            Some((last, _)) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push((r, code)),
+        }
+    }
+    merged
 }
 
-/// True when `at`, inside the raw HTML that starts at `html_start`, is in an HTML comment.
-fn in_comment(source: &str, html_start: usize, at: usize) -> bool {
-    let before = &source[html_start..at];
-    match before.rfind("<!--") {
-        Some(open) => !before[open..].contains("-->"),
-        None => false,
+/// Whether reading `text` leaves the reader inside an HTML comment, starting `inside` or not.
+fn comment_after(text: &str, mut inside: bool) -> bool {
+    let mut rest = text;
+    loop {
+        let (mark, next) = if inside {
+            ("-->", false)
+        } else {
+            ("<!--", true)
+        };
+        match rest.find(mark) {
+            Some(i) => {
+                rest = &rest[i + mark.len()..];
+                inside = next;
+            }
+            None => return inside,
+        }
     }
 }
 
 /// Every shortcode tag of `source` outside code and HTML comments, in order. Errors are
 /// collected; an unclosed `{{<` ends the search.
-fn lex(
-    source: &str,
+fn lex<'a>(
+    source: &'a str,
     literal: &[(Range<usize>, bool)],
+    locate: &mut Locator<'a>,
     errors: &mut Vec<ShortcodeError>,
 ) -> Vec<SyntaxTag> {
     let mut tags = Vec::new();
     let mut pos = 0;
     let mut cursor = 0;
+    // The raw HTML last looked into: (its start, how far it was read, in a comment there).
+    let mut comment = (usize::MAX, 0, false);
     while let Some(found) = source[pos..].find("{{<") {
         let start = pos + found;
         pos = start + 3;
         while literal.get(cursor).is_some_and(|(r, _)| r.end <= start) {
             cursor += 1;
         }
-        // Ranges may nest (an HTML block and its lines): look at every one holding `start`.
-        let holding = literal[cursor..]
-            .iter()
-            .take_while(|(r, _)| r.start <= start)
-            .filter(|(r, _)| r.contains(&start));
-        let mut in_html = None;
-        let mut in_code = false;
-        for (r, code) in holding {
-            if *code {
-                in_code = true;
-            } else {
-                in_html = Some(in_html.map_or(r.start, |s: usize| s.min(r.start)));
-            }
-        }
+        let (in_code, in_html) = match literal.get(cursor) {
+            Some((r, code)) if r.contains(&start) => (*code, (!code).then_some(r.start)),
+            _ => (false, None),
+        };
         if in_code {
             continue;
         }
+        // Inside raw HTML, whether `start` is in a comment, read on from the last call.
+        let in_comment = in_html.is_some_and(|html_start| {
+            if comment.0 != html_start {
+                comment = (html_start, html_start, false);
+            }
+            comment.2 = comment_after(&source[comment.1..start], comment.2);
+            comment.1 = start;
+            comment.2
+        });
         let mut lexer = Lexer {
             source,
             at: pos,
             start,
+            locate: &mut *locate,
         };
         match lexer.tag() {
             Ok(tag) => {
-                if let Some(html_start) = in_html {
-                    if in_comment(source, html_start, start)
-                        || matches!(tag.kind, TagKind::Escape(_))
-                    {
-                        continue;
+                if in_html.is_some() {
+                    if !in_comment && !matches!(tag.kind, TagKind::Escape(_)) {
+                        errors.push(syntax_error(
+                            locate,
+                            start,
+                            "短代码不能写在 HTML 代码里".into(),
+                            "在 HTML 前后各空一行，把短代码写在 HTML 之外",
+                        ));
                     }
-                    errors.push(ShortcodeError {
-                        position: Position::of_offset(source, start),
-                        message: "短代码不能写在 HTML 代码里".into(),
-                        hint: Some("在 HTML 前后各空一行，把短代码写在 HTML 之外".into()),
-                    });
                     continue;
                 }
                 pos = tag.end;
@@ -508,11 +540,21 @@ fn lex(
     tags
 }
 
+/// A syntax error at byte `at` of the body.
+fn syntax_error(locate: &mut Locator, at: usize, message: String, hint: &str) -> ShortcodeError {
+    ShortcodeError {
+        position: locate.at(at),
+        message,
+        hint: Some(hint.to_string()),
+    }
+}
+
 /// Reads one tag starting at `start` (`{{<`); `at` is just after it.
-struct Lexer<'a> {
+struct Lexer<'a, 'l> {
     source: &'a str,
     at: usize,
     start: usize,
+    locate: &'l mut Locator<'a>,
 }
 
 /// A lexing error, and whether it ends the search (nothing closes the tag).
@@ -525,23 +567,16 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
 }
 
-impl Lexer<'_> {
+impl Lexer<'_, '_> {
     fn rest(&self) -> &str {
         &self.source[self.at..]
     }
 
-    fn error_at(&self, at: usize, message: String, hint: &str) -> LexError {
-        (
-            ShortcodeError {
-                position: Position::of_offset(self.source, at),
-                message,
-                hint: Some(hint.to_string()),
-            },
-            false,
-        )
+    fn error_at(&mut self, at: usize, message: String, hint: &str) -> LexError {
+        (syntax_error(self.locate, at, message, hint), false)
     }
 
-    fn unclosed(&self) -> LexError {
+    fn unclosed(&mut self) -> LexError {
         let (e, _) = self.error_at(self.start, "短代码“{{<”没有用“>}}”结束".into(), SYNTAX_HINT);
         (e, true)
     }
@@ -732,14 +767,12 @@ impl Lexer<'_> {
                     c => value.push(c),
                 }
             }
-            return Err((
-                ShortcodeError {
-                    position: Position::of_offset(self.source, self.at),
-                    message: format!("短代码 {name} 的参数“{key}”的引号没有结束"),
-                    hint: Some("在值的末尾加上英文双引号 \"；值里的双引号写作 \\\"".into()),
-                },
-                true,
-            ));
+            let (e, _) = self.error_at(
+                self.at,
+                format!("短代码 {name} 的参数“{key}”的引号没有结束"),
+                "在值的末尾加上英文双引号 \"；值里的双引号写作 \\\"",
+            );
+            return Err((e, true));
         }
         if rest.starts_with(['“', '”', '‘', '’', '「']) {
             return Err(self.error_at(
@@ -881,6 +914,35 @@ mod tests {
             Position {
                 line: 1,
                 column: 73
+            }
+        );
+    }
+
+    /// Hostile sizes: every position, placeholder and comment is found in one pass, so these
+    /// take no longer than rendering the text (a quadratic search took minutes here).
+    #[test]
+    fn many_calls_cost_no_more_than_their_text() {
+        let many = "前文 {{< x n=1 >}} 后文\n".repeat(20_000);
+        let r = render(&many, MarkdownOptions::default());
+        assert_eq!(r.shortcodes.calls.len(), 20_000);
+        assert_eq!(
+            r.shortcodes.calls[19_999].position,
+            Position {
+                line: 20_000,
+                column: 4
+            }
+        );
+        let commented = format!("<!--\n{}-->\n", "{{< x >}}".repeat(100_000));
+        let r = render(&commented, MarkdownOptions::default());
+        assert!(r.shortcodes.is_empty() && r.shortcode_errors.is_empty());
+        let in_html = format!("<div>\n{}</div>\n", "{{< x >}}\n".repeat(20_000));
+        let r = render(&in_html, MarkdownOptions::default());
+        assert_eq!(r.shortcode_errors.len(), 20_000);
+        assert_eq!(
+            r.shortcode_errors[19_999].position,
+            Position {
+                line: 20_001,
+                column: 1
             }
         );
     }
