@@ -1,4 +1,5 @@
-//! Runs the whole pipeline: config → content → site → render → output. [`render_site`] keeps
+//! Runs the whole pipeline: config → content → site → (shortcodes expanded into the model) →
+//! render → output. [`render_site`] keeps
 //! the result in memory (for `serve` and tests); [`build`] streams it into a staging folder
 //! and commits it to the output only when everything succeeded.
 

@@ -441,7 +441,9 @@ impl Walk<'_> {
                         lift_lone_shortcodes(&mut out, start, &plan.shortcodes);
                     }
                 }
-                Event::Text(t) if !fragment.within(range).is_empty() => {
+                Event::Text(t)
+                    if !fragment.placeholders.is_empty() && !fragment.within(range).is_empty() =>
+                {
                     let in_heading = heading_start.is_some();
                     // Only text copied as it stands can be cut at a placeholder; an image's alt
                     // text becomes an attribute. Placeholders left unplaced are reported.
