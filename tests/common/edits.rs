@@ -136,7 +136,7 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
     }
     let page = rng.pick(&pages).cloned();
     match (choice, page) {
-        (0..=2, Some(p)) if n % 3 == 0 => {
+        (0..=2, Some(p)) if n.is_multiple_of(3) => {
             let text = read(&p)
                 + &format!(
                     "\n{{{{< tip title=\"提示{n}\" >}}}}\n第{n}次新增的**提示**。\n{{{{< /tip >}}}}\n"
