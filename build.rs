@@ -5,5 +5,6 @@ fn main() {
     println!("cargo:rerun-if-changed=themes/default");
     println!("cargo:rerun-if-changed=themes/default/templates");
     println!("cargo:rerun-if-changed=themes/default/templates/partials");
+    println!("cargo:rerun-if-changed=themes/default/templates/shortcodes");
     println!("cargo:rerun-if-changed=themes/default/static");
 }

@@ -1,4 +1,5 @@
-//! Runs the whole pipeline: config → content → site → render → output. [`render_site`] keeps
+//! Runs the whole pipeline: config → content → site → (shortcodes expanded into the model) →
+//! render → output. [`render_site`] keeps
 //! the result in memory (for `serve` and tests); [`build`] streams it into a staging folder
 //! and commits it to the output only when everything succeeded.
 
@@ -116,6 +117,16 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     errors.extend(linked.link_errors);
     let mut site = linked.site;
     warnings.append(&mut site.warnings);
+    let sources = match templates::collect(root, &theme) {
+        Ok(sources) => sources,
+        Err(found) => {
+            errors.extend(found);
+            return collect(Err(errors));
+        }
+    };
+    if let Err(found) = render::shortcodes::expand(&mut site, &sources) {
+        errors.extend(found);
+    }
 
     let statics = static_files(root, &theme, &site);
     let previous = Manifest::read(&options.output_dir()).unwrap_or_else(|d| {
@@ -136,7 +147,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     for file in statics {
         emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
     }
-    collect(render::render(root, site.clone(), &theme, emit))?;
+    collect(render::render(site.clone(), sources, emit))?;
     for group in generated_plan(&site) {
         collect(generate_into(&site, group, emit))?;
     }

@@ -20,6 +20,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("front_matter", front_matter),
     ("slug", slug),
     ("markdown", markdown),
+    ("shortcodes", shortcodes),
     ("tokenize", tokenize_text),
 ];
 
@@ -92,6 +93,60 @@ pub fn markdown(data: &[u8]) {
         for html in std::iter::once(&r.html).chain(r.summary_html.as_ref()) {
             if let Some(bad) = unsafe_markup(html) {
                 panic!("unsafe markup {bad:?} from {text:?}");
+            }
+        }
+    }
+}
+
+/// Shortcode syntax through the Markdown path: no panic; every call and error points into
+/// the input; calls nest no deeper than [`markdown::shortcodes::MAX_DEPTH`]; and with each
+/// call's output in place (as a template would make it: its arguments escaped around its
+/// body), no script from the content survives.
+pub fn shortcodes(data: &[u8]) {
+    let text = text(data);
+    let r = markdown::render(&text, MarkdownOptions::default());
+    let lines: Vec<&str> = text.split('\n').collect();
+    let positions = r
+        .shortcode_errors
+        .iter()
+        .map(|e| e.position)
+        .chain(r.shortcodes.calls.iter().map(|c| c.position));
+    for p in positions {
+        let line = lines.get(p.line.wrapping_sub(1));
+        assert!(
+            line.is_some_and(|l| p.column >= 1 && p.column <= l.chars().count() + 1),
+            "position {p:?} outside {text:?}"
+        );
+    }
+    let outputs = r.shortcodes.expand(|_, call, body| {
+        let args: String = call
+            .args
+            .iter()
+            .map(|(k, v)| format!("{k}={v:?};"))
+            .collect();
+        Ok::<_, ()>(format!(
+            "<wm-fuzz title=\"{}\">{}</wm-fuzz>",
+            crate::text::escape_html(&args),
+            body.unwrap_or_default()
+        ))
+    });
+    let outputs = outputs.unwrap_or_default();
+    for html in std::iter::once(&r.html).chain(r.summary_html.as_ref()) {
+        let html = r.shortcodes.substitute(html, &outputs);
+        if let Some(bad) = unsafe_markup(&html) {
+            panic!("unsafe markup {bad:?} from {text:?}");
+        }
+        // The sanitizer removes unknown elements: every `wm-fuzz` is a call's output.
+        let mut depth = 0usize;
+        for tag in tags(&html) {
+            if tag.starts_with("<wm-fuzz") {
+                depth += 1;
+                assert!(
+                    depth <= markdown::shortcodes::MAX_DEPTH,
+                    "nested deeper than the limit: {text:?}"
+                );
+            } else if tag.starts_with("</wm-fuzz") {
+                depth = depth.saturating_sub(1);
             }
         }
     }
@@ -284,6 +339,20 @@ const PIECES: &[&str] = &[
     "<https://a.b>",
     "{{ config }}",
     "{% include %}",
+    "{{< ",
+    " >}}",
+    "{{< tip >}}",
+    "{{< /tip >}}",
+    "{{< figure src=\"/a.png\" alt=\"图\" >}}",
+    "{{</* tip */>}}",
+    "{{< x a=\"<script>alert(1)</script>\" b=3 c=-1.5 d=true >}}",
+    "{{< x src=\"javascript:alert(1)\" >}}",
+    "\\\"",
+    "=",
+    "\"wm-sc-",
+    "WMSC0X",
+    "<!-- ",
+    " -->",
     "第一章 总则\n",
     "第一条 ",
     "第二条 ",

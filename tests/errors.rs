@@ -227,8 +227,8 @@ fn site_wide_kind_checks_name_the_page_or_data_file_and_line() {
 
 #[test]
 fn errors_of_every_stage_are_reported_together() {
-    // A front matter error, a broken link and personal data, in three files: one run names
-    // them all. The link to the page with the front matter error is not reported twice.
+    // A front matter error, a broken link, an unknown shortcode and personal data: one run
+    // names them all. The link to the page with the front matter error is not reported twice.
     let out = temp();
     let run = build("errors/all-stages", out.path());
     assert_eq!(run.code, 1);
@@ -238,9 +238,11 @@ fn errors_of_every_stage_are_reported_together() {
     提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
 错误：content/cite.md:5:19: 内部链接 @/old.md 指向的文件不存在
     提示：路径从 content/ 下算起，例如 @/rules/tiaoli.md
+错误：content/cite.md:7:1: 未知的短代码“nosuch”
+    提示：可用的短代码有：figure, tip, video；新的短代码放在 templates/shortcodes/名称.html
 错误：content/contact.md:5:7: 发现未脱敏的手机号 138****5678 [pii-mobile]
     提示：改为 138****5678（模板中可用 mask 过滤器）；确需公开，请在 waive 中写明 pii-mobile 的理由
-构建失败：共 3 个错误，输出目录保持不变。
+构建失败：共 4 个错误，输出目录保持不变。
 "
     );
     assert_eq!(files(out.path()), Vec::<String>::new());

@@ -322,6 +322,25 @@ fn edits_additions_deletions_and_templates_show_at_once() {
     serve.rebuilt();
     assert!(!serve.get(PAGE_URL).text().contains("模板已被覆盖"));
 
+    // A shortcode template: the pages using it change, the others do not.
+    let shortcode = root.join("templates/shortcodes/tip.html");
+    write(
+        &shortcode,
+        "<div class=\"tip\" role=\"note\"><p class=\"tip-title\">站点自己的提示框</p>{{ body | safe }}</div>\n",
+    );
+    let event = serve.rebuilt();
+    let notice = "notices/xue-lei-feng-tong-zhi/";
+    assert!(
+        changed(&event).contains(&format!("{notice}index.html")),
+        "{event}"
+    );
+    assert!(!changed(&event).contains(&PAGE_FILE.to_string()), "{event}");
+    assert!(serve.get(notice).text().contains("站点自己的提示框"));
+    std::fs::remove_file(&shortcode).unwrap_or_else(|e| panic!("{e}"));
+    serve.rebuilt();
+    assert!(!serve.get(notice).text().contains("站点自己的提示框"));
+    assert!(serve.get(notice).text().contains("报送提示"));
+
     // A static file: copied as it changes.
     let image = root.join("static/images/new.svg");
     write(&image, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");

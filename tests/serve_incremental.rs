@@ -181,3 +181,76 @@ fn editing_one_page_renders_only_what_shows_it() {
         Outcome::Unchanged
     ));
 }
+
+/// Shortcodes: a page gains one, its template is overridden, changed, broken and removed, and
+/// the page loses it; after each step the served site is a fresh build's.
+#[test]
+fn shortcode_edits_match_fresh_builds() {
+    let site = demo_copy();
+    let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    let (mut live, outcome) = LiveSite::new(&root, false, now());
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    let page = root.join("content/news/chuang-wen-tui-jin-hui.md");
+    let template = root.join("templates/shortcodes/tip.html");
+    let original = read(&page);
+    let steps: Vec<(&str, &std::path::Path, String)> = vec![
+        (
+            "a page gains a shortcode",
+            &page,
+            original.clone()
+                + "\n{{< tip title=\"会议提示\" >}}\n请各单位**准时**参会。\n{{< /tip >}}\n",
+        ),
+        (
+            "the site overrides its template",
+            &template,
+            "<aside class=\"tip\">{{ title }}：{{ body | safe }}</aside>\n".into(),
+        ),
+        (
+            "the template changes",
+            &template,
+            "<div class=\"tip\" role=\"note\">第{{ nth }}个：{{ body | safe }}</div>\n".into(),
+        ),
+        (
+            "the template breaks",
+            &template,
+            "<div>{{ missing.field }}{{ body | safe }}</div>\n".into(),
+        ),
+        (
+            "the template is fixed",
+            &template,
+            "<div class=\"tip\">{{ body | safe }}</div>\n".into(),
+        ),
+        ("the page loses its shortcode", &page, original.clone()),
+    ];
+    let mut last_good = fresh(&root).unwrap_or_else(|e| panic!("{e}"));
+    let mut failed = 0;
+    for (what, path, text) in steps {
+        write(path, &text);
+        let outcome = live.update(&[path.to_path_buf()], now());
+        match fresh(&root) {
+            Ok(expected) => {
+                assert!(
+                    !matches!(outcome, Outcome::Failed(_)),
+                    "{what}: {outcome:?}"
+                );
+                assert_same(what, &live, &expected);
+                last_good = expected;
+            }
+            Err(errors) => {
+                assert!(errors.contains("短代码 tip 的模板出错"), "{what}: {errors}");
+                assert!(matches!(outcome, Outcome::Failed(_)), "{what}: {outcome:?}");
+                assert_same(what, &live, &last_good);
+                failed += 1;
+            }
+        }
+    }
+    assert_eq!(failed, 1, "only the broken template fails");
+    fs::remove_file(&template).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = live.update(&[template], now());
+    assert!(!matches!(outcome, Outcome::Failed(_)), "{outcome:?}");
+    assert_same(
+        "the site's template is removed",
+        &live,
+        &fresh(&root).unwrap_or_else(|e| panic!("{e}")),
+    );
+}

@@ -493,10 +493,16 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     };
     let mut findings = Vec::new();
     let mut static_files = Vec::new();
-    match templates::theme_files(root, &config) {
-        Ok(theme) => static_files.extend(templates::theme_static(&theme)),
-        Err(d) => findings.push(Finding::from_diagnostic(d)),
-    }
+    let theme = match templates::theme_files(root, &config) {
+        Ok(theme) => {
+            static_files.extend(templates::theme_static(&theme));
+            Some(theme)
+        }
+        Err(d) => {
+            findings.push(Finding::from_diagnostic(d));
+            None
+        }
+    };
     templates::disk_static(&root.join("static"), &mut static_files);
     let load_options = LoadOptions {
         drafts: false,
@@ -507,7 +513,15 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let linked = site::link_all(config, content, options.now);
     // Broken `@/` links are found again by the link rules, with their own codes.
     findings.extend(site_errors(linked.errors));
-    let site = linked.site;
+    let mut site = linked.site;
+    // Shortcode outputs carry ids that links may point to; a broken shortcode is a finding.
+    if let Some(theme) = &theme {
+        let expanded = templates::collect(root, theme)
+            .and_then(|sources| crate::render::shortcodes::expand(&mut site, &sources));
+        if let Err(errors) = expanded {
+            findings.extend(site_errors(errors));
+        }
+    }
     let output = options
         .output
         .clone()

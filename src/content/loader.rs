@@ -474,6 +474,9 @@ pub fn parse_file(
     if found.is_section {
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
         let body = markdown::render_with_images(split.body, settings.markdown, &image_size);
+        if !body.shortcode_errors.is_empty() {
+            return Err(shortcode_errors(&body, &shown, body_line_offset));
+        }
         return Ok(Parsed::Section(Arc::new(Section {
             source: shown,
             content_path: found.content_path.clone(),
@@ -516,16 +519,14 @@ pub fn parse_file(
         },
         &image_size,
     );
-    if !body.article_errors.is_empty() {
-        return Err(body
-            .article_errors
-            .iter()
-            .map(|(pos, message)| {
-                Diagnostic::new(&shown, message.clone())
-                    .at(pos.line + body_line_offset, pos.column)
-                    .hint("条文应从第一条起连续编号，不能跳号或重复")
-            })
-            .collect());
+    if !body.article_errors.is_empty() || !body.shortcode_errors.is_empty() {
+        let mut errors = shortcode_errors(&body, &shown, body_line_offset);
+        errors.extend(body.article_errors.iter().map(|(pos, message)| {
+            Diagnostic::new(&shown, message.clone())
+                .at(pos.line + body_line_offset, pos.column)
+                .hint("条文应从第一条起连续编号，不能跳号或重复")
+        }));
+        return Err(errors);
     }
     Ok(Parsed::Page(Arc::new(Page {
         source: shown,
@@ -540,6 +541,25 @@ pub fn parse_file(
         raw: RawText { text, body_start },
         image_files: image_files.into_inner(),
     })))
+}
+
+/// The shortcode syntax errors of a rendered body, at their lines in the file.
+fn shortcode_errors(
+    body: &markdown::Rendered,
+    shown: &Path,
+    body_line_offset: usize,
+) -> Vec<Diagnostic> {
+    body.shortcode_errors
+        .iter()
+        .map(|e| {
+            let d = Diagnostic::new(shown, e.message.clone())
+                .at(e.position.line + body_line_offset, e.position.column);
+            match &e.hint {
+                Some(h) => d.hint(h.clone()),
+                None => d,
+            }
+        })
+        .collect()
 }
 
 /// Files of a page bundle other than `index.md`, relative to the bundle folder.

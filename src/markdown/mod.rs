@@ -6,11 +6,15 @@
 pub mod articles;
 mod headings;
 mod sanitize;
+pub mod shortcodes;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 pub use articles::{Article, Chapter};
 pub use headings::{Heading, heading_id};
+pub use shortcodes::{ArgValue, Call, ShortcodeError, Shortcodes};
+
+use shortcodes::Fragment;
 
 use crate::error::{LineIndex, Position};
 use crate::text::{count_words, is_cjk};
@@ -56,6 +60,10 @@ pub struct Rendered {
     pub articles: Vec<Article>,
     /// Numbering problems: a gap, a repeat or a step back.
     pub article_errors: Vec<(Position, String)>,
+    /// The shortcode calls; `html` and `summary_html` hold their tokens.
+    pub shortcodes: Shortcodes,
+    /// Shortcode syntax errors (then `shortcodes` is empty and the syntax shows as text).
+    pub shortcode_errors: Vec<ShortcodeError>,
 }
 
 /// Characters in an automatic summary.
@@ -97,6 +105,12 @@ fn is_safe_url(url: &str, is_image: bool) -> bool {
     }
 }
 
+/// `url` when Markdown would keep it in a link, else `#` (for templates: the `safe_url`
+/// filter).
+pub fn safe_url(url: &str) -> &str {
+    if is_safe_url(url, false) { url } else { "#" }
+}
+
 /// The Markdown dialect of wenming, for every stage that parses Markdown.
 pub fn parser_options() -> Options {
     Options::ENABLE_TABLES
@@ -114,282 +128,566 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
 /// Renders `source`; `image_size` gives the pixel size of an image by its `src` as written,
 /// when the file can be found. Every image gets `loading="lazy"` (it sits in the body, below the
 /// page's header) and, when its size is known, `width` and `height`, so that the text does not
-/// jump as the image arrives.
+/// jump as the image arrives. Shortcodes become tokens and calls (see [`shortcodes`]); a
+/// source without `{{<` pays for nothing of that.
 pub fn render_with_images(
     source: &str,
     options: MarkdownOptions,
     image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
 ) -> Rendered {
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(source, parser_options())
-        .into_offset_iter()
-        .collect();
-
-    // Positions of links and articles, from line starts found once (when first needed).
-    let lines = std::cell::OnceCell::new();
-    let position = |offset: usize| {
-        lines
-            .get_or_init(|| LineIndex::new(source))
-            .position(offset)
+    let mut walk = Walk {
+        source,
+        options,
+        image_size,
+        plan: None,
+        links: Vec::new(),
+        heading_ids: headings::IdAllocator::default(),
+        toc_flat: Vec::new(),
+        excerpt: String::new(),
+        excerpt_full: false,
+        words: 0,
+        text: String::with_capacity(source.len()),
+        regulation: articles::Collector::default(),
+        misplaced: Vec::new(),
+        lines: std::cell::OnceCell::new(),
     };
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut links = Vec::new();
-    let mut heading_ids = headings::IdAllocator::default();
-    let mut toc_flat: Vec<(u8, String, String)> = Vec::new();
-    let mut excerpt = String::new();
-    let mut words = 0usize;
-    let mut has_raw_html = false;
-    let mut summary_cut: Option<usize> = None;
-    let mut depth = 0usize;
-    let mut in_code_block = false;
-    let mut heading_start: Option<usize> = None;
-    let mut html_block_start: Option<usize> = None;
-    let mut excerpt_full = false;
-    let mut text = String::with_capacity(source.len());
-    let mut regulation = articles::Collector::default();
-    let mut in_article = false;
-    // Open images: where each starts in `out`, and its size if known.
-    let mut images: Vec<(usize, Option<(u32, u32)>)> = Vec::new();
-
-    for (i, (event, range)) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::Paragraph) if options.articles && depth == 0 => {
-                depth += 1;
-                match first_text(&events[i + 1..]).and_then(|t| articles::leading_number(t, '条'))
-                {
-                    Some((n, label)) => {
-                        let id = regulation.article(n, &label, position(range.start));
-                        out.push(Event::Html(
-                            format!(
-                                "<p id=\"{}\" class=\"article\">",
-                                crate::text::escape_html(&id)
-                            )
-                            .into(),
-                        ));
-                        in_article = true;
-                    }
-                    None => out.push(event.clone()),
-                }
-            }
-            Event::End(TagEnd::Paragraph) if in_article => {
-                depth = depth.saturating_sub(1);
-                in_article = false;
-                out.push(Event::Html("</p>\n".into()));
-                if !excerpt_full && !excerpt.is_empty() && !excerpt.ends_with(' ') {
-                    excerpt.push(' ');
-                }
-            }
-            // A wide table scrolls sideways inside its own box on a phone; keyboard users must
-            // be able to focus that box to scroll it (WCAG 2.1.1), and it needs a name.
-            Event::Start(Tag::Table(_)) => {
-                depth += 1;
-                out.push(Event::Html(TABLE_WRAP_OPEN.into()));
-                out.push(event.clone());
-            }
-            Event::End(TagEnd::Table) => {
-                depth = depth.saturating_sub(1);
-                out.push(event.clone());
-                out.push(Event::Html("</div>\n".into()));
-            }
-            Event::Start(Tag::HtmlBlock) => {
-                html_block_start = Some(out.len());
-                out.push(event.clone());
-            }
-            Event::End(TagEnd::HtmlBlock) => {
-                html_block_start = None;
-                out.push(event.clone());
-            }
-            Event::Start(tag) => {
-                depth += 1;
-                match tag {
-                    Tag::CodeBlock(_) => in_code_block = true,
-                    Tag::Heading { .. } => heading_start = Some(out.len()),
-                    Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    } => {
-                        let dest = rewrite_url(dest_url, false, range.start, &position, &mut links);
-                        out.push(Event::Start(Tag::Link {
-                            link_type: *link_type,
-                            dest_url: dest,
-                            title: title.clone(),
-                            id: id.clone(),
-                        }));
-                        continue;
-                    }
-                    Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    } => {
-                        let dest = rewrite_url(dest_url, true, range.start, &position, &mut links);
-                        let size = if dest.starts_with("@wm-link/") {
-                            None
-                        } else {
-                            image_size(&dest)
-                        };
-                        images.push((out.len(), size));
-                        out.push(Event::Start(Tag::Image {
-                            link_type: *link_type,
-                            dest_url: dest,
-                            title: title.clone(),
-                            id: id.clone(),
-                        }));
-                        continue;
-                    }
-                    _ => {}
-                }
-                out.push(event.clone());
-            }
-            Event::End(TagEnd::Image) if !images.is_empty() => {
-                depth = depth.saturating_sub(1);
-                let (start, size) = images.pop().unwrap_or_default();
-                out.push(event.clone());
-                let tag = image_tag(&out.split_off(start), size);
-                out.push(Event::InlineHtml(tag.into()));
-            }
-            Event::End(tag_end) => {
-                depth = depth.saturating_sub(1);
-                if ends_text_block(tag_end) && !text.is_empty() && !text.ends_with('\n') {
-                    text.push('\n');
-                }
-                match tag_end {
-                    TagEnd::CodeBlock => in_code_block = false,
-                    TagEnd::Heading(level) => {
-                        if let Some(start) = heading_start.take() {
-                            let title = headings::plain_text(&out[start + 1..]);
-                            if let Event::Start(Tag::Heading {
-                                level: l,
-                                id,
-                                classes,
-                                ..
-                            }) = &out[start]
-                            {
-                                let id = match id {
-                                    Some(explicit) => heading_ids.claim(explicit),
-                                    None => heading_ids.claim(&heading_id(&title)),
-                                };
-                                if options.articles
-                                    && articles::leading_number(&title, '章').is_some()
-                                {
-                                    regulation.chapter(id.clone(), title.clone());
-                                }
-                                toc_flat.push((*level as u8, id.clone(), title));
-                                // Of `{#id .class key=value}` only the id and classes are
-                                // kept: other attributes (`onclick=…`, `style=…`) would reach
-                                // the page without passing the sanitizer.
-                                out[start] = Event::Start(Tag::Heading {
-                                    level: *l,
-                                    id: Some(id.into()),
-                                    classes: classes.clone(),
-                                    attrs: Vec::new(),
-                                });
-                            }
-                        }
-                    }
-                    TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell
-                        if !excerpt_full && !excerpt.is_empty() && !excerpt.ends_with(' ') =>
-                    {
-                        excerpt.push(' ');
-                    }
-                    _ => {}
-                }
-                out.push(event.clone());
-            }
-            Event::Text(t) => {
-                if !in_code_block {
-                    words += count_words(t);
-                    if heading_start.is_none() && !excerpt_full {
-                        excerpt_full = push_excerpt(&mut excerpt, t);
-                    }
-                }
-                text.push_str(t);
-                out.push(event.clone());
-            }
-            Event::Code(t) => {
-                words += count_words(t);
-                text.push_str(t);
-                out.push(event.clone());
-            }
-            Event::SoftBreak => {
-                let before = last_char(&out);
-                let after = events.get(i + 1).and_then(|(e, _)| first_char(e));
-                match (before, after) {
-                    (Some(b), Some(a)) if is_cjk(b) && is_cjk(a) => {}
-                    _ => {
-                        text.push(' ');
-                        out.push(Event::SoftBreak);
-                    }
-                }
-            }
-            Event::HardBreak => {
-                text.push('\n');
-                out.push(event.clone());
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                if html.trim() == SUMMARY_MARKER {
-                    if summary_cut.is_none() && depth == 0 {
-                        summary_cut = Some(html_block_start.unwrap_or(out.len()));
-                    }
-                } else {
-                    has_raw_html = true;
-                }
-                out.push(event.clone());
-            }
-            _ => out.push(event.clone()),
-        }
-    }
-
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.iter().cloned());
-    let mut summary_html = summary_cut.map(|cut| {
-        let mut s = String::new();
-        pulldown_cmark::html::push_html(&mut s, out[..cut].iter().cloned());
-        s
-    });
-    if has_raw_html && !options.unsafe_html {
-        if sanitize::too_deep(&html) {
-            // Too deep to sanitize in bounded time: the raw HTML is shown as text instead,
-            // which needs no sanitizing (see docs/robustness.md).
-            let as_text = |events: &[Event<'_>]| {
-                let mut s = String::new();
-                pulldown_cmark::html::push_html(
-                    &mut s,
-                    events.iter().map(|e| match e {
-                        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h.clone()),
-                        other => other.clone(),
-                    }),
-                );
-                s
-            };
-            html = as_text(&out);
-            summary_html = summary_cut.map(|cut| as_text(&out[..cut]));
+    let mut shortcode_errors = Vec::new();
+    let mut rendered = None;
+    if source.contains("{{<") {
+        let mut plan = shortcodes::Plan::new(source);
+        if plan.errors.is_empty() && !plan.nodes.is_empty() {
+            let top = plan.fragment(source, 0..source.len(), &plan.top);
+            walk.plan = Some(plan);
+            rendered = Some(walk.fragment(&top, options.articles, true));
         } else {
-            html = sanitize::clean(&html);
-            summary_html = summary_html.map(|s| sanitize::clean(&s));
+            shortcode_errors = std::mem::take(&mut plan.errors);
         }
     }
+    let (html, summary_html) = match rendered {
+        Some(r) => r,
+        None => walk.fragment(&Fragment::plain(source), options.articles, true),
+    };
 
-    let excerpt = finish_excerpt(excerpt);
-    let anchors = toc_flat
+    let excerpt = finish_excerpt(walk.excerpt);
+    let anchors = walk
+        .toc_flat
         .iter()
         .map(|(_, id, _)| id.clone())
-        .chain(regulation.articles.iter().map(|a| a.id.clone()))
+        .chain(walk.regulation.articles.iter().map(|a| a.id.clone()))
         .collect();
+    let shortcodes = match walk.plan {
+        Some(plan) => {
+            shortcode_errors.extend(walk.misplaced.into_iter().map(|at| ShortcodeError {
+                position: Position::of_offset(source, at),
+                message: "短代码不能写在链接地址、图片说明或 HTML 代码里".into(),
+                hint: Some("把短代码写在正文文字中，或单独写在一行".into()),
+            }));
+            plan.shortcodes
+        }
+        None => Shortcodes::default(),
+    };
     Rendered {
         html,
-        toc: headings::build_tree(toc_flat),
+        toc: headings::build_tree(walk.toc_flat),
         summary_html,
         excerpt,
-        word_count: words,
-        text: text.trim_end().to_string(),
-        links,
+        word_count: walk.words,
+        text: walk.text.trim_end().to_string(),
+        links: walk.links,
         anchors,
-        chapters: regulation.chapters,
-        articles: regulation.articles,
-        article_errors: regulation.errors,
+        chapters: walk.regulation.chapters,
+        articles: walk.regulation.articles,
+        article_errors: walk.regulation.errors,
+        shortcodes,
+        shortcode_errors,
+    }
+}
+
+/// What rendering one Markdown body collects across its fragments (the body, and the bodies
+/// of its paired shortcodes, rendered where they stand).
+struct Walk<'a> {
+    /// The whole Markdown body, for positions.
+    source: &'a str,
+    options: MarkdownOptions,
+    image_size: &'a dyn Fn(&str) -> Option<(u32, u32)>,
+    /// The body's shortcodes, when it has any.
+    plan: Option<shortcodes::Plan>,
+    links: Vec<InternalLink>,
+    heading_ids: headings::IdAllocator,
+    toc_flat: Vec<(u8, String, String)>,
+    excerpt: String,
+    excerpt_full: bool,
+    words: usize,
+    text: String,
+    regulation: articles::Collector,
+    /// Source offsets of shortcodes that ended up where no HTML can go (a link's address, an
+    /// image's alt text, raw HTML).
+    misplaced: Vec<usize>,
+    /// Line starts of the body, found when a position is first needed (see [`LineIndex`]).
+    lines: std::cell::OnceCell<LineIndex<'a>>,
+}
+
+impl Walk<'_> {
+    /// The position in the body of offset `at` of `fragment`.
+    fn position(&self, fragment: &Fragment, at: usize) -> Position {
+        self.body_position(fragment.source_offset(at))
+    }
+
+    /// The position of offset `at` of the whole body.
+    fn body_position(&self, at: usize) -> Position {
+        self.lines
+            .get_or_init(|| LineIndex::new(self.source))
+            .position(at)
+    }
+
+    /// Counts a piece of visible text: words, the excerpt (outside headings) and the plain
+    /// text. Code is counted as words only when inline.
+    fn count_text(&mut self, t: &str, in_code_block: bool, in_heading: bool) {
+        if !in_code_block {
+            self.words += count_words(t);
+            if !in_heading && !self.excerpt_full {
+                self.excerpt_full = push_excerpt(&mut self.excerpt, t);
+            }
+        }
+        self.text.push_str(t);
+    }
+
+    /// Renders one fragment to HTML (sanitized unless the site opts out), and its summary
+    /// when `top` and it has a `<!-- more -->`.
+    fn fragment(
+        &mut self,
+        fragment: &Fragment,
+        articles: bool,
+        top: bool,
+    ) -> (String, Option<String>) {
+        let source: &str = &fragment.text;
+        let events: Vec<(Event, std::ops::Range<usize>)> =
+            Parser::new_ext(source, parser_options())
+                .into_offset_iter()
+                .collect();
+        let options = self.options;
+
+        let mut out: Vec<Event> = Vec::with_capacity(events.len());
+        let mut has_raw_html = false;
+        let mut summary_cut: Option<usize> = None;
+        let mut depth = 0usize;
+        let mut in_code_block = false;
+        let mut heading_start: Option<usize> = None;
+        let mut html_block_start: Option<usize> = None;
+        let mut in_article = false;
+        // Open images: where each starts in `out`, and its size if known.
+        let mut images: Vec<(usize, Option<(u32, u32)>)> = Vec::new();
+        // Where the open paragraph starts in `out`, when it may hold a shortcode on its own
+        // line.
+        let mut paragraph_start: Option<usize> = None;
+        let mut placed = vec![false; fragment.placeholders.len()];
+
+        for (i, (event, range)) in events.iter().enumerate() {
+            match event {
+                Event::Start(Tag::Paragraph) if articles && depth == 0 => {
+                    depth += 1;
+                    match first_text(&events[i + 1..])
+                        .and_then(|t| articles::leading_number(t, '条'))
+                    {
+                        Some((n, label)) => {
+                            let position = self.position(fragment, range.start);
+                            let id = self.regulation.article(n, &label, position);
+                            out.push(Event::Html(
+                                format!(
+                                    "<p id=\"{}\" class=\"article\">",
+                                    crate::text::escape_html(&id)
+                                )
+                                .into(),
+                            ));
+                            in_article = true;
+                        }
+                        None => {
+                            paragraph_start = Some(out.len());
+                            out.push(event.clone())
+                        }
+                    }
+                }
+                Event::End(TagEnd::Paragraph) if in_article => {
+                    depth = depth.saturating_sub(1);
+                    in_article = false;
+                    out.push(Event::Html("</p>\n".into()));
+                    if !self.excerpt_full
+                        && !self.excerpt.is_empty()
+                        && !self.excerpt.ends_with(' ')
+                    {
+                        self.excerpt.push(' ');
+                    }
+                }
+                // A wide table scrolls sideways inside its own box on a phone; keyboard users
+                // must be able to focus that box to scroll it (WCAG 2.1.1), and it needs a name.
+                Event::Start(Tag::Table(_)) => {
+                    depth += 1;
+                    out.push(Event::Html(TABLE_WRAP_OPEN.into()));
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::Table) => {
+                    depth = depth.saturating_sub(1);
+                    out.push(event.clone());
+                    out.push(Event::Html("</div>\n".into()));
+                }
+                Event::Start(Tag::HtmlBlock) => {
+                    html_block_start = Some(out.len());
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::HtmlBlock) => {
+                    html_block_start = None;
+                    out.push(event.clone());
+                }
+                Event::Start(tag) => {
+                    depth += 1;
+                    let (lines, body) = (&self.lines, self.source);
+                    let position = || {
+                        lines
+                            .get_or_init(|| LineIndex::new(body))
+                            .position(fragment.source_offset(range.start))
+                    };
+                    match tag {
+                        Tag::Paragraph => paragraph_start = Some(out.len()),
+                        Tag::CodeBlock(_) => in_code_block = true,
+                        Tag::Heading { .. } => heading_start = Some(out.len()),
+                        Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        } => {
+                            let dest = rewrite_url(dest_url, false, &position, &mut self.links);
+                            out.push(Event::Start(Tag::Link {
+                                link_type: *link_type,
+                                dest_url: dest,
+                                title: title.clone(),
+                                id: id.clone(),
+                            }));
+                            continue;
+                        }
+                        Tag::Image {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        } => {
+                            let dest = rewrite_url(dest_url, true, &position, &mut self.links);
+                            let size = if dest.starts_with("@wm-link/") {
+                                None
+                            } else {
+                                (self.image_size)(&dest)
+                            };
+                            images.push((out.len(), size));
+                            out.push(Event::Start(Tag::Image {
+                                link_type: *link_type,
+                                dest_url: dest,
+                                title: title.clone(),
+                                id: id.clone(),
+                            }));
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::Image) if !images.is_empty() => {
+                    depth = depth.saturating_sub(1);
+                    let (start, size) = images.pop().unwrap_or_default();
+                    out.push(event.clone());
+                    let tag = image_tag(&out.split_off(start), size);
+                    out.push(Event::InlineHtml(tag.into()));
+                }
+                Event::End(tag_end) => {
+                    depth = depth.saturating_sub(1);
+                    if ends_text_block(tag_end)
+                        && !self.text.is_empty()
+                        && !self.text.ends_with('\n')
+                    {
+                        self.text.push('\n');
+                    }
+                    match tag_end {
+                        TagEnd::CodeBlock => in_code_block = false,
+                        TagEnd::Heading(level) => {
+                            if let Some(start) = heading_start.take() {
+                                let title = headings::plain_text(&out[start + 1..]);
+                                if let Event::Start(Tag::Heading {
+                                    level: l,
+                                    id,
+                                    classes,
+                                    ..
+                                }) = &out[start]
+                                {
+                                    let id = match id {
+                                        Some(explicit) => self.heading_ids.claim(explicit),
+                                        None => self.heading_ids.claim(&heading_id(&title)),
+                                    };
+                                    if options.articles
+                                        && articles::leading_number(&title, '章').is_some()
+                                    {
+                                        self.regulation.chapter(id.clone(), title.clone());
+                                    }
+                                    self.toc_flat.push((*level as u8, id.clone(), title));
+                                    // Of `{#id .class key=value}` only the id and classes
+                                    // are kept: other attributes (`onclick=…`, `style=…`)
+                                    // would reach the page without passing the sanitizer.
+                                    out[start] = Event::Start(Tag::Heading {
+                                        level: *l,
+                                        id: Some(id.into()),
+                                        classes: classes.clone(),
+                                        attrs: Vec::new(),
+                                    });
+                                }
+                            }
+                        }
+                        TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell
+                            if !self.excerpt_full
+                                && !self.excerpt.is_empty()
+                                && !self.excerpt.ends_with(' ') =>
+                        {
+                            self.excerpt.push(' ');
+                        }
+                        _ => {}
+                    }
+                    out.push(event.clone());
+                    if *tag_end == TagEnd::Paragraph
+                        && let Some(start) = paragraph_start.take()
+                        && !fragment.placeholders.is_empty()
+                        && let Some(plan) = &self.plan
+                    {
+                        lift_lone_shortcodes(&mut out, start, &plan.shortcodes);
+                    }
+                }
+                Event::Text(t)
+                    if !fragment.placeholders.is_empty() && !fragment.within(range).is_empty() =>
+                {
+                    let in_heading = heading_start.is_some();
+                    // Only text copied as it stands can be cut at a placeholder; an image's alt
+                    // text becomes an attribute. Placeholders left unplaced are reported.
+                    let verbatim = source.get(range.clone()) == Some(t.as_ref())
+                        && images.is_empty()
+                        && !in_code_block;
+                    if !verbatim {
+                        self.count_text(t, in_code_block, in_heading);
+                        out.push(event.clone());
+                        continue;
+                    }
+                    let mut at = range.start;
+                    for k in fragment.within(range) {
+                        let (p, node) = &fragment.placeholders[k];
+                        let before = &source[at..p.start];
+                        if !before.is_empty() {
+                            self.count_text(before, in_code_block, in_heading);
+                            out.push(Event::Text(before.to_string().into()));
+                        }
+                        placed[k] = true;
+                        at = p.end;
+                        self.place(*node, &mut out, in_heading);
+                    }
+                    if at < range.end {
+                        let after = &source[at..range.end];
+                        self.count_text(after, in_code_block, in_heading);
+                        out.push(Event::Text(after.to_string().into()));
+                    }
+                }
+                Event::Text(t) => {
+                    self.count_text(t, in_code_block, heading_start.is_some());
+                    out.push(event.clone());
+                }
+                Event::Code(t) => {
+                    self.words += count_words(t);
+                    self.text.push_str(t);
+                    out.push(event.clone());
+                }
+                Event::SoftBreak => {
+                    let before = last_char(&out);
+                    let after = events.get(i + 1).and_then(|(e, _)| first_char(e));
+                    match (before, after) {
+                        (Some(b), Some(a)) if is_cjk(b) && is_cjk(a) => {}
+                        _ => {
+                            self.text.push(' ');
+                            out.push(Event::SoftBreak);
+                        }
+                    }
+                }
+                Event::HardBreak => {
+                    self.text.push('\n');
+                    out.push(event.clone());
+                }
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    if html.trim() == SUMMARY_MARKER {
+                        if top && summary_cut.is_none() && depth == 0 {
+                            summary_cut = Some(html_block_start.unwrap_or(out.len()));
+                        }
+                    } else {
+                        has_raw_html = true;
+                    }
+                    out.push(event.clone());
+                }
+                _ => out.push(event.clone()),
+            }
+        }
+        for ((p, _), placed) in fragment.placeholders.iter().zip(placed) {
+            if !placed {
+                self.misplaced.push(fragment.source_offset(p.start));
+            }
+        }
+
+        let mut html = String::with_capacity(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, out.iter().cloned());
+        let mut summary_html = summary_cut.map(|cut| {
+            let mut s = String::new();
+            pulldown_cmark::html::push_html(&mut s, out[..cut].iter().cloned());
+            s
+        });
+        if has_raw_html && !options.unsafe_html {
+            if sanitize::too_deep(&html) {
+                // Too deep to sanitize in bounded time: the raw HTML is shown as text instead,
+                // which needs no sanitizing (see docs/robustness.md). Shortcode tokens are
+                // text either way.
+                let as_text = |events: &[Event<'_>]| {
+                    let mut s = String::new();
+                    pulldown_cmark::html::push_html(
+                        &mut s,
+                        events.iter().map(|e| match e {
+                            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h.clone()),
+                            other => other.clone(),
+                        }),
+                    );
+                    s
+                };
+                html = as_text(&out);
+                summary_html = summary_cut.map(|cut| as_text(&out[..cut]));
+            } else {
+                html = sanitize::clean(&html);
+                summary_html = summary_html.map(|s| sanitize::clean(&s));
+            }
+        }
+        (html, summary_html)
+    }
+
+    /// Puts node `node` (a shortcode or an escape) where its placeholder was: an escape as
+    /// text, a call as its token, after rendering a paired call's body where it stands (so
+    /// its headings, links, words and text come in document order).
+    fn place(&mut self, node: usize, out: &mut Vec<Event<'_>>, in_heading: bool) {
+        let Some(plan) = self.plan.take() else {
+            return;
+        };
+        match &plan.nodes[node].item {
+            shortcodes::Item::Literal(text) => {
+                self.count_text(text, false, in_heading);
+                out.push(Event::Text(text.clone().into()));
+            }
+            shortcodes::Item::Call { index, body } => {
+                let (index, body) = (*index, body.clone());
+                out.push(Event::InlineHtml(plan.shortcodes.token(index).into()));
+                let src = plan
+                    .shortcodes
+                    .calls
+                    .get(index)
+                    .and_then(|c| c.args.iter().find(|(k, _)| k == "src"))
+                    .and_then(|(_, v)| match v {
+                        ArgValue::Str(s) => Some(s.clone()),
+                        _ => None,
+                    });
+                let size = src.and_then(|s| (self.image_size)(&s));
+                let body_fragment =
+                    body.map(|range| plan.fragment(self.source, range, &plan.nodes[node].children));
+                self.plan = Some(plan);
+                let body_html = body_fragment.map(|f| {
+                    if !self.text.is_empty() && !self.text.ends_with('\n') {
+                        self.text.push('\n');
+                    }
+                    if !self.excerpt_full
+                        && !self.excerpt.is_empty()
+                        && !self.excerpt.ends_with(' ')
+                    {
+                        self.excerpt.push(' ');
+                    }
+                    self.fragment(&f, false, false).0
+                });
+                if let Some(call) = self
+                    .plan
+                    .as_mut()
+                    .and_then(|p| p.shortcodes.calls.get_mut(index))
+                {
+                    call.image_size = size;
+                    call.body = body_html;
+                }
+                return;
+            }
+        }
+        self.plan = Some(plan);
+    }
+}
+
+/// Turns each line of the paragraph starting at `out[start]` that holds nothing but one
+/// shortcode into a block of its own, splitting the paragraph around it: a shortcode alone
+/// on its line is a block (a figure must not sit in a `<p>`), one inside a line is inline.
+fn lift_lone_shortcodes(out: &mut Vec<Event<'_>>, start: usize, shortcodes: &Shortcodes) {
+    let is_token = |e: &Event| matches!(e, Event::InlineHtml(h) if shortcodes.is_token(h));
+    if !out[start..].iter().any(is_token) {
+        return;
+    }
+    // The paragraph's inline events, without its start and end.
+    let mut inner = out.split_off(start + 1);
+    inner.pop();
+    out.pop();
+    let mut lines: Vec<Vec<Event>> = vec![Vec::new()];
+    let mut breaks: Vec<Event> = Vec::new();
+    for e in inner {
+        match e {
+            Event::SoftBreak | Event::HardBreak => {
+                breaks.push(e);
+                lines.push(Vec::new());
+            }
+            e => {
+                if let Some(line) = lines.last_mut() {
+                    line.push(e);
+                }
+            }
+        }
+    }
+    let lone = |line: &[Event]| {
+        line.iter().filter(|e| is_token(e)).count() == 1
+            && line.iter().all(|e| match e {
+                Event::Text(t) => t.trim().is_empty(),
+                e => is_token(e),
+            })
+    };
+    let mut open = false;
+    let mut breaks = breaks.into_iter();
+    for line in lines {
+        let separator = breaks.next();
+        if lone(&line) {
+            if open {
+                if matches!(out.last(), Some(Event::SoftBreak | Event::HardBreak)) {
+                    out.pop();
+                }
+                out.push(Event::End(TagEnd::Paragraph));
+                open = false;
+            }
+            if let Some(token) = line.into_iter().find(|e| is_token(e))
+                && let Event::InlineHtml(h) = token
+            {
+                out.push(Event::Html(format!("{h}\n").into()));
+            }
+            continue;
+        }
+        if !open {
+            out.push(Event::Start(Tag::Paragraph));
+            open = true;
+        }
+        out.extend(line);
+        if let Some(b) = separator {
+            out.push(b);
+        }
+    }
+    if open {
+        // A break that ended the last text line before a lifted shortcode is not needed.
+        if matches!(out.last(), Some(Event::SoftBreak | Event::HardBreak)) {
+            out.pop();
+        }
+        out.push(Event::End(TagEnd::Paragraph));
     }
 }
 
@@ -439,12 +737,11 @@ fn first_text<'e>(events: &'e [(Event, std::ops::Range<usize>)]) -> Option<&'e s
     None
 }
 
-/// Records `@/` links and neutralises unsafe URLs.
+/// Records `@/` links (at `position`) and neutralises unsafe URLs.
 fn rewrite_url<'a>(
     dest: &CowStr<'a>,
     is_image: bool,
-    offset: usize,
-    position: &dyn Fn(usize) -> Position,
+    position: &dyn Fn() -> Position,
     links: &mut Vec<InternalLink>,
 ) -> CowStr<'a> {
     if let Some(rest) = dest.strip_prefix("@/") {
@@ -456,7 +753,7 @@ fn rewrite_url<'a>(
         links.push(InternalLink {
             target,
             anchor,
-            position: position(offset),
+            position: position(),
         });
         return link_placeholder(n).into();
     }

@@ -39,6 +39,12 @@ fn parse_date(value: &Value, filter: &str) -> TeraResult<Option<dates::Date>> {
 
 /// Registers every wenming filter and function on `tera`.
 pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
+    register_filters(tera);
+    register_functions(tera, shared);
+}
+
+/// Registers the filters, which need nothing of the site (all that shortcode templates get).
+pub fn register_filters(tera: &mut Tera) {
     tera.register_filter(
         "date_cn",
         |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
@@ -84,7 +90,13 @@ pub fn register(tera: &mut Tera, shared: Arc<Shared>) {
     );
     tera.register_filter("json_encode", tera_contrib::json::json_encode);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+    tera.register_filter("safe_url", |v: &str, _: Kwargs, _: &State| {
+        crate::markdown::safe_url(v).to_string()
+    });
+}
 
+/// Registers the functions that read the linked site.
+fn register_functions(tera: &mut Tera, shared: Arc<Shared>) {
     let s = shared.clone();
     tera.register_function(
         "url",

@@ -3,6 +3,7 @@
 
 pub mod charts;
 mod functions;
+pub mod shortcodes;
 pub mod templates;
 pub mod views;
 
@@ -17,7 +18,7 @@ use crate::error::Diagnostic;
 use crate::output::{Bytes, OutputFile};
 use crate::site::{SEARCH_PATH, SITEMAP_PATH, Site};
 use functions::Shared;
-use templates::{TemplateSource, ThemeFiles};
+use templates::TemplateSource;
 use views::{Paginator, pager_path};
 
 /// One file to render. Jobs are named by what they render, so that `serve` can tell which
@@ -57,15 +58,14 @@ pub const RECENT_PAGES: usize = 10;
 /// Where rendered files go as soon as they are ready (a staging folder, or memory).
 pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
 
-/// Renders every HTML file of the site, handing each to `emit` as soon as it is done, so a
-/// large site is never held in memory whole.
+/// Renders every HTML file of the site with the templates `sources` (see
+/// [`templates::collect`]), handing each to `emit` as soon as it is done, so a large site is
+/// never held in memory whole.
 pub fn render(
-    root: &Path,
     site: Arc<Site>,
-    theme: &ThemeFiles,
+    sources: Vec<TemplateSource>,
     emit: Emit,
 ) -> Result<(), Vec<Diagnostic>> {
-    let sources = templates::collect(root, theme)?;
     let renderer = Renderer::new(site.clone(), sources, page_summaries(&site))?;
     let errors: Vec<Diagnostic> = renderer
         .jobs()

@@ -329,8 +329,14 @@ impl LiveSite {
             pending.model = true;
             pending.structure = true;
         }
-        if by_area.contains_key(&Area::Templates) {
+        if let Some(changed) = by_area.get(&Area::Templates) {
             disk.templates = templates::collect(&root, &disk.theme);
+            // Shortcode outputs are part of the pages' HTML in the model: every page is
+            // linked and its shortcodes expanded again.
+            if changed.iter().any(|p| is_shortcode_template(&root, p)) {
+                pending.model = true;
+                pending.structure = true;
+            }
         }
         if let Some(changed) = by_area.get(&Area::Static) {
             pending.statics = true;
@@ -491,7 +497,7 @@ impl LiveSite {
             Ok(t) => t.clone(),
             Err(errors) => return failed(errors.clone()),
         };
-        let (site, same_shape, mut warnings) = match self.patched_site(now) {
+        let (mut site, same_shape, mut warnings) = match self.patched_site(now) {
             Some(Ok(site)) => (site, true, Vec::new()),
             Some(Err(errors)) => return failed(errors),
             None => match self.linked_site(now) {
@@ -500,6 +506,9 @@ impl LiveSite {
             },
         };
         warnings.extend(site.warnings.iter().cloned());
+        if let Err(errors) = render::shortcodes::expand(&mut site, &templates_now) {
+            return failed(errors);
+        }
         let statics = (self.pending.statics || !same_shape)
             .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
         match self.editorial_gate(&site, statics.as_ref(), full) {
@@ -757,6 +766,19 @@ impl LiveSite {
             parsed: 0,
             warnings: if full { warnings } else { Vec::new() },
         })
+    }
+}
+
+/// True when `path` is below `shortcodes/` of the site's or a theme's `templates/`.
+fn is_shortcode_template(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let parts: Vec<&std::ffi::OsStr> = rel.components().map(|c| c.as_os_str()).collect();
+    match parts.as_slice() {
+        [t, s, ..] if *t == "templates" => *s == "shortcodes",
+        [th, _, t, s, ..] if *th == "themes" && *t == "templates" => *s == "shortcodes",
+        _ => false,
     }
 }
 

@@ -23,13 +23,17 @@ impl ResolvedPage {
     pub fn apply(self, p: &mut SitePage) {
         // A build owns its pages alone: the placeholder version is not needed any more, and
         // large sites feel the memory. (`serve` shares them with its cache and keeps them.)
-        if let (Some(_), Some(page)) = (&self.html, Arc::get_mut(&mut p.page)) {
+        // Shortcodes are expanded from it later.
+        if let (Some(_), Some(page)) = (&self.html, Arc::get_mut(&mut p.page))
+            && page.body.shortcodes.is_empty()
+        {
             page.body.html = String::new();
             page.body.summary_html = None;
         }
         p.resolved_html = self.html;
         p.summary_html = self.summary_html;
         p.description = self.description;
+        p.shortcodes_expanded = false;
     }
 }
 
@@ -91,10 +95,13 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         errors.append(&mut es);
     }
     for (s, (html, mut es)) in site.sections.iter_mut().zip(section_results) {
-        if let (Some(_), Some(section)) = (&html, Arc::get_mut(&mut s.section)) {
+        if let (Some(_), Some(section)) = (&html, Arc::get_mut(&mut s.section))
+            && section.body.shortcodes.is_empty()
+        {
             section.body.html = String::new();
         }
         s.resolved_html = html;
+        s.shortcodes_expanded = false;
         errors.append(&mut es);
     }
     errors
@@ -191,7 +198,7 @@ pub fn resolve_target(
 }
 
 /// The resolved `href` of each link, in order, and an error for each broken one.
-fn link_urls(
+pub fn link_urls(
     site: &Site,
     links: &[InternalLink],
     source: &std::path::Path,
@@ -224,32 +231,55 @@ fn link_urls(
     (urls, errors)
 }
 
+/// [`finish_html`], keeping `html` when nothing changes.
+pub fn finished(html: String, urls: &[String], base_path: &str) -> String {
+    finish_html(&html, urls, base_path).unwrap_or(html)
+}
+
 /// The final body HTML: site paths written in the content (`/images/a.svg`, `/news/`) get the
 /// base URL's path (for sites served under one, e.g. `/wenming`), and internal links their
 /// URLs. `None` when neither changes anything: then the HTML is used as it is, without a copy.
 fn finish_html(html: &str, urls: &[String], base_path: &str) -> Option<String> {
     let has_site_paths =
-        !base_path.is_empty() && (html.contains("href=\"/") || html.contains("src=\"/"));
+        !base_path.is_empty() && SITE_PATH_ATTRIBUTES.iter().any(|a| html.contains(a));
     (!urls.is_empty() || has_site_paths)
         .then(|| replace_placeholders(&prefix_site_paths(html, base_path), urls))
 }
 
-/// Puts `base_path` in front of every `href="/…"` and `src="/…"` (not `//host`).
+/// The starts of the attributes whose site paths get the base path (`poster` is written by
+/// shortcode templates only: the sanitizer drops it).
+const SITE_PATH_ATTRIBUTES: [&str; 3] = ["href=\"/", "src=\"/", "poster=\"/"];
+
+/// Puts `base_path` in front of every `href="/…"`, `src="/…"` and `poster="/…"` (not
+/// `//host`).
 pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
     if base_path.is_empty() {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
+    // Only attributes of tags: text never holds a raw `<` (it is written `&lt;`), so
+    // following `<`, quotes and `>` tells where tags are. `src="/a"` written in a code
+    // block is text and stays as it is.
+    let (mut in_tag, mut quote) = (false, None);
     loop {
-        let next = ["href=\"/", "src=\"/"]
+        let next = SITE_PATH_ATTRIBUTES
             .iter()
             .filter_map(|p| rest.find(p).map(|i| (i, p.len())))
             .min();
         let Some((i, len)) = next else { break };
         let (before, after) = rest.split_at(i + len - 1);
+        for b in before.bytes() {
+            match (in_tag, quote, b) {
+                (false, _, b'<') => in_tag = true,
+                (true, None, b'"' | b'\'') => quote = Some(b),
+                (true, Some(q), _) if q == b => quote = None,
+                (true, None, b'>') => in_tag = false,
+                _ => {}
+            }
+        }
         out.push_str(before);
-        if !after[1..].starts_with('/') {
+        if in_tag && !after[1..].starts_with('/') {
             out.push_str(base_path);
         }
         out.push('/');
@@ -264,31 +294,15 @@ pub fn replace_placeholders(html: &str, urls: &[String]) -> String {
     if urls.is_empty() || !html.contains(PLACEHOLDER_PREFIX) {
         return html.to_string();
     }
-    let mut out = String::with_capacity(html.len() + urls.len() * 16);
-    let mut rest = html;
-    while let Some(start) = rest.find(PLACEHOLDER_PREFIX) {
-        let after = &rest[start + PLACEHOLDER_PREFIX.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let url = after[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| urls.get(n));
-        match url {
-            Some(url) if after[digits..].starts_with('"') => {
-                out.push_str(&rest[..start]);
-                out.push('"');
-                out.push_str(&crate::text::escape_html(url));
-                out.push('"');
-                rest = &after[digits + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..start + 1]);
-                rest = &rest[start + 1..];
-            }
+    crate::text::replace_numbered(html, PLACEHOLDER_PREFIX, |n, out| match urls.get(n) {
+        Some(url) => {
+            out.push('"');
+            out.push_str(&crate::text::escape_html(url));
+            out.push('"');
+            true
         }
-    }
-    out.push_str(rest);
-    out
+        None => false,
+    })
 }
 
 #[cfg(test)]
@@ -305,6 +319,13 @@ mod tests {
             "<a href=\"/wm/news/\">x</a><img src=\"/wm/images/a.svg\"><a href=\"//cdn.example/x\">y</a><a href=\"https://a.example/\">z</a>"
         );
         assert_eq!(prefix_site_paths("<a href=\"/x\">", ""), "<a href=\"/x\">");
+        assert_eq!(
+            prefix_site_paths(
+                "<pre><code>&lt;img src=\"/a.png\"&gt;</code></pre><img alt=\"a>b\" src=\"/b.png\">",
+                "/wm"
+            ),
+            "<pre><code>&lt;img src=\"/a.png\"&gt;</code></pre><img alt=\"a>b\" src=\"/wm/b.png\">"
+        );
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub struct SitePage {
     pub resolved_html: Option<String>,
     /// Summary HTML: the part before `<!-- more -->`, else `summary:`, else the excerpt.
     pub summary_html: String,
+    /// The outputs of the body's shortcodes are in `resolved_html` and `summary_html` (set
+    /// by `render::shortcodes::expand`; until then they hold tokens).
+    pub shortcodes_expanded: bool,
     /// Plain-text summary for `<meta name="description">` and feeds.
     pub description: String,
     pub expired: bool,
@@ -58,6 +61,9 @@ pub struct SiteSection {
     pub pages: Vec<usize>,
     /// Body HTML with internal links resolved, when it has any (see [`SiteSection::html`]).
     pub resolved_html: Option<String>,
+    /// The outputs of the body's shortcodes are in `resolved_html` (see
+    /// [`SitePage::shortcodes_expanded`]).
+    pub shortcodes_expanded: bool,
     /// Items per pager page; 0 means all on one page.
     pub paginate: usize,
     /// False for the home section made up when `content/_index.md` is missing.
@@ -365,6 +371,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             subsections: Vec::new(),
             pages: Vec::new(),
             resolved_html: None,
+            shortcodes_expanded: false,
             paginate,
             from_file,
         });
@@ -404,6 +411,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             next: None,
             resolved_html: None,
             summary_html: String::new(),
+            shortcodes_expanded: false,
             description: String::new(),
             expired,
             aliases,

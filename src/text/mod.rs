@@ -23,6 +23,36 @@ pub fn serialize_plain_opt<S: serde::Serializer>(x: &Option<f64>, s: S) -> Resul
 }
 
 /// Escapes text for HTML content and attribute values.
+/// `text` with every `PREFIX<n>"` (a decimal number closed by a double quote) replaced by
+/// what `replacement(n, out)` writes, in one pass. `replacement` returns false, writing
+/// nothing, for numbers it has nothing for: those stay as they are.
+pub fn replace_numbered(
+    text: &str,
+    prefix: &str,
+    replacement: impl Fn(usize, &mut String) -> bool,
+) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut rest = text;
+    while let Some(i) = rest.find(prefix) {
+        let after = &rest[i + prefix.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        out.push_str(&rest[..i]);
+        let replaced = after[digits..].starts_with('"')
+            && after[..digits]
+                .parse::<usize>()
+                .is_ok_and(|n| replacement(n, &mut out));
+        if replaced {
+            rest = &after[digits + 1..];
+        } else {
+            let first = rest[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&rest[i..i + first]);
+            rest = &rest[i + first..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {

@@ -140,6 +140,14 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
     }
     let page = rng.pick(&pages).cloned();
     match (choice, page) {
+        (0..=2, Some(p)) if n.is_multiple_of(3) => {
+            let text = read(&p)
+                + &format!(
+                    "\n{{{{< tip title=\"提示{n}\" >}}}}\n第{n}次新增的**提示**。\n{{{{< /tip >}}}}\n"
+                );
+            write(&p, &text);
+            (format!("append a shortcode to {}", p.display()), vec![p])
+        }
         (0..=2, Some(p)) => {
             let text = read(&p) + &format!("\n新增段落第{n}次修改，内容更新。\n");
             write(&p, &text);
@@ -264,6 +272,8 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
                     "partials/page_list.html",
                     "base.html",
                     "index.html",
+                    "shortcodes/tip.html",
+                    "shortcodes/figure.html",
                 ])
                 .unwrap_or(&"page.html");
             let p = root.join("templates").join(name);
@@ -272,7 +282,14 @@ pub fn random_edit(rng: &mut Rng, root: &Path, n: usize) -> (String, Vec<PathBuf
             } else {
                 read(&theme.join(name))
             };
-            let text = base.replacen("</main>", &format!("<!-- 覆盖{n} --></main>"), 1)
+            let text = base
+                .replacen("</main>", &format!("<!-- 覆盖{n} --></main>"), 1)
+                .replacen("class=\"tip\"", &format!("class=\"tip tip-{n}\""), 1)
+                .replacen(
+                    "class=\"figure\"",
+                    &format!("class=\"figure figure-{n}\""),
+                    1,
+                )
                 + &format!("{{# 修改 {n} #}}\n");
             write(&p, &text);
             (format!("override template {name}"), vec![p])

@@ -1,0 +1,315 @@
+//! The render-stage half of shortcodes: renders `shortcodes/<name>.html` for every call the
+//! markdown stage found (see `markdown::shortcodes`) and puts the outputs in place of their
+//! tokens in each page's and section's HTML and summary, before anything else reads them
+//! (the checks, templates, feeds, the search index).
+//!
+//! It runs between the link stage and the checks: a call's context needs its page's URL.
+//! The HTML the editor wrote was sanitized before; a template's output is trusted and is not.
+//! Outputs are put into the HTML as the markdown stage left it (internal links not yet
+//! resolved, site paths without the base path), which is then finished once, so that site
+//! paths in an output (`src="/videos/a.mp4"`) get the base path as Markdown's do.
+//!
+//! Shortcode templates are compiled on their own, with the filters but without the functions
+//! that read the site (their pages are not finished yet), and only when some page uses a
+//! shortcode. A shortcode whose template reads `body` is paired: it needs a closing tag;
+//! one whose template does not must not have one.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::templates::TemplateSource;
+use super::{functions, tera_error, tera_errors};
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::markdown::{Call, Rendered};
+use crate::site::{Site, Target, links};
+
+/// Where shortcode templates are, below `templates/`.
+const DIR: &str = "shortcodes/";
+
+/// The shortcode templates of a site, compiled.
+pub struct ShortcodeTemplates {
+    tera: Tera,
+    sources: Vec<TemplateSource>,
+    /// Names of the shortcodes, sorted.
+    names: Vec<String>,
+    /// Names of the shortcodes whose template reads `body`.
+    paired: HashSet<String>,
+}
+
+/// What a shortcode template sees as `page`.
+#[derive(Serialize)]
+struct PageRef<'a> {
+    title: &'a str,
+    path: String,
+    permalink: String,
+    content_path: &'a str,
+}
+
+/// What expanding the shortcodes of one page or section needs of it.
+struct Doc<'a> {
+    body: &'a Rendered,
+    view: PageRef<'a>,
+    source: &'a Path,
+    line_offset: usize,
+}
+
+impl<'a> Doc<'a> {
+    fn of(site: &'a Site, target: Target) -> Doc<'a> {
+        match target {
+            Target::Page(i) => {
+                let (p, page) = (&site.pages[i], &site.pages[i].page);
+                Doc {
+                    body: &page.body,
+                    view: PageRef::new(site, &page.meta.title, &p.path, &page.content_path),
+                    source: &page.source,
+                    line_offset: page.body_line_offset,
+                }
+            }
+            Target::Section(i) => {
+                let (s, section) = (&site.sections[i], &site.sections[i].section);
+                Doc {
+                    body: &section.body,
+                    view: PageRef::new(site, &section.meta.title, &s.path, &section.content_path),
+                    source: &section.source,
+                    line_offset: section.body_line_offset,
+                }
+            }
+        }
+    }
+}
+
+impl<'a> PageRef<'a> {
+    fn new(site: &Site, title: &'a str, path: &str, content_path: &'a str) -> Self {
+        PageRef {
+            title,
+            path: site.url_path(path),
+            permalink: site.permalink(path),
+            content_path,
+        }
+    }
+}
+
+impl ShortcodeTemplates {
+    /// Compiles the templates below `shortcodes/` of `sources`; every broken one is reported.
+    pub fn new(config: &Config, sources: &[TemplateSource]) -> Result<Self, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        functions::register_filters(&mut tera);
+        tera.global_context().insert("config", config);
+        let own: Vec<&TemplateSource> =
+            sources.iter().filter(|t| t.name.starts_with(DIR)).collect();
+        tera.add_raw_templates(own.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+            .map_err(|e| tera_errors(&e, sources))?;
+        let names: Vec<String> = own
+            .iter()
+            .filter_map(|t| t.name.strip_prefix(DIR)?.strip_suffix(".html"))
+            .filter(|n| !n.is_empty() && !n.contains('/'))
+            .map(str::to_string)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let paired = names
+            .iter()
+            .filter(|n| {
+                tera.get_template_variables(&template_name(n))
+                    .is_ok_and(|vars| vars.contains("body"))
+            })
+            .cloned()
+            .collect();
+        Ok(ShortcodeTemplates {
+            tera,
+            sources: sources.to_vec(),
+            names,
+            paired,
+        })
+    }
+
+    /// The outputs of every call of `body`, for a page or section at site path `path`.
+    fn outputs(
+        &self,
+        body: &Rendered,
+        page: &PageRef,
+        source: &Path,
+        line_offset: usize,
+    ) -> Result<Vec<String>, Vec<Diagnostic>> {
+        body.shortcodes
+            .expand(|_, call, inner| self.render(call, inner, page, source, line_offset))
+    }
+
+    fn render(
+        &self,
+        call: &Call,
+        body: Option<String>,
+        page: &PageRef,
+        source: &Path,
+        line_offset: usize,
+    ) -> Result<String, Diagnostic> {
+        let at = |message: String, hint: String| {
+            Diagnostic::new(source, message)
+                .at(call.position.line + line_offset, call.position.column)
+                .hint(hint)
+        };
+        let name = &call.name;
+        let template = template_name(name);
+        if !self.tera.contains_template(&template) {
+            let known: Vec<&str> = self.names.iter().map(String::as_str).collect();
+            let hint = match (crate::yaml::closest(name, &known), known.is_empty()) {
+                (_, true) => {
+                    "这个站点没有短代码；新的短代码放在 templates/shortcodes/名称.html".to_string()
+                }
+                (Some(c), false) => {
+                    format!("是否想写“{c}”？可用的短代码有：{}", known.join(", "))
+                }
+                (None, false) => format!(
+                    "可用的短代码有：{}；新的短代码放在 templates/shortcodes/名称.html",
+                    known.join(", ")
+                ),
+            };
+            return Err(at(format!("未知的短代码“{name}”"), hint));
+        }
+        match (self.paired.contains(name), body.is_some()) {
+            (true, false) => {
+                return Err(at(
+                    format!("短代码 {name} 没有结束标记 {{{{< /{name} >}}}}"),
+                    format!("{name} 要成对使用：在内容之后写 {{{{< /{name} >}}}}"),
+                ));
+            }
+            (false, true) => {
+                return Err(at(
+                    format!("短代码 {name} 不能成对使用：它的模板不显示中间的内容"),
+                    format!("删掉 {{{{< /{name} >}}}}，把内容写在短代码之外"),
+                ));
+            }
+            _ => {}
+        }
+        let mut ctx = Context::new();
+        for (key, value) in &call.args {
+            ctx.insert(key.clone(), value);
+        }
+        if let Some((width, height)) = call.image_size
+            && !call.args.iter().any(|(k, _)| k == "width" || k == "height")
+        {
+            ctx.insert("width", &width);
+            ctx.insert("height", &height);
+        }
+        ctx.insert("nth", &call.nth);
+        ctx.insert("page", page);
+        if let Some(body) = &body {
+            ctx.insert("body", body);
+        }
+        let mut output = self.tera.render(&template, &ctx).map_err(|e| {
+            let inner = tera_error(&e, &self.sources, None);
+            let place = match (inner.line, inner.column) {
+                (Some(l), Some(c)) => format!("{}:{l}:{c}", inner.file.display()),
+                _ => inner.file.display().to_string(),
+            };
+            let reason = ["模板渲染错误：", "模板语法错误：", "模板错误："]
+                .iter()
+                .find_map(|p| inner.message.strip_prefix(p))
+                .unwrap_or(&inner.message);
+            at(
+                format!("短代码 {name} 的模板出错：{reason}"),
+                format!("出错的模板：{place}"),
+            )
+        })?;
+        // As in Jinja, the template file's last line break is not part of the output: an
+        // inline shortcode must not leave a space behind it.
+        if output.ends_with('\n') {
+            output.pop();
+        }
+        Ok(output)
+    }
+}
+
+fn template_name(name: &str) -> String {
+    format!("{DIR}{name}.html")
+}
+
+/// True when some page or section of `site` has shortcodes not yet expanded.
+pub fn pending(site: &Site) -> bool {
+    site.pages
+        .iter()
+        .any(|p| !p.shortcodes_expanded && !p.page.body.shortcodes.is_empty())
+        || site
+            .sections
+            .iter()
+            .any(|s| !s.shortcodes_expanded && !s.section.body.shortcodes.is_empty())
+}
+
+/// Expands the shortcodes of every page and section of `site` that has unexpanded ones,
+/// with the templates of `sources`. Every error of every page is reported.
+pub fn expand(site: &mut Site, sources: &[TemplateSource]) -> Result<(), Vec<Diagnostic>> {
+    if !pending(site) {
+        return Ok(());
+    }
+    let templates = ShortcodeTemplates::new(&site.config, sources)?;
+    let base_path = site.config.base_path().to_string();
+    let shared: &Site = site;
+    let finish = |body: &Rendered, view: PageRef, source: &Path, line_offset: usize| {
+        let outputs = templates.outputs(body, &view, source, line_offset)?;
+        let (urls, _) = links::link_urls(shared, &body.links, source, line_offset);
+        let finish = |html: &str| {
+            links::finished(
+                body.shortcodes.substitute(html, &outputs),
+                &urls,
+                &base_path,
+            )
+        };
+        Ok::<_, Vec<Diagnostic>>((finish(&body.html), body.summary_html.as_deref().map(finish)))
+    };
+    // The pages, then the sections, with shortcodes to expand.
+    let pending_pages = shared
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.shortcodes_expanded && !p.page.body.shortcodes.is_empty())
+        .map(|(i, _)| Target::Page(i));
+    let pending_sections = shared
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.shortcodes_expanded && !s.section.body.shortcodes.is_empty())
+        .map(|(i, _)| Target::Section(i));
+    let targets: Vec<Target> = pending_pages.chain(pending_sections).collect();
+    let results: Vec<_> = targets
+        .into_par_iter()
+        .map(|target| {
+            let Doc {
+                body,
+                view,
+                source,
+                line_offset,
+            } = Doc::of(shared, target);
+            (target, finish(body, view, source, line_offset))
+        })
+        .collect();
+
+    let mut errors = Vec::new();
+    for (target, result) in results {
+        match (target, result) {
+            (Target::Page(i), Ok((html, summary))) => {
+                let p = std::sync::Arc::make_mut(&mut site.pages[i]);
+                p.resolved_html = Some(html);
+                if let Some(summary) = summary {
+                    p.summary_html = summary;
+                }
+                p.shortcodes_expanded = true;
+            }
+            (Target::Section(i), Ok((html, _))) => {
+                let s = &mut site.sections[i];
+                s.resolved_html = Some(html);
+                s.shortcodes_expanded = true;
+            }
+            (_, Err(mut es)) => errors.append(&mut es),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
