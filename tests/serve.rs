@@ -423,6 +423,26 @@ fn errors_are_shown_and_the_last_good_site_is_kept_until_fixed() {
             && first["message"].to_string().contains("no-such-page"),
         "{event}"
     );
+
+    // An invalid date in another file while the link is still broken: both are shown.
+    let other = root.join("content/notices/xue-lei-feng-tong-zhi.md");
+    let other_text = read(&other);
+    write(
+        &other,
+        &other_text.replacen("date: 2026-02-20", "date: 2026-02-30", 1),
+    );
+    let event = serve.rebuilt();
+    let files: Vec<&str> = event["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["file"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [PAGE, "content/notices/xue-lei-feng-tong-zhi.md"],
+        "{event}"
+    );
 }
 
 #[test]

@@ -387,9 +387,10 @@ impl LiveSite {
         }
     }
 
-    /// The last good site with the re-parsed pages put in, when nothing else changed and no
-    /// page became published or expired since; `None` when the site must be linked again.
-    fn patched_site(&self, now: Timestamp) -> Option<Result<Site, Vec<Diagnostic>>> {
+    /// The last good site with the re-parsed pages put in, when nothing else changed, no
+    /// page became published or expired since and the pages have no errors; `None` when the
+    /// site must be linked again.
+    fn patched_site(&self, now: Timestamp) -> Option<Site> {
         let good = self.good.as_ref()?;
         let disk = self.disk.as_ref().ok()?;
         if self.pending.structure {
@@ -415,12 +416,11 @@ impl LiveSite {
             let Some(&Target::Page(i)) = site.by_content_path.get(&page.content_path) else {
                 return None;
             };
-            site = match site.with_page_replaced(i, page.clone(), now)? {
-                Ok(s) => s,
-                Err(errors) => return Some(Err(errors)),
-            };
+            // A page with errors: the whole site is linked again, which reports the errors
+            // of every file together (the patch would stop at this page's).
+            site = site.with_page_replaced(i, page.clone(), now)?.ok()?;
         }
-        Some(Ok(site))
+        Some(site)
     }
 
     /// The site linked again from every parsed source.
@@ -435,12 +435,19 @@ impl LiveSite {
             drafts: self.drafts,
             now,
         };
-        let (mut content, errors) = content::assemble(&disk.discovery, parsed, &disk.data, options);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        let (mut content, mut errors) =
+            content::assemble(&disk.discovery, parsed, &disk.data, options);
         let warnings = std::mem::take(&mut content.warnings);
-        Ok((site::link(disk.config.clone(), content, now)?, warnings))
+        // Linked even when some files could not be read, so that the preview names a broken
+        // link together with a front matter error, as `build` does.
+        let linked = site::link_all(disk.config.clone(), content, now);
+        errors.extend(linked.errors);
+        errors.extend(linked.link_errors);
+        if errors.is_empty() {
+            Ok((linked.site, warnings))
+        } else {
+            Err(errors)
+        }
     }
 
     /// The check rules a build runs (see [`build::editorial_gate`]), against the publish-date
@@ -498,8 +505,7 @@ impl LiveSite {
             Err(errors) => return failed(errors.clone()),
         };
         let (mut site, same_shape, mut warnings) = match self.patched_site(now) {
-            Some(Ok(site)) => (site, true, Vec::new()),
-            Some(Err(errors)) => return failed(errors),
+            Some(site) => (site, true, Vec::new()),
             None => match self.linked_site(now) {
                 Ok((site, warnings)) => (site, false, warnings),
                 Err(errors) => return failed(errors),
