@@ -64,6 +64,9 @@ fn every_planted_problem_is_reported_exactly() {
             "content/news/links.md:9:1  error  image-alt-missing  图片 photo.png 缺少替代文字（alt）",
             "content/news/links.md:10:5  warning  link-text-vague  链接文字“点击这里”没有说明链接去向",
             "content/news/links.md:12:1  error  image-alt-missing  <img> 缺少 alt 属性",
+            "content/news/links.md:16:1  error  link-broken  图片 /images/missing.jpg 指向的地址不存在",
+            "content/news/links.md:18:1  error  image-alt-missing  图片 /poster.png 缺少替代文字（alt）",
+            "content/news/links.md:20:1  error  link-broken  链接 /videos/xuan-chuan.mp4 指向的地址不存在",
             "content/news/pii.md:5:12  error  pii-id-number  发现未脱敏的身份证号 110105********002X",
             "content/news/pii.md:5:34  error  pii-mobile  发现未脱敏的手机号 138****5678",
             "content/news/pii.md:6:5  error  pii-bank-card  发现未脱敏的银行卡号 6222 **** **** ***0 128",
@@ -91,8 +94,14 @@ content/news/pii.md:5:34  错误  pii-mobile  "
         "{}",
         text.stdout
     );
+    // A shortcode's URL arguments are links, at the call's place in the file.
     assert!(
-        text.stdout.ends_with("\n检查完成：18 个错误，8 个警告，涉及 12 个文件；共检查 6 个页面、4 个栏目、3 个数据文件。\n"),
+        text.stdout.contains("\ncontent/news/links.md:18:1  错误  image-alt-missing  图片 /poster.png 缺少替代文字（alt）  (在 alt 中写明图片内容，例如 {{< figure src=\"/poster.png\" alt=\"志愿者在社区清扫街道\" >}})\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.ends_with("\n检查完成：21 个错误，8 个警告，涉及 12 个文件；共检查 6 个页面、4 个栏目、3 个数据文件。\n"),
         "{}",
         text.stdout
     );
@@ -101,7 +110,8 @@ content/news/pii.md:5:34  错误  pii-mobile  "
 #[test]
 fn clean_site_with_wrong_checksum_numbers_has_zero_findings() {
     // It contains an 18-digit number whose GB 11643 check digit is wrong, a 16-digit number
-    // that fails Luhn, typos inside code and a URL, and a mobile number waived in site.yaml.
+    // that fails Luhn, typos inside code and a URL, a mobile number waived in site.yaml, and a
+    // figure shortcode whose `src` is a file of its page bundle.
     let root = fixture("check/clean");
     let run = wenming_at(NOW, &["check", "--root", path(&root)]);
     assert_eq!(
