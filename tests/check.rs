@@ -482,11 +482,37 @@ fn serve_refuses_a_saved_photo_with_a_location_until_it_is_replaced() {
     // Both replaced by photos without a location: the site is served again.
     std::fs::write(&saved, &plain).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&bundle_photo, &plain).unwrap_or_else(|e| panic!("{e}"));
-    let outcome = live.update(&[saved, bundle_photo], now);
+    let outcome = live.update(&[saved, bundle_photo.clone()], now);
     assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
     let files = live.files();
     let files = files.read().unwrap_or_else(|e| e.into_inner());
     assert_eq!(files.get("images/jie-dao/hui-yi.jpg"), Some(&plain[..]));
+    drop(files);
+
+    // A save reads only the photos it touched, and a bundle's photos when its page is saved:
+    // two photos changed without the watcher saying so are read when each is named.
+    let unnamed = images.join("no-location.jpg");
+    std::fs::write(&unnamed, &located).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&bundle_photo, &located).unwrap_or_else(|e| panic!("{e}"));
+    let page = site.path().join("content/stories/lou-dao/index.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&page, text + "\n志愿者们每月清洁一次楼道。\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        failure(live.update(std::slice::from_ref(&page), now)),
+        format!(
+            "错误：content/stories/lou-dao/photo.jpg: {LOCATION} [pii-location]\n    提示：{LOCATION_HINT}\n"
+        )
+    );
+    std::fs::write(&bundle_photo, &plain).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = live.update(std::slice::from_ref(&bundle_photo), now);
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    assert_eq!(
+        failure(live.update(std::slice::from_ref(&unnamed), now)),
+        format!(
+            "错误：static/images/no-location.jpg: {LOCATION} [pii-location]\n    提示：{LOCATION_HINT}\n"
+        )
+    );
 }
 
 /// A local web server for `--external`: `/ok` 200, `/gone` 404, `/nohead` 405 to HEAD and
