@@ -42,10 +42,11 @@ fn main() {
             let findings = run_rules(&Inputs {
                 site: &site,
                 static_files: Vec::new(),
+                site_static: Vec::new(),
                 published: None,
                 external: None,
                 rules: Rules::All,
-                changed_texts: None,
+                changed_files: None,
             });
             rules.push(started.elapsed().as_secs_f64());
             std::hint::black_box(findings);

@@ -133,8 +133,8 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         errors.push(d);
         None
     });
-    let static_paths = statics.iter().map(|f| f.path.as_str()).collect();
-    match editorial_gate(&site, static_paths, previous.as_ref(), Rules::All, None) {
+    let copied = statics.iter().map(|f| (f.path.as_str(), &f.bytes));
+    match editorial_gate(&site, root, copied, previous.as_ref(), Rules::All, None) {
         Ok(found) => warnings.extend(found),
         Err(found) => errors.extend(found),
     }
@@ -163,23 +163,34 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
 /// Runs the check rules (all but `--external`) as `build` and `serve` do: personal data, a
 /// missing required review and a publish date changed since `published` (the previous
 /// build's manifest) are errors that stop the build; every other finding is a warning.
-/// `static_files` are the paths of the copied files (see [`static_files`]). `serve` passes
-/// [`Rules::Blocking`] and the files changed since its last good build (see
-/// [`check::Inputs::changed_texts`]).
-pub fn editorial_gate(
+/// `statics` are the copied files (see [`static_files`]), by their path below the output;
+/// the photos among those of the site's own `static/` are read for a recorded location.
+/// `serve` passes [`Rules::Blocking`] and the files changed since its last good build (see
+/// [`check::Inputs::changed_files`]).
+pub fn editorial_gate<'a>(
     site: &Site,
-    static_files: Vec<&str>,
+    root: &Path,
+    statics: impl Iterator<Item = (&'a str, &'a Bytes)> + Clone,
     published: Option<&Manifest>,
     rules: Rules,
-    changed_texts: Option<&HashSet<PathBuf>>,
+    changed_files: Option<&HashSet<PathBuf>>,
 ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let site_dir = root.join("static");
     let findings = check::run_rules(&check::Inputs {
         site,
-        static_files,
+        static_files: statics.clone().map(|(path, _)| path).collect(),
+        site_static: statics
+            .filter_map(|(path, bytes)| match bytes {
+                Bytes::File(source) if source.starts_with(&site_dir) => {
+                    Some((path, source.as_path()))
+                }
+                _ => None,
+            })
+            .collect(),
         published,
         external: None,
         rules,
-        changed_texts,
+        changed_files,
     });
     let (blocking, other): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.code.blocks_build());

@@ -1,7 +1,7 @@
 //! `wenming check`, the editorial gate: one planted case per rule reported exactly (code, file,
 //! line, column, message), a clean site with zero findings, the build refusing personal data
-//! and unreviewed pages, the publish-date manifest, `--external` against a local server, and
-//! the `mask` filter.
+//! and unreviewed pages, photos that record where they were taken (check, build and serve),
+//! the publish-date manifest, `--external` against a local server, and the `mask` filter.
 
 mod common;
 
@@ -64,6 +64,9 @@ fn every_planted_problem_is_reported_exactly() {
             "content/news/links.md:9:1  error  image-alt-missing  图片 photo.png 缺少替代文字（alt）",
             "content/news/links.md:10:5  warning  link-text-vague  链接文字“点击这里”没有说明链接去向",
             "content/news/links.md:12:1  error  image-alt-missing  <img> 缺少 alt 属性",
+            "content/news/links.md:16:1  error  link-broken  图片 /images/missing.jpg 指向的地址不存在",
+            "content/news/links.md:18:1  error  image-alt-missing  图片 /poster.png 缺少替代文字（alt）",
+            "content/news/links.md:20:1  error  link-broken  链接 /videos/xuan-chuan.mp4 指向的地址不存在",
             "content/news/pii.md:5:12  error  pii-id-number  发现未脱敏的身份证号 110105********002X",
             "content/news/pii.md:5:34  error  pii-mobile  发现未脱敏的手机号 138****5678",
             "content/news/pii.md:6:5  error  pii-bank-card  发现未脱敏的银行卡号 6222 **** **** ***0 128",
@@ -91,8 +94,14 @@ content/news/pii.md:5:34  错误  pii-mobile  "
         "{}",
         text.stdout
     );
+    // A shortcode's URL arguments are links, at the call's place in the file.
     assert!(
-        text.stdout.ends_with("\n检查完成：18 个错误，8 个警告，涉及 12 个文件；共检查 6 个页面、4 个栏目、3 个数据文件。\n"),
+        text.stdout.contains("\ncontent/news/links.md:18:1  错误  image-alt-missing  图片 /poster.png 缺少替代文字（alt）  (在 alt 中写明图片内容，例如 {{< figure src=\"/poster.png\" alt=\"志愿者在社区清扫街道\" >}})\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.ends_with("\n检查完成：21 个错误，8 个警告，涉及 12 个文件；共检查 6 个页面、4 个栏目、3 个数据文件。\n"),
         "{}",
         text.stdout
     );
@@ -101,7 +110,8 @@ content/news/pii.md:5:34  错误  pii-mobile  "
 #[test]
 fn clean_site_with_wrong_checksum_numbers_has_zero_findings() {
     // It contains an 18-digit number whose GB 11643 check digit is wrong, a 16-digit number
-    // that fails Luhn, typos inside code and a URL, and a mobile number waived in site.yaml.
+    // that fails Luhn, typos inside code and a URL, a mobile number waived in site.yaml, and a
+    // figure shortcode whose `src` is a file of its page bundle.
     let root = fixture("check/clean");
     let run = wenming_at(NOW, &["check", "--root", path(&root)]);
     assert_eq!(
@@ -318,6 +328,190 @@ fn a_changed_publish_date_is_refused_until_it_is_put_back() {
         "警告：content/news/old.md:3:1: 新页面的发布时间 2026-10-01 09:00 比实际发布早 51 天 [date-backdated]
     提示：发布时间应为实际发布的时间；补发旧稿请在正文中说明（可在 site.yaml 的 check.backdate_days 调整，当前 7 天）
 "
+    );
+}
+
+/// What `pii-location` says about every photo (the place is never printed).
+const LOCATION: &str = "图片含有拍摄地点（GPS 坐标），发布后任何人都能看到拍摄位置";
+const LOCATION_HINT: &str = "删除照片中的位置信息后再放入网站：Windows 电脑上右键文件，选“属性→详细信息→删除属性和个人信息”；iPhone 在“照片”中点“分享”，点上方的“选项”，关闭“位置”后再发送或存储；安卓手机在相册中打开照片，点“详情”，删除位置信息。确需公开拍摄地点，请在 site.yaml 的 check.waive 中为这个文件写明 pii-location 的理由";
+
+#[test]
+fn photos_that_record_where_they_were_taken_are_reported_by_file() {
+    // Made by tests/fixtures/check/location/make_images.py: a GPS position in a JPEG, PNG,
+    // WebP and HEIC of static/ and in a bundle's JPEG; the same in a waived `.JPG` and in a
+    // draft's bundle; no position, a GPS block without a fix, no Exif, a cut file and a text
+    // named `.jpg`, none of which is reported.
+    let root = fixture("check/location");
+    let reported = [
+        "content/stories/lou-dao/photo.jpg",
+        "static/images/ban-hui.png",
+        "static/images/hui-yi.jpg",
+        "static/images/jie-dao.webp",
+        "static/images/xiao-yuan.heic",
+    ];
+    let text = wenming_at(NOW, &["check", "--root", path(&root)]);
+    let lines: Vec<String> = reported
+        .iter()
+        .map(|file| format!("{file}  错误  pii-location  {LOCATION}  ({LOCATION_HINT})\n\n"))
+        .collect();
+    assert_eq!(
+        (text.code, text.stdout),
+        (
+            1,
+            lines.concat()
+                + "检查完成：5 个错误，0 个警告，涉及 5 个文件；共检查 1 个页面、2 个栏目、0 个数据文件。\n"
+        )
+    );
+    // JSON names the same files, and never the place either.
+    let json = wenming_at(NOW, &["check", "--root", path(&root), "--format", "json"]);
+    let expected = reported.map(|file| format!("{file}  error  pii-location  {LOCATION}"));
+    assert_eq!(findings(&json.stdout), expected);
+    assert!(
+        !json.stdout.contains("30") && !json.stdout.contains("120"),
+        "{}",
+        json.stdout
+    );
+}
+
+/// The `check/location` fixture with its photos that record a place removed (the waived one
+/// kept) and the bundle's photo replaced by one without, so that it builds; and a JPEG
+/// without a position and one with.
+fn unlocated() -> (tempfile::TempDir, Vec<u8>, Vec<u8>) {
+    let site = fixture_copy("check/location");
+    let images = site.path().join("static/images");
+    let plain = std::fs::read(images.join("no-location.jpg")).unwrap_or_else(|e| panic!("{e}"));
+    let located = std::fs::read(images.join("hui-yi.jpg")).unwrap_or_else(|e| panic!("{e}"));
+    for name in [
+        "hui-yi.jpg",
+        "ban-hui.png",
+        "jie-dao.webp",
+        "xiao-yuan.heic",
+    ] {
+        std::fs::remove_file(images.join(name)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let bundle_photo = site.path().join("content/stories/lou-dao/photo.jpg");
+    std::fs::write(bundle_photo, &plain).unwrap_or_else(|e| panic!("{e}"));
+    (site, plain, located)
+}
+
+#[test]
+fn build_refuses_a_photo_with_a_location_and_leaves_the_output_as_it_was() {
+    let (site, plain, located) = unlocated();
+    let images = site.path().join("static/images");
+    let bundle_photo = site.path().join("content/stories/lou-dao/photo.jpg");
+    let out = temp();
+    let build = || {
+        let args = [
+            "build",
+            "--root",
+            path(site.path()),
+            "--output",
+            path(out.path()),
+        ];
+        wenming_at(NOW, &args)
+    };
+    // The waived `.JPG`, the draft's photo and the damaged files do not stop it.
+    let run = build();
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    let before = common::files(out.path());
+    assert!(
+        before.contains(&"images/GUANG-CHANG.JPG".to_string()),
+        "{before:?}"
+    );
+    assert!(
+        before.contains(&"stories/lou-dao/photo.jpg".to_string()),
+        "{before:?}"
+    );
+
+    std::fs::write(&bundle_photo, &located).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(images.join("IMG_0001.JPEG"), &located).unwrap_or_else(|e| panic!("{e}"));
+    let run = build();
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "错误：content/stories/lou-dao/photo.jpg: {LOCATION} [pii-location]\n    提示：{LOCATION_HINT}\n\
+             错误：static/images/IMG_0001.JPEG: {LOCATION} [pii-location]\n    提示：{LOCATION_HINT}\n\
+             构建失败：共 2 个错误，输出目录保持不变。\n"
+        )
+    );
+    assert_eq!(common::files(out.path()), before);
+    assert_eq!(
+        std::fs::read(out.path().join("stories/lou-dao/photo.jpg")).ok(),
+        Some(plain)
+    );
+}
+
+#[test]
+fn serve_refuses_a_saved_photo_with_a_location_until_it_is_replaced() {
+    use wenming::serve::incremental::{LiveSite, Outcome};
+    let (site, plain, located) = unlocated();
+    let images = site.path().join("static/images");
+    let bundle_photo = site.path().join("content/stories/lou-dao/photo.jpg");
+    let now = wenming::text::dates::parse(NOW)
+        .map(|d| d.timestamp())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (mut live, outcome) = LiveSite::new(site.path(), false, now);
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    let failure = |outcome: Outcome| match outcome {
+        Outcome::Failed(d) => d.to_string(),
+        other => panic!("not refused: {other:?}"),
+    };
+
+    // A photo saved into static/, then one into the bundle: each save is refused.
+    let saved = images.join("jie-dao/hui-yi.jpg");
+    std::fs::create_dir_all(images.join("jie-dao")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&saved, &located).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        failure(live.update(std::slice::from_ref(&saved), now)),
+        format!(
+            "错误：static/images/jie-dao/hui-yi.jpg: {LOCATION} [pii-location]\n    提示：{LOCATION_HINT}\n"
+        )
+    );
+    std::fs::write(&bundle_photo, &located).unwrap_or_else(|e| panic!("{e}"));
+    let message = failure(live.update(std::slice::from_ref(&bundle_photo), now));
+    assert!(
+        message.contains("错误：static/images/jie-dao/hui-yi.jpg: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("错误：content/stories/lou-dao/photo.jpg: "),
+        "{message}"
+    );
+
+    // Both replaced by photos without a location: the site is served again.
+    std::fs::write(&saved, &plain).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&bundle_photo, &plain).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = live.update(&[saved, bundle_photo.clone()], now);
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    let files = live.files();
+    let files = files.read().unwrap_or_else(|e| e.into_inner());
+    assert_eq!(files.get("images/jie-dao/hui-yi.jpg"), Some(&plain[..]));
+    drop(files);
+
+    // A save reads only the photos it touched, and a bundle's photos when its page is saved:
+    // two photos changed without the watcher saying so are read when each is named.
+    let unnamed = images.join("no-location.jpg");
+    std::fs::write(&unnamed, &located).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&bundle_photo, &located).unwrap_or_else(|e| panic!("{e}"));
+    let page = site.path().join("content/stories/lou-dao/index.md");
+    let text = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&page, text + "\n志愿者们每月清洁一次楼道。\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        failure(live.update(std::slice::from_ref(&page), now)),
+        format!(
+            "错误：content/stories/lou-dao/photo.jpg: {LOCATION} [pii-location]\n    提示：{LOCATION_HINT}\n"
+        )
+    );
+    std::fs::write(&bundle_photo, &plain).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = live.update(std::slice::from_ref(&bundle_photo), now);
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    assert_eq!(
+        failure(live.update(std::slice::from_ref(&unnamed), now)),
+        format!(
+            "错误：static/images/no-location.jpg: {LOCATION} [pii-location]\n    提示：{LOCATION_HINT}\n"
+        )
     );
 }
 

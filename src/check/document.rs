@@ -11,7 +11,7 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use crate::content::RawText;
 use crate::content::editorial::Waivers;
 use crate::error::{LineIndex, Position};
-use crate::markdown::parser_options;
+use crate::markdown::{Call, parser_options};
 use crate::site::Site;
 use crate::text::is_cjk;
 
@@ -26,6 +26,10 @@ pub struct Doc<'a> {
     /// The final HTML, for ids that do not come from headings (footnotes, raw HTML).
     pub html: &'a str,
     pub waive: &'a Waivers,
+    /// The shortcode calls of the Markdown body; their positions are in the body.
+    pub shortcodes: &'a [Call],
+    /// Lines before the Markdown body in the file.
+    pub body_line_offset: usize,
     /// Line starts of the file, made when a position is first asked for.
     lines: OnceLock<LineIndex<'a>>,
 }
@@ -36,6 +40,14 @@ impl Doc<'_> {
         self.lines
             .get_or_init(|| LineIndex::new(&self.raw.text))
             .position(offset)
+    }
+
+    /// The position in the whole file of a shortcode call (whose position is in the body).
+    pub fn call_position(&self, call: &Call) -> Position {
+        Position {
+            line: call.position.line + self.body_line_offset,
+            column: call.position.column,
+        }
     }
 
     /// True when this page has an element with id `anchor`.
@@ -59,6 +71,8 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
         anchors: &p.page.body.anchors,
         html: p.html(),
         waive: &p.page.meta.waive,
+        shortcodes: &p.page.body.shortcodes.calls,
+        body_line_offset: p.page.body_line_offset,
         lines: OnceLock::new(),
     });
     let sections = site.sections.iter().filter(|s| s.from_file).map(|s| Doc {
@@ -68,6 +82,8 @@ pub fn documents(site: &Site) -> Vec<Doc<'_>> {
         anchors: &s.section.body.anchors,
         html: s.html(),
         waive: &s.section.meta.waive,
+        shortcodes: &s.section.body.shortcodes.calls,
+        body_line_offset: s.section.body_line_offset,
         lines: OnceLock::new(),
     });
     pages.chain(sections).collect()

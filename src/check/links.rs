@@ -1,6 +1,7 @@
 //! Link rules: internal links (`@/` content paths, site paths, relative paths, links to this
 //! site's own domain) must reach something the build writes, and their `#anchor` an element
 //! of it; images need alt text; link text must say where it goes (WCAG 2.4.4: not 点击这里).
+//! The URL arguments of shortcodes (`{{< figure src="…" alt="…" >}}`) are links too.
 //! Outbound links are collected for `--external`.
 
 use std::collections::{HashMap, HashSet};
@@ -11,6 +12,8 @@ use percent_encoding::percent_decode_str;
 use super::document::{Doc, LinkRef, Scan, has_anchor};
 use super::{Code, Finding};
 use crate::error::Position;
+use crate::markdown::shortcodes::is_url_argument;
+use crate::markdown::{ArgValue, Call};
 use crate::render::pager_count;
 use crate::render::views::pager_path;
 use crate::site::links::{LinkProblem, resolve_target};
@@ -240,41 +243,18 @@ pub fn check(
                 .suggest("改用说明去向的文字，例如“《栖云市文明行为促进条例》全文”"),
             );
         }
-        match classify(&link.dest, doc.path, site) {
-            Dest::Content(target, anchor) => {
-                match resolve_target(site, &target, anchor.as_deref()) {
-                    Ok(_) | Err(LinkProblem::Unreadable) => {}
-                    Err(LinkProblem::MissingTarget { message, hint }) => {
-                        out.push(at(Code::LinkBroken, message).suggest(hint))
-                    }
-                    Err(LinkProblem::MissingAnchor { message, hint, .. }) => {
-                        let mut f = at(Code::LinkAnchor, message);
-                        f.suggestion = hint;
-                        out.push(f);
-                    }
-                }
-            }
-            Dest::SamePage(anchor) => {
-                if !doc.has_anchor(&anchor) {
-                    out.push(
-                        at(
-                            Code::LinkAnchor,
-                            format!("页内链接 #{anchor} 在本页中不存在"),
-                        )
-                        .suggest(anchor_hint(doc.anchors)),
-                    );
-                }
-            }
-            Dest::SitePath(path, anchor) => {
-                check_site_path(link, &path, anchor, site, known, out, &at)
-            }
-            Dest::External(url) => external.push(ExternalLink {
-                url,
-                file: doc.file.to_path_buf(),
-                position: doc.position(link.offset),
-            }),
-            Dest::Other => {}
-        }
+        check_dest(
+            doc,
+            link,
+            doc.position(link.offset),
+            site,
+            known,
+            out,
+            external,
+        );
+    }
+    for call in doc.shortcodes {
+        shortcode(doc, call, site, known, out, external);
     }
     for img in &scan.html_images {
         if !img.has_alt {
@@ -284,6 +264,100 @@ pub fn check(
                     .suggest("加上 alt=\"图片内容的文字说明\"；纯装饰图片写 alt=\"\""),
             );
         }
+    }
+}
+
+/// The URL arguments of a shortcode call (`src`, `poster`, `href`…), checked as links at the
+/// call's place, and a `figure` whose `alt` is empty. (A `figure` without `alt` stops the
+/// build already, with the template's message.)
+fn shortcode(
+    doc: &Doc,
+    call: &Call,
+    site: &Site,
+    known: &KnownPaths,
+    out: &mut Vec<Finding>,
+    external: &mut Vec<ExternalLink>,
+) {
+    let position = doc.call_position(call);
+    let text = |key: &str| {
+        call.args.iter().find_map(|(k, v)| match v {
+            ArgValue::Str(s) if k == key => Some(s.as_str()),
+            _ => None,
+        })
+    };
+    let is_figure = call.name == "figure";
+    if is_figure && text("alt").is_some_and(|alt| alt.trim().is_empty()) {
+        let src = text("src").unwrap_or_default();
+        out.push(
+            Finding::new(
+                Code::ImageAltMissing,
+                doc.file,
+                format!("图片 {src} 缺少替代文字（alt）"),
+            )
+            .at(position)
+            .suggest(format!(
+                "在 alt 中写明图片内容，例如 {{{{< figure src=\"{src}\" alt=\"志愿者在社区清扫街道\" >}}}}"
+            )),
+        );
+    }
+    for (key, value) in &call.args {
+        let ArgValue::Str(dest) = value else { continue };
+        if !is_url_argument(key) || dest.trim().is_empty() {
+            continue;
+        }
+        let link = LinkRef {
+            dest: dest.clone(),
+            text: String::new(),
+            // Not used: the finding is placed at the call.
+            offset: 0,
+            is_image: key == "poster" || (is_figure && key == "src"),
+        };
+        check_dest(doc, &link, position, site, known, out, external);
+    }
+}
+
+/// Follows where `link` points (found at `position`): the target must exist and have the
+/// anchor; outbound links are collected.
+fn check_dest(
+    doc: &Doc,
+    link: &LinkRef,
+    position: Position,
+    site: &Site,
+    known: &KnownPaths,
+    out: &mut Vec<Finding>,
+    external: &mut Vec<ExternalLink>,
+) {
+    let at = |code: Code, message: String| Finding::new(code, doc.file, message).at(position);
+    match classify(&link.dest, doc.path, site) {
+        Dest::Content(target, anchor) => match resolve_target(site, &target, anchor.as_deref()) {
+            Ok(_) | Err(LinkProblem::Unreadable) => {}
+            Err(LinkProblem::MissingTarget { message, hint }) => {
+                out.push(at(Code::LinkBroken, message).suggest(hint))
+            }
+            Err(LinkProblem::MissingAnchor { message, hint, .. }) => {
+                let mut f = at(Code::LinkAnchor, message);
+                f.suggestion = hint;
+                out.push(f);
+            }
+        },
+        Dest::SamePage(anchor) => {
+            if !doc.has_anchor(&anchor) {
+                out.push(
+                    at(
+                        Code::LinkAnchor,
+                        format!("页内链接 #{anchor} 在本页中不存在"),
+                    )
+                    .suggest(anchor_hint(doc.anchors)),
+                );
+            }
+        }
+        Dest::SitePath(path, anchor) => check_site_path(link, &path, anchor, site, known, out, &at),
+        Dest::External(url) => external.push(ExternalLink {
+            url,
+            file: doc.file.to_path_buf(),
+            position,
+        }),
+        Dest::Other => {}
     }
 }
 

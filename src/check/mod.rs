@@ -1,7 +1,7 @@
 //! The editorial gate (`wenming check`, and the checks `build` runs): dead links and anchors,
 //! images without alt text, vague link text, blank and stale columns, undated pages, personal
-//! data, typos and miswritten names, the review trail, changed publish dates and an incomplete
-//! footer. Each finding has a stable code; `docs/check.md` documents every rule and how to
+//! data (in text, and the GPS position in photos), typos and miswritten names, the review
+//! trail, changed publish dates and an incomplete footer. Each finding has a stable code; `docs/check.md` documents every rule and how to
 //! waive it.
 //!
 //! The rules run over the loaded and linked site, so `check` reports every problem of a site
@@ -12,6 +12,7 @@ mod document;
 pub mod external;
 mod footer;
 mod links;
+pub mod location;
 pub mod manifest;
 pub mod pii;
 mod report;
@@ -62,6 +63,7 @@ pub enum Code {
     PiiIdNumber,
     PiiMobile,
     PiiBankCard,
+    PiiLocation,
     TermTypo,
     TermDiscouraged,
     TermName,
@@ -89,6 +91,7 @@ impl Code {
         Code::PiiIdNumber,
         Code::PiiMobile,
         Code::PiiBankCard,
+        Code::PiiLocation,
         Code::TermTypo,
         Code::TermDiscouraged,
         Code::TermName,
@@ -116,6 +119,7 @@ impl Code {
             Code::PiiIdNumber => "pii-id-number",
             Code::PiiMobile => "pii-mobile",
             Code::PiiBankCard => "pii-bank-card",
+            Code::PiiLocation => "pii-location",
             Code::TermTypo => "term-typo",
             Code::TermDiscouraged => "term-discouraged",
             Code::TermName => "term-name",
@@ -156,6 +160,7 @@ impl Code {
                 | Code::PiiIdNumber
                 | Code::PiiMobile
                 | Code::PiiBankCard
+                | Code::PiiLocation
                 | Code::ReviewMissing
                 | Code::DateChanged
         )
@@ -256,16 +261,21 @@ pub struct Inputs<'a> {
     /// Paths below the output of the copied static files (theme's and site's), e.g.
     /// `style.css`, so that links to them are known to work.
     pub static_files: Vec<&'a str>,
+    /// The files copied from the site's own `static/` (not the theme's, which is trusted), as
+    /// (path below the output, file on disk): their photos are searched for a location.
+    pub site_static: Vec<(&'a str, &'a Path)>,
     /// The previous build's manifest, for the publish-date rules.
     pub published: Option<&'a Manifest>,
     /// The site root when outbound links are to be fetched (`--external`; the cache file is
     /// kept there). `None`: nothing leaves the machine.
     pub external: Option<&'a Path>,
     pub rules: Rules,
-    /// The files (as [`Finding::file`] names them) whose text changed since a run that found
-    /// nothing blocking: personal data is looked for only in these and in `data/`. `None`:
-    /// in every file.
-    pub changed_texts: Option<&'a HashSet<PathBuf>>,
+    /// The files and folders (as [`Finding::file`] names them, relative to the site root)
+    /// that changed since a run that found nothing blocking: the pages and sections parsed
+    /// again, and files touched under `static/` and `content/`. Personal data is looked for
+    /// only in these (a photo also when a folder above it is listed, a bundle's photo also
+    /// when its page is) and in `data/`. `None`: in every file.
+    pub changed_files: Option<&'a HashSet<PathBuf>>,
 }
 
 /// Which rules [`run_rules`] runs.
@@ -299,7 +309,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
                     dictionary.check(&document::Prose::from_line(line, offset), doc, &mut out);
                 }
             }
-            if inputs.changed_texts.is_none_or(|c| c.contains(doc.file)) {
+            if inputs.changed_files.is_none_or(|c| c.contains(doc.file)) {
                 personal_data(&doc.raw.text, doc.file, &mut out);
             }
             (out, external)
@@ -313,6 +323,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
     for (name, text) in site.data_text.iter() {
         personal_data(text, &Path::new("data").join(name), &mut findings);
     }
+    findings.extend(located_photos(inputs));
     if all {
         columns::check(site, &mut findings);
         footer::check(&site.config, &mut findings);
@@ -367,6 +378,53 @@ fn personal_data(text: &str, file: &Path, out: &mut Vec<Finding>) {
             )),
         );
     }
+}
+
+/// `pii-location`: the published photos (the site's `static/` files and the pages' bundle
+/// files) whose Exif metadata records where they were taken. Reads only the photos changed
+/// since the last run without blocking findings, when [`Inputs::changed_files`] says which.
+fn located_photos(inputs: &Inputs) -> Vec<Finding> {
+    let changed = |file: &Path, page: Option<&Path>| {
+        inputs.changed_files.is_none_or(|c| {
+            page.is_some_and(|p| c.contains(p)) || file.ancestors().any(|a| c.contains(a))
+        })
+    };
+    let statics = inputs
+        .site_static
+        .iter()
+        .map(|(output, disk)| (Path::new("static").join(output), *disk, None));
+    let bundles = inputs.site.pages.iter().flat_map(|p| {
+        let page = &p.page;
+        let folder = page.source.parent().unwrap_or(Path::new(""));
+        page.bundle_dir.iter().flat_map(move |dir| {
+            page.assets
+                .iter()
+                .map(move |a| (folder.join(a), dir.join(a), Some(page.source.as_path())))
+        })
+    });
+    let photos: Vec<(PathBuf, PathBuf)> = statics
+        .map(|(file, disk, page)| (file, disk.to_path_buf(), page))
+        .chain(bundles)
+        .filter(|(file, _, page)| location::is_photo(file) && changed(file, *page))
+        .map(|(file, disk, _)| (file, disk))
+        .collect();
+    photos
+        .into_par_iter()
+        .filter(|(_, disk)| location::file_has_location(disk))
+        .map(|(file, _)| {
+            Finding::new(
+                Code::PiiLocation,
+                file,
+                "图片含有拍摄地点（GPS 坐标），发布后任何人都能看到拍摄位置",
+            )
+            .suggest(
+                "删除照片中的位置信息后再放入网站：Windows 电脑上右键文件，选“属性→详细信息→删除属性和个人信息”；\
+                 iPhone 在“照片”中点“分享”，点上方的“选项”，关闭“位置”后再发送或存储；\
+                 安卓手机在相册中打开照片，点“详情”，删除位置信息。\
+                 确需公开拍摄地点，请在 site.yaml 的 check.waive 中为这个文件写明 pii-location 的理由",
+            )
+        })
+        .collect()
 }
 
 /// Drops findings a file's `waive` covers, and reports waivers that name no rule.
@@ -503,7 +561,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             None
         }
     };
-    templates::disk_static(&root.join("static"), &mut static_files);
+    let mut site_static = Vec::new();
+    templates::disk_static(&root.join("static"), &mut site_static);
+    static_files.extend(site_static.iter().cloned());
     let load_options = LoadOptions {
         drafts: false,
         now: options.now,
@@ -536,10 +596,17 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let inputs = Inputs {
         site: &site,
         static_files: static_files.iter().map(|(p, _)| p.as_str()).collect(),
+        site_static: site_static
+            .iter()
+            .filter_map(|(p, source)| match source {
+                templates::StaticSource::File(disk) => Some((p.as_str(), disk.as_path())),
+                templates::StaticSource::Embedded(_) => None,
+            })
+            .collect(),
         published: published.as_ref(),
         external: options.external.then_some(root.as_path()),
         rules: Rules::All,
-        changed_texts: None,
+        changed_files: None,
     };
     findings.extend(run_rules(&inputs));
     sort(&mut findings);

@@ -455,7 +455,8 @@ impl LiveSite {
     /// fails the preview too (the browser shows it), the rest are warnings. Every rule runs
     /// for a full rebuild, which reports its warnings. Otherwise, to keep a save fast, only
     /// the rules that can stop a build, and personal data is looked for only in the files
-    /// changed since the last good build (which had none). `statics`: the new static layer,
+    /// changed since the last good build (which had none): pages and sections parsed again,
+    /// photos saved under `static/` or in a bundle. `statics`: the new static layer,
     /// when it was made again.
     fn editorial_gate(
         &self,
@@ -465,7 +466,12 @@ impl LiveSite {
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let published = Manifest::read(&self.root.join("public")).map_err(|d| vec![d])?;
         let changed = match (&self.good, full) {
-            (Some(good), false) => Some(changed_texts(&good.site, site)),
+            (Some(good), false) => {
+                let mut changed = changed_texts(&good.site, site);
+                let touched = self.pending.files.iter();
+                changed.extend(touched.map(|p| crate::error::relative(&self.root, p)));
+                Some(changed)
+            }
             _ => None,
         };
         let rules = if changed.is_some() {
@@ -477,7 +483,8 @@ impl LiveSite {
         let statics = statics.unwrap_or(&files.statics);
         build::editorial_gate(
             site,
-            statics.keys().map(String::as_str).collect(),
+            &self.root,
+            statics.iter().map(|(path, bytes)| (path.as_str(), bytes)),
             published.as_ref(),
             rules,
             changed.as_ref(),
