@@ -100,6 +100,17 @@ content/news/pii.md:5:34  错误  pii-mobile  "
         "{}",
         text.stdout
     );
+    // A missing image is explained as a file path, a missing page as an `@/` link.
+    assert!(
+        text.stdout.contains("\ncontent/news/links.md:9:1  错误  link-broken  图片 photo.png 指向的地址不存在  (检查文件名和路径：static/ 下的图片从 static/ 算起写成 /images/a.jpg，与页面放在同一目录（页面包）的图片直接写文件名)\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("\ncontent/news/links.md:8:1  错误  link-broken  链接 /news/old/ 指向的地址不存在  (检查网址拼写；站内页面建议写成 @/ 加 content/ 下的文件路径，例如 @/news/a.md，改名后也不会断)\n"),
+        "{}",
+        text.stdout
+    );
     assert!(
         text.stdout.ends_with("\n检查完成：21 个错误，8 个警告，涉及 12 个文件；共检查 6 个页面、4 个栏目、3 个数据文件。\n"),
         "{}",

@@ -61,6 +61,13 @@ fn hostile_arguments_and_forged_tokens_inject_nothing() {
 <p class=\"tip-title\">提示</p>
 <p><img src=\"x\"> <a>点</a></p>
 </div>
+<figure class=\"video\">
+<video controls preload=\"none\" src=\"/qy/v.mp4\" aria-label=\"宣传片\">
+<track kind=\"captions\" src=\"#\" srclang=\"zh\" label=\"中文字幕\" default>
+<p>您的浏览器无法播放视频，请<a href=\"/qy/v.mp4\" download>下载视频“宣传片”</a>（MP4）观看。</p>
+</video>
+<figcaption>宣传片</figcaption>
+</figure>
 
 "
     );

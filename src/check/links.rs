@@ -383,7 +383,11 @@ fn check_site_path(
     match known.lookup(path) {
         None => out.push(
             at(Code::LinkBroken, format!("{what} {} 指向的地址不存在", link.dest)).suggest(
-                "检查网址拼写；站内页面建议写成 @/ 加 content/ 下的文件路径，例如 @/news/a.md，改名后也不会断",
+                if link.is_image {
+                    "检查文件名和路径：static/ 下的图片从 static/ 算起写成 /images/a.jpg，与页面放在同一目录（页面包）的图片直接写文件名"
+                } else {
+                    "检查网址拼写；站内页面建议写成 @/ 加 content/ 下的文件路径，例如 @/news/a.md，改名后也不会断"
+                },
             ),
         ),
         Some(Ok(target)) => {

@@ -37,8 +37,10 @@ pub const RESERVED: &[&str] = &["body", "nth", "page", "config"];
 /// Arguments that hold URLs: `javascript:`, `vbscript:` and `data:` values become `#`, as
 /// in Markdown links.
 pub fn is_url_argument(name: &str) -> bool {
-    matches!(name, "src" | "href" | "url" | "link" | "poster")
-        || name.ends_with("_src")
+    matches!(
+        name,
+        "src" | "href" | "url" | "link" | "poster" | "captions"
+    ) || name.ends_with("_src")
         || name.ends_with("_url")
         || name.ends_with("_href")
 }
