@@ -139,6 +139,11 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         Err(found) => errors.extend(found),
     }
     if !errors.is_empty() {
+        // The templates are compiled too (nothing is rendered), so that their syntax errors
+        // come in the same report instead of the next run's.
+        if let Err(found) = render::Renderer::new(Arc::new(site), sources, Arc::default()) {
+            errors.extend(found);
+        }
         return collect(Err(errors));
     }
     let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);

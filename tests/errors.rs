@@ -227,8 +227,8 @@ fn site_wide_kind_checks_name_the_page_or_data_file_and_line() {
 
 #[test]
 fn errors_of_every_stage_are_reported_together() {
-    // A front matter error, a broken link, an unknown shortcode and personal data: one run
-    // names them all. The link to the page with the front matter error is not reported twice.
+    // A front matter error, a broken link, an unknown shortcode, personal data and a broken
+    // template: one run names them all. The link to the page with the front matter error is not reported twice.
     let out = temp();
     let run = build("errors/all-stages", out.path());
     assert_eq!(run.code, 1);
@@ -242,7 +242,8 @@ fn errors_of_every_stage_are_reported_together() {
     提示：可用的短代码有：figure, tip, video；新的短代码放在 templates/shortcodes/名称.html
 错误：content/contact.md:5:7: 发现未脱敏的手机号 138****5678 [pii-mobile]
     提示：改为 138****5678（模板中可用 mask 过滤器）；确需公开，请在 waive 中写明 pii-mobile 的理由
-构建失败：共 4 个错误，输出目录保持不变。
+错误：templates/page.html:3:21: 模板错误：Unknown filter `no_such_filter`
+构建失败：共 5 个错误，输出目录保持不变。
 "
     );
     assert_eq!(files(out.path()), Vec::<String>::new());
