@@ -102,6 +102,19 @@ impl Serve {
         last
     }
 
+    /// [`Serve::rebuilt`], then further rebuilds (at most three) until `done`: making a new
+    /// folder and writing a file into it can reach serve as two rebuilds on a loaded machine.
+    fn rebuilt_until(&self, done: impl Fn(&Value) -> bool) -> Value {
+        let mut event = self.rebuilt();
+        for _ in 0..3 {
+            if done(&event) {
+                break;
+            }
+            event = self.next_event();
+        }
+        event
+    }
+
     fn get(&self, path: &str) -> Response {
         let url = format!("{}{}", self.url, path.trim_start_matches('/'));
         let mut r = self
@@ -302,7 +315,7 @@ fn edits_additions_deletions_and_templates_show_at_once() {
         &root.join("content/huo-dong/a.md"),
         "---\ntitle: 周末活动\ndate: 2026-10-01\n---\n内容。\n",
     );
-    serve.rebuilt();
+    serve.rebuilt_until(|_| serve.get("huo-dong/").text().contains("周末活动"));
     assert!(serve.get("huo-dong/").text().contains("周末活动"));
     assert!(
         serve.get("/").text().contains("活动预告"),
@@ -315,7 +328,7 @@ fn edits_additions_deletions_and_templates_show_at_once() {
         &template,
         "<meta name=\"description\" content=\"模板已被覆盖\">\n",
     );
-    serve.rebuilt();
+    serve.rebuilt_until(|_| serve.get(PAGE_URL).text().contains("模板已被覆盖"));
     assert!(serve.get(PAGE_URL).text().contains("模板已被覆盖"));
     assert!(serve.get("news/").text().contains("模板已被覆盖"));
     std::fs::remove_file(&template).unwrap_or_else(|e| panic!("{e}"));
@@ -329,15 +342,7 @@ fn edits_additions_deletions_and_templates_show_at_once() {
         "<div class=\"tip\" role=\"note\"><p class=\"tip-title\">站点自己的提示框</p>{{ body | safe }}</div>\n",
     );
     let notice = "notices/xue-lei-feng-tong-zhi/";
-    // Making the new folder and writing the file can reach serve as two rebuilds: wait (a
-    // bounded number of them) for the one that shows the template.
-    let mut event = serve.rebuilt();
-    for _ in 0..3 {
-        if changed(&event).contains(&format!("{notice}index.html")) {
-            break;
-        }
-        event = serve.next_event();
-    }
+    let event = serve.rebuilt_until(|e| changed(e).contains(&format!("{notice}index.html")));
     assert!(
         changed(&event).contains(&format!("{notice}index.html")),
         "{event}"
@@ -384,7 +389,7 @@ fn edits_additions_deletions_and_templates_show_at_once() {
     .unwrap_or_else(|e| panic!("{e}"));
     std::fs::rename(outside.path().join("tu"), root.join("static/tu"))
         .unwrap_or_else(|e| panic!("{e}"));
-    serve.rebuilt();
+    serve.rebuilt_until(|_| serve.get("tu/b.svg").status == 200);
     assert!(serve.get("zhuan-ti/a/").text().contains("搬进来的文章"));
     assert_eq!(
         serve.get("tu/b.svg").text(),
