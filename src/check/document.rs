@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::content::RawText;
 use crate::content::editorial::Waivers;
+use crate::content::{RawText, SourceFile};
 use crate::error::{LineIndex, Position};
 use crate::markdown::{Call, parser_options};
 use crate::site::Site;
@@ -63,29 +63,27 @@ pub fn has_anchor(anchors: &[String], html: &str, anchor: &str) -> bool {
 }
 
 /// Every page and every section read from a file.
-pub fn documents(site: &Site) -> Vec<Doc<'_>> {
-    let pages = site.pages.iter().map(|p| Doc {
-        file: &p.page.source,
-        raw: &p.page.raw,
-        path: &p.path,
-        anchors: &p.page.body.anchors,
-        html: p.html(),
-        waive: &p.page.meta.waive,
-        shortcodes: &p.page.body.shortcodes.calls,
-        body_line_offset: p.page.body_line_offset,
+pub fn documents<'a>(site: &'a Site) -> Vec<Doc<'a>> {
+    let doc = |f: SourceFile<'a>, path: &'a str, html: &'a str| Doc {
+        file: f.source,
+        raw: f.raw,
+        path,
+        anchors: &f.body.anchors,
+        html,
+        waive: f.waive,
+        shortcodes: &f.body.shortcodes.calls,
+        body_line_offset: f.body_line_offset,
         lines: OnceLock::new(),
-    });
-    let sections = site.sections.iter().filter(|s| s.from_file).map(|s| Doc {
-        file: &s.section.source,
-        raw: &s.section.raw,
-        path: &s.path,
-        anchors: &s.section.body.anchors,
-        html: s.html(),
-        waive: &s.section.meta.waive,
-        shortcodes: &s.section.body.shortcodes.calls,
-        body_line_offset: s.section.body_line_offset,
-        lines: OnceLock::new(),
-    });
+    };
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| doc(p.page.source_file(), &p.path, p.html()));
+    let sections = site
+        .sections
+        .iter()
+        .filter(|s| s.from_file)
+        .map(|s| doc(s.section.source_file(), &s.path, s.html()));
     pages.chain(sections).collect()
 }
 

@@ -1,8 +1,8 @@
 //! The editorial gate (`wenming check`, and the checks `build` runs): dead links and anchors,
 //! images without alt text, vague link text, blank and stale columns, undated pages, personal
 //! data (in text, and the GPS position in photos), typos and miswritten names, the review
-//! trail, changed publish dates and an incomplete footer. Each finding has a stable code; `docs/check.md` documents every rule and how to
-//! waive it.
+//! trail, changed publish dates and an incomplete footer. Each finding has a stable code;
+//! `docs/check.md` documents every rule and how to waive it.
 //!
 //! The rules run over the loaded and linked site, so `check` reports every problem of a site
 //! even when a build would stop early (broken `@/` links, front matter errors).
@@ -392,7 +392,7 @@ fn located_photos(inputs: &Inputs) -> Vec<Finding> {
     let statics = inputs
         .site_static
         .iter()
-        .map(|(output, disk)| (Path::new("static").join(output), *disk, None));
+        .map(|(output, disk)| (Path::new("static").join(output), disk.to_path_buf(), None));
     let bundles = inputs.site.pages.iter().flat_map(|p| {
         let page = &p.page;
         let folder = page.source.parent().unwrap_or(Path::new(""));
@@ -403,7 +403,6 @@ fn located_photos(inputs: &Inputs) -> Vec<Finding> {
         })
     });
     let photos: Vec<(PathBuf, PathBuf)> = statics
-        .map(|(file, disk, page)| (file, disk.to_path_buf(), page))
         .chain(bundles)
         .filter(|(file, _, page)| location::is_photo(file) && changed(file, *page))
         .map(|(file, disk, _)| (file, disk))

@@ -59,3 +59,46 @@ pub struct Section {
     pub raw: RawText,
     pub image_files: Vec<PathBuf>,
 }
+
+/// What a page and a section have alike as Markdown files, for the stages that treat both the
+/// same way (shortcodes, checks).
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// Path relative to the site root: `content/news/a.md`.
+    pub source: &'a std::path::Path,
+    pub content_path: &'a str,
+    pub title: &'a str,
+    pub body: &'a Rendered,
+    /// Lines before the Markdown body in the file.
+    pub body_line_offset: usize,
+    pub raw: &'a RawText,
+    pub waive: &'a editorial::Waivers,
+}
+
+impl Page {
+    pub fn source_file(&self) -> SourceFile<'_> {
+        SourceFile {
+            source: &self.source,
+            content_path: &self.content_path,
+            title: &self.meta.title,
+            body: &self.body,
+            body_line_offset: self.body_line_offset,
+            raw: &self.raw,
+            waive: &self.meta.waive,
+        }
+    }
+}
+
+impl Section {
+    pub fn source_file(&self) -> SourceFile<'_> {
+        SourceFile {
+            source: &self.source,
+            content_path: &self.content_path,
+            title: &self.meta.title,
+            body: &self.body,
+            body_line_offset: self.body_line_offset,
+            raw: &self.raw,
+            waive: &self.meta.waive,
+        }
+    }
+}

@@ -60,25 +60,18 @@ struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     fn of(site: &'a Site, target: Target) -> Doc<'a> {
-        match target {
-            Target::Page(i) => {
-                let (p, page) = (&site.pages[i], &site.pages[i].page);
-                Doc {
-                    body: &page.body,
-                    view: PageRef::new(site, &page.meta.title, &p.path, &page.content_path),
-                    source: &page.source,
-                    line_offset: page.body_line_offset,
-                }
-            }
-            Target::Section(i) => {
-                let (s, section) = (&site.sections[i], &site.sections[i].section);
-                Doc {
-                    body: &section.body,
-                    view: PageRef::new(site, &section.meta.title, &s.path, &section.content_path),
-                    source: &section.source,
-                    line_offset: section.body_line_offset,
-                }
-            }
+        let (file, path) = match target {
+            Target::Page(i) => (site.pages[i].page.source_file(), &site.pages[i].path),
+            Target::Section(i) => (
+                site.sections[i].section.source_file(),
+                &site.sections[i].path,
+            ),
+        };
+        Doc {
+            body: file.body,
+            view: PageRef::new(site, file.title, path, file.content_path),
+            source: file.source,
+            line_offset: file.body_line_offset,
         }
     }
 }
