@@ -379,7 +379,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
-    let writer = OutputWriter::begin(&output_dir).map_err(Diagnostics::from)?;
+    // Only `output.compress` is read here (the writer starts before the pipeline loads the
+    // configuration); a broken site.yaml is reported by the pipeline below.
+    let compress = Config::load(&options.root).map_or(true, |c| c.output.compress);
+    let writer = OutputWriter::begin(&output_dir)
+        .map_err(Diagnostics::from)?
+        .compress(compress);
     let produced = match produce(options, &|f| writer.put(f)) {
         Ok(p) => p,
         Err(errors) => {

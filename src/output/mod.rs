@@ -2,7 +2,9 @@
 //! alias redirects, copied static files) and writing them so that `public/` only changes
 //! after everything succeeded, and only where the bytes differ.
 
+pub mod compress;
 mod feeds;
+pub mod nginx;
 mod write;
 
 use std::path::PathBuf;

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use walkdir::WalkDir;
 
+use super::compress;
 use super::{Bytes, OutputFile};
 use crate::error::Diagnostic;
 
@@ -55,6 +56,8 @@ pub struct OutputWriter {
     paths: Paths,
     /// The output folder did not exist: staging becomes it with one rename.
     fresh: bool,
+    /// Write compressed twins beside text files (`output: {compress: …}`).
+    compress: bool,
     /// Every path put so far, and whether it differs from the current output.
     entries: Mutex<HashMap<String, bool>>,
     /// Held (locked) until the writer is dropped: one build per output folder at a time.
@@ -116,9 +119,16 @@ impl OutputWriter {
         Ok(OutputWriter {
             paths,
             fresh,
+            compress: true,
             entries: Mutex::new(HashMap::new()),
             _lock: lock,
         })
+    }
+
+    /// Whether compressed twins are written beside text files (on by default).
+    pub fn compress(mut self, on: bool) -> Self {
+        self.compress = on;
+        self
     }
 
     /// Stages one file. Safe to call from many threads; a later file with the same path
@@ -132,6 +142,37 @@ impl OutputWriter {
                 owned = fs::read(src).map_err(|e| Diagnostic::io(src, "读取文件", &e))?;
                 &owned
             }
+        };
+        let changed = self.put_bytes(&file.path, bytes)?;
+        if self.compress && compress::wants_twins(&file.path, bytes.len()) {
+            let twin_paths = [format!("{}.gz", file.path), format!("{}.br", file.path)];
+            let twins_present = twin_paths.iter().all(|t| {
+                fs::symlink_metadata(self.paths.output.join(t)).is_ok_and(|m| m.is_file())
+            });
+            if changed || !twins_present {
+                for (path, twin) in compress::twins(&file.path, bytes) {
+                    self.put_bytes(&path, &twin)?;
+                }
+            } else {
+                for path in twin_paths {
+                    self.keep(&path);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the output's current file at `path` as it is.
+    fn keep(&self, path: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.insert(path.to_string(), false);
+    }
+
+    /// Stages `bytes` at `path` if they differ from the output's; says whether they did.
+    fn put_bytes(&self, path: &str, bytes: &[u8]) -> Result<bool, Diagnostic> {
+        let file = OutputFile {
+            path: path.to_string(),
+            bytes: Bytes::Owned(Vec::new()),
         };
         let staged = self.paths.staging.join(&file.path);
         let changed = self.fresh || !same_bytes(&self.paths.output.join(&file.path), bytes);
@@ -147,7 +188,7 @@ impl OutputWriter {
         } else if was_staged {
             fs::remove_file(&staged).map_err(|e| Diagnostic::io(&staged, "删除临时文件", &e))?;
         }
-        Ok(())
+        Ok(changed)
     }
 
     /// Discards everything staged; the output folder was never touched.
