@@ -67,6 +67,8 @@ pub struct BuildReport {
     pub expired: usize,
     pub skipped_drafts: usize,
     pub scheduled: usize,
+    /// When a scheduled page falls due or a page expires: the next build that changes the site.
+    pub next_due: Option<Timestamp>,
     pub files_written: usize,
     pub files_unchanged: usize,
     pub files_removed: usize,
@@ -80,6 +82,7 @@ struct Produced {
     site: Arc<Site>,
     skipped_drafts: usize,
     scheduled: usize,
+    next_due: Option<Timestamp>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -111,7 +114,8 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     // broken link in another file); only then does the build stop.
     let (mut content, mut errors) = content::load_all(root, &config, load_options);
     let mut warnings = std::mem::take(&mut content.warnings);
-    let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
+    let (skipped_drafts, scheduled, next_due) =
+        (content.skipped_drafts, content.scheduled, content.next_due);
     let linked = site::link_all(config, content, options.now);
     errors.extend(linked.errors);
     errors.extend(linked.link_errors);
@@ -161,6 +165,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         site,
         skipped_drafts,
         scheduled,
+        next_due,
         warnings,
     })
 }
@@ -400,6 +405,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         expired: site.pages.iter().filter(|p| p.expired).count(),
         skipped_drafts: produced.skipped_drafts,
         scheduled: produced.scheduled,
+        next_due: produced.next_due,
         files_written: written.written,
         files_unchanged: written.unchanged,
         files_removed: written.removed,

@@ -144,20 +144,40 @@ impl OutputWriter {
             }
         };
         let changed = self.put_bytes(&file.path, bytes)?;
-        if self.compress && compress::wants_twins(&file.path, bytes.len()) {
-            let twin_paths = [format!("{}.gz", file.path), format!("{}.br", file.path)];
-            let twins_present = twin_paths.iter().all(|t| {
-                fs::symlink_metadata(self.paths.output.join(t)).is_ok_and(|m| m.is_file())
-            });
-            if changed || !twins_present {
-                for (path, twin) in compress::twins(&file.path, bytes) {
-                    self.put_bytes(&path, &twin)?;
-                }
-            } else {
-                for path in twin_paths {
-                    self.keep(&path);
-                }
+        let twin_paths = [format!("{}.gz", file.path), format!("{}.br", file.path)];
+        if !(self.compress && compress::wants_twins(&file.path, bytes.len())) {
+            // An earlier file put at the same path (a theme file the site overrides) may
+            // have had twins: they would not match this file.
+            for path in &twin_paths {
+                self.forget(path)?;
             }
+            return Ok(());
+        }
+        // Compressing is the dear part: an unchanged file keeps the twins it has.
+        let twins_present = twin_paths
+            .iter()
+            .all(|t| fs::symlink_metadata(self.paths.output.join(t)).is_ok_and(|m| m.is_file()));
+        if changed || !twins_present {
+            for (path, twin) in compress::twins(&file.path, bytes) {
+                self.put_bytes(&path, &twin)?;
+            }
+        } else {
+            for path in twin_paths {
+                self.keep(&path);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes back a file put earlier at `path`, if any.
+    fn forget(&self, path: &str) -> Result<(), Diagnostic> {
+        let was_staged = {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.remove(path).unwrap_or(false)
+        };
+        if was_staged {
+            let staged = self.paths.staging.join(path);
+            fs::remove_file(&staged).map_err(|e| Diagnostic::io(&staged, "删除临时文件", &e))?;
         }
         Ok(())
     }
