@@ -30,6 +30,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The moment that decides what is scheduled or expired.
     pub now: Timestamp,
+    /// Write into an output folder wenming has no record of, overwriting files there that
+    /// have the name of a file of the site (it still deletes none of them).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -40,6 +43,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             now: Timestamp::now(),
+            force: false,
         }
     }
 
@@ -379,7 +383,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
-    let writer = OutputWriter::begin(&output_dir).map_err(Diagnostics::from)?;
+    let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
+        .map_err(Diagnostics::from)?;
     let produced = match produce(options, &|f| writer.put(f)) {
         Ok(p) => p,
         Err(errors) => {
@@ -387,7 +392,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(errors);
         }
     };
-    let written = writer.commit().map_err(Diagnostics::from)?;
+    let written = collect(writer.commit())?;
     let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),
