@@ -446,14 +446,14 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             output,
             format!("拒绝使用 {} 作为输出目录：{why}", output.display()),
         )
-        .hint("输出目录每次构建都会被整体替换，请用 --output 指定一个专用目录，例如 public"))
+        .hint("wenming 会在输出目录中写入和删除它生成的文件，请用 --output 指定一个专用目录，例如 public"))
     };
     if root_abs.starts_with(&out_abs) {
         return refuse("它是站点目录本身或其上级目录");
     }
-    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out_abs)
-        || out_abs.parent().is_none()
-    {
+    // Canonical paths on both sides: a link to the home folder is the home folder.
+    let home = std::env::var_os("HOME").map(|h| absolute(Path::new(&h)));
+    if home.is_some_and(|h| h.starts_with(&out_abs)) || out_abs.parent().is_none() {
         return refuse("它是主目录或根目录");
     }
     for source in ["content", "static", "templates", "themes", "data"] {

@@ -74,65 +74,189 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-fn sibling(output: &Path, suffix: &str) -> std::path::PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    output.with_file_name(format!(".{name}.wenming-{suffix}"))
+/// The state files wenming keeps for `output` in `ROOT/.wenming/`, by their last part
+/// (`lock`, `record`, …), found after a build as `output-KEY.record`.
+fn state_names(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join(".wenming"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("output-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The `output-KEY.` prefix of the one output a site was built into.
+fn state_prefix(root: &Path) -> String {
+    let names = state_names(root);
+    let record = names
+        .iter()
+        .find(|n| n.ends_with(".record"))
+        .unwrap_or_else(|| panic!("no record in {names:?}"));
+    record.trim_end_matches("record").to_string()
+}
+
+/// Makes `site` (one site: the same root and state) hold version `v` of its content:
+/// 1 and 2 differ in every page, and 2 has ten pages fewer (so a switch deletes files too);
+/// `Broken` is version 2 with a page whose front matter is broken, so its build fails.
+fn set_version(site: &Path, v: Version) {
+    let _ = std::fs::remove_dir_all(site.join("content"));
+    match v {
+        Version::One => generated_site(site, 150, "第一版"),
+        Version::Two | Version::Broken => {
+            generated_site(site, 140, "第二版");
+            if v == Version::Broken {
+                std::fs::write(
+                    site.join("content/news/broken.md"),
+                    "---\ntitle: [坏\n---\n",
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Version {
+    One,
+    Two,
+    Broken,
+}
+
+/// The output after a kill, a failing build and a good build of `v2`: the failing build must
+/// leave one whole site (the old or the new one), the good build exactly the new one, and no
+/// temporary folder may be left in the output.
+fn recover_and_check(
+    label: &str,
+    site: &Path,
+    output: &Path,
+    versions: (&BTreeMap<String, Vec<u8>>, &BTreeMap<String, Vec<u8>>),
+) -> &'static str {
+    let (old, new) = versions;
+    set_version(site, Version::Broken);
+    let (code, stderr) = run(site, output);
+    assert_eq!(code, 1, "{label}: {stderr}");
+    assert!(
+        stderr.ends_with("输出目录保持不变。\n"),
+        "{label}: {stderr}"
+    );
+    let after = snapshot(output);
+    let state = if &after == old {
+        "old site"
+    } else if &after == new {
+        "new site"
+    } else {
+        let differing = old
+            .keys()
+            .chain(new.keys())
+            .chain(after.keys())
+            .filter(|k| after.get(*k) != old.get(*k) && after.get(*k) != new.get(*k))
+            .take(5)
+            .collect::<Vec<_>>();
+        panic!(
+            "{label}: after a failing build the output is neither the old site nor the new one ({} files; e.g. {differing:?})",
+            after.len()
+        );
+    };
+    set_version(site, Version::Two);
+    let (code, stderr) = run(site, output);
+    assert_eq!(code, 0, "{label}: {stderr}");
+    let after = snapshot(output);
+    let differing: Vec<&String> = after
+        .keys()
+        .chain(new.keys())
+        .filter(|k| after.get(*k) != new.get(*k))
+        .take(5)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{label}: the good build is not the new site: {differing:?}"
+    );
+    state
 }
 
 #[test]
-fn a_killed_build_leaves_the_previous_site_and_the_next_build_recovers() {
+fn a_build_killed_at_any_moment_leaves_one_whole_site_after_the_next_builds() {
     let tmp = temp();
-    let (v1, v2) = (tmp.path().join("v1"), tmp.path().join("v2"));
-    generated_site(&v1, 150, "第一版");
-    generated_site(&v2, 150, "第二版");
+    let (v1, v2, site) = (
+        tmp.path().join("v1"),
+        tmp.path().join("v2"),
+        tmp.path().join("site"),
+    );
+    set_version(&v1, Version::One);
+    set_version(&v2, Version::One);
     let expected_v1 = tmp.path().join("expected-v1");
     let expected_v2 = tmp.path().join("expected-v2");
     assert_eq!(run(&v1, &expected_v1).0, 0);
-    let started = Instant::now();
+    // The publish-date manifest keeps the pages version 2 dropped: version 2 as built after 1.
     assert_eq!(run(&v2, &expected_v2).0, 0);
-    let full = started.elapsed();
+    set_version(&v2, Version::Two);
+    assert_eq!(run(&v2, &expected_v2).0, 0);
     let (old, new) = (snapshot(&expected_v1), snapshot(&expected_v2));
     assert_ne!(old, new);
-
     let output = tmp.path().join("public");
-    // Kill points spread over the whole build, the commit included.
-    for step in 1..=5u32 {
-        assert_eq!(run(&v1, &output).0, 0);
-        assert_eq!(snapshot(&output), old);
-        let mut child = spawn(&v2, &output);
-        std::thread::sleep(full * step / 8);
+    let pause = tmp.path().join("switching");
+    let mut seen = BTreeMap::<&str, usize>::new();
+
+    // While the files are being moved into the output: the build writes (test hook) each
+    // file it is about to move, and is killed after the k-th one seen.
+    // A k of 0 waits for `(commit)` (all moved and deleted, before the commit point), a k of
+    // 1000 for `(committed)` (just after it).
+    for k in [1usize, 2, 10, 50, 120, 0, 1000] {
+        set_version(&site, Version::One);
+        assert_eq!(run(&site, &output).0, 0);
+        assert!(snapshot(&output) == old);
+        set_version(&site, Version::Two);
+        let _ = std::fs::remove_file(&pause);
+        let mut child = command(&site, &output)
+            .env("WENMING_TEST_PAUSE_SWITCH", &pause)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut moved = std::collections::BTreeSet::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let reached = |moved: &std::collections::BTreeSet<String>| match k {
+            0 => moved.contains("(commit)"),
+            1000 => moved.contains("(committed)"),
+            _ => moved.len() >= k,
+        };
+        while !reached(&moved) && Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                panic!("k={k}: the build ended after {} moves seen", moved.len());
+            }
+            if let Ok(path) = std::fs::read_to_string(&pause)
+                && !path.is_empty()
+            {
+                moved.insert(path);
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
         let _ = child.kill();
         let _ = child.wait();
-        let after = snapshot(&output);
-        let state = if sibling(&output, "journal").exists() {
-            "commit interrupted"
-        } else if after == old {
-            "old site"
-        } else {
-            "new site"
-        };
-        eprintln!(
-            "step {step}: killed after {:?} of {full:?}: {state}",
-            full * step / 8
-        );
-        if !sibling(&output, "journal").exists() {
-            // Killed while staging (or after the commit point): one whole site or the other.
-            assert!(
-                after == old || after == new,
-                "step {step}: the output is neither the old site nor the new one"
-            );
-        }
-        // Whatever was interrupted, the next build rolls back or finishes, and is whole.
-        let (code, stderr) = run(&v2, &output);
-        assert_eq!(code, 0, "{stderr}");
-        assert_eq!(snapshot(&output), new, "step {step}");
-        for suffix in ["staging", "backup", "journal"] {
-            assert!(!sibling(&output, suffix).exists(), "{suffix} left behind");
-        }
+        let state = recover_and_check(&format!("k={k}"), &site, &output, (&old, &new));
+        eprintln!("killed after {} moves seen: {state}", moved.len());
+        *seen.entry(state).or_default() += 1;
     }
+    // At moments spread over the whole build: while rendering and staging, and around the end.
+    let started = Instant::now();
+    assert_eq!(run(&v2, &tmp.path().join("timing")).0, 0);
+    let full = started.elapsed();
+    for step in 1..=6u32 {
+        set_version(&site, Version::One);
+        assert_eq!(run(&site, &output).0, 0);
+        set_version(&site, Version::Two);
+        let mut child = spawn(&site, &output);
+        std::thread::sleep(full * step / 6);
+        let _ = child.kill();
+        let _ = child.wait();
+        let state = recover_and_check(&format!("step {step}"), &site, &output, (&old, &new));
+        eprintln!("killed after {:?} of {full:?}: {state}", full * step / 6);
+        *seen.entry(state).or_default() += 1;
+    }
+    eprintln!("{seen:?}");
+    assert!(seen.get("old site").is_some_and(|n| *n >= 6), "{seen:?}");
+    assert!(seen.get("new site").is_some_and(|n| *n >= 1), "{seen:?}");
 }
 
 #[test]
@@ -145,9 +269,20 @@ fn a_second_build_of_the_same_output_is_refused_while_the_first_runs() {
     assert_eq!(run(&site, &expected).0, 0);
 
     let mut first = spawn(&site, &output);
-    let staging = sibling(&output, "staging");
+    // Started: its staging folder is in the output.
+    let staging = || {
+        std::fs::read_dir(&output)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".wenming-staging-")
+            })
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !staging.exists() && Instant::now() < deadline {
+    while !staging() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
     let (code, stderr) = run(&site, &output);
@@ -179,7 +314,7 @@ fn output_folders_holding_the_site_or_a_home_are_refused() {
         assert_eq!(out.status.code(), Some(1));
         let stderr = String::from_utf8_lossy(&out.stderr);
         let expected = format!(
-            "错误：{}: 拒绝使用 {} 作为输出目录：{why}\n    提示：输出目录每次构建都会被整体替换，请用 --output 指定一个专用目录，例如 public\n构建失败：共 1 个错误，输出目录保持不变。\n",
+            "错误：{}: 拒绝使用 {} 作为输出目录：{why}\n    提示：wenming 会在输出目录中写入和删除它生成的文件，请用 --output 指定一个专用目录，例如 public\n构建失败：共 1 个错误，输出目录保持不变。\n",
             output.display(),
             output.display()
         );

@@ -162,9 +162,9 @@ impl OutputWriter {
         let names = Names::of(&real);
         let lock = lock_output(&state, &names, output)?;
         recover(&state, &names, &real)?;
-        let previous =
-            match state.read(&names.record)? {
-                Some(bytes) => serde_json::from_slice::<Record>(&bytes)
+        let previous = match state.read(&names.record)? {
+            Some(bytes) => {
+                serde_json::from_slice::<Record>(&bytes)
                     .map_err(|e| {
                         Diagnostic::new(
                             state.path(&names.record),
@@ -174,9 +174,10 @@ impl OutputWriter {
                             "删除这个文件后加 --force 重新构建（不会删除 wenming 没有写过的文件）",
                         )
                     })?
-                    .files,
-                None => unrecorded(output, &real, force)?,
-            };
+                    .files
+            }
+            None => unrecorded(output, &real, force)?,
+        };
         let pending = Pending {
             staging: format!("{STAGING_PREFIX}{:016x}", random()),
             backup: format!("{BACKUP_PREFIX}{:016x}", random()),
@@ -430,8 +431,10 @@ impl OutputWriter {
             remove_empty_parents(&self.output, &target);
         }
         sync_dirs(&self.output, touched_paths(changed, stale));
+        pause_for_tests("(commit)");
         // The commit point.
         self.state.rename(&self.names.next, &self.names.record)?;
+        pause_for_tests("(committed)");
         finish(&self.state, &self.names, &self.output, &self.pending)
     }
 }
@@ -815,13 +818,15 @@ fn json(value: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-/// For the kill tests only: with `WENMING_TEST_PAUSE_SWITCH=FILE` set, a build stops for a
-/// moment before moving each file into the output and writes the path it is at into `FILE`,
-/// so a test can kill it while the output is half switched. Never set by users.
-fn pause_for_tests(path: &str) {
+/// For the kill tests only: with `WENMING_TEST_PAUSE_SWITCH=FILE` set, a build writes into
+/// `FILE` each path it is about to move into the output, then `(commit)` just before its
+/// commit point and `(committed)` just after, pausing a moment at each, so a test can kill
+/// it in every state of a switch. Never set by users.
+fn pause_for_tests(at: &str) {
     if let Some(file) = std::env::var_os("WENMING_TEST_PAUSE_SWITCH") {
-        let _ = fs::write(file, path);
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        let _ = fs::write(file, at);
+        let pause = if at.starts_with('(') { 200 } else { 2 };
+        std::thread::sleep(std::time::Duration::from_millis(pause));
     }
 }
 
