@@ -343,3 +343,287 @@ fn output_folders_holding_the_site_or_a_home_are_refused() {
         "mine"
     );
 }
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `snapshot` without the files a test put there itself.
+fn site_files(dir: &Path, foreign: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    let mut files = snapshot(dir);
+    files.retain(|path, _| !foreign.iter().any(|f| path.starts_with(f)));
+    files
+}
+
+/// A deploy checkout's `.git`, a `CNAME`, a documents tree: none of it is wenming's.
+const FOREIGN: [(&str, &str); 4] = [
+    (".git/HEAD", "ref: refs/heads/main\n"),
+    (".git/objects/ab/cdef", "blob"),
+    ("CNAME", "wenming.qiyun.example.gov.cn\n"),
+    ("user/Documents/报告.docx", "文档"),
+];
+
+#[test]
+fn files_wenming_did_not_write_are_never_deleted() {
+    let tmp = temp();
+    let site = tmp.path().join("site");
+    generated_site(&site, 20, "第一版");
+    let expected = tmp.path().join("expected");
+    assert_eq!(run(&site, &expected).0, 0);
+    let output = tmp.path().join("deploy");
+    for (path, text) in FOREIGN {
+        write(&output.join(path), text);
+    }
+    let foreign: Vec<&str> = [".git", "CNAME", "user"].to_vec();
+
+    // Not empty and never written by wenming: refused, untouched.
+    let (code, stderr) = run(&site, &output);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        format!(
+            "错误：{out}: 输出目录 {out} 不是空的，也没有 wenming 写入它的记录\n    提示：wenming 只替换和删除它自己写过的文件。如果目录中与网站同名的文件可以被覆盖，加 --force 重新构建（其他文件一律保留）；否则换一个空目录\n构建失败：共 1 个错误，输出目录保持不变。\n",
+            out = output.display()
+        )
+    );
+    assert_eq!(common::files(&output).len(), FOREIGN.len());
+
+    // With --force: the site is written beside them.
+    let forced = command(&site, &output)
+        .arg("--force")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(forced.status.success());
+    assert!(site_files(&output, &foreign) == snapshot(&expected));
+    // Pages dropped from the site go; what was not wenming's stays, without --force too.
+    for i in 10..20 {
+        std::fs::remove_file(site.join(format!("content/news/p{i}.md")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(run(&site, &output).0, 0);
+    assert!(!output.join("news/p10").exists());
+    for (path, text) in FOREIGN {
+        assert_eq!(read(&output.join(path)), text, "{path}");
+    }
+
+    // A file put there by hand where the site now wants to write: refused unless forced.
+    write(&output.join("news/p10/index.html"), "手工上传的页面");
+    generated_site(&site, 11, "第一版");
+    let (code, stderr) = run(&site, &output);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        format!(
+            "错误：{}: 输出目录中已有不是 wenming 写的文件 news/p10/index.html，本次构建要写入同名文件\n    提示：确认可以覆盖后加 --force 重新构建；wenming 不会删除它没有写过的文件\n构建失败：共 1 个错误，输出目录保持不变。\n",
+            output.join("news/p10/index.html").display()
+        )
+    );
+    assert_eq!(read(&output.join("news/p10/index.html")), "手工上传的页面");
+    let forced = command(&site, &output)
+        .arg("--force")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(forced.status.success());
+    assert!(read(&output.join("news/p10/index.html")).contains("第10条新闻"));
+    for (path, text) in FOREIGN {
+        assert_eq!(read(&output.join(path)), text, "{path}");
+    }
+    // Dotfiles are never overwritten, even with --force.
+    write(
+        &site.join("static/.well-known/security.txt"),
+        "Contact: mailto:a@example.gov.cn\n",
+    );
+    write(&output.join(".well-known/security.txt"), "别人的文件");
+    let forced = command(&site, &output)
+        .arg("--force")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(forced.status.code(), Some(1));
+    assert_eq!(read(&output.join(".well-known/security.txt")), "别人的文件");
+}
+
+#[test]
+fn an_output_built_by_the_previous_writer_is_taken_over_without_a_flag() {
+    let tmp = temp();
+    let site = tmp.path().join("site");
+    generated_site(&site, 20, "第一版");
+    let expected = tmp.path().join("expected");
+    assert_eq!(run(&site, &expected).0, 0);
+    // What the previous writer left: its manifest in the output, a page since dropped, a
+    // deploy checkout, and its lock and backup beside the output; no `.wenming/`.
+    let output = tmp.path().join("public");
+    common::copy_dir(&expected, &output);
+    write(&output.join("old-page/index.html"), "旧页面");
+    write(&output.join(".git/HEAD"), "ref: refs/heads/main\n");
+    write(&tmp.path().join(".public.wenming-lock"), "123");
+    write(
+        &tmp.path().join(".public.wenming-backup/index.html"),
+        "备份",
+    );
+    let _ = std::fs::remove_dir_all(site.join(".wenming"));
+
+    let (code, stderr) = run(&site, &output);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(site_files(&output, &[".git"]) == snapshot(&expected));
+    assert_eq!(read(&output.join(".git/HEAD")), "ref: refs/heads/main\n");
+    assert!(!tmp.path().join(".public.wenming-lock").exists());
+    assert!(!tmp.path().join(".public.wenming-backup").exists());
+}
+
+#[test]
+fn a_symlinked_output_is_written_into_its_target() {
+    let tmp = temp();
+    let site = tmp.path().join("site");
+    let (v1, v2) = (tmp.path().join("v1"), tmp.path().join("v2"));
+    generated_site(&v1, 10, "第一版");
+    generated_site(&v2, 10, "第二版");
+    generated_site(&site, 10, "第一版");
+    let (e1, e2) = (tmp.path().join("e1"), tmp.path().join("e2"));
+    assert_eq!(run(&v1, &e1).0, 0);
+    assert_eq!(run(&v2, &e2).0, 0);
+    assert_eq!(run(&v2, &e1.with_file_name("e12")).0, 0);
+
+    let releases = tmp.path().join("releases");
+    std::fs::create_dir_all(releases.join("a")).unwrap_or_else(|e| panic!("{e}"));
+    let current = tmp.path().join("current");
+    std::os::unix::fs::symlink(releases.join("a"), &current).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run(&site, &current).0, 0);
+    assert!(snapshot(&releases.join("a")) == snapshot(&e1));
+    generated_site(&site, 10, "第二版");
+    let (code, stderr) = run(&site, &current);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()));
+    let mut after = snapshot(&releases.join("a"));
+    let mut clean = snapshot(&e2);
+    // Only the publish-date manifest remembers the first version.
+    after.remove("wenming-manifest.json");
+    clean.remove("wenming-manifest.json");
+    assert!(after == clean);
+    // Switching the link to a new, empty release: built there, the old release untouched.
+    std::fs::create_dir_all(releases.join("b")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(&current).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(releases.join("b"), &current).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run(&site, &current).0, 0);
+    let mut b = snapshot(&releases.join("b"));
+    b.remove("wenming-manifest.json");
+    assert!(b == clean);
+    let mut a = snapshot(&releases.join("a"));
+    a.remove("wenming-manifest.json");
+    assert!(a == clean);
+}
+
+#[test]
+fn symlinks_planted_at_every_name_wenming_uses_redirect_nothing() {
+    let tmp = temp();
+    let site = tmp.path().join("site");
+    generated_site(&site, 5, "第一版");
+    let output = tmp.path().join("public");
+    assert_eq!(run(&site, &output).0, 0);
+    let prefix = state_prefix(&site);
+    let state = site.join(".wenming");
+    let victim = tmp.path().join("victim.txt");
+    write(&victim, "重要文件");
+    let link = |at: &Path, to: &Path| {
+        let _ = std::fs::remove_file(at);
+        std::os::unix::fs::symlink(to, at).unwrap_or_else(|e| panic!("{e}"));
+    };
+    for (round, suffix) in [
+        "lock",
+        "record",
+        "next",
+        "pending",
+        "switch",
+        "record.tmp",
+        "next.tmp",
+        "pending.tmp",
+        "switch.tmp",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = state.join(format!("{prefix}{suffix}"));
+        let saved = state.join("saved");
+        let had = std::fs::rename(&at, &saved).is_ok();
+        link(&at, &victim);
+        generated_site(
+            &site,
+            5,
+            if round % 2 == 0 {
+                "第二版"
+            } else {
+                "第一版"
+            },
+        );
+        let (code, stderr) = run(&site, &output);
+        assert_eq!(read(&victim), "重要文件", "{suffix}");
+        // Files wenming reads are refused; the others are replaced or removed as links.
+        let read_first = ["lock", "record", "pending", "switch"].contains(&suffix);
+        assert_eq!(code, if read_first { 1 } else { 0 }, "{suffix}: {stderr}");
+        if code != 0 {
+            assert_eq!(
+                stderr,
+                format!(
+                    "错误：{at}: {at} 是符号链接，不是 wenming 自己的状态文件，拒绝使用\n    提示：确认无人篡改后删除它，再重新构建\n构建失败：共 1 个错误，输出目录保持不变。\n",
+                    at = at.display()
+                ),
+                "{suffix}"
+            );
+        }
+        let _ = std::fs::remove_file(&at);
+        if had {
+            std::fs::rename(&saved, &at).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(run(&site, &output).0, 0, "{suffix}");
+    }
+    // The state folder itself.
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::rename(&state, tmp.path().join("saved-state")).unwrap_or_else(|e| panic!("{e}"));
+    link(&state, &elsewhere);
+    let (code, stderr) = run(&site, &output);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        format!(
+            "错误：{s}: wenming 状态目录 {s} 是符号链接，拒绝使用\n    提示：它应当是 wenming 自己创建的普通目录；确认无人篡改后删除它再重新构建\n构建失败：共 1 个错误，输出目录保持不变。\n",
+            s = state.display()
+        )
+    );
+    assert_eq!(common::files(&elsewhere), Vec::<String>::new());
+    std::fs::remove_file(&state).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::rename(tmp.path().join("saved-state"), &state).unwrap_or_else(|e| panic!("{e}"));
+    // Inside the output: a page replaced by a link is replaced, not written through; a
+    // folder replaced by a link is refused.
+    link(&output.join("news/p0/index.html"), &victim);
+    generated_site(&site, 5, "第三版");
+    assert_eq!(run(&site, &output).0, 0);
+    assert_eq!(read(&victim), "重要文件");
+    assert!(read(&output.join("news/p0/index.html")).contains("第三版"));
+    let news = output.join("news");
+    std::fs::rename(&news, tmp.path().join("news-away")).unwrap_or_else(|e| panic!("{e}"));
+    link(&news, &elsewhere);
+    generated_site(&site, 5, "第四版");
+    let (code, stderr) = run(&site, &output);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "错误：{}: 输出目录中的 news 不是文件夹（可能是符号链接），wenming 不会通过它写入或删除文件\n",
+            news.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(common::files(&elsewhere), Vec::<String>::new());
+    // The old writer's lock name beside the output is not used any more.
+    link(&tmp.path().join(".public.wenming-lock"), &victim);
+    std::fs::remove_file(&news).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::rename(tmp.path().join("news-away"), &news).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run(&site, &output).0, 0);
+    assert_eq!(read(&victim), "重要文件");
+}
