@@ -133,6 +133,10 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     }
 
     let statics = static_files(root, &theme, &site);
+    errors.extend(output::check_generated_claims(
+        &site,
+        statics.iter().map(|f| f.path.as_str()),
+    ));
     let previous = Manifest::read(&options.output_dir()).unwrap_or_else(|d| {
         errors.push(d);
         None

@@ -63,8 +63,11 @@ fn run(root: &Path, output: &Path) -> (i32, String) {
     )
 }
 
+/// Every file below a folder with its bytes.
+type Snapshot = BTreeMap<String, Vec<u8>>;
+
 /// Every file below `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+fn snapshot(dir: &Path) -> Snapshot {
     common::files(dir)
         .into_iter()
         .map(|f| {
@@ -132,7 +135,7 @@ fn recover_and_check(
     label: &str,
     site: &Path,
     output: &Path,
-    versions: (&BTreeMap<String, Vec<u8>>, &BTreeMap<String, Vec<u8>>),
+    versions: (&Snapshot, &Snapshot),
 ) -> &'static str {
     let (old, new) = versions;
     set_version(site, Version::Broken);
@@ -626,4 +629,119 @@ fn symlinks_planted_at_every_name_wenming_uses_redirect_nothing() {
     std::fs::rename(tmp.path().join("news-away"), &news).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run(&site, &output).0, 0);
     assert_eq!(read(&victim), "重要文件");
+}
+
+#[test]
+fn aliases_and_paths_may_not_name_a_generated_file() {
+    let tmp = temp();
+    let site = tmp.path().join("site");
+    generated_site(&site, 1, "第一版");
+    write(&site.join("static/images/logo.png"), "PNG");
+    write(
+        &site.join("content/news/bundle/index.md"),
+        "---\ntitle: 附件页\n---\n正文\n",
+    );
+    write(&site.join("content/news/bundle/photo.jpg"), "JPEG");
+    let claims = [
+        ("a-404", "aliases: [/404.html]"),
+        ("a-atom", "aliases: [/atom.xml]"),
+        ("a-bundle", "aliases: [/news/bundle/photo.jpg]"),
+        ("a-feed", "aliases: [/news/atom.xml]"),
+        ("a-image", "aliases: [/images/logo.png]"),
+        ("a-manifest", "aliases: [/wenming-manifest.json]"),
+        ("a-part", "aliases: [/sitemap2.xml]"),
+        ("a-robots", "aliases: [/robots.txt]"),
+        ("a-search", "aliases: [/search/index.json]"),
+        ("a-shard", "aliases: [/search/terms/x.bin]"),
+        ("a-sitemap", "aliases: [/sitemap.xml]"),
+        ("a-style", "aliases: [/style.css]"),
+        ("p-robots", "path: /robots.txt/"),
+        ("p-search", "path: /search/pages/"),
+    ];
+    for (name, claim) in claims {
+        write(
+            &site.join(format!("content/{name}.md")),
+            &format!("---\ntitle: {name}\n{claim}\n---\n正文\n"),
+        );
+    }
+    let output = tmp.path().join("public");
+    let (code, stderr) = run(&site, &output);
+    assert_eq!(code, 1);
+    let hint = "    提示：换一个网址：一个网址只能有一个来源，否则其中一个会被悄悄覆盖\n";
+    let expected: String = [
+        ("a-404", "aliases", "/404.html", "错误页面 404.html"),
+        ("a-atom", "aliases", "/atom.xml", "订阅源 atom.xml"),
+        (
+            "a-bundle",
+            "aliases",
+            "/news/bundle/photo.jpg",
+            "页面附件 news/bundle/photo.jpg",
+        ),
+        (
+            "a-feed",
+            "aliases",
+            "/news/atom.xml",
+            "栏目订阅源 news/atom.xml",
+        ),
+        (
+            "a-image",
+            "aliases",
+            "/images/logo.png",
+            "静态文件 images/logo.png",
+        ),
+        (
+            "a-manifest",
+            "aliases",
+            "/wenming-manifest.json",
+            "发布记录 wenming-manifest.json",
+        ),
+        (
+            "a-part",
+            "aliases",
+            "/sitemap2.xml",
+            "站点地图 sitemap2.xml",
+        ),
+        ("a-robots", "aliases", "/robots.txt", "爬虫规则 robots.txt"),
+        (
+            "a-search",
+            "aliases",
+            "/search/index.json",
+            "搜索索引 search/index.json",
+        ),
+        (
+            "a-shard",
+            "aliases",
+            "/search/terms/x.bin",
+            "搜索索引 search/index.json",
+        ),
+        (
+            "a-sitemap",
+            "aliases",
+            "/sitemap.xml",
+            "站点地图 sitemap.xml",
+        ),
+        ("a-style", "aliases", "/style.css", "静态文件 style.css"),
+        ("p-robots", "path", "/robots.txt/", "爬虫规则 robots.txt"),
+        (
+            "p-search",
+            "path",
+            "/search/pages/",
+            "搜索索引 search/index.json",
+        ),
+    ]
+    .iter()
+    .map(|(name, key, url, taken)| {
+        format!(
+            "错误：content/{name}.md:3:1: {key} 中的网址“{url}”会占用 wenming 生成的{taken}\n{hint}"
+        )
+    })
+    .collect();
+    assert_eq!(
+        stderr,
+        format!(
+            "{expected}构建失败：共 {} 个错误，输出目录保持不变。\n",
+            claims.len()
+        )
+    );
+    assert!(!output.exists());
 }

@@ -2,12 +2,14 @@
 //! alias redirects, copied static files) and writing them so that `public/` only changes
 //! after everything succeeded, only where the bytes differ, and only in files wenming wrote.
 
+mod claims;
 mod feeds;
 mod state;
 mod write;
 
 use std::path::PathBuf;
 
+pub use claims::check_generated_claims;
 pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
 pub use state::STATE_DIR;
 pub use write::{OutputWriter, WriteReport};
