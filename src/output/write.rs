@@ -137,7 +137,7 @@ pub struct OutputWriter {
     next_number: AtomicU64,
     entries: Mutex<HashMap<String, Entry>>,
     /// Held (locked) until the writer is dropped: one build per output folder at a time.
-    _lock: File,
+    _lock: [File; 2],
 }
 
 impl OutputWriter {
@@ -160,7 +160,7 @@ impl OutputWriter {
             );
         }
         let names = Names::of(&real);
-        let lock = lock_output(&state, &names, output)?;
+        let lock = lock_output(&state, &names, output, &real)?;
         recover(&state, &names, &real)?;
         let previous = match state.read(&names.record)? {
             Some(bytes) => {
@@ -281,13 +281,15 @@ impl OutputWriter {
             self.abort();
             return Err(errors);
         }
-        // Stale files under a folder that is no longer a real folder are left alone.
+        // Stale files under a folder that is no longer a real folder, or that became a folder,
+        // are left alone.
         let mut known = HashSet::new();
         let stale: Vec<String> = self
             .previous
             .keys()
             .filter(|p| !entries.contains_key(*p) && is_clean(p) && !is_vcs(p))
             .filter(|p| real_parents(&self.output, p, &mut known).is_ok())
+            .filter(|p| !fs::symlink_metadata(self.output.join(p)).is_ok_and(|m| m.is_dir()))
             .cloned()
             .collect();
         let mut record = Record {
@@ -450,35 +452,45 @@ fn touched_paths<'a>(
 }
 
 /// Takes the lock of one output folder, so a second build of it stops with a message instead
-/// of mixing its files into the first one's. The operating system releases the lock when the
-/// process ends, however it ends, so a killed build never leaves it held.
-fn lock_output(state: &StateDir, names: &Names, shown: &Path) -> Result<File, Diagnostic> {
+/// of mixing its files into the first one's: the output folder itself is locked (so builds of
+/// two sites into one folder exclude each other too), and the lock file in `.wenming/` says
+/// which process holds it. The operating system releases both when the process ends, however
+/// it ends, so a killed build never leaves them held.
+fn lock_output(
+    state: &StateDir,
+    names: &Names,
+    shown: &Path,
+    output: &Path,
+) -> Result<[File; 2], Diagnostic> {
     let mut file = state.open_lock(&names.lock)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
-            let holder = fs::read_to_string(state.path(&names.lock)).unwrap_or_default();
-            let holder = holder.trim();
-            let who = if holder.is_empty() {
-                "另一个 wenming 构建".to_string()
-            } else {
-                format!("另一个 wenming 构建（进程 {holder}）")
-            };
-            return Err(Diagnostic::new(
-                shown,
-                format!("{who}正在写入输出目录 {}", shown.display()),
-            )
-            .hint("等那个构建结束后再运行；它结束（或被终止）时锁会自动释放"));
-        }
-        Err(fs::TryLockError::Error(e)) => {
-            return Err(Diagnostic::io(state.path(&names.lock), "锁定输出目录", &e));
+    let folder = File::open(output).map_err(|e| Diagnostic::io(output, "打开输出目录", &e))?;
+    for lock in [&folder, &file] {
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(state.path(&names.lock)).unwrap_or_default();
+                let holder = holder.trim();
+                let who = if holder.is_empty() {
+                    "另一个 wenming 构建".to_string()
+                } else {
+                    format!("另一个 wenming 构建（进程 {holder}）")
+                };
+                return Err(Diagnostic::new(
+                    shown,
+                    format!("{who}正在写入输出目录 {}", shown.display()),
+                )
+                .hint("等那个构建结束后再运行；它结束（或被终止）时锁会自动释放"));
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Diagnostic::io(state.path(&names.lock), "锁定输出目录", &e));
+            }
         }
     }
     // Who holds the lock, for the message above; the lock itself does not depend on it.
     let _ = file
         .set_len(0)
         .and_then(|()| file.write_all(std::process::id().to_string().as_bytes()));
-    Ok(file)
+    Ok([folder, file])
 }
 
 /// What wenming owns in an output folder it has no record of: nothing in an empty one (dot
@@ -945,6 +957,27 @@ mod tests {
         let second = begin(tmp.path(), &out);
         second.abort();
         assert_eq!(tree(&out), vec![("index.html".into(), "first".into())]);
+    }
+
+    #[test]
+    fn two_sites_cannot_write_one_output_at_once() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        for root in [&a, &b] {
+            fs::create_dir_all(root).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let first = begin(&a, &out);
+        let Err(refused) = OutputWriter::begin(&b, &out, true) else {
+            panic!("a second site's writer must be refused while the first holds the output");
+        };
+        assert!(
+            refused
+                .to_string()
+                .contains(&format!("正在写入输出目录 {}", out.display())),
+            "{refused}"
+        );
+        first.abort();
     }
 
     #[test]
