@@ -432,7 +432,6 @@ impl OutputWriter {
             }
             remove_empty_parents(&self.output, &target);
         }
-        sync_dirs(&self.output, touched_paths(changed, stale));
         pause_for_tests("(commit)");
         // The commit point.
         self.state.rename(&self.names.next, &self.names.record)?;
@@ -646,7 +645,6 @@ fn roll_back(output: &Path, switch: &Switch, backup: &Path) -> Result<(), Diagno
             }
         }
     }
-    sync_dirs(output, switch.touched.iter().map(|(p, _)| p.as_str()));
     Ok(())
 }
 
@@ -766,16 +764,6 @@ fn remove_empty_parents(output: &Path, file: &Path) {
         }
         dir = d.parent();
     }
-}
-
-/// Flushes the folders holding `paths`, so the renames in them survive a crash of the machine.
-fn sync_dirs<'a>(output: &Path, paths: impl Iterator<Item = &'a str>) {
-    let dirs: HashSet<&str> = paths
-        .map(|p| p.rsplit_once('/').map_or("", |(dir, _)| dir))
-        .collect();
-    dirs.par_iter().for_each(|dir| {
-        let _ = File::open(output.join(dir)).and_then(|d| d.sync_all());
-    });
 }
 
 /// A path below the output as wenming writes it: relative, `/`-separated, no empty, `.` or
