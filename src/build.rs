@@ -30,6 +30,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The moment that decides what is scheduled or expired.
     pub now: Timestamp,
+    /// Write into an output folder wenming has no record of, overwriting files there that
+    /// have the name of a file of the site (it still deletes none of them).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -40,6 +43,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             now: Timestamp::now(),
+            force: false,
         }
     }
 
@@ -133,6 +137,10 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     }
 
     let statics = static_files(root, &theme, &site);
+    errors.extend(output::check_generated_claims(
+        &site,
+        statics.iter().map(|f| f.path.as_str()),
+    ));
     let previous = Manifest::read(&options.output_dir()).unwrap_or_else(|d| {
         errors.push(d);
         None
@@ -387,7 +395,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Only `output.compress` is read here (the writer starts before the pipeline loads the
     // configuration); a broken site.yaml is reported by the pipeline below.
     let compress = Config::load(&options.root).map_or(true, |c| c.output.compress);
-    let writer = OutputWriter::begin(&output_dir)
+    let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
         .map_err(Diagnostics::from)?
         .compress(compress);
     let produced = match produce(options, &|f| writer.put(f)) {
@@ -397,7 +405,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(errors);
         }
     };
-    let written = writer.commit().map_err(Diagnostics::from)?;
+    let written = collect(writer.commit())?;
     let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -452,14 +460,14 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             output,
             format!("拒绝使用 {} 作为输出目录：{why}", output.display()),
         )
-        .hint("输出目录每次构建都会被整体替换，请用 --output 指定一个专用目录，例如 public"))
+        .hint("wenming 会在输出目录中写入和删除它生成的文件，请用 --output 指定一个专用目录，例如 public"))
     };
     if root_abs.starts_with(&out_abs) {
         return refuse("它是站点目录本身或其上级目录");
     }
-    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out_abs)
-        || out_abs.parent().is_none()
-    {
+    // Canonical paths on both sides: a link to the home folder is the home folder.
+    let home = std::env::var_os("HOME").map(|h| absolute(Path::new(&h)));
+    if home.is_some_and(|h| h.starts_with(&out_abs)) || out_abs.parent().is_none() {
         return refuse("它是主目录或根目录");
     }
     for source in ["content", "static", "templates", "themes", "data"] {

@@ -66,6 +66,9 @@ enum Command {
         /// 同时发布草稿和定时发布的页面（仅供预览）
         #[arg(long)]
         drafts: bool,
+        /// 输出目录不是空的、又没有 wenming 的写入记录时仍然写入：覆盖同名文件，其他文件一律保留
+        #[arg(long)]
+        force: bool,
     },
     /// 新建一篇草稿：wenming new story "学雷锋志愿服务进社区"
     New {
@@ -171,11 +174,13 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            force,
         } => {
             let mut options = BuildOptions::new(root);
             options.output = output;
             options.base_url = base_url;
             options.drafts = drafts;
+            options.force = force;
             options.now = now;
             run_build(&options)
         }

@@ -21,8 +21,8 @@ const TEXT_EXTENSIONS: [&str; 9] = [
 ];
 
 /// Stylesheets, scripts and icons are few, shared by every page and cached for long: they get
-/// brotli's maximum quality. Pages are many; brotli's maximum takes about 2.5 s per megabyte
-/// (40 times quality 6, for 13% fewer bytes: docs/perf.md), so they get quality 6.
+/// brotli's maximum quality (11). Pages are many: quality 11 compresses about 0.4 MB a second
+/// here, quality 5 about 15 MB for 18% more bytes (docs/perf.md), so pages get quality 5.
 fn brotli_quality(path: &str) -> u32 {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
     if ["css", "js", "mjs", "svg"]
@@ -31,8 +31,14 @@ fn brotli_quality(path: &str) -> u32 {
     {
         11
     } else {
-        6
+        5
     }
+}
+
+/// The brotli window: as large as the file (no larger than brotli's 4 MB), but never below
+/// 256 KB, because the encoder at quality 5 is an order of magnitude slower with small windows.
+fn brotli_window(len: usize) -> i32 {
+    (usize::BITS - len.leading_zeros()).clamp(18, 22) as i32
 }
 
 /// Whether `path` gets compressed twins: a text file of at least [`MIN_SIZE`] bytes that is
@@ -67,8 +73,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 fn brotli(bytes: &[u8], quality: u32) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: quality as i32,
-        // A window no larger than the file: same output, less memory.
-        lgwin: 22,
+        lgwin: brotli_window(bytes.len()),
         size_hint: bytes.len(),
         ..Default::default()
     };

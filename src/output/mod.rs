@@ -1,15 +1,19 @@
 //! The output stage: the files a build produces (rendered pages, feeds, sitemap, robots.txt,
 //! alias redirects, copied static files) and writing them so that `public/` only changes
-//! after everything succeeded, and only where the bytes differ.
+//! after everything succeeded, only where the bytes differ, and only in files wenming wrote.
 
+mod claims;
 pub mod compress;
 mod feeds;
 pub mod nginx;
+mod state;
 mod write;
 
 use std::path::PathBuf;
 
+pub use claims::check_generated_claims;
 pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
+pub use state::STATE_DIR;
 pub use write::{OutputWriter, WriteReport};
 
 /// `value` as JSON safe to serve to, and embed in, web pages: `<`, `>` and `&` become
