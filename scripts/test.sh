@@ -15,10 +15,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
-# Node drives the browser tests; Java runs the W3C Nu HTML checker (vnu.jar).
+# Node drives the browser tests; Java runs the W3C Nu HTML checker (vnu.jar); nginx with the
+# brotli module serves a built site in tests/nginx.rs; systemd-analyze checks the documented
+# timer (tests/deploy_docs.rs).
 missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || missing+=(libnginx-mod-http-brotli-static)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"

@@ -71,6 +71,8 @@ pub struct BuildReport {
     pub expired: usize,
     pub skipped_drafts: usize,
     pub scheduled: usize,
+    /// When a scheduled page falls due or a page expires: the next build that changes the site.
+    pub next_due: Option<Timestamp>,
     pub files_written: usize,
     pub files_unchanged: usize,
     pub files_removed: usize,
@@ -84,6 +86,7 @@ struct Produced {
     site: Arc<Site>,
     skipped_drafts: usize,
     scheduled: usize,
+    next_due: Option<Timestamp>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -115,7 +118,8 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     // broken link in another file); only then does the build stop.
     let (mut content, mut errors) = content::load_all(root, &config, load_options);
     let mut warnings = std::mem::take(&mut content.warnings);
-    let (skipped_drafts, scheduled) = (content.skipped_drafts, content.scheduled);
+    let (skipped_drafts, scheduled, next_due) =
+        (content.skipped_drafts, content.scheduled, content.next_due);
     let linked = site::link_all(config, content, options.now);
     errors.extend(linked.errors);
     errors.extend(linked.link_errors);
@@ -169,6 +173,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         site,
         skipped_drafts,
         scheduled,
+        next_due,
         warnings,
     })
 }
@@ -387,8 +392,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
+    // Only `output.compress` is read here (the writer starts before the pipeline loads the
+    // configuration); a broken site.yaml is reported by the pipeline below.
+    let compress = Config::load(&options.root).map_or(true, |c| c.output.compress);
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
-        .map_err(Diagnostics::from)?;
+        .map_err(Diagnostics::from)?
+        .compress(compress);
     let produced = match produce(options, &|f| writer.put(f)) {
         Ok(p) => p,
         Err(errors) => {
@@ -404,6 +413,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         expired: site.pages.iter().filter(|p| p.expired).count(),
         skipped_drafts: produced.skipped_drafts,
         scheduled: produced.scheduled,
+        next_due: produced.next_due,
         files_written: written.written,
         files_unchanged: written.unchanged,
         files_removed: written.removed,

@@ -2,7 +2,7 @@
 //! is in the library.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -34,7 +34,10 @@ macro_rules! warn_raw {
 }
 use wenming::build::{BuildOptions, build};
 use wenming::check::{CheckOptions, check, json_report, text_report};
+use wenming::config::Config;
 use wenming::content::Kind;
+use wenming::error::Diagnostic;
+use wenming::output::nginx::{NginxOptions, brotli_module_enabled, server_block};
 use wenming::scaffold;
 use wenming::serve::connections::Limits;
 use wenming::serve::incremental::Outcome;
@@ -121,6 +124,21 @@ enum Command {
         /// For tests: the most connections served at once (default 512).
         #[arg(long, hide = true)]
         max_connections: Option<usize>,
+    },
+    /// 打印这个网站的 nginx 配置（server 块），在 nginx 的 http {} 中 include 即可
+    NginxConf {
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 网站所在的输出目录，默认为 ROOT/public
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// 监听地址：端口（80）或 地址:端口（127.0.0.1:8080）
+        #[arg(long, default_value = "80")]
+        listen: String,
+        /// 启用 brotli_static（nginx 已装 brotli 模块时自动启用）
+        #[arg(long)]
+        brotli: bool,
     },
 }
 
@@ -242,7 +260,59 @@ fn main() -> ExitCode {
                 },
             })
         }
+        Command::NginxConf {
+            root,
+            output,
+            listen,
+            brotli,
+        } => run_nginx_conf(&root, output, &listen, brotli),
     }
+}
+
+/// Prints the nginx block for the site at `root` served from its output folder.
+fn run_nginx_conf(root: &Path, output: Option<PathBuf>, listen: &str, brotli: bool) -> ExitCode {
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(errors) => {
+            for d in &errors {
+                warn!("错误：{d}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let output = output.unwrap_or_else(|| BuildOptions::new(root).output_dir());
+    let output = match std::path::absolute(&output) {
+        Ok(p) => p.canonicalize().unwrap_or(p),
+        Err(e) => return fail(&Diagnostic::io(&output, "确定输出目录", &e)),
+    };
+    if !valid_listen(listen) {
+        warn!("错误：--listen “{listen}”不是端口或 地址:端口（例如 80、127.0.0.1:8080）");
+        return ExitCode::from(2);
+    }
+    let options = NginxOptions {
+        output: &output,
+        listen,
+        brotli: brotli || brotli_module_enabled(),
+    };
+    match server_block(&config, &options) {
+        Ok(text) => {
+            say!("{}", text.trim_end());
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&d),
+    }
+}
+
+/// A `listen` value nginx accepts and that cannot inject other directives: a port, or an
+/// IPv4/IPv6 address with a port.
+fn valid_listen(listen: &str) -> bool {
+    let port_ok = |p: &str| p.parse::<u16>().is_ok_and(|p| p > 0);
+    if port_ok(listen) {
+        return true;
+    }
+    listen
+        .parse::<std::net::SocketAddr>()
+        .is_ok_and(|a| a.port() > 0)
 }
 
 fn fail(d: &wenming::error::Diagnostic) -> ExitCode {
@@ -283,6 +353,12 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 report.seconds,
                 report.output.display()
             );
+            if let Some(due) = report.next_due {
+                say!(
+                    "下一次定时发布或到期：{}，届时需要重新构建（见 docs/deploy.md 的定时构建）。",
+                    wenming::text::dates::Date::from_timestamp(due).metadata()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -15,11 +15,17 @@ fn basic_site_produces_exactly_these_files() {
         [
             "404.html",
             "atom.xml",
+            "atom.xml.br",
+            "atom.xml.gz",
             "elder.js",
+            "elder.js.br",
+            "elder.js.gz",
             "favicon.svg",
             "index.html",
             "news/a/index.html",
             "news/atom.xml",
+            "news/atom.xml.br",
+            "news/atom.xml.gz",
             "news/b/index.html",
             "news/bundle/index.html",
             "news/bundle/photo.svg",
@@ -34,8 +40,14 @@ fn basic_site_produces_exactly_these_files() {
             "rules/index.html",
             "rules/tiaoli/index.html",
             "search.js",
+            "search.js.br",
+            "search.js.gz",
             "sitemap.xml",
+            "sitemap.xml.br",
+            "sitemap.xml.gz",
             "sitemap/index.html",
+            "sitemap/index.html.br",
+            "sitemap/index.html.gz",
             "style.css",
             "sw/202601/t20260110_1.shtml",
             "tags/index.html",
@@ -44,7 +56,7 @@ fn basic_site_produces_exactly_these_files() {
             "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 29 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 41 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -256,7 +268,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，29 个未变"),
+        run.stdout.contains("写入 0 个文件，41 个未变"),
         "{}",
         run.stdout
     );

@@ -56,7 +56,11 @@ fn the_index_is_sharded_files_under_search() {
         index,
         [
             "search/index.html",
+            "search/index.html.br",
+            "search/index.html.gz",
             "search/index.json",
+            "search/index.json.br",
+            "search/index.json.gz",
             "search/pages/0.json",
             "search/pages/1.json",
             "search/pages/2.json",

@@ -30,6 +30,7 @@ const TOP_KEYS: &[&str] = &[
     "extra",
     "check",
     "limits",
+    "output",
 ];
 const FOOTER_KEYS: &[&str] = &[
     "sponsor",
@@ -45,6 +46,7 @@ const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const FEED_KEYS: &[&str] = &["limit"];
 const SEARCH_KEYS: &[&str] = &["enabled", "sections"];
 const LIMITS_KEYS: &[&str] = &["max_file_size", "max_pages"];
+const OUTPUT_KEYS: &[&str] = &["compress"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
 
 /// The site's settings, as templates see them under `config`.
@@ -68,6 +70,21 @@ pub struct Config {
     pub check: CheckConfig,
     /// The `limits:` block: how much content one build accepts.
     pub limits: LimitsConfig,
+    /// The `output:` block: how the built files are written.
+    pub output: OutputConfig,
+}
+
+/// How the built files are written (`output:` in site.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OutputConfig {
+    /// Write `name.gz` and `name.br` beside every text file of 1 KB or more.
+    pub compress: bool,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig { compress: true }
+    }
 }
 
 /// Bounds on what one build reads (`limits:` in site.yaml), so a mistaken or hostile file
@@ -279,6 +296,16 @@ impl Config {
         };
 
         let limits = parse_limits(&doc, &mut errors);
+        let output = {
+            let sub = sub_doc(&doc, "output", OUTPUT_KEYS, &mut errors);
+            let mut output = OutputConfig::default();
+            if let Some(sub) = &sub {
+                let mut sf = Fields::new(sub);
+                output.compress = sf.bool("compress").unwrap_or(true);
+                errors.append(&mut sf.errors);
+            }
+            output
+        };
 
         if !errors.is_empty() {
             return Err(errors);
@@ -298,6 +325,7 @@ impl Config {
             extra,
             check,
             limits,
+            output,
         })
     }
 

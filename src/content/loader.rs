@@ -39,6 +39,9 @@ pub struct Content {
     pub data_text: Arc<BTreeMap<String, String>>,
     pub skipped_drafts: usize,
     pub scheduled: usize,
+    /// The earliest moment after `now` at which a scheduled page falls due or a published
+    /// page expires: the site must be built again then.
+    pub next_due: Option<Timestamp>,
     pub warnings: Vec<Diagnostic>,
     /// Content paths (`news/a.md`) of Markdown files that could not be read or parsed. Their
     /// errors are reported; links to them are not reported again as broken.
@@ -345,6 +348,21 @@ fn apply_publication_rules(content: &mut Content, options: LoadOptions) {
         .retain(|p| !p.meta.draft && !under_draft(&p.dir));
     content.skipped_drafts = before - content.pages.len();
     let before = content.pages.len();
+    let mut next_due: Option<Timestamp> = None;
+    let mut due = |t: Timestamp| {
+        if t > options.now && next_due.is_none_or(|n| t < n) {
+            next_due = Some(t);
+        }
+    };
+    for page in &content.pages {
+        if let Some(date) = page.meta.date {
+            due(date.timestamp());
+        }
+        if let Some(expires) = page.meta.expires {
+            due(expires.timestamp());
+        }
+    }
+    content.next_due = next_due;
     content
         .pages
         .retain(|p| p.meta.date.is_none_or(|d| d.timestamp() <= options.now));

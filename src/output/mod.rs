@@ -3,7 +3,9 @@
 //! after everything succeeded, only where the bytes differ, and only in files wenming wrote.
 
 mod claims;
+pub mod compress;
 mod feeds;
+pub mod nginx;
 mod state;
 mod write;
 

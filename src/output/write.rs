@@ -32,6 +32,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
+use super::compress;
 use super::state::StateDir;
 use super::{Bytes, OutputFile};
 use crate::error::Diagnostic;
@@ -134,6 +135,8 @@ pub struct OutputWriter {
     previous: BTreeMap<String, Recorded>,
     /// Files that are not wenming's may be overwritten (never deleted).
     force: bool,
+    /// Write compressed twins beside text files (`output: {compress: …}`).
+    compress: bool,
     next_number: AtomicU64,
     entries: Mutex<HashMap<String, Entry>>,
     /// Held (locked) until the writer is dropped: one build per output folder at a time.
@@ -195,10 +198,17 @@ impl OutputWriter {
             staging,
             previous,
             force,
+            compress: true,
             next_number: AtomicU64::new(0),
             entries: Mutex::new(HashMap::new()),
             _lock: lock,
         })
+    }
+
+    /// Whether compressed twins are written beside text files (on by default).
+    pub fn compress(mut self, on: bool) -> Self {
+        self.compress = on;
+        self
     }
 
     /// Adds one file of the build, writing it to staging unless the output already holds
@@ -220,17 +230,55 @@ impl OutputWriter {
                 &owned
             }
         };
+        let changed = self.put_bytes(file.path.clone(), bytes)?;
+        let twin_paths = [format!("{}.gz", file.path), format!("{}.br", file.path)];
+        if !(self.compress && compress::wants_twins(&file.path, bytes.len())) {
+            // An earlier file put at the same path (a theme file the site overrides) may
+            // have had twins: they would not match this file.
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            for path in &twin_paths {
+                entries.remove(path);
+            }
+            return Ok(());
+        }
+        // Compressing is the dear part: an unchanged file keeps the twins it has.
+        if !changed {
+            let kept: Vec<Entry> = twin_paths
+                .iter()
+                .filter_map(|path| self.unchanged(path, None))
+                .collect();
+            if kept.len() == twin_paths.len() {
+                let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+                for (path, entry) in twin_paths.into_iter().zip(kept) {
+                    entries.insert(path, entry);
+                }
+                return Ok(());
+            }
+        }
+        for (path, twin) in compress::twins(&file.path, bytes) {
+            self.put_bytes(path, &twin)?;
+        }
+        Ok(())
+    }
+
+    /// The record of the file the output holds at `path`, when it is the one the previous
+    /// build wrote (and has `hash`, when given).
+    fn unchanged(&self, path: &str, hash: Option<&str>) -> Option<Entry> {
+        let r = self.previous.get(path)?;
+        let same = hash.is_none_or(|h| r.hash == h)
+            && fs::symlink_metadata(self.output.join(path))
+                .is_ok_and(|m| m.is_file() && Some(r) == stat(&m, &r.hash).as_ref());
+        same.then(|| Entry {
+            recorded: r.clone(),
+            staged: None,
+        })
+    }
+
+    /// Stages `bytes` for `path` unless the output already holds them; says whether it did.
+    fn put_bytes(&self, path: String, bytes: &[u8]) -> Result<bool, Diagnostic> {
         let hash = content_hash(bytes);
-        let unchanged = self.previous.get(&file.path).filter(|r| {
-            r.hash == hash
-                && fs::symlink_metadata(self.output.join(&file.path))
-                    .is_ok_and(|m| m.is_file() && Some(*r) == stat(&m, &r.hash).as_ref())
-        });
-        let entry = match unchanged {
-            Some(r) => Entry {
-                recorded: r.clone(),
-                staged: None,
-            },
+        let entry = match self.unchanged(&path, Some(&hash)) {
+            Some(entry) => entry,
             None => {
                 let number = self.next_number.fetch_add(1, Ordering::Relaxed);
                 let staged = self.staging.join(number.to_string());
@@ -252,9 +300,10 @@ impl OutputWriter {
                 }
             }
         };
+        let changed = entry.staged.is_some();
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.insert(file.path, entry);
-        Ok(())
+        entries.insert(path, entry);
+        Ok(changed)
     }
 
     /// Discards everything staged; the output folder was never touched.

@@ -86,6 +86,31 @@ pub fn read(output: &Path, file: &str) -> String {
     std::fs::read_to_string(output.join(file)).unwrap_or_else(|e| panic!("cannot read {file}: {e}"))
 }
 
+/// The text of an output file; a compressed twin (`.gz`, `.br`) is decompressed first, so
+/// that checks over every file see what a reader's browser gets.
+pub fn read_decoded(output: &Path, file: &str) -> String {
+    let bytes =
+        std::fs::read(output.join(file)).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
+    let mut text = Vec::new();
+    if file.ends_with(".gz") {
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut text)
+            .unwrap_or_else(|e| panic!("{file} is not gzip: {e}"));
+    } else if file.ends_with(".br") {
+        brotli::Decompressor::new(&bytes[..], 4096)
+            .read_to_end(&mut text)
+            .unwrap_or_else(|e| panic!("{file} is not brotli: {e}"));
+    } else {
+        text = bytes;
+    }
+    String::from_utf8(text).unwrap_or_else(|e| panic!("{file} is not UTF-8: {e}"))
+}
+
+/// Whether `file` is a compressed twin of another output file.
+pub fn is_twin(file: &str) -> bool {
+    file.ends_with(".gz") || file.ends_with(".br")
+}
+
 pub fn temp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("no temp dir: {e}"))
 }
