@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{build, files, fixture, read, temp};
+use common::{build, build_root, files, fixture, fixture_copy, read, temp};
 
 #[test]
 fn basic_site_produces_exactly_these_files() {
@@ -264,4 +264,48 @@ fn unchanged_files_keep_their_modification_time() {
         .and_then(|m| m.modified())
         .ok();
     assert_eq!(before, after);
+}
+
+#[test]
+fn pages_whose_pinyin_url_changed_keep_the_old_url_as_an_alias() {
+    let site = fixture_copy("basic");
+    let news = site.path().join("content/news");
+    let page = |name: &str, title: &str| {
+        let text = format!("---\ntitle: {title}\ndate: 2026-03-01 09:00\n---\n正文。\n");
+        std::fs::write(news.join(name), text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    page("长江大桥.md", "长江大桥通车");
+    page("銀行行長.md", "銀行行長座谈");
+    page("文明曝光台.md", "文明曝光台");
+    // Something else now has the old URL of 文明曝光台 (wen-ming-pu-guang-tai): no alias.
+    page("wen-ming-pu-guang-tai.md", "旧网址的新页面");
+    page("重庆.md", "重庆");
+    let out = temp();
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let redirect = |file: &str, to: &str| {
+        let alias = read(out.path(), file);
+        assert!(
+            alias.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={to}\">"
+            )),
+            "{file}: {alias}"
+        );
+    };
+    redirect(
+        "news/zhang-jiang-da-qiao/index.html",
+        "/news/chang-jiang-da-qiao/",
+    );
+    redirect(
+        "news/yin-xing-xing-zhang/index.html",
+        "/news/yin-hang-hang-zhang/",
+    );
+    assert!(read(out.path(), "news/wen-ming-bao-guang-tai/index.html").contains("文明曝光台"));
+    assert!(read(out.path(), "news/wen-ming-pu-guang-tai/index.html").contains("旧网址的新页面"));
+    let listed = files(out.path());
+    assert!(listed.contains(&"news/chong-qing/index.html".to_string()));
+    assert!(
+        !listed.iter().any(|f| f.starts_with("news/zhong-qing")),
+        "a slug that did not change gets no alias: {listed:?}"
+    );
 }
