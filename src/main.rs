@@ -112,6 +112,9 @@ enum Command {
         /// 同时显示草稿和定时发布的页面
         #[arg(long)]
         drafts: bool,
+        /// 除 localhost 和监听地址外，允许用来访问预览的域名（可写多次）
+        #[arg(long = "allow-host", value_name = "域名")]
+        allow_hosts: Vec<String>,
         /// For tests: the header read timeout in milliseconds (default 10 s).
         #[arg(long, hide = true)]
         header_timeout_ms: Option<u64>,
@@ -218,6 +221,7 @@ fn main() -> ExitCode {
             bind,
             port,
             drafts,
+            allow_hosts,
             header_timeout_ms,
             max_connections,
         } => {
@@ -235,6 +239,7 @@ fn main() -> ExitCode {
                         .map_or(defaults.header_read_timeout, Duration::from_millis),
                     max_connections: max_connections.unwrap_or(defaults.max_connections),
                 },
+                allow_hosts,
             })
         }
     }
