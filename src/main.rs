@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 
 /// Prints a line to stdout; a closed pipe (`wenming … | head`) is not an error worth a panic.
@@ -32,6 +32,8 @@ macro_rules! warn_raw {
         let _ = write!(std::io::stderr(), $($t)*);
     }};
 }
+mod cli_text;
+
 use wenming::build::{BuildOptions, build};
 use wenming::check::{CheckOptions, check, json_report, text_report};
 use wenming::content::Kind;
@@ -144,8 +146,34 @@ fn now() -> Result<Timestamp, ExitCode> {
     }
 }
 
+/// The command line, parsed with Chinese help and errors (`cli_text`); a bad one exits 2,
+/// `--help` and `--version` exit 0.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    let mut command = cli_text::localize(Cli::command());
+    let matches = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .map_err(cli_error)?;
+    Cli::from_arg_matches(&matches).map_err(cli_error)
+}
+
+fn cli_error(error: clap::Error) -> ExitCode {
+    match cli_text::error_text(&error) {
+        Some(text) => {
+            warn_raw!("{text}");
+            ExitCode::from(2)
+        }
+        None => {
+            let _ = error.print();
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let now = match now() {
         Ok(now) => now,
         Err(code) => return code,
