@@ -309,3 +309,40 @@ fn pages_whose_pinyin_url_changed_keep_the_old_url_as_an_alias() {
         "a slug that did not change gets no alias: {listed:?}"
     );
 }
+
+#[test]
+fn control_characters_are_dropped_from_feeds_and_reported_where_they_are() {
+    let site = fixture_copy("basic");
+    std::fs::write(
+        site.path().join("content/news/kong-zhi.md"),
+        "---\ntitle: \"控制\\x01字符\"\ndate: 2026-03-06 09:00\n---\n正文\u{B}含有&#1;和\u{FFFE}。\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = temp();
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for feed in ["atom.xml", "news/atom.xml"] {
+        let xml = read(out.path(), feed);
+        assert!(xml.contains("<title>控制字符</title>"), "{xml}");
+        assert!(
+            xml.contains("<content type=\"html\">&lt;p&gt;正文含有和。&lt;/p&gt;\n</content>"),
+            "{xml}"
+        );
+        let bad: Vec<char> = xml
+            .chars()
+            .filter(|c| !wenming::text::is_xml_char(*c))
+            .collect();
+        assert!(bad.is_empty(), "{feed}: {bad:?}");
+    }
+    for (place, what) in [
+        ("2:11", "转义 \\x01 表示不可见的控制字符 U+0001"),
+        ("5:3", "不可见的控制字符 U+000B"),
+        ("5:6", "字符引用 &#1; 表示不可见的控制字符 U+0001"),
+        ("5:11", "不可见的控制字符 U+FFFE"),
+    ] {
+        let line = format!(
+            "警告：content/news/kong-zhi.md:{place}: {what}，订阅源（atom.xml）和网站地图中不允许，生成时已删除 [text-control-char]\n"
+        );
+        assert!(run.stderr.contains(&line), "{line}in:\n{}", run.stderr);
+    }
+}

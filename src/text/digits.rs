@@ -124,7 +124,8 @@ fn html_tag(text: &str) -> Option<(usize, bool)> {
 /// An HTML entity at the start of `text` that can matter inside a number: its length and the
 /// character it stands for.
 fn html_entity(text: &str) -> Option<(usize, char)> {
-    let end = text[..text.len().min(12)].find(';')?;
+    // `;` is ASCII, so its byte position is a character boundary.
+    let end = text.bytes().take(12).position(|b| b == b';')?;
     let name = &text[1..end];
     let c = match name {
         "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
@@ -158,6 +159,7 @@ mod tests {
         assert_eq!(read("１３８　００１３\u{200B}８０００"), "138 00138000");
         assert_eq!(read("电话＋８６－１３８"), "··+86-138");
         assert_eq!(read("138&nbsp;0013&#8203;8000&#49;"), "138 001380001");
+        assert_eq!(read("&#1;和\u{FFFE}。&"), "\u{1}···&");
     }
 
     #[test]
