@@ -59,6 +59,32 @@ pub struct PiiMatch {
 /// spaces or hyphens between digit groups, zero-width characters, inline HTML tags and a
 /// `+86`/`0086` prefix do not hide a number. Ranges are in `text` itself.
 pub fn find(text: &str, validation: Validation) -> Vec<PiiMatch> {
+    // A line break ends every number, so each line is read on its own: the view of a huge
+    // page never exists whole, and lines without a digit are not read at all.
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if may_hold_digits(line) {
+            out.extend(find_in_line(line, validation).into_iter().map(|mut m| {
+                m.range = m.range.start + start..m.range.end + start;
+                m
+            }));
+        }
+        start += line.len();
+    }
+    out
+}
+
+/// Whether `line` has an ASCII digit (character references such as `&#49;` have some) or a
+/// full-width digit (U+FF10..U+FF19: `EF BC 90..99`).
+fn may_hold_digits(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.iter().any(u8::is_ascii_digit)
+        || b.windows(3)
+            .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
+}
+
+fn find_in_line(text: &str, validation: Validation) -> Vec<PiiMatch> {
     let view = DigitView::new(text);
     let bytes = &view.bytes;
     let mut out = Vec::new();

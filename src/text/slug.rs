@@ -13,7 +13,7 @@
 //! [`legacy_slugify`] reads as wenming did before word-aware pinyin (LEGACY_PHRASES only,
 //! no traditional forms), so a page whose URL changed keeps its old one as an alias.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use pinyin::ToPinyin;
