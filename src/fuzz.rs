@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::check::pii;
 use crate::content::front_matter;
 use crate::content::paths::{check_site_path, check_slug, check_template_name};
 use crate::markdown::{self, MarkdownOptions};
@@ -22,6 +23,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("markdown", markdown),
     ("shortcodes", shortcodes),
     ("tokenize", tokenize_text),
+    ("personal_data", personal_data),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -49,6 +51,28 @@ pub fn front_matter(data: &[u8]) {
             assert!(d.line.is_none_or(|l| l >= 1), "{d}");
         }
     }
+}
+
+/// Personal numbers are found at character boundaries, in order, without overlaps, and
+/// masked; masking never panics and never lengthens the text (each hidden digit, however
+/// written, becomes one `*`).
+pub fn personal_data(data: &[u8]) {
+    let text = text(data);
+    for validation in [pii::Validation::Checksum, pii::Validation::Shape] {
+        let mut last = 0;
+        for m in pii::find(&text, validation) {
+            assert!(
+                m.range.start >= last
+                    && text.is_char_boundary(m.range.start)
+                    && text.is_char_boundary(m.range.end),
+                "{text:?}: {m:?}"
+            );
+            assert!(m.masked.contains('*'), "{text:?}: {m:?}");
+            last = m.range.end;
+        }
+    }
+    let masked = pii::mask(&text);
+    assert!(masked.len() <= text.len(), "{text:?} → {masked:?}");
 }
 
 /// Slugs are clean or empty; accepted slugs, paths and template names never climb out.
@@ -264,6 +288,21 @@ pub fn attributes(tag: &str) -> Vec<(&str, &str)> {
 /// Pieces random inputs are made of: the syntax each target cares about, attack strings,
 /// Chinese text and awkward characters.
 const PIECES: &[&str] = &[
+    "13800138000",
+    "138",
+    "0013",
+    "11010519491231002X",
+    "6222 0212 3456 7890 128",
+    "１３８",
+    "+86",
+    "0086",
+    "&#49;",
+    "&nbsp;",
+    "&#",
+    "<span>",
+    "</span>",
+    "<td>",
+    "\u{200B}",
     "---\n",
     "---",
     "\n",

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 
 /// Prints a line to stdout; a closed pipe (`wenming … | head`) is not an error worth a panic.
@@ -32,6 +32,8 @@ macro_rules! warn_raw {
         let _ = write!(std::io::stderr(), $($t)*);
     }};
 }
+mod cli_text;
+
 use wenming::build::{BuildOptions, build};
 use wenming::check::{CheckOptions, check, json_report, text_report};
 use wenming::config::Config;
@@ -118,6 +120,9 @@ enum Command {
         /// 同时显示草稿和定时发布的页面
         #[arg(long)]
         drafts: bool,
+        /// 除 localhost 和监听地址外，允许用来访问预览的域名（可写多次）
+        #[arg(long = "allow-host", value_name = "域名")]
+        allow_hosts: Vec<String>,
         /// For tests: the header read timeout in milliseconds (default 10 s).
         #[arg(long, hide = true)]
         header_timeout_ms: Option<u64>,
@@ -134,7 +139,7 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
         /// 监听地址：端口（80）或 地址:端口（127.0.0.1:8080）
-        #[arg(long, default_value = "80")]
+        #[arg(long, value_name = "地址", default_value = "80")]
         listen: String,
         /// 启用 brotli_static（nginx 已装 brotli 模块时自动启用）
         #[arg(long)]
@@ -162,8 +167,34 @@ fn now() -> Result<Timestamp, ExitCode> {
     }
 }
 
+/// The command line, parsed with Chinese help and errors (`cli_text`); a bad one exits 2,
+/// `--help` and `--version` exit 0.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    let mut command = cli_text::localize(Cli::command());
+    let matches = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .map_err(cli_error)?;
+    Cli::from_arg_matches(&matches).map_err(cli_error)
+}
+
+fn cli_error(error: clap::Error) -> ExitCode {
+    match cli_text::error_text(&error) {
+        Some(text) => {
+            warn_raw!("{text}");
+            ExitCode::from(2)
+        }
+        None => {
+            let _ = error.print();
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let now = match now() {
         Ok(now) => now,
         Err(code) => return code,
@@ -241,6 +272,7 @@ fn main() -> ExitCode {
             bind,
             port,
             drafts,
+            allow_hosts,
             header_timeout_ms,
             max_connections,
         } => {
@@ -258,6 +290,7 @@ fn main() -> ExitCode {
                         .map_or(defaults.header_read_timeout, Duration::from_millis),
                     max_connections: max_connections.unwrap_or(defaults.max_connections),
                 },
+                allow_hosts,
             })
         }
         Command::NginxConf {

@@ -1,6 +1,7 @@
 //! YAML helpers shared by `site.yaml` and front matter: parsing with positions, typed field
 //! extraction that collects every problem, and unknown-key detection with "did you mean" hints.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
@@ -156,9 +157,11 @@ impl<'a> YamlDoc<'a> {
         Diagnostic::new(self.file, message).with_position(Some(self.key_position(key)))
     }
 
-    /// Reports every key not in `allowed`, each with the closest allowed key as a hint.
+    /// Reports every key not in `allowed`, each with the closest allowed key as a hint. The
+    /// text is read once for all their lines (a page with 100,000 unknown keys stays linear).
     pub fn unknown_keys(&self, allowed: &[&str], what: &str) -> Vec<Diagnostic> {
         let mut out = Vec::new();
+        let mut lines: Option<HashMap<&str, (usize, usize)>> = None;
         for key in self.map.keys() {
             let name = match key {
                 Value::String(s) => s.clone(),
@@ -167,7 +170,18 @@ impl<'a> YamlDoc<'a> {
             if allowed.contains(&name.as_str()) {
                 continue;
             }
-            let mut d = self.error_at(&name, format!("{what}中有未知字段“{name}”"));
+            let lines = lines.get_or_insert_with(|| key_lines(self.text));
+            let (line, column) = lines
+                .get(name.as_str())
+                .copied()
+                .or_else(|| key_line(self.text, &name))
+                .unwrap_or((1, 1));
+            let position = Position {
+                line: line + self.line_offset,
+                column,
+            };
+            let mut d = Diagnostic::new(self.file, format!("{what}中有未知字段“{name}”"))
+                .with_position(Some(position));
             d = match closest(&name, allowed) {
                 Some(c) => d.hint(format!(
                     "是否想写“{c}”？可用的字段有：{}",
@@ -204,6 +218,32 @@ pub fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// The first line and column of every plain `key:` (or `- key:`, `"key":`, `'key':`) in
+/// `text`, as [`key_line`] finds them one by one; keys that contain `:` are left to it.
+fn key_lines(text: &str) -> HashMap<&str, (usize, usize)> {
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut trimmed = line.trim_start();
+        if let Some(item) = trimmed.strip_prefix("- ") {
+            trimmed = item.trim_start();
+        }
+        let Some(colon) = trimmed.find(':') else {
+            continue;
+        };
+        let written = trimmed[..colon].trim_end();
+        let key = ['"', '\'']
+            .iter()
+            .find_map(|q| written.strip_prefix(*q)?.strip_suffix(*q))
+            .unwrap_or(written);
+        if key.is_empty() {
+            continue;
+        }
+        let column = line.chars().count() - trimmed.chars().count() + 1;
+        out.entry(key).or_insert((i + 1, column));
+    }
+    out
 }
 
 /// Byte offset and 1-based line of each `- ` item of the block list under top-level `key`.
@@ -483,6 +523,15 @@ impl<'d, 'a> Fields<'d, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_lines_agree_with_key_line() {
+        let text = "title: a\n  nested: b\n- item: c\n\"quoted\": d\n'single' : e\ntitle: again\nurl: http://x\n";
+        let lines = key_lines(text);
+        for key in ["title", "nested", "item", "quoted", "single", "url"] {
+            assert_eq!(lines.get(key).copied(), key_line(text, key), "{key}");
+        }
+    }
 
     #[test]
     fn finds_key_lines_and_suggests_typos() {

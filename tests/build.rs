@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{build, files, fixture, read, temp};
+use common::{build, build_root, files, fixture, fixture_copy, read, temp};
 
 #[test]
 fn basic_site_produces_exactly_these_files() {
@@ -276,4 +276,85 @@ fn unchanged_files_keep_their_modification_time() {
         .and_then(|m| m.modified())
         .ok();
     assert_eq!(before, after);
+}
+
+#[test]
+fn pages_whose_pinyin_url_changed_keep_the_old_url_as_an_alias() {
+    let site = fixture_copy("basic");
+    let news = site.path().join("content/news");
+    let page = |name: &str, title: &str| {
+        let text = format!("---\ntitle: {title}\ndate: 2026-03-01 09:00\n---\n正文。\n");
+        std::fs::write(news.join(name), text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    page("长江大桥.md", "长江大桥通车");
+    page("銀行行長.md", "銀行行長座谈");
+    page("文明曝光台.md", "文明曝光台");
+    // Something else now has the old URL of 文明曝光台 (wen-ming-pu-guang-tai): no alias.
+    page("wen-ming-pu-guang-tai.md", "旧网址的新页面");
+    page("重庆.md", "重庆");
+    let out = temp();
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let redirect = |file: &str, to: &str| {
+        let alias = read(out.path(), file);
+        assert!(
+            alias.contains(&format!(
+                "<meta http-equiv=\"refresh\" content=\"0; url={to}\">"
+            )),
+            "{file}: {alias}"
+        );
+    };
+    redirect(
+        "news/zhang-jiang-da-qiao/index.html",
+        "/news/chang-jiang-da-qiao/",
+    );
+    redirect(
+        "news/yin-xing-xing-zhang/index.html",
+        "/news/yin-hang-hang-zhang/",
+    );
+    assert!(read(out.path(), "news/wen-ming-bao-guang-tai/index.html").contains("文明曝光台"));
+    assert!(read(out.path(), "news/wen-ming-pu-guang-tai/index.html").contains("旧网址的新页面"));
+    let listed = files(out.path());
+    assert!(listed.contains(&"news/chong-qing/index.html".to_string()));
+    assert!(
+        !listed.iter().any(|f| f.starts_with("news/zhong-qing")),
+        "a slug that did not change gets no alias: {listed:?}"
+    );
+}
+
+#[test]
+fn control_characters_are_dropped_from_feeds_and_reported_where_they_are() {
+    let site = fixture_copy("basic");
+    std::fs::write(
+        site.path().join("content/news/kong-zhi.md"),
+        "---\ntitle: \"控制\\x01字符\"\ndate: 2026-03-06 09:00\n---\n正文\u{B}含有&#1;和\u{FFFE}。\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = temp();
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for feed in ["atom.xml", "news/atom.xml"] {
+        let xml = read(out.path(), feed);
+        assert!(xml.contains("<title>控制字符</title>"), "{xml}");
+        assert!(
+            xml.contains("<content type=\"html\">&lt;p&gt;正文含有和。&lt;/p&gt;\n</content>"),
+            "{xml}"
+        );
+        let bad: Vec<char> = xml
+            .chars()
+            .filter(|c| !wenming::text::is_xml_char(*c))
+            .collect();
+        assert!(bad.is_empty(), "{feed}: {bad:?}");
+    }
+    for (place, what) in [
+        ("2:11", "转义 \\x01 表示不可见的控制字符 U+0001"),
+        ("5:3", "不可见的控制字符 U+000B"),
+        ("5:6", "字符引用 &#1; 表示不可见的控制字符 U+0001"),
+        ("5:11", "不可见的控制字符 U+FFFE"),
+    ] {
+        let line = format!(
+            "警告：content/news/kong-zhi.md:{place}: {what}，订阅源（atom.xml）和网站地图中不允许，生成时已删除 [text-control-char]\n"
+        );
+        assert!(run.stderr.contains(&line), "{line}in:\n{}", run.stderr);
+    }
 }

@@ -70,6 +70,8 @@ fn every_planted_problem_is_reported_exactly() {
             "content/news/pii.md:5:12  error  pii-id-number  发现未脱敏的身份证号 110105********002X",
             "content/news/pii.md:5:34  error  pii-mobile  发现未脱敏的手机号 138****5678",
             "content/news/pii.md:6:5  error  pii-bank-card  发现未脱敏的银行卡号 6222 **** **** ***0 128",
+            "content/news/pii.md:8:10  error  pii-mobile  发现未脱敏的手机号 １３９</span>****\u{200b}５６７８",
+            "content/news/pii.md:8:33  error  pii-id-number  发现未脱敏的身份证号 440305 ******** 4566",
             "content/news/terms.md:2:8  error  term-typo  “扫黑险恶”是错别字",
             "content/news/terms.md:5:2  error  term-typo  “警钟常鸣”是错别字",
             "content/news/terms.md:5:9  warning  term-discouraged  “残废人”是不宜使用的说法",
@@ -112,7 +114,7 @@ content/news/pii.md:5:34  错误  pii-mobile  "
         text.stdout
     );
     assert!(
-        text.stdout.ends_with("\n检查完成：21 个错误，8 个警告，涉及 12 个文件；共检查 6 个页面、4 个栏目、3 个数据文件。\n"),
+        text.stdout.ends_with("\n检查完成：23 个错误，8 个警告，涉及 12 个文件；共检查 6 个页面、4 个栏目、3 个数据文件。\n"),
         "{}",
         text.stdout
     );

@@ -457,6 +457,66 @@ fn symlinks_out_of_the_site_are_reported_and_not_followed() {
     }
 }
 
+/// A FIFO (or any file that is not a regular file) under content/ is skipped with a warning
+/// naming it, instead of blocking the build forever on reading it.
+#[cfg(unix)]
+#[test]
+fn fifos_under_content_are_skipped_with_a_warning() {
+    let site = common::fixture_copy("hostile/paths");
+    clear_content(site.path());
+    write(
+        site.path(),
+        "content/ok.md",
+        "---\ntitle: 正常\n---\n正文\n",
+    );
+    for fifo in ["content/x.md", "content/photo.jpg"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(site.path().join(fifo))
+            .status()
+            .unwrap_or_else(|e| panic!("mkfifo: {e}"));
+        assert!(made.success());
+    }
+    let out = temp();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wenming"))
+        .env("WENMING_NOW", "2026-01-01 10:00")
+        .arg("build")
+        .arg("--root")
+        .arg(site.path())
+        .arg("--output")
+        .arg(out.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the build blocked on a FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+    }
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "警告：content/photo.jpg: 不是普通文件（如管道、设备），不会被读取
+    提示：从 content/ 中删除它；页面和图片都应是普通文件
+警告：content/x.md: 不是普通文件（如管道、设备），不会被读取
+    提示：从 content/ 中删除它；页面和图片都应是普通文件
+"
+        ),
+        "{stderr}"
+    );
+    assert!(read(out.path(), "ok/index.html").contains("正文"));
+}
+
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     if let Some(parent) = path.parent() {

@@ -538,3 +538,77 @@ fn connections_beyond_the_cap_wait_for_a_free_one() {
         assert!(still_open(s), "held connection {i} was closed");
     }
 }
+
+#[test]
+fn requests_for_other_host_names_are_misdirected() {
+    let site = demo_copy();
+    let serve = start_serve(site.path(), &["--allow-host", "preview.example.org"]);
+    let port = serve.port;
+    let with_host = |host: &str, target: &str| {
+        let request = format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        raw_request(port, request.as_bytes(), PATIENCE)
+    };
+    // A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding).
+    for target in ["/", "/__wenming/events", "/__wenming/livereload.js"] {
+        let r = with_host(&format!("rebind.attacker.example:{port}"), target);
+        assert_eq!(r.status, 421, "{target}: {}", r.head());
+        assert!(r.text().contains("--allow-host"), "{}", r.text());
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "preview.example.org".to_string(),
+    ] {
+        assert_eq!(with_host(&host, "/").status, 200, "{host}");
+    }
+}
+
+#[test]
+fn error_events_carry_the_first_errors_and_the_count() {
+    let site = demo_copy();
+    let long = "很长的标题".repeat(2000);
+    for i in 0..60 {
+        write(
+            &site.path().join(format!("content/broken-{i}.md")),
+            &format!("---\ntitle: {long}\nbad_key_{i}: 1\n---\n正文\n"),
+        );
+    }
+    let serve = start_serve(site.path(), &[]);
+    let mut stream = open_event_stream_raw(serve.port);
+    let first = first_event(&mut stream);
+    let message: serde_json::Value =
+        serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert_eq!(message["error_count"], 60, "{first}");
+    assert_eq!(message["errors"].as_array().map(Vec::len), Some(20));
+    assert!(first.len() < 150_000, "{} bytes", first.len());
+}
+
+/// Opens the event stream without waiting.
+fn open_event_stream_raw(port: u16) -> TcpStream {
+    let mut stream = connect(port);
+    stream
+        .write_all(b"GET /__wenming/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = stream.set_read_timeout(Some(PATIENCE));
+    stream
+}
+
+/// The data of the first event on `stream` (chunked transfer framing removed).
+fn first_event(stream: &mut TcpStream) -> String {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 65536];
+    let started = Instant::now();
+    loop {
+        let text = String::from_utf8_lossy(&seen).to_string();
+        if let Some(start) = text.find("data: ")
+            && let Some(end) = text[start..].find("\n\n")
+        {
+            return text[start + 6..start + end].to_string();
+        }
+        assert!(started.elapsed() < PATIENCE, "no event: {text}");
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => panic!("the event stream closed: {text}"),
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! even when a build would stop early (broken `@/` links, front matter errors).
 
 mod columns;
+mod control_chars;
 mod document;
 pub mod external;
 mod footer;
@@ -72,6 +73,7 @@ pub enum Code {
     DateChanged,
     DateBackdated,
     FooterMissing,
+    TextControlChar,
     WaiverInvalid,
 }
 
@@ -100,6 +102,7 @@ impl Code {
         Code::DateChanged,
         Code::DateBackdated,
         Code::FooterMissing,
+        Code::TextControlChar,
         Code::WaiverInvalid,
     ];
 
@@ -128,6 +131,7 @@ impl Code {
             Code::DateChanged => "date-changed",
             Code::DateBackdated => "date-backdated",
             Code::FooterMissing => "footer-missing",
+            Code::TextControlChar => "text-control-char",
             Code::WaiverInvalid => "waiver-invalid",
         }
     }
@@ -146,7 +150,8 @@ impl Code {
             | Code::TermDiscouraged
             | Code::ReviewAfterPublish
             | Code::DateBackdated
-            | Code::FooterMissing => Level::Warning,
+            | Code::FooterMissing
+            | Code::TextControlChar => Level::Warning,
             _ => Level::Error,
         }
     }
@@ -308,6 +313,8 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
                 for (offset, line) in front_matter_prose(doc.raw.front_matter()) {
                     dictionary.check(&document::Prose::from_line(line, offset), doc, &mut out);
                 }
+                let front_matter_end = doc.raw.text.len() - doc.raw.body().len();
+                control_chars::check(&doc.raw.text, front_matter_end, doc.file, &mut out);
             }
             if inputs.changed_files.is_none_or(|c| c.contains(doc.file)) {
                 personal_data(&doc.raw.text, doc.file, &mut out);

@@ -241,6 +241,17 @@ pub fn discover(root: &Path, limits: LimitsConfig) -> Discovery {
             }
             continue;
         }
+        if !entry.file_type().is_file() {
+            // A FIFO, socket or device: reading it could block the build forever.
+            out.warnings.push(
+                Diagnostic::new(
+                    relative(root, entry.path()),
+                    "不是普通文件（如管道、设备），不会被读取",
+                )
+                .hint("从 content/ 中删除它；页面和图片都应是普通文件"),
+            );
+            continue;
+        }
         let abs = entry.path().to_path_buf();
         let Some(content_path) = content_relative(&content_dir, &abs) else {
             out.errors.push(

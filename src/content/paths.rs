@@ -1,15 +1,24 @@
 //! URL paths: slugs for folders and pages, and validation of the `slug`, `path` and `aliases`
 //! an editor writes, so nothing a content file says can place output outside the site.
 
-use crate::text::slug::{is_clean_slug, slugify};
+use crate::text::slug::{is_clean_slug, legacy_slugify, slugify};
 
 /// The slug for a folder or file name: kept when already clean, pinyin otherwise.
 pub fn name_slug(name: &str) -> String {
+    slug_of_name(name, slugify)
+}
+
+/// [`name_slug`] as wenming wrote it before word-aware pinyin (for automatic aliases).
+pub fn legacy_name_slug(name: &str) -> String {
+    slug_of_name(name, legacy_slugify)
+}
+
+fn slug_of_name(name: &str, pinyin: fn(&str) -> String) -> String {
     let lower = name.to_lowercase();
     if is_clean_slug(&lower) {
         lower
     } else {
-        slugify(name)
+        pinyin(name)
     }
 }
 

@@ -2,7 +2,7 @@
 //! an index past 50,000 URLs), robots.txt and redirect pages for `aliases`.
 
 use crate::site::{Site, SitePage};
-use crate::text::escape_html as esc;
+use crate::text::escape_xml as esc;
 
 /// The sitemap protocol's limit of URLs per file.
 pub const SITEMAP_MAX_URLS: usize = 50_000;

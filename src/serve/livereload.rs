@@ -23,12 +23,47 @@ pub struct Message {
     pub changed: Vec<String>,
     /// Every page should reload (too many changes to list, or the site was rebuilt whole).
     pub all: bool,
-    /// Present while the sources have errors: the overlay shows them.
+    /// Present while the sources have errors: the overlay shows them (at most
+    /// [`MAX_ERRORS_SHOWN`], each cut to [`MAX_ERROR_TEXT`] characters; see [`shown_errors`]).
     pub errors: Option<Vec<ErrorView>>,
+    /// How many errors the build has, shown or not.
+    pub error_count: usize,
 }
+
+/// The messages kept for browsers (a channel shared by all): a browser that falls further
+/// behind, such as one that stopped reading, gets one "reload everything" message instead
+/// of the ones it missed, so what is held for it never grows.
+pub const QUEUED_MESSAGES: usize = 16;
 
 /// Past this many changed files, browsers are told to reload whatever they show.
 pub const MAX_LISTED: usize = 2000;
+
+/// The most errors one message carries: with the cap on each text, an event stays below
+/// about 100 KB however broken the site, so the messages queued for a browser that does not
+/// read (at most the channel's capacity, after which it is told to reload) stay small.
+pub const MAX_ERRORS_SHOWN: usize = 20;
+
+/// The most characters of an error's location, message or hint sent to browsers.
+pub const MAX_ERROR_TEXT: usize = 1000;
+
+/// The errors a message carries (the first [`MAX_ERRORS_SHOWN`], texts cut to
+/// [`MAX_ERROR_TEXT`] characters with `…`) and how many there are in all.
+pub fn shown_errors(mut errors: Vec<ErrorView>) -> (Vec<ErrorView>, usize) {
+    let count = errors.len();
+    errors.truncate(MAX_ERRORS_SHOWN);
+    for e in &mut errors {
+        for text in [&mut e.location, &mut e.file, &mut e.message]
+            .into_iter()
+            .chain(e.hint.as_mut())
+        {
+            if let Some((cut, _)) = text.char_indices().nth(MAX_ERROR_TEXT) {
+                text.truncate(cut);
+                text.push('…');
+            }
+        }
+    }
+    (errors, count)
+}
 
 /// The tag inserted into HTML pages. `file` is the page's output path, `build` the rebuild
 /// it comes from, `base` the site's base path.
@@ -79,7 +114,7 @@ pub const SCRIPT: &str = r#"// wenming serve: live reload and build error overla
     if (old) old.remove();
   }
 
-  function showErrors(errors) {
+  function showErrors(errors, count) {
     hideErrors();
     const box = document.createElement('div');
     box.id = OVERLAY_ID;
@@ -90,7 +125,9 @@ pub const SCRIPT: &str = r#"// wenming serve: live reload and build error overla
     const title = document.createElement('h2');
     title.id = OVERLAY_ID + '-title';
     title.style.cssText = 'margin:0 0 8px;color:#ff8a80;font-size:20px';
-    title.textContent = '构建失败：共 ' + errors.length + ' 个错误（修改后自动刷新，当前显示的是上一次成功构建的页面）';
+    title.textContent = '构建失败：共 ' + count + ' 个错误' +
+      (count > errors.length ? '（以下是前 ' + errors.length + ' 个，全部错误见运行 wenming serve 的终端）' : '') +
+      '（修改后自动刷新，当前显示的是上一次成功构建的页面）';
     box.appendChild(title);
     for (const e of errors) {
       const item = document.createElement('pre');
@@ -136,7 +173,7 @@ pub const SCRIPT: &str = r#"// wenming serve: live reload and build error overla
   const events = new EventSource('/__wenming/events');
   events.onmessage = (event) => {
     const m = JSON.parse(event.data);
-    if (m.errors) { showErrors(m.errors); return; }
+    if (m.errors) { showErrors(m.errors, Math.max(m.error_count || 0, m.errors.length)); return; }
     hideErrors();
     // A page from an older build than the server's (missed messages, a restarted server)
     // reloads; otherwise only when it shows something that changed.
@@ -165,6 +202,40 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&inject(b"<p>no body", &tag)),
             format!("<p>no body{tag}")
+        );
+    }
+
+    #[test]
+    fn events_carry_the_first_errors_cut_short_and_the_count() {
+        let long = "错".repeat(5000);
+        let errors: Vec<ErrorView> = (0..10_000)
+            .map(|i| ErrorView {
+                location: format!("content/a{i}.md:1:1"),
+                file: format!("content/a{i}.md"),
+                line: Some(1),
+                column: Some(1),
+                message: long.clone(),
+                hint: Some(long.clone()),
+            })
+            .collect();
+        let (shown, count) = shown_errors(errors);
+        assert_eq!((shown.len(), count), (MAX_ERRORS_SHOWN, 10_000));
+        assert_eq!(shown[0].message.chars().count(), MAX_ERROR_TEXT + 1);
+        assert!(shown[0].message.ends_with("错…"));
+        let message = Message {
+            build: 1,
+            hello: false,
+            changed: Vec::new(),
+            all: false,
+            errors: Some(shown),
+            error_count: count,
+        };
+        let json = serde_json::to_string(&message).unwrap_or_default();
+        assert!(json.len() < 150_000, "{}", json.len());
+        assert!(
+            json.ends_with(",\"error_count\":10000}"),
+            "{}",
+            &json[json.len() - 40..]
         );
     }
 

@@ -43,6 +43,8 @@ pub struct ServeOptions {
     pub now: Option<Timestamp>,
     /// The header read timeout and the connection cap (tests make them small).
     pub limits: connections::Limits,
+    /// Host names answered besides localhost and the bound address (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// What happens while serving, for the command line to show.
@@ -78,7 +80,7 @@ pub fn serve(
     let now = move || fixed_now.unwrap_or_else(Timestamp::now);
     let (live, outcome) = LiveSite::new(&root, options.drafts, now());
     let status = Arc::new(RwLock::new(Status::default()));
-    let (messages, _) = broadcast::channel(64);
+    let (messages, _) = broadcast::channel(livereload::QUEUED_MESSAGES);
     publish(&status, &messages, &outcome);
     report(ServeEvent::FirstBuild {
         outcome,
@@ -102,6 +104,10 @@ pub fn serve(
         status: status.clone(),
         messages: messages.clone(),
         base_path: base_path.clone().into(),
+        hosts: Arc::new(server::AllowedHosts::new(
+            options.bind,
+            &options.allow_hosts,
+        )),
     };
 
     let mut watch = watch::Watch::start(&root)?;
@@ -182,6 +188,7 @@ fn publish(status: &RwLock<Status>, messages: &broadcast::Sender<Message>, outco
                         paths.clone()
                     },
                     errors: None,
+                    error_count: 0,
                 }
             }
             Outcome::Unchanged => {
@@ -192,17 +199,19 @@ fn publish(status: &RwLock<Status>, messages: &broadcast::Sender<Message>, outco
                     changed: Vec::new(),
                     all: false,
                     errors: None,
+                    error_count: 0,
                 }
             }
             Outcome::Failed(errors) => {
-                let views = ErrorView::all(errors);
-                s.errors = Some(views.clone());
+                let (views, count) = livereload::shown_errors(ErrorView::all(errors));
+                s.errors = Some((views.clone(), count));
                 Message {
                     build: s.build,
                     hello: false,
                     changed: Vec::new(),
                     all: false,
                     errors: Some(views),
+                    error_count: count,
                 }
             }
         }

@@ -29,7 +29,8 @@ pub struct Status {
     pub build: u64,
     /// The site has built successfully at least once.
     pub built: bool,
-    pub errors: Option<Vec<super::overlay::ErrorView>>,
+    /// The errors browsers are shown (see [`livereload::shown_errors`]) and their count.
+    pub errors: Option<(Vec<super::overlay::ErrorView>, usize)>,
 }
 
 /// Everything a request handler reads.
@@ -40,15 +41,93 @@ pub struct AppState {
     pub messages: broadcast::Sender<Message>,
     /// The path part of the site's base URL (`/wenming`), or empty.
     pub base_path: Arc<str>,
+    /// The names the server answers to (the `Host` header).
+    pub hosts: Arc<AllowedHosts>,
 }
 
 pub fn router(state: AppState) -> Router {
+    let hosts = state.hosts.clone();
     Router::new()
         .route(SCRIPT_PATH, get(script))
         .route(EVENTS_PATH, get(events))
         .fallback(site_file)
         .layer(middleware::from_fn(only_get_and_head))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            let hosts = hosts.clone();
+            async move { only_known_hosts(&hosts, request, next).await }
+        }))
         .with_state(state)
+}
+
+/// The `Host` names the preview answers to, against DNS rebinding: a page on another site
+/// whose name its owner points at 127.0.0.1 must not read the preview (drafts included).
+/// Allowed: `localhost`, `127.0.0.1`, `[::1]`, the address the server is bound to, any IP
+/// address when it is bound to all of them (a browser sends an address only when the user
+/// typed it), and the names given with `--allow-host`. The port is not compared.
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    bound: std::net::IpAddr,
+    names: Vec<String>,
+}
+
+impl AllowedHosts {
+    pub fn new(bound: std::net::IpAddr, extra: &[String]) -> AllowedHosts {
+        let mut names = vec!["localhost".to_string()];
+        names.extend(
+            extra
+                .iter()
+                .map(|n| n.trim().trim_end_matches('.').to_ascii_lowercase()),
+        );
+        AllowedHosts { bound, names }
+    }
+
+    /// Whether a request with this `Host` header value is answered.
+    pub fn allows(&self, host: &str) -> bool {
+        let name = host_name(host).to_ascii_lowercase();
+        let name = name.trim_end_matches('.');
+        if self.names.iter().any(|n| n == name) {
+            return true;
+        }
+        let ip = name
+            .strip_prefix('[')
+            .and_then(|n| n.strip_suffix(']'))
+            .unwrap_or(name);
+        match ip.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.is_loopback() || ip == self.bound || self.bound.is_unspecified(),
+            Err(_) => false,
+        }
+    }
+}
+
+/// The name part of a `Host` header value (`example.org:1111` → `example.org`, `[::1]:80` →
+/// `[::1]`).
+fn host_name(host: &str) -> &str {
+    let host = host.trim();
+    if host.starts_with('[') {
+        return host.find(']').map_or(host, |end| &host[..=end]);
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
+        _ => host,
+    }
+}
+
+/// A request for another name gets 421 Misdirected Request before any route sees it. A
+/// request without `Host` (HTTP/1.0 tools; browsers always send one) is answered.
+async fn only_known_hosts(hosts: &AllowedHosts, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST);
+    if host.is_none_or(|h| h.to_str().is_ok_and(|h| hosts.allows(h))) {
+        return next.run(request).await;
+    }
+    let mut r = (
+        StatusCode::MISDIRECTED_REQUEST,
+        "预览服务器只接受 localhost、127.0.0.1 或它监听的地址；其他域名请用 wenming serve --allow-host 域名 加入",
+    )
+        .into_response();
+    set_type(&mut r, "text/plain; charset=utf-8");
+    r
 }
 
 /// Every method but GET and HEAD gets 405, before any route sees the request; its body is
@@ -79,12 +158,17 @@ async fn events(
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
+    let (errors, error_count) = match status.errors {
+        Some((shown, count)) => (Some(shown), count),
+        None => (None, 0),
+    };
     let hello = Message {
         build: status.build,
         hello: true,
         changed: Vec::new(),
         all: false,
-        errors: status.errors,
+        errors,
+        error_count,
     };
     let build = status.build;
     let updates = BroadcastStream::new(receiver).map(move |m| {
@@ -95,6 +179,7 @@ async fn events(
             changed: Vec::new(),
             all: true,
             errors: None,
+            error_count: 0,
         })
     });
     let stream = tokio_stream::once(hello).chain(updates).map(|m| {
@@ -271,6 +356,41 @@ pub fn content_type(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_local_names_the_bound_address_and_allowed_names_are_answered() {
+        let local = AllowedHosts::new([127, 0, 0, 1].into(), &["preview.example.org".into()]);
+        for host in [
+            "localhost",
+            "LOCALHOST:1111",
+            "127.0.0.1:1111",
+            "127.0.0.1",
+            "[::1]:1111",
+            "localhost.",
+            "preview.example.org",
+            "Preview.Example.org:8080",
+        ] {
+            assert!(local.allows(host), "{host}");
+        }
+        for host in [
+            "attacker.example",
+            "attacker.example:1111",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io",
+            "192.168.1.5:1111",
+            "",
+            "preview.example.org.attacker.example",
+        ] {
+            assert!(!local.allows(host), "{host}");
+        }
+        let lan = AllowedHosts::new([192, 168, 1, 5].into(), &[]);
+        assert!(lan.allows("192.168.1.5:1111"));
+        assert!(!lan.allows("192.168.1.6:1111"));
+        let all = AllowedHosts::new([0, 0, 0, 0].into(), &[]);
+        assert!(all.allows("192.168.1.6:1111"));
+        assert!(all.allows("[fe80::1]:1111"));
+        assert!(!all.allows("rebind.attacker.example:1111"));
+    }
 
     #[test]
     fn requests_stay_inside_the_site() {

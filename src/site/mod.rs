@@ -13,10 +13,10 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 use crate::config::Config;
-use crate::content::paths::{SitePath, index_file, name_slug};
+use crate::content::paths::{SitePath, index_file, legacy_name_slug, name_slug};
 use crate::content::{Content, Page, Section, SectionMeta, SortBy};
 use crate::error::Diagnostic;
-use crate::text::slug::slugify;
+use crate::text::slug::{legacy_slugify, slugify};
 
 /// A page with everything the link stage adds.
 #[derive(Debug, Clone)]
@@ -347,6 +347,35 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         }
         url
     };
+    // The URLs wenming gave before word-aware pinyin (see `text::slug`): a page whose URL
+    // changed keeps its old one as an alias.
+    let legacy_section_slugs: HashMap<String, String> = sections
+        .iter()
+        .filter(|s| !s.dir.is_empty())
+        .map(|s| {
+            let slug = s
+                .meta
+                .slug
+                .clone()
+                .unwrap_or_else(|| legacy_name_slug(last_segment(&s.dir)));
+            (s.dir.clone(), slug)
+        })
+        .collect();
+    let legacy_dir_path = |dir: &str| -> String {
+        let mut url = String::from("/");
+        let mut end = 0;
+        for seg in dir.split('/').filter(|s| !s.is_empty()) {
+            end += seg.len() + usize::from(end > 0);
+            let slug = legacy_section_slugs
+                .get(&dir[..end])
+                .cloned()
+                .unwrap_or_else(|| legacy_name_slug(seg));
+            url.push_str(&slug);
+            url.push('/');
+        }
+        url
+    };
+    let mut moved: Vec<(usize, String)> = Vec::new();
 
     let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
     let mut section_by_dir: HashMap<String, usize> = HashMap::new();
@@ -398,7 +427,16 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
                     );
                     continue;
                 }
-                format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source))
+                let path = format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source));
+                let mut legacy = legacy_name_slug(&page.stem);
+                if legacy.is_empty() {
+                    legacy = legacy_slugify(&page.meta.title);
+                }
+                let legacy = format!("{}{legacy}/", legacy_dir_path(&page.dir));
+                if legacy != path && !legacy.ends_with("//") {
+                    moved.push((site_pages.len(), legacy));
+                }
+                path
             }
         };
         let aliases = page.meta.aliases.clone();
@@ -470,6 +508,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         volunteers: Default::default(),
         progress: Default::default(),
     };
+    keep_legacy_urls(&mut site, moved);
     errors.extend(check_unique_urls(&site));
     let link_errors = links::resolve(&mut site);
     errors.extend(link_kinds(&mut site));
@@ -680,6 +719,35 @@ pub const SITEMAP_PATH: &str = "/sitemap/";
 
 /// The search results page, when search is enabled.
 pub const SEARCH_PATH: &str = "/search/";
+
+/// Adds each page's URL from before word-aware pinyin (`moved`: page index, old URL) as an
+/// alias, unless something else now has that URL.
+fn keep_legacy_urls(site: &mut Site, moved: Vec<(usize, String)>) {
+    if moved.is_empty() {
+        return;
+    }
+    let mut claimed: HashSet<String> = site
+        .builtin_pages()
+        .into_iter()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    claimed.extend(site.sections.iter().map(|s| s.path.clone()));
+    claimed.extend(site.taxonomies.iter().flat_map(|t| {
+        std::iter::once(t.path.clone()).chain(t.terms.iter().map(|term| term.path.clone()))
+    }));
+    for p in &site.pages {
+        claimed.insert(p.path.clone());
+        claimed.extend(p.aliases.iter().map(|a| a.url.clone()));
+    }
+    for (i, url) in moved {
+        if claimed.insert(url.clone())
+            && let Some(page) = site.pages.get_mut(i).and_then(Arc::get_mut)
+        {
+            let file = index_file(&url);
+            page.aliases.push(SitePath { url, file });
+        }
+    }
+}
 
 /// Two things may not claim one URL: pages, sections, taxonomy pages, aliases.
 fn check_unique_urls(site: &Site) -> Vec<Diagnostic> {

@@ -2,6 +2,7 @@
 //! slugs, and character classes for counting and line breaking.
 
 pub mod dates;
+pub mod digits;
 pub mod slug;
 
 /// Serializes a number as an integer when it has no fraction, so templates print `120`
@@ -68,6 +69,23 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// Whether XML 1.0 allows `c` in a document: not the C0 controls but tab, line feed and
+/// carriage return, and not U+FFFE or U+FFFF (Rust strings hold no surrogates).
+pub fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// [`escape_html`] for XML output (feeds, sitemaps): characters XML 1.0 does not allow are
+/// dropped, so one stray control character cannot make a feed unreadable (`check` reports
+/// them in the content as `text-control-char`).
+pub fn escape_xml(text: &str) -> String {
+    if text.chars().all(is_xml_char) {
+        return escape_html(text);
+    }
+    let allowed: String = text.chars().filter(|c| is_xml_char(*c)).collect();
+    escape_html(&allowed)
+}
+
 /// Han ideographs (CJK Unified Ideographs and extensions, compatibility ideographs, 〇).
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
@@ -116,6 +134,15 @@ pub fn reading_minutes(words: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escaping_drops_what_xml_does_not_allow() {
+        assert_eq!(
+            escape_xml("控制\u{1}字符\u{B}\u{FFFE}<&>\t\n"),
+            "控制字符&lt;&amp;&gt;\t\n"
+        );
+        assert_eq!(escape_xml("普通"), "普通");
+    }
 
     #[test]
     fn counts_han_characters_and_latin_words() {

@@ -1,12 +1,46 @@
-//! URL slugs: Chinese becomes toneless pinyin, one syllable per hyphen-separated part, with
-//! the readings of common words that have more than one (重庆 → chong-qing, 银行 → yin-hang).
-//! ASCII letters and digits are kept; everything else separates words.
+//! URL slugs: Chinese becomes toneless pinyin, one syllable per hyphen-separated part, each
+//! character read by the word it is in (长江 → chang-jiang, 银行行长 → yin-hang-hang-zhang,
+//! traditional 銀行行長 alike). ASCII letters and digits are kept; everything else separates
+//! words.
+//!
+//! Words are found by forward maximum matching against a phrase table — pypinyin's approach
+//! without jieba — built from three layers, later ones winning: the phrases of pypinyin's
+//! dictionary whose reading differs from the character-by-character one (generated into
+//! `pinyin_phrases.txt` by `scripts/pinyin-phrases.py`), [`LEGACY_PHRASES`] and
+//! [`CORRECTIONS`]. A character in no phrase takes the `pinyin` crate's first reading.
+//! Traditional characters are looked up by their simplified form (`traditional.txt`).
+//!
+//! [`legacy_slugify`] reads as wenming did before word-aware pinyin (LEGACY_PHRASES only,
+//! no traditional forms), so a page whose URL changed keeps its old one as an alias.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::OnceLock;
 
 use pinyin::ToPinyin;
 
-/// Common words whose characters are read differently from their most frequent reading.
-/// Matched longest first; each entry gives one syllable per character.
-const PHRASES: &[(&str, &str)] = &[
+/// Generated: phrases whose reading differs from their characters' first readings.
+const GENERATED_PHRASES: &str = include_str!("pinyin_phrases.txt");
+
+/// Generated: traditional characters and their simplified forms.
+const TRADITIONAL: &str = include_str!("traditional.txt");
+
+/// wenming's own readings where the dictionary's first choice is not what a reader of a
+/// city website says.
+/// (The dictionary reads 朝阳 zhao-yang "morning sun", 同行 tong-hang "same trade", 献血
+/// xian-xie; campaign pages mean the district, walking together and blood donation.)
+const CORRECTIONS: &[(&str, &str)] = &[
+    ("朝阳", "chao yang"),
+    ("同行", "tong xing"),
+    ("献血", "xian xue"),
+    ("采血", "cai xue"),
+    ("流血", "liu xue"),
+    ("出血", "chu xue"),
+];
+
+/// The phrase table wenming's slugs used before word-aware pinyin: the words whose URL a
+/// published page may still have. Still part of today's reading (its entries are correct,
+/// but for 朝阳, see [`CORRECTIONS`]).
+const LEGACY_PHRASES: &[(&str, &str)] = &[
     ("重庆", "chong qing"),
     ("重新", "chong xin"),
     ("重复", "chong fu"),
@@ -209,19 +243,77 @@ const PHRASES: &[(&str, &str)] = &[
     ("重要", "zhong yao"),
 ];
 
-/// The longest phrase in [`PHRASES`], in characters.
-const MAX_PHRASE_CHARS: usize = 4;
+/// A phrase table and its longest phrase, in characters.
+struct Phrases {
+    readings: HashMap<&'static str, &'static str>,
+    longest: usize,
+}
+
+impl Phrases {
+    fn new(layers: impl Iterator<Item = (&'static str, &'static str)>) -> Phrases {
+        let readings: HashMap<_, _> = layers.collect();
+        let longest = readings
+            .keys()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(1);
+        Phrases { readings, longest }
+    }
+}
+
+/// Lines of a generated table: two tab-separated fields, `#` comments skipped.
+fn table_lines(table: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+}
+
+fn current_phrases() -> &'static Phrases {
+    static PHRASES: OnceLock<Phrases> = OnceLock::new();
+    PHRASES.get_or_init(|| {
+        let layers = table_lines(GENERATED_PHRASES)
+            .chain(LEGACY_PHRASES.iter().copied())
+            .chain(CORRECTIONS.iter().copied());
+        Phrases::new(layers)
+    })
+}
+
+fn legacy_phrases() -> &'static Phrases {
+    static PHRASES: OnceLock<Phrases> = OnceLock::new();
+    PHRASES.get_or_init(|| Phrases::new(LEGACY_PHRASES.iter().copied()))
+}
+
+fn simplified(c: char) -> char {
+    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        table_lines(TRADITIONAL)
+            .filter_map(|(t, s)| Some((t.chars().next()?, s.chars().next()?)))
+            .collect()
+    });
+    table.get(&c).copied().unwrap_or(c)
+}
 
 /// Converts text to a URL slug: `文明行为促进条例` → `wen-ming-xing-wei-cu-jin-tiao-li`,
 /// `2026年工作要点` → `2026-nian-gong-zuo-yao-dian`. Returns an empty string when nothing in
 /// the text can be written in ASCII (e.g. only emoji).
 pub fn slugify(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    let read: String = text.chars().map(simplified).collect();
+    slug_with(&read, current_phrases())
+}
+
+/// The slug wenming gave `text` before word-aware pinyin (see the module comment).
+pub fn legacy_slugify(text: &str) -> String {
+    slug_with(text, legacy_phrases())
+}
+
+fn slug_with(text: &str, phrases: &Phrases) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut words: Vec<String> = Vec::new();
     let mut ascii = String::new();
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = chars[i].1;
         if c.is_ascii_alphanumeric() {
             ascii.push(c.to_ascii_lowercase());
             i += 1;
@@ -235,23 +327,20 @@ pub fn slugify(text: &str) -> String {
         if !ascii.is_empty() {
             words.push(std::mem::take(&mut ascii));
         }
-        if let Some((len, reading)) = phrase_at(&chars[i..]) {
-            words.extend(reading.split(' ').map(str::to_string));
-            i += len;
-            continue;
-        }
-        if let Some(p) = c.to_pinyin() {
-            let syllable: String = p
-                .plain()
-                .replace('ü', "v")
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect();
-            if !syllable.is_empty() {
-                words.push(syllable);
+        match phrase_at(text, &chars[i..], phrases) {
+            Some((len, "")) => {
+                words.extend(chars[i..i + len].iter().filter_map(|(_, c)| syllable(*c)));
+                i += len;
+            }
+            Some((len, reading)) => {
+                words.extend(reading.split(' ').map(str::to_string));
+                i += len;
+            }
+            None => {
+                words.extend(syllable(c));
+                i += 1;
             }
         }
-        i += 1;
     }
     if !ascii.is_empty() {
         words.push(ascii);
@@ -259,15 +348,31 @@ pub fn slugify(text: &str) -> String {
     limit_length(words.join("-"), 80)
 }
 
-fn phrase_at(chars: &[char]) -> Option<(usize, &'static str)> {
-    let longest = chars.len().min(MAX_PHRASE_CHARS);
-    for len in (2..=longest).rev() {
-        let candidate: String = chars[..len].iter().collect();
-        if let Some((_, reading)) = PHRASES.iter().find(|(w, _)| *w == candidate) {
-            return Some((len, reading));
-        }
-    }
-    None
+/// A character's first reading, toneless (`ü` written `v`), if it has one.
+fn syllable(c: char) -> Option<String> {
+    let syllable: String = c
+        .to_pinyin()?
+        .plain()
+        .replace('ü', "v")
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    (!syllable.is_empty()).then_some(syllable)
+}
+
+/// The longest phrase of `phrases` at the start of `chars` (char indices into `text`): its
+/// length in characters and its reading.
+fn phrase_at(
+    text: &str,
+    chars: &[(usize, char)],
+    phrases: &Phrases,
+) -> Option<(usize, &'static str)> {
+    let start = chars.first()?.0;
+    let longest = chars.len().min(phrases.longest);
+    (2..=longest).rev().find_map(|len| {
+        let end = chars.get(len).map_or(text.len(), |(i, _)| *i);
+        phrases.readings.get(&text[start..end]).map(|r| (len, *r))
+    })
 }
 
 /// Full-width Latin letters and digits (ＡＢＣ１２３) become ASCII.
@@ -313,6 +418,190 @@ mod tests {
             slugify("文明行为促进条例"),
             "wen-ming-xing-wei-cu-jin-tiao-li"
         );
+    }
+
+    /// Everyday words with polyphonic characters, not used to build the tables (pypinyin
+    /// 0.55 reads 143 of these 147 right: 朝阳, 銀行行長, 長江大橋 and 大夫 wrong).
+    const HELD_OUT: &[(&str, &str)] = &[
+        ("长江", "chang-jiang"),
+        ("行长", "hang-zhang"),
+        ("朝阳", "chao-yang"),
+        ("调整", "tiao-zheng"),
+        ("还原", "huan-yuan"),
+        ("着急", "zhao-ji"),
+        ("校对", "jiao-dui"),
+        ("薄弱", "bo-ruo"),
+        ("曝光台", "bao-guang-tai"),
+        ("淹没", "yan-mo"),
+        ("银行行长", "yin-hang-hang-zhang"),
+        ("銀行行長", "yin-hang-hang-zhang"),
+        ("長江大橋", "chang-jiang-da-qiao"),
+        ("长城", "chang-cheng"),
+        ("长期", "chang-qi"),
+        ("长度", "chang-du"),
+        ("成长", "cheng-zhang"),
+        ("董事长", "dong-shi-zhang"),
+        ("行人", "xing-ren"),
+        ("行业", "hang-ye"),
+        ("步行", "bu-xing"),
+        ("朝代", "chao-dai"),
+        ("调查", "diao-cha"),
+        ("协调", "xie-tiao"),
+        ("空调", "kong-tiao"),
+        ("还是", "hai-shi"),
+        ("归还", "gui-huan"),
+        ("着想", "zhuo-xiang"),
+        ("接着", "jie-zhe"),
+        ("学校", "xue-xiao"),
+        ("校正", "jiao-zheng"),
+        ("薄荷", "bo-he"),
+        ("曝光", "bao-guang"),
+        ("没有", "mei-you"),
+        ("埋没", "mai-mo"),
+        ("重庆", "chong-qing"),
+        ("重要", "zhong-yao"),
+        ("重新", "chong-xin"),
+        ("方便", "fang-bian"),
+        ("便宜", "pian-yi"),
+        ("差别", "cha-bie"),
+        ("出差", "chu-chai"),
+        ("传统", "chuan-tong"),
+        ("传记", "zhuan-ji"),
+        ("大夫", "dai-fu"),
+        ("地方", "di-fang"),
+        ("首都", "shou-du"),
+        ("头发", "tou-fa"),
+        ("干净", "gan-jing"),
+        ("干部", "gan-bu"),
+        ("爱好", "ai-hao"),
+        ("和平", "he-ping"),
+        ("给予", "ji-yu"),
+        ("几乎", "ji-hu"),
+        ("放假", "fang-jia"),
+        ("中间", "zhong-jian"),
+        ("投降", "tou-xiang"),
+        ("角色", "jue-se"),
+        ("解放", "jie-fang"),
+        ("看守", "kan-shou"),
+        ("空闲", "kong-xian"),
+        ("音乐", "yin-yue"),
+        ("快乐", "kuai-le"),
+        ("了解", "liao-jie"),
+        ("数量", "shu-liang"),
+        ("暴露", "bao-lu"),
+        ("效率", "xiao-lv"),
+        ("率先", "shuai-xian"),
+        ("落实", "luo-shi"),
+        ("埋怨", "man-yuan"),
+        ("灾难", "zai-nan"),
+        ("宁可", "ning-ke"),
+        ("湖泊", "hu-po"),
+        ("店铺", "dian-pu"),
+        ("奇数", "ji-shu"),
+        ("勉强", "mian-qiang"),
+        ("歌曲", "ge-qu"),
+        ("散步", "san-bu"),
+        ("少年", "shao-nian"),
+        ("反省", "fan-xing"),
+        ("省份", "sheng-fen"),
+        ("数学", "shu-xue"),
+        ("提防", "di-fang"),
+        ("为人民服务", "wei-ren-min-fu-wu"),
+        ("高兴", "gao-xing"),
+        ("血液", "xue-ye"),
+        ("需要", "xu-yao"),
+        ("应该", "ying-gai"),
+        ("答应", "da-ying"),
+        ("参与", "can-yu"),
+        ("记载", "ji-zai"),
+        ("扎实", "zha-shi"),
+        ("挣扎", "zheng-zha"),
+        ("涨价", "zhang-jia"),
+        ("正月", "zheng-yue"),
+        ("只有", "zhi-you"),
+        ("中奖", "zhong-jiang"),
+        ("种植", "zhong-zhi"),
+        ("钻研", "zuan-yan"),
+        ("西藏", "xi-zang"),
+        ("人参", "ren-shen"),
+        ("处理", "chu-li"),
+        ("处长", "chu-zhang"),
+        ("畜牧", "xu-mu"),
+        ("上当", "shang-dang"),
+        ("目的", "mu-di"),
+        ("恶心", "e-xin"),
+        ("可恶", "ke-wu"),
+        ("冠军", "guan-jun"),
+        ("号召", "hao-zhao"),
+        ("蛮横", "man-heng"),
+        ("救济", "jiu-ji"),
+        ("尽管", "jin-guan"),
+        ("禁止", "jin-zhi"),
+        ("关卡", "guan-qia"),
+        ("劳累", "lao-lei"),
+        ("模样", "mu-yang"),
+        ("模范", "mo-fan"),
+        ("朴素", "pu-su"),
+        ("亲戚", "qin-qi"),
+        ("厦门", "xia-men"),
+        ("大厦", "da-sha"),
+        ("宿舍", "su-she"),
+        ("什么", "shen-me"),
+        ("旺盛", "wang-sheng"),
+        ("属于", "shu-yu"),
+        ("说服", "shuo-fu"),
+        ("似乎", "si-hu"),
+        ("踏实", "ta-shi"),
+        ("弹琴", "tan-qin"),
+        ("子弹", "zi-dan"),
+        ("系鞋带", "ji-xie-dai"),
+        ("新鲜", "xin-xian"),
+        ("削弱", "xue-ruo"),
+        ("咽喉", "yan-hou"),
+        ("佣金", "yong-jin"),
+        ("油炸", "you-zha"),
+        ("粘贴", "zhan-tie"),
+        ("折腾", "zhe-teng"),
+        ("挣钱", "zheng-qian"),
+        ("仔细", "zi-xi"),
+        ("朝阳区", "chao-yang-qu"),
+        ("文明行为", "wen-ming-xing-wei"),
+        ("志愿服务队", "zhi-yuan-fu-wu-dui"),
+        ("垃圾分类", "la-ji-fen-lei"),
+        ("行长调研", "hang-zhang-diao-yan"),
+        ("重新调整", "chong-xin-tiao-zheng"),
+    ];
+
+    #[test]
+    fn polyphonic_characters_are_read_by_the_word_they_are_in() {
+        let wrong: Vec<String> = HELD_OUT
+            .iter()
+            .filter(|(word, expected)| slugify(word) != *expected)
+            .map(|(word, expected)| format!("{word}: {} (expected {expected})", slugify(word)))
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{} wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_word_read_as_it_is_is_still_a_word() {
+        // 暂行 keeps 行规 (hang-gui) from taking the 行 of 暂行规定.
+        assert_eq!(slugify("暂行规定"), "zan-xing-gui-ding");
+        assert_eq!(slugify("温暖同行"), "wen-nuan-tong-xing");
+        assert_eq!(slugify("无偿献血"), "wu-chang-xian-xue");
+    }
+
+    #[test]
+    fn legacy_slugs_are_the_readings_before_word_aware_pinyin() {
+        assert_eq!(legacy_slugify("长江大桥"), "zhang-jiang-da-qiao");
+        assert_eq!(slugify("长江大桥"), "chang-jiang-da-qiao");
+        assert_eq!(legacy_slugify("文明曝光台"), "wen-ming-pu-guang-tai");
+        assert_eq!(legacy_slugify("重庆"), slugify("重庆"));
+        assert_eq!(legacy_slugify("銀行"), "yin-xing");
     }
 
     #[test]
