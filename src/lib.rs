@@ -14,6 +14,7 @@ pub mod error;
 pub mod fuzz;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod search;

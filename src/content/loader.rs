@@ -138,20 +138,6 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Reads `root/content` and `root/data`.
-pub fn load(
-    root: &Path,
-    config: &Config,
-    options: LoadOptions,
-) -> Result<Content, Vec<Diagnostic>> {
-    let (content, errors) = load_all(root, config, options);
-    if errors.is_empty() {
-        Ok(content)
-    } else {
-        Err(errors)
-    }
-}
-
 /// Reads `root/content` and `root/data`, keeping every file that could be read even when
 /// others could not (the check stage reports the errors and still checks the rest).
 pub fn load_all(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {

@@ -15,7 +15,7 @@ pub use editorial::RawText;
 pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
 pub use loader::{
     Content, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, assemble,
-    discover, is_ignored_name, load, load_all, parse_all, parse_file, read_text,
+    discover, is_ignored_name, load_all, parse_all, parse_file, read_text,
 };
 
 use crate::markdown::Rendered;
