@@ -19,7 +19,7 @@ import sys
 # an earlier one. (`output` holds the output files and the sink that render and search write
 # into; `pipeline` is the front half that build, check and serve share.)
 LAYERS = [
-    {"error", "text", "yaml"},
+    {"error", "text", "yaml", "vocabulary"},
     {"markdown"},
     {"config"},
     {"content"},

@@ -12,9 +12,9 @@ use jiff::Timestamp;
 
 use crate::check::{self, Finding, Manifest, Rules};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{self, Bytes, OutputFile, OutputWriter};
+use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter};
 use crate::pipeline::{self, LoadedSite, SiteOptions, Theme};
-use crate::render::{self, Emit, templates};
+use crate::render::{self, templates};
 use crate::search;
 use crate::site::Site;
 

@@ -14,7 +14,6 @@ mod footer;
 mod links;
 pub mod location;
 pub mod manifest;
-pub mod pii;
 mod report;
 mod review;
 mod terms;
@@ -30,11 +29,12 @@ pub use links::ExternalLink;
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use report::{json_report, text_report};
 
-use crate::content::editorial::Waivers;
+use crate::config::Waivers;
 use crate::error::{Diagnostic, LineIndex, Position};
 use crate::pipeline::{self, LoadedSite, SiteOptions};
 use crate::render::templates;
 use crate::site::Site;
+use crate::text::pii;
 
 /// How serious a finding is: errors fail `check` (and some fail `build`), warnings do not
 /// unless `check --strict`.

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
 pub use write::{OutputWriter, WriteReport};
 
+/// Where output files go as soon as they are ready (a staging folder, or memory).
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> Result<(), crate::error::Diagnostic> + Sync);
+
 /// `value` as JSON safe to serve to, and embed in, web pages: `<`, `>` and `&` become
 /// `\u003c`, `\u003e` and `\u0026` (they can only occur inside JSON strings, so the data is
 /// unchanged), so no content text can ever close a `<script>` or be read as markup.

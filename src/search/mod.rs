@@ -26,8 +26,8 @@ use shard::{Postings, encode_shard, shard_count, shard_of};
 use tokenize::{FieldTerms, Key, field_terms, tokenize};
 
 use crate::error::Diagnostic;
+use crate::output::Emit;
 use crate::output::{Bytes, OutputFile};
-use crate::render::Emit;
 use crate::site::{Site, SitePage};
 
 /// The index's folder below the output.

@@ -35,8 +35,9 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, OutputFile};
 use crate::pipeline;
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
-use crate::render::{self, Job, RECENT_PAGES, Renderer, pager_count, views};
+use crate::render::{self, Job, RECENT_PAGES, Renderer, views};
 use crate::search;
+use crate::site::pager::{pager_count, pager_slice};
 use crate::site::{self, Site, Target};
 
 /// The files of the site as served: copied files, rendered pages, the search index and the
@@ -1401,8 +1402,8 @@ impl<'a> Compared<'a> {
                     || s.pages.len() != t.pages.len()
                     || s.paginate != t.paginate
                     || !self.same_items(
-                        &pager_slice(&s.pages, s.paginate, k),
-                        &pager_slice(&t.pages, t.paginate, k),
+                        pager_slice(&s.pages, s.paginate, k),
+                        pager_slice(&t.pages, t.paginate, k),
                     )
                     || (root
                         && !self.same_items(
@@ -1428,22 +1429,13 @@ impl<'a> Compared<'a> {
                     || pager_count(x.pages.len(), tax.paginate)
                         != pager_count(y.pages.len(), old_tax.paginate)
                     || !self.same_items(
-                        &pager_slice(&x.pages, tax.paginate, k),
-                        &pager_slice(&y.pages, old_tax.paginate, k),
+                        pager_slice(&x.pages, tax.paginate, k),
+                        pager_slice(&y.pages, old_tax.paginate, k),
                     )
             }
             (Job::NotFound, Job::NotFound) => false,
             _ => true,
         }
-    }
-}
-
-/// The indices shown on pager `k` (1-based) of a listing.
-fn pager_slice(list: &[usize], per: usize, k: usize) -> Vec<usize> {
-    if per == 0 {
-        list.to_vec()
-    } else {
-        list.chunks(per).nth(k - 1).unwrap_or(&[]).to_vec()
     }
 }
 

@@ -3,6 +3,7 @@
 //! whole site (duplicate URLs, broken links, unsafe paths).
 
 pub mod links;
+pub mod pager;
 pub mod progress;
 pub mod ranking;
 pub mod volunteers;

@@ -2,6 +2,7 @@
 //! slugs, and character classes for counting and line breaking.
 
 pub mod dates;
+pub mod pii;
 pub mod slug;
 
 /// Serializes a number as an integer when it has no fraction, so templates print `120`
