@@ -9,8 +9,7 @@ mod corpus;
 use std::time::Instant;
 
 use wenming::check::{CheckOptions, Inputs, Level, Rules, check, run_rules};
-use wenming::config::Config;
-use wenming::content::{self, LoadOptions};
+use wenming::pipeline::{SiteOptions, load_site};
 
 fn main() {
     let runs = 5;
@@ -61,13 +60,21 @@ fn main() {
 }
 
 fn linked_site(dir: &std::path::Path) -> wenming::site::Site {
-    let fail = |e: Vec<wenming::error::Diagnostic>| -> ! {
-        eprintln!("{e:?}");
-        std::process::exit(1)
+    let options = SiteOptions {
+        root: dir.to_path_buf(),
+        base_url: None,
+        drafts: false,
+        now: jiff::Timestamp::now(),
     };
-    let config = Config::load(dir).unwrap_or_else(|e| fail(e));
-    let now = jiff::Timestamp::now();
-    let content =
-        content::load(dir, &config, LoadOptions { drafts: false, now }).unwrap_or_else(|e| fail(e));
-    wenming::site::link(config, content, now).unwrap_or_else(|e| fail(e))
+    match load_site(&options) {
+        Ok(loaded) if loaded.problems.is_empty() => loaded.site,
+        Ok(loaded) => {
+            eprintln!("{:?}", loaded.problems);
+            std::process::exit(1)
+        }
+        Err(e) => {
+            eprintln!("{e:?}");
+            std::process::exit(1)
+        }
+    }
 }

@@ -12,12 +12,12 @@ use jiff::Timestamp;
 
 use crate::check::{self, Finding, Manifest, Rules};
 use crate::config::Config;
-use crate::content::{self, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{self, Bytes, OutputFile, OutputWriter};
-use crate::render::{self, Emit, templates};
+use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter};
+use crate::pipeline::{self, LoadedSite, SiteOptions, Theme};
+use crate::render::{self, templates};
 use crate::search;
-use crate::site::{self, Site};
+use crate::site::Site;
 
 /// What `wenming build` was asked to do.
 #[derive(Debug, Clone)]
@@ -50,7 +50,17 @@ impl BuildOptions {
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
-            .unwrap_or_else(|| self.root.join("public"))
+            .unwrap_or_else(|| pipeline::default_output_dir(&self.root))
+    }
+
+    /// What decides the site itself (the front half's options).
+    pub fn site_options(&self) -> SiteOptions {
+        SiteOptions {
+            root: self.root.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            now: self.now,
+        }
     }
 }
 
@@ -90,51 +100,36 @@ struct Produced {
     warnings: Vec<Diagnostic>,
 }
 
-fn collect<T>(r: Result<T, Vec<Diagnostic>>) -> Result<T, Diagnostics> {
-    r.map_err(|mut es| {
-        let mut d = Diagnostics::default();
-        d.extend(es.drain(..));
-        d.sort();
-        d
-    })
-}
-
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
 /// the same path come later: theme static < robots.txt < site static < rendered pages <
 /// generated files (search index, feeds, sitemap, aliases and bundle files) < the manifest.
 fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> {
     let root = &options.root;
-    let mut config = collect(Config::load(root))?;
-    if let Some(url) = &options.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
-    }
-    let theme = templates::theme_files(root, &config).map_err(Diagnostics::from)?;
-    let load_options = LoadOptions {
-        drafts: options.drafts,
-        now: options.now,
-    };
-    // Every stage up to the editorial gate runs on whatever could be read, so that one run
-    // reports the errors of all of them together (a front matter error does not hide a
-    // broken link in another file); only then does the build stop.
-    let (mut content, mut errors) = content::load_all(root, &config, load_options);
-    let mut warnings = std::mem::take(&mut content.warnings);
-    let (skipped_drafts, scheduled, next_due) =
-        (content.skipped_drafts, content.scheduled, content.next_due);
-    let linked = site::link_all(config, content, options.now);
-    errors.extend(linked.errors);
-    errors.extend(linked.link_errors);
-    let mut site = linked.site;
-    warnings.append(&mut site.warnings);
-    let sources = match templates::collect(root, &theme) {
+    // The front half runs on whatever could be read, so that one run reports the errors of
+    // every stage together; only then does the build stop.
+    let LoadedSite {
+        mut site,
+        theme,
+        problems,
+        mut warnings,
+        skipped_drafts,
+        scheduled,
+        next_due,
+    } = pipeline::load_site(&options.site_options())?;
+    let Theme {
+        files: theme,
+        templates,
+    } = theme.map_err(Diagnostics::from)?;
+    let mut errors = problems.content;
+    errors.extend(problems.links);
+    let sources = match templates {
         Ok(sources) => sources,
         Err(found) => {
             errors.extend(found);
-            return collect(Err(errors));
+            return Err(errors.into());
         }
     };
-    if let Err(found) = render::shortcodes::expand(&mut site, &sources) {
-        errors.extend(found);
-    }
+    errors.extend(problems.shortcodes);
 
     let statics = static_files(root, &theme, &site);
     errors.extend(output::check_generated_claims(
@@ -156,7 +151,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         if let Err(found) = render::Renderer::new(Arc::new(site), sources, Arc::default()) {
             errors.extend(found);
         }
-        return collect(Err(errors));
+        return Err(errors.into());
     }
     let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
     release_sources(&mut site);
@@ -164,9 +159,9 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
     for file in statics {
         emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
     }
-    collect(render::render(site.clone(), sources, emit))?;
+    render::render(site.clone(), sources, emit)?;
     for group in generated_plan(&site) {
-        collect(generate_into(&site, group, emit))?;
+        generate_into(&site, group, emit)?;
     }
     emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json())).map_err(Diagnostics::from)?;
     Ok(Produced {
@@ -405,7 +400,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(errors);
         }
     };
-    let written = collect(writer.commit())?;
+    let written = writer.commit().map_err(Diagnostics::from)?;
     let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),

@@ -104,6 +104,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 /// All problems of one build, sorted by file and position.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -148,6 +150,17 @@ impl From<Diagnostic> for Diagnostics {
         Diagnostics(vec![d])
     }
 }
+
+/// Problems collected by a stage, sorted and without exact duplicates.
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(ds: Vec<Diagnostic>) -> Self {
+        let mut d = Diagnostics(ds);
+        d.sort();
+        d
+    }
+}
+
+impl std::error::Error for Diagnostics {}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use crate::check::pii;
 use crate::content::front_matter;
 use crate::content::paths::{check_site_path, check_slug, check_template_name};
 use crate::markdown::{self, MarkdownOptions};
 use crate::search::tokenize::tokenize;
+use crate::text::pii;
 use crate::text::slug::{is_clean_slug, slugify};
 use crate::yaml::YamlDoc;
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
-use crate::content::editorial::Waivers;
+use crate::config::Waivers;
 use crate::content::{RawText, SourceFile};
 use crate::error::{LineIndex, Position};
 use crate::markdown::{Call, parser_options};

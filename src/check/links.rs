@@ -14,9 +14,8 @@ use super::{Code, Finding};
 use crate::error::Position;
 use crate::markdown::shortcodes::is_url_argument;
 use crate::markdown::{ArgValue, Call};
-use crate::render::pager_count;
-use crate::render::views::pager_path;
 use crate::site::links::{LinkProblem, resolve_target};
+use crate::site::pager::{pager_count, pager_path};
 use crate::site::{Site, Target};
 
 /// Link texts that do not say where a link goes, after trimming punctuation.

@@ -13,8 +13,7 @@ use crate::error::Diagnostic;
 use crate::site::Site;
 use crate::text::dates::{self, Date};
 
-/// The manifest's file name inside the output folder.
-pub const MANIFEST_FILE: &str = "wenming-manifest.json";
+pub use crate::output::MANIFEST_FILE;
 
 /// Published pages by URL path, with the publish date they were first published with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,6 @@ mod footer;
 mod links;
 pub mod location;
 pub mod manifest;
-pub mod pii;
 mod report;
 mod review;
 mod terms;
@@ -31,12 +30,12 @@ pub use links::ExternalLink;
 pub use manifest::{MANIFEST_FILE, Manifest};
 pub use report::{json_report, text_report};
 
-use crate::config::Config;
-use crate::content::editorial::Waivers;
-use crate::content::{self, LoadOptions};
+use crate::config::Waivers;
 use crate::error::{Diagnostic, LineIndex, Position};
+use crate::pipeline::{self, LoadedSite, SiteOptions};
 use crate::render::templates;
-use crate::site::{self, Site};
+use crate::site::Site;
+use crate::text::pii;
 
 /// How serious a finding is: errors fail `check` (and some fail `build`), warnings do not
 /// unless `check --strict`.
@@ -537,8 +536,8 @@ impl CheckReport {
     }
 }
 
-/// Loads and links the site (keeping what can be kept when parts are broken) and runs every
-/// rule over it.
+/// Loads and links the site with the pipeline's front half (keeping what can be kept when
+/// parts are broken) and runs every rule over it; the problems of loading are findings too.
 pub fn check(options: &CheckOptions) -> CheckReport {
     let root = &options.root;
     let site_errors = |ds: Vec<Diagnostic>| {
@@ -546,8 +545,19 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             .map(Finding::from_diagnostic)
             .collect::<Vec<_>>()
     };
-    let config = match Config::load(root) {
-        Ok(c) => c,
+    let site_options = SiteOptions {
+        root: root.clone(),
+        base_url: None,
+        drafts: false,
+        now: options.now,
+    };
+    let LoadedSite {
+        site,
+        theme,
+        problems,
+        ..
+    } = match pipeline::load_site(&site_options) {
+        Ok(loaded) => loaded,
         Err(errors) => {
             return CheckReport {
                 findings: site_errors(errors),
@@ -557,41 +567,27 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     };
     let mut findings = Vec::new();
     let mut static_files = Vec::new();
-    let theme = match templates::theme_files(root, &config) {
+    let mut template_errors = Vec::new();
+    match theme {
         Ok(theme) => {
-            static_files.extend(templates::theme_static(&theme));
-            Some(theme)
+            static_files.extend(templates::theme_static(&theme.files));
+            template_errors = theme.templates.err().unwrap_or_default();
         }
-        Err(d) => {
-            findings.push(Finding::from_diagnostic(d));
-            None
-        }
-    };
+        Err(d) => findings.push(Finding::from_diagnostic(d)),
+    }
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);
     static_files.extend(site_static.iter().cloned());
-    let load_options = LoadOptions {
-        drafts: false,
-        now: options.now,
-    };
-    let (content, load_errors) = content::load_all(root, &config, load_options);
-    findings.extend(site_errors(load_errors));
-    let linked = site::link_all(config, content, options.now);
-    // Broken `@/` links are found again by the link rules, with their own codes.
-    findings.extend(site_errors(linked.errors));
-    let mut site = linked.site;
-    // Shortcode outputs carry ids that links may point to; a broken shortcode is a finding.
-    if let Some(theme) = &theme {
-        let expanded = templates::collect(root, theme)
-            .and_then(|sources| crate::render::shortcodes::expand(&mut site, &sources));
-        if let Err(errors) = expanded {
-            findings.extend(site_errors(errors));
-        }
-    }
+    // Broken `@/` links (`problems.links`) are found again by the link rules, with their own
+    // codes. Shortcode outputs carry ids that links may point to; a broken shortcode is a
+    // finding.
+    findings.extend(site_errors(problems.content));
+    findings.extend(site_errors(template_errors));
+    findings.extend(site_errors(problems.shortcodes));
     let output = options
         .output
         .clone()
-        .unwrap_or_else(|| root.join("public"));
+        .unwrap_or_else(|| pipeline::default_output_dir(root));
     let published = match Manifest::read(&output) {
         Ok(m) => m,
         Err(d) => {

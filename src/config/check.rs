@@ -7,9 +7,11 @@ use serde::Serialize;
 use serde_yaml::Value;
 
 use super::sub_doc;
-use crate::content::editorial::Waivers;
 use crate::error::Diagnostic;
 use crate::yaml::{Fields, YamlDoc};
+
+/// Check rules waived for one file: rule code → the reason an editor gave.
+pub type Waivers = BTreeMap<String, String>;
 
 const CHECK_KEYS: &[&str] = &[
     "require_review",

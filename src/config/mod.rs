@@ -11,7 +11,7 @@ use serde_yaml::Value;
 use crate::error::Diagnostic;
 use crate::yaml::{Fields, YamlDoc};
 
-pub use check::{CheckConfig, ExternalConfig};
+pub use check::{CheckConfig, ExternalConfig, Waivers};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -522,13 +522,13 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
 
 /// Whether a taxonomy may take `name`: not if pages or sections already use that key.
 fn is_reserved_taxonomy_name(name: &str) -> bool {
-    use crate::content::front_matter::{Kind, PAGE_KEYS, SECTION_KEYS};
+    use crate::vocabulary::{Kind, PAGE_KEYS, SECTION_KEYS, keys};
     PAGE_KEYS.contains(&name)
         || SECTION_KEYS.contains(&name)
         || Kind::NAMES
             .iter()
             .filter_map(|k| Kind::parse(k))
-            .any(|k| crate::content::kinds::keys(Some(k)).contains(&name))
+            .any(|k| keys(Some(k)).contains(&name))
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
         .filter_map(Result::ok)
     {
         if !entry.file_type().is_file()
-            || super::loader::is_ignored_name(&entry.file_name().to_string_lossy())
+            || super::files::is_ignored_name(&entry.file_name().to_string_lossy())
         {
             continue;
         }
@@ -59,7 +59,7 @@ pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
         if !matches!(ext.as_str(), "yaml" | "yml" | "json" | "csv") {
             continue;
         }
-        let text = match super::loader::read_limited(abs, &shown, limits) {
+        let text = match super::files::read_limited(abs, &shown, limits) {
             Ok(t) => t,
             Err(d) => {
                 errors.push(d);

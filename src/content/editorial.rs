@@ -2,8 +2,6 @@
 //! with who, when and the opinion) and waivers of check rules (`waive`: rule code → reason),
 //! plus the file text kept for the check stage.
 
-use std::collections::BTreeMap;
-
 use serde_yaml::Value;
 
 use crate::text::dates::{self, Date};
@@ -43,8 +41,7 @@ impl Review {
     }
 }
 
-/// Check rules waived for one file: rule code → the reason an editor gave.
-pub type Waivers = BTreeMap<String, String>;
+pub use crate::config::Waivers;
 
 /// A content file's text as read (UTF-8 without BOM, `\n` line ends), kept so that the check
 /// stage can point at any character of it without reading the file again.

@@ -9,6 +9,7 @@ use super::kinds::{self, Correction, KindFields};
 use super::paths::{SitePath, check_site_path, check_slug, check_template_name};
 use crate::error::Diagnostic;
 use crate::text::dates::Date;
+pub use crate::vocabulary::{Kind, PAGE_KEYS, SECTION_KEYS};
 use crate::yaml::{Fields, YamlDoc};
 
 /// A content file cut in two. Lines are counted so errors can point into the original file.
@@ -63,42 +64,6 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         .hint("在字段之后另起一行写 --- 作为结束"))
 }
 
-/// The five kinds of campaign content; the issues define their extra fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Story,
-    Rule,
-    Progress,
-    Notice,
-    Ranking,
-}
-
-impl Kind {
-    pub const NAMES: &'static [&'static str] = &["story", "rule", "progress", "notice", "ranking"];
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "story" => Kind::Story,
-            "rule" => Kind::Rule,
-            "progress" => Kind::Progress,
-            "notice" => Kind::Notice,
-            "ranking" => Kind::Ranking,
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Story => "story",
-            Kind::Rule => "rule",
-            Kind::Progress => "progress",
-            Kind::Notice => "notice",
-            Kind::Ranking => "ranking",
-        }
-    }
-}
-
 /// How a section orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
@@ -147,31 +112,6 @@ pub struct PageMeta {
     pub waive: Waivers,
 }
 
-/// Front matter keys every page may have (kinds and taxonomies add more).
-pub const PAGE_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "expires",
-    "draft",
-    "slug",
-    "path",
-    "summary",
-    "author",
-    "source",
-    "editor",
-    "weight",
-    "cover",
-    "aliases",
-    "template",
-    "kind",
-    "search",
-    "extra",
-    "corrections",
-    "review",
-    "waive",
-];
-
 /// Front matter of a section (`_index.md`).
 #[derive(Debug, Clone, Default)]
 pub struct SectionMeta {
@@ -190,22 +130,6 @@ pub struct SectionMeta {
     /// Check rules waived for this section, with the reason.
     pub waive: Waivers,
 }
-
-/// Front matter keys of a section's `_index.md`.
-pub const SECTION_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "kind",
-    "sort_by",
-    "paginate",
-    "weight",
-    "slug",
-    "template",
-    "draft",
-    "extra",
-    "stale_after_days",
-    "waive",
-];
 
 fn empty_map() -> serde_json::Value {
     serde_json::Value::Object(Default::default())

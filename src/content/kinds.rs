@@ -4,28 +4,10 @@
 
 use serde::Serialize;
 
-use super::front_matter::Kind;
 use crate::text::dates::Date;
+use crate::vocabulary::Kind;
+pub use crate::vocabulary::keys;
 use crate::yaml::{Fields, YamlDoc};
-
-/// Front matter keys each kind adds to the common ones.
-pub fn keys(kind: Option<Kind>) -> &'static [&'static str] {
-    match kind {
-        None => &[],
-        Some(Kind::Story) => &["volunteers", "team", "hours", "place"],
-        Some(Kind::Rule) => &[
-            "doc_number",
-            "issuer",
-            "adopted",
-            "effective",
-            "status",
-            "superseded_by",
-        ],
-        Some(Kind::Progress) => &["issue_no", "metrics"],
-        Some(Kind::Notice) => &["doc_number"],
-        Some(Kind::Ranking) => &["data", "series", "red_at_least", "black_below"],
-    }
-}
 
 /// The fields of one kind.
 #[derive(Debug, Clone, Default)]

@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod editorial;
+mod files;
 pub mod front_matter;
 pub mod images;
 pub mod kinds;
@@ -12,10 +13,11 @@ pub mod paths;
 use std::path::PathBuf;
 
 pub use editorial::RawText;
+pub use files::{is_ignored_name, read_text};
 pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
 pub use loader::{
     Content, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, assemble,
-    discover, is_ignored_name, load, load_all, parse_all, parse_file, read_text,
+    discover, load_all, parse_all, parse_file,
 };
 
 use crate::markdown::Rendered;

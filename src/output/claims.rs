@@ -6,11 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::MANIFEST_FILE;
 use crate::content::paths::index_file;
 use crate::error::Diagnostic;
-use crate::search::INDEX_DIR;
 use crate::site::Site;
+
+use super::{MANIFEST_FILE, SEARCH_INDEX_DIR};
 
 /// Every claim of a page's `aliases` or `path` on a generated file, as an error at that key.
 /// `statics` are the paths of the copied static files (theme and site, robots.txt).
@@ -78,8 +78,8 @@ fn conflict(
         return found(taken, what);
     }
     // The search index owns its whole folder (its file names depend on the content).
-    let index = format!("{INDEX_DIR}/index.json");
-    if file.starts_with(&format!("{INDEX_DIR}/"))
+    let index = format!("{SEARCH_INDEX_DIR}/index.json");
+    if file.starts_with(&format!("{SEARCH_INDEX_DIR}/"))
         && let Some((taken, what)) = generated.get_key_value(&index)
     {
         return found(taken, what);
@@ -102,7 +102,7 @@ fn generated_files<'a>(
     files.insert("sitemap.xml".into(), "站点地图");
     files.insert(MANIFEST_FILE.into(), "发布记录");
     if site.config.search.enabled {
-        files.insert(format!("{INDEX_DIR}/index.json"), "搜索索引");
+        files.insert(format!("{SEARCH_INDEX_DIR}/index.json"), "搜索索引");
     }
     for s in &site.sections {
         if s.path != "/" && !s.pages.is_empty() {

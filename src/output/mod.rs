@@ -11,10 +11,20 @@ mod write;
 
 use std::path::PathBuf;
 
+/// The publish-date manifest's file name inside the output folder (written by build, read by
+/// the check rules).
+pub const MANIFEST_FILE: &str = "wenming-manifest.json";
+
+/// The search index's folder below the output.
+pub const SEARCH_INDEX_DIR: &str = "search";
+
 pub use claims::check_generated_claims;
 pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
 pub use state::STATE_DIR;
 pub use write::{OutputWriter, WriteReport};
+
+/// Where output files go as soon as they are ready (a staging folder, or memory).
+pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> Result<(), crate::error::Diagnostic> + Sync);
 
 /// `value` as JSON safe to serve to, and embed in, web pages: `<`, `>` and `&` become
 /// `\u003c`, `\u003e` and `\u0026` (they can only occur inside JSON strings, so the data is

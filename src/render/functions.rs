@@ -85,7 +85,7 @@ pub fn register_filters(tera: &mut Tera) {
                 return Ok(String::new());
             }
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            Ok(crate::check::pii::mask(&text))
+            Ok(crate::text::pii::mask(&text))
         },
     );
     tera.register_filter("json_encode", tera_contrib::json::json_encode);

@@ -15,11 +15,12 @@ use tera::{Context, Tera, Value};
 
 use crate::content::paths::index_file;
 use crate::error::Diagnostic;
-use crate::output::{Bytes, OutputFile};
+use crate::output::{Bytes, Emit, OutputFile};
+use crate::site::pager::{pager_count, pager_path, pager_slice};
 use crate::site::{SEARCH_PATH, SITEMAP_PATH, Site};
 use functions::Shared;
 use templates::TemplateSource;
-use views::{Paginator, pager_path};
+use views::Paginator;
 
 /// One file to render. Jobs are named by what they render, so that `serve` can tell which
 /// of them a change touches.
@@ -54,9 +55,6 @@ impl Job {
 
 /// How many of the newest pages the home page gets as `recent_pages`.
 pub const RECENT_PAGES: usize = 10;
-
-/// Where rendered files go as soon as they are ready (a staging folder, or memory).
-pub type Emit<'a> = &'a (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
 
 /// Renders every HTML file of the site with the templates `sources` (see
 /// [`templates::collect`]), handing each to `emit` as soon as it is done, so a large site is
@@ -235,23 +233,9 @@ fn plan(site: &Site, tera: &Tera) -> Vec<Job> {
     jobs
 }
 
-/// How many pager pages a listing of `items` needs at `per` items a page (always at least one).
-pub fn pager_count(items: usize, per: usize) -> usize {
-    if per == 0 {
-        1
-    } else {
-        items.div_ceil(per).max(1)
-    }
-}
-
 /// The items of pager `k` (1-based) as shared summaries.
 fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec<Value> {
-    let slice: &[usize] = if per == 0 {
-        list
-    } else {
-        list.chunks(per).nth(k - 1).unwrap_or(&[])
-    };
-    slice
+    pager_slice(list, per, k)
         .iter()
         .filter_map(|&i| summaries.get(i).cloned())
         .collect()

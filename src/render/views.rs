@@ -10,6 +10,7 @@ use tera::Value;
 use super::charts;
 use crate::content::kinds::{Correction, KindFields, Notice, Rule, RuleStatus, Story};
 use crate::markdown::{Article, Chapter, Heading};
+use crate::site::pager::pager_path;
 use crate::site::progress::{DashboardMetric, DepartmentRow, PageProgress};
 use crate::site::ranking::RankingTable;
 use crate::site::{Site, SitePage, SiteSection, Taxonomy, Term};
@@ -514,15 +515,6 @@ pub struct PagerLink {
     pub index: usize,
     pub path: String,
     pub current: bool,
-}
-
-/// The site path of pager `index` (1-based) of a listing at `base`.
-pub fn pager_path(base: &str, index: usize) -> String {
-    if index <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{index}/")
-    }
 }
 
 impl Paginator {

@@ -26,12 +26,11 @@ use shard::{Postings, encode_shard, shard_count, shard_of};
 use tokenize::{FieldTerms, Key, field_terms, tokenize};
 
 use crate::error::Diagnostic;
+use crate::output::Emit;
 use crate::output::{Bytes, OutputFile};
-use crate::render::Emit;
 use crate::site::{Site, SitePage};
 
-/// The index's folder below the output.
-pub const INDEX_DIR: &str = "search";
+pub use crate::output::SEARCH_INDEX_DIR as INDEX_DIR;
 
 /// The index format; the client refuses an index of another format.
 pub const FORMAT: u32 = 1;

@@ -33,9 +33,11 @@ use crate::content::{
 };
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, OutputFile};
+use crate::pipeline;
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
-use crate::render::{self, Job, RECENT_PAGES, Renderer, pager_count, views};
+use crate::render::{self, Job, RECENT_PAGES, Renderer, views};
 use crate::search;
+use crate::site::pager::{pager_count, pager_slice};
 use crate::site::{self, Site, Target};
 
 /// The files of the site as served: copied files, rendered pages, the search index and the
@@ -423,8 +425,13 @@ impl LiveSite {
         Some(site)
     }
 
-    /// The site linked again from every parsed source.
-    fn linked_site(&self, now: Timestamp) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    /// The site linked again from every parsed source, its shortcodes expanded with
+    /// `templates`.
+    fn linked_site(
+        &self,
+        templates: &[TemplateSource],
+        now: Timestamp,
+    ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
         let disk = self.disk.as_ref().map_err(Clone::clone)?;
         let parsed = disk
             .discovery
@@ -435,18 +442,19 @@ impl LiveSite {
             drafts: self.drafts,
             now,
         };
-        let (mut content, mut errors) =
-            content::assemble(&disk.discovery, parsed, &disk.data, options);
-        let warnings = std::mem::take(&mut content.warnings);
+        let (content, errors) = content::assemble(&disk.discovery, parsed, &disk.data, options);
         // Linked even when some files could not be read, so that the preview names a broken
         // link together with a front matter error, as `build` does.
-        let linked = site::link_all(disk.config.clone(), content, now);
-        errors.extend(linked.errors);
-        errors.extend(linked.link_errors);
-        if errors.is_empty() {
-            Ok((linked.site, warnings))
-        } else {
+        let linked =
+            pipeline::link_and_expand(disk.config.clone(), content, errors, Some(templates), now);
+        let mut errors = linked.problems.content;
+        errors.extend(linked.problems.links);
+        if !errors.is_empty() {
             Err(errors)
+        } else if !linked.problems.shortcodes.is_empty() {
+            Err(linked.problems.shortcodes)
+        } else {
+            Ok((linked.site, linked.warnings))
         }
     }
 
@@ -464,7 +472,8 @@ impl LiveSite {
         statics: Option<&HashMap<String, Bytes>>,
         full: bool,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let published = Manifest::read(&self.root.join("public")).map_err(|d| vec![d])?;
+        let published =
+            Manifest::read(&pipeline::default_output_dir(&self.root)).map_err(|d| vec![d])?;
         let changed = match (&self.good, full) {
             (Some(good), false) => {
                 let mut changed = changed_texts(&good.site, site);
@@ -511,17 +520,20 @@ impl LiveSite {
             Ok(t) => t.clone(),
             Err(errors) => return failed(errors.clone()),
         };
-        let (mut site, same_shape, mut warnings) = match self.patched_site(now) {
-            Some(site) => (site, true, Vec::new()),
-            None => match self.linked_site(now) {
+        let (site, same_shape, mut warnings) = match self.patched_site(now) {
+            Some(mut site) => {
+                let errors = pipeline::expand_shortcodes(&mut site, &templates_now);
+                if !errors.is_empty() {
+                    return failed(errors);
+                }
+                let warnings = site.warnings.clone();
+                (site, true, warnings)
+            }
+            None => match self.linked_site(&templates_now, now) {
                 Ok((site, warnings)) => (site, false, warnings),
                 Err(errors) => return failed(errors),
             },
         };
-        warnings.extend(site.warnings.iter().cloned());
-        if let Err(errors) = render::shortcodes::expand(&mut site, &templates_now) {
-            return failed(errors);
-        }
         let statics = (self.pending.statics || !same_shape)
             .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
         match self.editorial_gate(&site, statics.as_ref(), full) {
@@ -1390,8 +1402,8 @@ impl<'a> Compared<'a> {
                     || s.pages.len() != t.pages.len()
                     || s.paginate != t.paginate
                     || !self.same_items(
-                        &pager_slice(&s.pages, s.paginate, k),
-                        &pager_slice(&t.pages, t.paginate, k),
+                        pager_slice(&s.pages, s.paginate, k),
+                        pager_slice(&t.pages, t.paginate, k),
                     )
                     || (root
                         && !self.same_items(
@@ -1417,22 +1429,13 @@ impl<'a> Compared<'a> {
                     || pager_count(x.pages.len(), tax.paginate)
                         != pager_count(y.pages.len(), old_tax.paginate)
                     || !self.same_items(
-                        &pager_slice(&x.pages, tax.paginate, k),
-                        &pager_slice(&y.pages, old_tax.paginate, k),
+                        pager_slice(&x.pages, tax.paginate, k),
+                        pager_slice(&y.pages, old_tax.paginate, k),
                     )
             }
             (Job::NotFound, Job::NotFound) => false,
             _ => true,
         }
-    }
-}
-
-/// The indices shown on pager `k` (1-based) of a listing.
-fn pager_slice(list: &[usize], per: usize, k: usize) -> Vec<usize> {
-    if per == 0 {
-        list.to_vec()
-    } else {
-        list.chunks(per).nth(k - 1).unwrap_or(&[]).to_vec()
     }
 }
 

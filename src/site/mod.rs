@@ -3,6 +3,7 @@
 //! whole site (duplicate URLs, broken links, unsafe paths).
 
 pub mod links;
+pub mod pager;
 pub mod progress;
 pub mod ranking;
 pub mod volunteers;
@@ -255,21 +256,6 @@ impl Site {
     }
 }
 
-/// Builds the [`Site`] from loaded content. Every problem is reported together.
-pub fn link(config: Config, content: Content, now: Timestamp) -> Result<Site, Vec<Diagnostic>> {
-    let Linked {
-        site,
-        mut errors,
-        link_errors,
-    } = link_all(config, content, now);
-    errors.extend(link_errors);
-    if errors.is_empty() {
-        Ok(site)
-    } else {
-        Err(errors)
-    }
-}
-
 /// A linked site even when parts of it are broken, and what is broken.
 pub struct Linked {
     pub site: Site,
@@ -279,7 +265,8 @@ pub struct Linked {
     pub link_errors: Vec<Diagnostic>,
 }
 
-/// Like [`link`], but keeps the site so that it can still be checked.
+/// Links loaded content into a [`Site`], keeping the site when there are errors so that it can
+/// still be checked (the pipeline's front half, [`crate::pipeline`], decides what stops).
 pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     let mut errors = Vec::new();
     let Content {

@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod digits;
+pub mod pii;
 pub mod slug;
 
 /// Serializes a number as an integer when it has no fraction, so templates print `120`
