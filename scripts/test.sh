@@ -50,4 +50,6 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
+# The pipeline's imports run one way, with no circles between files (docs/architecture.md).
+python3 scripts/import-graph.py
 cargo test --locked
