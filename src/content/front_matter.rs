@@ -63,7 +63,8 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         .hint("在字段之后另起一行写 --- 作为结束"))
 }
 
-/// The five kinds of campaign content; the issues define their extra fields.
+/// The kinds of campaign content; the issues define their extra fields. `Directory` is a
+/// section kind only (see [`Kind::is_section_only`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -72,10 +73,25 @@ pub enum Kind {
     Progress,
     Notice,
     Ranking,
+    Quiz,
+    Directory,
 }
 
 impl Kind {
-    pub const NAMES: &'static [&'static str] = &["story", "rule", "progress", "notice", "ranking"];
+    pub const NAMES: &'static [&'static str] = &[
+        "story",
+        "rule",
+        "progress",
+        "notice",
+        "ranking",
+        "quiz",
+        "directory",
+    ];
+
+    /// A kind that describes a whole section (its `_index.md`), not the pages in it.
+    pub fn is_section_only(self) -> bool {
+        self == Kind::Directory
+    }
 
     pub fn parse(s: &str) -> Option<Kind> {
         Some(match s {
@@ -84,6 +100,8 @@ impl Kind {
             "progress" => Kind::Progress,
             "notice" => Kind::Notice,
             "ranking" => Kind::Ranking,
+            "quiz" => Kind::Quiz,
+            "directory" => Kind::Directory,
             _ => return None,
         })
     }
@@ -95,6 +113,8 @@ impl Kind {
             Kind::Progress => "progress",
             Kind::Notice => "notice",
             Kind::Ranking => "ranking",
+            Kind::Quiz => "quiz",
+            Kind::Directory => "directory",
         }
     }
 }
@@ -189,6 +209,8 @@ pub struct SectionMeta {
     pub stale_after_days: Option<usize>,
     /// Check rules waived for this section, with the reason.
     pub waive: Waivers,
+    /// A `kind: directory` section's data file.
+    pub directory: Option<super::directory::DirectorySource>,
 }
 
 /// Front matter keys of a section's `_index.md`.
@@ -294,6 +316,20 @@ fn aliases_field(f: &mut Fields, doc: &YamlDoc) -> Vec<SitePath> {
     out
 }
 
+/// A page cannot be of a section-only kind (`directory`): that is an error at `kind:`.
+fn section_only_refused(kind: Option<Kind>, f: &mut Fields, doc: &YamlDoc) -> Option<Kind> {
+    match kind {
+        Some(k) if k.is_section_only() => {
+            f.errors.push(
+                doc.error_at("kind", format!("kind: {} 只能写在栏目的 _index.md 中", k.name()))
+                    .hint("新建一个文件夹，在其中的 _index.md 里写 kind 和 data"),
+            );
+            None
+        }
+        other => other,
+    }
+}
+
 /// The kind whose field an "unknown field" message names, if any.
 fn kind_owning_field(message: &str) -> Option<&'static str> {
     Kind::NAMES.iter().copied().find(|name| {
@@ -313,8 +349,8 @@ pub fn page_meta(
     section_kind: Option<Kind>,
 ) -> Result<PageMeta, Vec<Diagnostic>> {
     let mut f = Fields::new(doc);
-    let own_kind = kind_field(&mut f, doc);
-    let kind = own_kind.or(section_kind);
+    let own_kind = section_only_refused(kind_field(&mut f, doc), &mut f, doc);
+    let kind = own_kind.or(section_kind.filter(|k| !k.is_section_only()));
     let allowed: Vec<&str> = PAGE_KEYS
         .iter()
         .copied()
@@ -383,8 +419,14 @@ pub fn page_meta(
 
 /// Reads section front matter.
 pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
-    let mut errors = doc.unknown_keys(SECTION_KEYS, "栏目 front matter ");
     let mut f = Fields::new(doc);
+    let kind = kind_field(&mut f, doc);
+    let allowed: Vec<&str> = SECTION_KEYS
+        .iter()
+        .chain(super::directory::section_keys(kind))
+        .copied()
+        .collect();
+    let mut errors = doc.unknown_keys(&allowed, "栏目 front matter ");
     let sort_by = match f.string("sort_by").as_deref() {
         None | Some("date") => SortBy::Date,
         Some("weight") => SortBy::Weight,
@@ -400,7 +442,8 @@ pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
     let meta = SectionMeta {
         title: required_title(&mut f, doc),
         description: f.string("description"),
-        kind: kind_field(&mut f, doc),
+        kind,
+        directory: super::directory::source(kind, doc, &mut f),
         sort_by,
         paginate: f.count("paginate"),
         weight: f.integer("weight"),

@@ -24,6 +24,8 @@ pub fn keys(kind: Option<Kind>) -> &'static [&'static str] {
         Some(Kind::Progress) => &["issue_no", "metrics"],
         Some(Kind::Notice) => &["doc_number"],
         Some(Kind::Ranking) => &["data", "series", "red_at_least", "black_below"],
+        Some(Kind::Quiz) => super::quiz::KEYS,
+        Some(Kind::Directory) => &[],
     }
 }
 
@@ -37,6 +39,7 @@ pub enum KindFields {
     Progress(Progress),
     Notice(Notice),
     Ranking(Ranking),
+    Quiz(super::quiz::Quiz),
 }
 
 /// 志愿服务故事
@@ -156,6 +159,8 @@ pub fn parse(kind: Option<Kind>, doc: &YamlDoc, f: &mut Fields) -> KindFields {
             doc_number: f.string("doc_number"),
         }),
         Some(Kind::Ranking) => KindFields::Ranking(ranking(doc, f)),
+        Some(Kind::Quiz) => KindFields::Quiz(super::quiz::parse(doc, f)),
+        Some(Kind::Directory) => KindFields::None,
     }
 }
 

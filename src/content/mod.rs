@@ -2,12 +2,14 @@
 //! data values. Files are parsed and their Markdown rendered in parallel.
 
 pub mod data;
+pub mod directory;
 pub mod editorial;
 pub mod front_matter;
 pub mod images;
 pub mod kinds;
 mod loader;
 pub mod paths;
+pub mod quiz;
 
 use std::path::PathBuf;
 
