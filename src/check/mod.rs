@@ -8,6 +8,7 @@
 //! even when a build would stop early (broken `@/` links, front matter errors).
 
 mod columns;
+mod directory;
 mod document;
 pub mod external;
 mod footer;
@@ -73,6 +74,7 @@ pub enum Code {
     DateBackdated,
     FooterMissing,
     WaiverInvalid,
+    DirectoryIncomplete,
 }
 
 impl Code {
@@ -101,6 +103,7 @@ impl Code {
         Code::DateBackdated,
         Code::FooterMissing,
         Code::WaiverInvalid,
+        Code::DirectoryIncomplete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -129,6 +132,7 @@ impl Code {
             Code::DateBackdated => "date-backdated",
             Code::FooterMissing => "footer-missing",
             Code::WaiverInvalid => "waiver-invalid",
+            Code::DirectoryIncomplete => "directory-incomplete",
         }
     }
 
@@ -326,6 +330,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
     findings.extend(located_photos(inputs));
     if all {
         columns::check(site, &mut findings);
+        directory::check(site, &mut findings);
         footer::check(&site.config, &mut findings);
     }
     review::check(site, &mut findings);
