@@ -5,6 +5,24 @@
 use super::front_matter::Kind;
 use crate::yaml::{Fields, YamlDoc};
 
+/// The columns of a directory's data file, in the order editors write them.
+pub const COLUMNS: &[&str] = &[
+    "名称",
+    "级别",
+    "区县",
+    "街道",
+    "地址",
+    "开放时间",
+    "联系电话",
+    "状态",
+];
+
+/// 中心 (city or county), 所 (street or town), 站 (community or village).
+pub const LEVELS: &[&str] = &["中心", "所", "站"];
+
+/// What a 阵地's 状态 may say; only the first counts as open.
+pub const STATUSES: &[&str] = &["正常开放", "暂停开放", "建设中"];
+
 /// Front matter keys a directory section adds to the common section keys.
 pub fn section_keys(kind: Option<Kind>) -> &'static [&'static str] {
     match kind {
@@ -28,8 +46,18 @@ pub fn source(kind: Option<Kind>, doc: &YamlDoc, f: &mut Fields) -> Option<Direc
     if kind != Some(Kind::Directory) {
         return None;
     }
-    let data = f.string("data");
-    let data = f.require("data", data, "data: zhen-di.csv")?;
+    let Some(data) = f.string("data") else {
+        if doc.get("data").is_none() {
+            f.errors.push(
+                doc.error_at("kind", "阵地目录（kind: directory）缺少数据文件 data")
+                    .hint(format!(
+                        "例如 data: zhen-di.csv，把这个 CSV 文件放在 data/ 下，表头为 {}",
+                        COLUMNS.join(",")
+                    )),
+            );
+        }
+        return None;
+    };
     Some(DirectorySource {
         data: data.trim().trim_start_matches("data/").to_string(),
         data_line: doc.key_position("data").line,

@@ -349,8 +349,13 @@ pub fn page_meta(
     section_kind: Option<Kind>,
 ) -> Result<PageMeta, Vec<Diagnostic>> {
     let mut f = Fields::new(doc);
-    let own_kind = section_only_refused(kind_field(&mut f, doc), &mut f, doc);
-    let kind = own_kind.or(section_kind.filter(|k| !k.is_section_only()));
+    let written_kind = kind_field(&mut f, doc);
+    let own_kind = section_only_refused(written_kind, &mut f, doc);
+    // A refused kind does not fall back to the section's: its fields would be reported too.
+    let kind = match written_kind {
+        Some(_) => own_kind,
+        None => section_kind.filter(|k| !k.is_section_only()),
+    };
     let allowed: Vec<&str> = PAGE_KEYS
         .iter()
         .copied()

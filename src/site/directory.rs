@@ -8,27 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::content::directory::DirectorySource;
+use crate::content::directory::{COLUMNS, DirectorySource, LEVELS, STATUSES};
 use crate::error::Diagnostic;
 use crate::text::slug::slugify;
-
-/// The columns of a directory's data file, in the order editors write them.
-pub const COLUMNS: &[&str] = &[
-    "名称",
-    "级别",
-    "区县",
-    "街道",
-    "地址",
-    "开放时间",
-    "联系电话",
-    "状态",
-];
-
-/// 中心 (city or county), 所 (street or town), 站 (community or village).
-pub const LEVELS: &[&str] = &["中心", "所", "站"];
-
-/// What a 阵地's 状态 may say; only the first counts as open.
-pub const STATUSES: &[&str] = &["正常开放", "暂停开放", "建设中"];
 
 /// One 阵地.
 #[derive(Debug, Clone, PartialEq, Serialize)]
