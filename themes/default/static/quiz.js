@@ -56,7 +56,7 @@
       result.appendChild(text('p', '全部答对，感谢参与！'));
       return;
     }
-    var list = text('p', '答错的题：');
+    var list = text('p', '没答对的题：');
     for (var j = 0; j < wrong.length; j++) {
       var link = text('a', '第 ' + wrong[j].getAttribute('data-number') + ' 题');
       link.setAttribute('href', '#' + wrong[j].id);
