@@ -18,7 +18,6 @@ fn basic_site_produces_exactly_these_files() {
             "elder.js",
             "favicon.svg",
             "index.html",
-            "kinds.css",
             "news/a/index.html",
             "news/atom.xml",
             "news/b/index.html",
@@ -46,7 +45,7 @@ fn basic_site_produces_exactly_these_files() {
             "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 31 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 30 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -258,7 +257,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，31 个未变"),
+        run.stdout.contains("写入 0 个文件，30 个未变"),
         "{}",
         run.stdout
     );

@@ -81,7 +81,6 @@ fn a_quiz_has_a_fieldset_per_question_with_labelled_options_and_answers_in_detai
     ));
     assert!(!form.contains("action="), "the answers go nowhere");
     assert!(html.contains("<script src=\"/quiz.js\" defer></script>"));
-    assert!(html.contains("<link rel=\"stylesheet\" href=\"/kinds.css\">"));
 }
 
 #[test]
