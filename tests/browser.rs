@@ -432,10 +432,7 @@ fn a_quiz_is_scored_in_the_browser_and_the_score_is_announced() {
 
     // Nothing answered: 0 of 3, each marked as not answered.
     assert_eq!(r["empty"]["live"]["paragraphs"][0], "得分 0/3");
-    assert_eq!(
-        r["empty"]["feedback"][2],
-        "未作答，正确答案和解析见下方。"
-    );
+    assert_eq!(r["empty"]["feedback"][2], "未作答，正确答案和解析见下方。");
 
     // Without JavaScript there is no button; the answers still teach.
     assert_eq!(
@@ -452,8 +449,8 @@ fn a_quiz_is_scored_in_the_browser_and_the_score_is_announced() {
     assert_eq!(r["foreign"], serde_json::json!([]));
 
     // quiz.js is plain ES5, as WeChat and old Android WebViews run it.
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("themes/default/static/quiz.js");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/quiz.js");
     let checked = node("es5.mjs", &[script.to_str().unwrap_or_default()]);
     assert_eq!(checked["error"], serde_json::Value::Null, "{checked}");
 }

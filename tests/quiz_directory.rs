@@ -34,9 +34,21 @@ fn a_quiz_has_a_fieldset_per_question_with_labelled_options_and_answers_in_detai
     let form = between(&html, "<form class=\"quiz\"", "</form>");
     assert_eq!(form.matches("<fieldset ").count(), 3);
     assert_eq!(form.matches("<legend>").count(), 3);
-    assert_eq!(form.matches("type=\"radio\"").count(), 5, "3 + 2 single-choice options");
-    assert_eq!(form.matches("type=\"checkbox\"").count(), 4, "the multiple-choice question");
-    assert_eq!(form.matches("<label for=\"").count(), 9, "one label per option");
+    assert_eq!(
+        form.matches("type=\"radio\"").count(),
+        5,
+        "3 + 2 single-choice options"
+    );
+    assert_eq!(
+        form.matches("type=\"checkbox\"").count(),
+        4,
+        "the multiple-choice question"
+    );
+    assert_eq!(
+        form.matches("<label for=\"").count(),
+        9,
+        "one label per option"
+    );
     for id in [
         "q1-1", "q1-2", "q1-3", "q2-1", "q2-2", "q2-3", "q2-4", "q3-1", "q3-2",
     ] {
@@ -50,7 +62,11 @@ fn a_quiz_has_a_fieldset_per_question_with_labelled_options_and_answers_in_detai
             .count(),
         3
     );
-    assert_eq!(form.matches("<p>解析：").count(), 2, "question 2 has no explain");
+    assert_eq!(
+        form.matches("<p>解析：").count(),
+        2,
+        "question 2 has no explain"
+    );
     assert_eq!(
         between(form, "<fieldset class=\"quiz-question\" id=\"q-2\"", "</fieldset>"),
         "<fieldset class=\"quiz-question\" id=\"q-2\" data-number=\"2\" data-answer=\"1,2,4\">
@@ -72,7 +88,9 @@ fn a_quiz_has_a_fieldset_per_question_with_labelled_options_and_answers_in_detai
         form.contains("<legend><span class=\"quiz-number\">第 1 题</span>我市正在创建的是哪一类城市？</legend>"),
         "{form}"
     );
-    assert!(form.contains("<p>正确答案：B．2026年3月5日</p>\n      <p>解析：条例自2026年3月5日起施行。</p>"));
+    assert!(form.contains(
+        "<p>正确答案：B．2026年3月5日</p>\n      <p>解析：条例自2026年3月5日起施行。</p>"
+    ));
     // Without JavaScript the button and the scripted hint stay hidden; nothing is submitted.
     assert!(form.ends_with(
         "<p class=\"quiz-actions\"><button type=\"submit\" class=\"quiz-submit\" hidden>交卷</button></p>
@@ -168,7 +186,10 @@ fn a_directory_counts_by_level_and_district_and_anchors_every_entry() {
     );
     assert_eq!(html.matches("<h3 class=\"directory-street\">").count(), 2);
     assert!(html.contains("<span class=\"directory-status is-closed\">暂停开放</span>"));
-    assert!(!html.contains("暂无内容"), "no empty page list below the directory");
+    assert!(
+        !html.contains("暂无内容"),
+        "no empty page list below the directory"
+    );
 }
 
 #[test]
@@ -244,7 +265,9 @@ fn check_flags_entries_without_address_or_hours_stale_data_and_mobile_numbers() 
     let data = site.path().join("data/zhen-di.csv");
     // A mobile number in the data is personal data, reported by the PII rule at its line.
     let mut text = std::fs::read_to_string(&data).unwrap_or_default();
-    text.push_str("庚社区新时代文明实践站,站,戊县,己镇,庚路7号,周六 9:00-12:00,13812345678,正常开放\n");
+    text.push_str(
+        "庚社区新时代文明实践站,站,戊县,己镇,庚路7号,周六 9:00-12:00,13812345678,正常开放\n",
+    );
     std::fs::write(&data, text).unwrap_or_else(|e| panic!("{e}"));
     let modified = |date: &str| {
         let time = wenming::text::dates::parse(date)

@@ -72,7 +72,9 @@ fn init_creates_a_site_that_builds_at_once() {
     assert_eq!(quiz.matches("<fieldset class=\"quiz-question\"").count(), 2);
     let directory = read(&site, "public/zhen-di/index.html");
     assert!(
-        directory.contains("共 3 个阵地：中心 1 个，所 1 个，站 1 个。其中 1 个暂未开放（暂停开放或建设中）。"),
+        directory.contains(
+            "共 3 个阵地：中心 1 个，所 1 个，站 1 个。其中 1 个暂未开放（暂停开放或建设中）。"
+        ),
         "{directory}"
     );
 }

@@ -1,8 +1,8 @@
 //! The editorial gate (`wenming check`, and the checks `build` runs): dead links and anchors,
 //! images without alt text, vague link text, blank and stale columns, undated pages, personal
 //! data (in text, and the GPS position in photos), typos and miswritten names, the review
-//! trail, changed publish dates and an incomplete footer. Each finding has a stable code;
-//! `docs/check.md` documents every rule and how to waive it.
+//! trail, changed publish dates, an incomplete footer and incomplete or stale 阵地 directories.
+//! Each finding has a stable code; `docs/check.md` documents every rule and how to waive it.
 //!
 //! The rules run over the loaded and linked site, so `check` reports every problem of a site
 //! even when a build would stop early (broken `@/` links, front matter errors).

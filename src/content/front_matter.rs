@@ -321,8 +321,11 @@ fn section_only_refused(kind: Option<Kind>, f: &mut Fields, doc: &YamlDoc) -> Op
     match kind {
         Some(k) if k.is_section_only() => {
             f.errors.push(
-                doc.error_at("kind", format!("kind: {} 只能写在栏目的 _index.md 中", k.name()))
-                    .hint("新建一个文件夹，在其中的 _index.md 里写 kind 和 data"),
+                doc.error_at(
+                    "kind",
+                    format!("kind: {} 只能写在栏目的 _index.md 中", k.name()),
+                )
+                .hint("新建一个文件夹，在其中的 _index.md 里写 kind 和 data"),
             );
             None
         }

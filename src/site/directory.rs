@@ -342,7 +342,14 @@ mod tests {
         text.insert("zd.csv".to_string(), csv.to_string());
         compute(&source, Path::new("content/zd/_index.md"), &data, &text).map_err(|es| {
             es.iter()
-                .map(|d| format!("{}:{}: {}", d.file.display(), d.line.unwrap_or(0), d.message))
+                .map(|d| {
+                    format!(
+                        "{}:{}: {}",
+                        d.file.display(),
+                        d.line.unwrap_or(0),
+                        d.message
+                    )
+                })
                 .collect()
         })
     }
@@ -428,8 +435,10 @@ mod tests {
 
     #[test]
     fn a_missing_column_is_reported_once_at_the_header() {
-        let errors = directory("名称,级别,区县,街道,地址,开放时问,联系电话,状态\n甲,站,甲区,,路,时,1,正常开放\n")
-            .expect_err("invalid");
+        let errors = directory(
+            "名称,级别,区县,街道,地址,开放时问,联系电话,状态\n甲,站,甲区,,路,时,1,正常开放\n",
+        )
+        .expect_err("invalid");
         assert_eq!(errors, ["data/zd.csv:1: 表头缺少列：开放时间"]);
     }
 }
