@@ -359,10 +359,10 @@ mod tests {
     #[test]
     fn groups_by_district_and_street_and_counts() {
         let d = directory(&format!(
-            "{HEADER}乙街道实践所,所,甲区,乙街道,乙路1号,9:00-17:00,0571-1,正常开放\n\
-甲区实践中心,中心,甲区,,甲路1号,9:00-17:00,0571-2,正常开放\n\
+            "{HEADER}乙街道实践所,所,甲区,乙街道,乙路1号,9:00-17:00,0000-1,正常开放\n\
+甲区实践中心,中心,甲区,,甲路1号,9:00-17:00,0000-2,正常开放\n\
 丙社区实践站,站,甲区,乙街道,丙路1号,9:00-17:00,,建设中\n\
-丁村实践站,站,丁县,戊镇,丁村,周六,0571-3 转 8,暂停开放\n"
+丁村实践站,站,丁县,戊镇,丁村,周六,0000-3 转 8,暂停开放\n"
         ))
         .expect("valid");
         assert_eq!((d.total, d.open, d.not_open), (4, 2, 2));
@@ -373,47 +373,32 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("中心", 1), ("所", 1), ("站", 2)]
         );
-        let shape: Vec<(&str, usize, usize, Vec<(&str, Vec<&str>)>)> = d
+        // Each district as `name count/not_open`, then each street as `street: ids`.
+        let shape: Vec<String> = d
             .districts
             .iter()
-            .map(|x| {
-                (
-                    x.name.as_str(),
-                    x.count,
-                    x.not_open,
-                    x.streets
-                        .iter()
-                        .map(|s| {
-                            (
-                                s.name.as_str(),
-                                s.entries.iter().map(|e| e.id.as_str()).collect(),
-                            )
-                        })
-                        .collect(),
+            .flat_map(|x| {
+                std::iter::once(format!("{} {}/{}", x.name, x.count, x.not_open)).chain(
+                    x.streets.iter().map(|s| {
+                        let ids: Vec<&str> = s.entries.iter().map(|e| e.id.as_str()).collect();
+                        format!("{}: {}", s.name, ids.join(" "))
+                    }),
                 )
             })
             .collect();
         assert_eq!(
             shape,
             [
-                (
-                    "甲区",
-                    3,
-                    1,
-                    vec![
-                        ("", vec!["jia-qu-shi-jian-zhong-xin"]),
-                        (
-                            "乙街道",
-                            vec!["yi-jie-dao-shi-jian-suo", "bing-she-qu-shi-jian-zhan"]
-                        )
-                    ]
-                ),
-                ("丁县", 1, 1, vec![("戊镇", vec!["ding-cun-shi-jian-zhan"])]),
+                "甲区 3/1",
+                ": jia-qu-shi-jian-zhong-xin",
+                "乙街道: yi-jie-dao-shi-jian-suo bing-she-qu-shi-jian-zhan",
+                "丁县 1/1",
+                "戊镇: ding-cun-shi-jian-zhan",
             ]
         );
         assert_eq!(d.districts[0].id, "qu-xian-jia-qu");
         let tels: Vec<&str> = d.entries().map(|e| e.tel.as_str()).collect();
-        assert_eq!(tels, ["0571-2", "0571-1", "", ""]);
+        assert_eq!(tels, ["0000-2", "0000-1", "", ""]);
     }
 
     #[test]
