@@ -26,7 +26,7 @@ pub struct Question {
     pub number: usize,
     pub question: String,
     pub options: Vec<QuizOption>,
-    /// More than one right option: the options are checkboxes.
+    /// Multiple choice (`answer` written as a list): the options are checkboxes.
     pub multiple: bool,
     /// The right options' numbers, counted from 1, comma-separated (`2` or `1,3`).
     pub answer: String,
@@ -108,6 +108,7 @@ fn question(item: &YamlDoc, number: usize, f: &mut Fields) -> Option<Question> {
         );
     }
     let options = options(item, number, &mut qf);
+    let multiple = matches!(item.get("answer"), Some(Value::Sequence(_)));
     let answer = answer(item, number, options.len(), &mut qf);
     let explain = qf
         .string("explain")
@@ -137,7 +138,7 @@ fn question(item: &YamlDoc, number: usize, f: &mut Fields) -> Option<Question> {
     Some(Question {
         number,
         question: text,
-        multiple: answer.len() > 1,
+        multiple,
         answer: answer
             .iter()
             .map(usize::to_string)
@@ -287,6 +288,12 @@ mod tests {
         assert_eq!(
             q2.options.iter().map(|o| o.correct).collect::<Vec<_>>(),
             [true, false, true]
+        );
+        let (quiz, _) =
+            parse_text("questions:\n- question: 丙？\n  options: [子, 丑]\n  answer: [2]\n");
+        assert!(
+            quiz.questions[0].multiple,
+            "a list is multiple choice even with one right option: checkboxes do not give it away"
         );
     }
 
