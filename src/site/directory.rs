@@ -419,6 +419,27 @@ mod tests {
     }
 
     #[test]
+    fn yaml_rows_are_found_at_their_list_items() {
+        let text = "# 阵地\n- 名称: 甲站\n  级别: 站\n  区县: 甲区\n  状态: 正常开放\n- 名称: 乙站\n  级别: 站\n  区县: 甲区\n  状态: 关了\n";
+        let value: serde_json::Value = serde_yaml::from_str(text).expect("valid YAML");
+        let source = DirectorySource {
+            data: "zd.yaml".into(),
+            data_line: 3,
+        };
+        let data = BTreeMap::from([("zd.yaml".to_string(), value)]);
+        let texts = BTreeMap::from([("zd.yaml".to_string(), text.to_string())]);
+        let errors = compute(&source, Path::new("content/zd/_index.md"), &data, &texts)
+            .expect_err("invalid");
+        assert_eq!(
+            errors
+                .iter()
+                .map(|d| (d.line, d.message.as_str()))
+                .collect::<Vec<_>>(),
+            [(Some(6), "乙站 的状态“关了”不对")]
+        );
+    }
+
+    #[test]
     fn a_missing_column_is_reported_once_at_the_header() {
         let errors = directory(
             "名称,级别,区县,街道,地址,开放时问,联系电话,状态\n甲,站,甲区,,路,时,1,正常开放\n",
