@@ -1,8 +1,9 @@
 //! The built demo site in a real headless Chromium (Debian's), driven by playwright-core
 //! from tests/browser/: a smoke test, axe-core's WCAG 2.1 A/AA rules on the pages listed in
 //! tests/browser/pages.mjs, the default theme's promises to readers (tests/browser/theme.mjs),
-//! site search as a reader uses it (tests/browser/search.mjs), and `wenming serve`'s live
-//! reload and error overlay (tests/browser/livereload.mjs).
+//! site search as a reader uses it (tests/browser/search.mjs), a 知识问答 quiz answered and
+//! scored (tests/browser/quiz.mjs), and `wenming serve`'s live reload and error overlay
+//! (tests/browser/livereload.mjs).
 //! scripts/test.sh installs Chromium and the npm packages.
 
 mod common;
