@@ -1,4 +1,4 @@
-//! Rebuilds the binary when the embedded default theme changes, including added or removed
+//! Rebuilds the binary when the embedded default theme or the starter site changes, including added or removed
 //! files (which `include_dir!` alone does not notice).
 
 fn main() {
@@ -7,4 +7,5 @@ fn main() {
     println!("cargo:rerun-if-changed=themes/default/templates/partials");
     println!("cargo:rerun-if-changed=themes/default/templates/shortcodes");
     println!("cargo:rerun-if-changed=themes/default/static");
+    println!("cargo:rerun-if-changed=src/scaffold/starter");
 }

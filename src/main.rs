@@ -75,7 +75,7 @@ enum Command {
     /// 新建一篇草稿：wenming new story "学雷锋志愿服务进社区"
     New {
         /// 内容类型
-        #[arg(value_parser = ["story", "rule", "progress", "notice", "ranking"])]
+        #[arg(value_parser = ["story", "rule", "progress", "notice", "ranking", "quiz"])]
         kind: String,
         /// 标题（文件名取其拼音）
         title: String,

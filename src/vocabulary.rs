@@ -2,7 +2,8 @@
 //! page and section may have, and the keys each kind adds. `config` reserves these names (a
 //! taxonomy may not take one) and `content` parses them, so they live below both.
 
-/// The five kinds of campaign content; the issues define their extra fields.
+/// The kinds of campaign content; the issues define their extra fields. `Directory` is a
+/// section kind only (see [`Kind::is_section_only`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -11,10 +12,25 @@ pub enum Kind {
     Progress,
     Notice,
     Ranking,
+    Quiz,
+    Directory,
 }
 
 impl Kind {
-    pub const NAMES: &'static [&'static str] = &["story", "rule", "progress", "notice", "ranking"];
+    pub const NAMES: &'static [&'static str] = &[
+        "story",
+        "rule",
+        "progress",
+        "notice",
+        "ranking",
+        "quiz",
+        "directory",
+    ];
+
+    /// A kind that describes a whole section (its `_index.md`), not the pages in it.
+    pub fn is_section_only(self) -> bool {
+        self == Kind::Directory
+    }
 
     pub fn parse(s: &str) -> Option<Kind> {
         Some(match s {
@@ -23,6 +39,8 @@ impl Kind {
             "progress" => Kind::Progress,
             "notice" => Kind::Notice,
             "ranking" => Kind::Ranking,
+            "quiz" => Kind::Quiz,
+            "directory" => Kind::Directory,
             _ => return None,
         })
     }
@@ -34,6 +52,8 @@ impl Kind {
             Kind::Progress => "progress",
             Kind::Notice => "notice",
             Kind::Ranking => "ranking",
+            Kind::Quiz => "quiz",
+            Kind::Directory => "directory",
         }
     }
 }
@@ -95,5 +115,7 @@ pub fn keys(kind: Option<Kind>) -> &'static [&'static str] {
         Some(Kind::Progress) => &["issue_no", "metrics"],
         Some(Kind::Notice) => &["doc_number"],
         Some(Kind::Ranking) => &["data", "series", "red_at_least", "black_below"],
+        Some(Kind::Quiz) => &["questions"],
+        Some(Kind::Directory) => &[],
     }
 }

@@ -1,8 +1,9 @@
 //! The built demo site in a real headless Chromium (Debian's), driven by playwright-core
 //! from tests/browser/: a smoke test, axe-core's WCAG 2.1 A/AA rules on the pages listed in
 //! tests/browser/pages.mjs, the default theme's promises to readers (tests/browser/theme.mjs),
-//! site search as a reader uses it (tests/browser/search.mjs), and `wenming serve`'s live
-//! reload and error overlay (tests/browser/livereload.mjs).
+//! site search as a reader uses it (tests/browser/search.mjs), a 知识问答 quiz answered and
+//! scored (tests/browser/quiz.mjs), and `wenming serve`'s live reload and error overlay
+//! (tests/browser/livereload.mjs).
 //! scripts/test.sh installs Chromium and the npm packages.
 
 mod common;
@@ -360,4 +361,97 @@ fn live_reload_in_chromium_shows_edits_swaps_css_and_overlays_errors() {
     assert_eq!(result["lastGoodPageShown"], true, "{result}");
     assert_eq!(result["overlayCleared"], true, "{result}");
     assert_eq!(result["errors"], serde_json::json!([]), "{result}");
+}
+
+#[test]
+fn a_quiz_is_scored_in_the_browser_and_the_score_is_announced() {
+    let out = common::temp();
+    let run = common::build_root_at(
+        "2026-05-10 10:00",
+        &common::fixture("quiz-directory"),
+        out.path(),
+    );
+    let server = served(&out, run);
+    let url = format!("http://127.0.0.1:{}/wen-da/chuang-wen/", server.port);
+    let r = node("quiz.mjs", &[&url]);
+    assert_eq!(
+        r["scripted"],
+        serde_json::json!({"button": true, "hint": true}),
+        "交卷 shows once the script runs"
+    );
+
+    // All right, answered with the keyboard alone.
+    let right = &r["right"];
+    assert_eq!(
+        right["live"],
+        serde_json::json!({
+            "role": "status",
+            "ariaLive": "polite",
+            "text": "得分 3/3全部答对，感谢参与！",
+            "paragraphs": ["得分 3/3", "全部答对，感谢参与！"],
+            "links": [],
+        }),
+        "{r}"
+    );
+    assert_eq!(
+        right["feedback"],
+        serde_json::json!(["回答正确。", "回答正确。", "回答正确。"])
+    );
+    assert_eq!(right["open"], serde_json::json!([false, false, false]));
+
+    // Question 1 wrong, question 2 half right (A and B without D): 1 of 3, the two listed
+    // with links to them and their answers unfolded.
+    let wrong = &r["wrong"];
+    assert_eq!(wrong["live"]["role"], "status");
+    assert_eq!(
+        wrong["live"]["paragraphs"],
+        serde_json::json!([
+            "得分 1/3",
+            "没答对的题：第 1 题、第 2 题。正确答案和解析已在题目下方展开。"
+        ]),
+        "{r}"
+    );
+    assert_eq!(wrong["live"]["links"], serde_json::json!(["#q-1", "#q-2"]));
+    assert_eq!(
+        wrong["feedback"],
+        serde_json::json!([
+            "回答错误，正确答案和解析见下方。",
+            "回答错误，正确答案和解析见下方。",
+            "回答正确。"
+        ])
+    );
+    assert_eq!(wrong["open"], serde_json::json!([true, true, false]));
+    assert_eq!(
+        wrong["classes"],
+        serde_json::json!([
+            "quiz-question quiz-wrong",
+            "quiz-question quiz-wrong",
+            "quiz-question quiz-right"
+        ])
+    );
+    assert_eq!(r["sent"], serde_json::json!([]), "answers are sent nowhere");
+
+    // Nothing answered: 0 of 3, each marked as not answered.
+    assert_eq!(r["empty"]["live"]["paragraphs"][0], "得分 0/3");
+    assert_eq!(r["empty"]["feedback"][2], "未作答，正确答案和解析见下方。");
+
+    // Without JavaScript there is no button; the answers still teach.
+    assert_eq!(
+        r["withoutJs"],
+        serde_json::json!({
+            "buttonVisible": false,
+            "hintVisible": false,
+            "details": 3,
+            "opened": true,
+            "answer": "正确答案：B．2026年3月5日",
+        })
+    );
+    assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+    assert_eq!(r["foreign"], serde_json::json!([]));
+
+    // quiz.js is plain ES5, as WeChat and old Android WebViews run it.
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/quiz.js");
+    let checked = node("es5.mjs", &[script.to_str().unwrap_or_default()]);
+    assert_eq!(checked["error"], serde_json::Value::Null, "{checked}");
 }

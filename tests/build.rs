@@ -34,6 +34,9 @@ fn basic_site_produces_exactly_these_files() {
             "news/link/index.html",
             "news/page/2/index.html",
             "news/page/3/index.html",
+            "quiz.js",
+            "quiz.js.br",
+            "quiz.js.gz",
             "robots.txt",
             "rules/atom.xml",
             "rules/gong-yue/index.html",
@@ -56,7 +59,7 @@ fn basic_site_produces_exactly_these_files() {
             "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 41 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 44 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -268,7 +271,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，41 个未变"),
+        run.stdout.contains("写入 0 个文件，44 个未变"),
         "{}",
         run.stdout
     );

@@ -27,13 +27,17 @@ fn init_creates_a_site_that_builds_at_once() {
             "content/notices/zhi-yuan-zhe-zhao-mu.md",
             "content/progress/2026-di-1-qi.md",
             "content/progress/_index.md",
+            "content/quiz/_index.md",
+            "content/quiz/chuang-wen-zhi-shi.md",
             "content/rankings/2026-w10.md",
             "content/rankings/_index.md",
             "content/rules/_index.md",
             "content/rules/wen-ming-xing-wei-cu-jin-tiao-li.md",
             "content/stories/_index.md",
             "content/stories/xue-lei-feng.md",
+            "content/zhen-di/_index.md",
             "data/rankings/2026-w10.csv",
+            "data/zhen-di.csv",
             "site.yaml",
         ]
     );
@@ -54,7 +58,7 @@ fn init_creates_a_site_that_builds_at_once() {
     let run = wenming(&["build", "--root", site.to_str().unwrap_or_default()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.starts_with("构建完成：5 个页面，6 个栏目"),
+        run.stdout.starts_with("构建完成：6 个页面，8 个栏目"),
         "{}",
         run.stdout
     );
@@ -63,6 +67,15 @@ fn init_creates_a_site_that_builds_at_once() {
     assert!(
         ranking.contains("<td class=\"num\">1</td>\n      <th scope=\"row\">城东街道</th>"),
         "{ranking}"
+    );
+    let quiz = read(&site, "public/quiz/chuang-wen-zhi-shi/index.html");
+    assert_eq!(quiz.matches("<fieldset class=\"quiz-question\"").count(), 2);
+    let directory = read(&site, "public/zhen-di/index.html");
+    assert!(
+        directory.contains(
+            "共 3 个阵地：中心 1 个，所 1 个，站 1 个。其中 1 个暂未开放（暂停开放或建设中）。"
+        ),
+        "{directory}"
     );
 }
 
@@ -113,7 +126,7 @@ fn a_new_page_of_every_kind_builds_as_a_draft() {
     let dir = init_site();
     let site = dir.path().join("site");
     let root = site.to_str().unwrap_or_default();
-    for kind in ["story", "rule", "progress", "notice", "ranking"] {
+    for kind in ["story", "rule", "progress", "notice", "ranking", "quiz"] {
         let run = wenming(&["new", kind, &format!("新{kind}"), "--root", root]);
         assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
     }
@@ -124,14 +137,14 @@ fn a_new_page_of_every_kind_builds_as_a_draft() {
     let published = wenming(&["build", "--root", root]);
     assert_eq!(published.code, 0, "{}", published.stderr);
     assert!(
-        published.stdout.contains("未发布草稿 5 篇"),
+        published.stdout.contains("未发布草稿 6 篇"),
         "{}",
         published.stdout
     );
     let preview = wenming(&["build", "--drafts", "--root", root]);
     assert_eq!(preview.code, 0, "{}", preview.stderr);
     assert!(
-        preview.stdout.starts_with("构建完成：10 个页面"),
+        preview.stdout.starts_with("构建完成：12 个页面"),
         "{}",
         preview.stdout
     );
@@ -152,4 +165,9 @@ fn new_needs_a_section_of_that_kind_and_a_known_kind() {
         "错误：content: 站点中没有 kind: story 的栏目\n    提示：在某个栏目的 _index.md 中加一行 kind: story，或用 wenming init 新建一个包含各类栏目的站点\n"
     );
     assert_eq!(wenming(&["new", "blog", "标题"]).code, 2);
+    assert_eq!(
+        wenming(&["new", "directory", "标题"]).code,
+        2,
+        "a directory is a section, not a page"
+    );
 }

@@ -13,7 +13,7 @@ use crate::text::dates::Date;
 /// Days after which a section of `kind` counts as stale when it does not say.
 pub fn default_stale_days(kind: Option<Kind>) -> usize {
     match kind {
-        Some(Kind::Notice | Kind::Rule) => 180,
+        Some(Kind::Notice | Kind::Rule | Kind::Directory) => 180,
         _ => 14,
     }
 }
@@ -44,7 +44,8 @@ pub fn check(site: &Site, out: &mut Vec<Finding>) {
         }
     }
     for (i, s) in site.sections.iter().enumerate() {
-        if i == site.root() {
+        // A directory is kept current by its data file (see `super::directory`).
+        if i == site.root() || s.directory.is_some() {
             continue;
         }
         if count[i] == 0 {

@@ -1,14 +1,15 @@
 //! The editorial gate (`wenming check`, and the checks `build` runs): dead links and anchors,
 //! images without alt text, vague link text, blank and stale columns, undated pages, personal
 //! data (in text, and the GPS position in photos), typos and miswritten names, the review
-//! trail, changed publish dates and an incomplete footer. Each finding has a stable code;
-//! `docs/check.md` documents every rule and how to waive it.
+//! trail, changed publish dates, an incomplete footer and incomplete or stale 阵地 directories.
+//! Each finding has a stable code; `docs/check.md` documents every rule and how to waive it.
 //!
 //! The rules run over the loaded and linked site, so `check` reports every problem of a site
 //! even when a build would stop early (broken `@/` links, front matter errors).
 
 mod columns;
 mod control_chars;
+mod directory;
 mod document;
 pub mod external;
 mod footer;
@@ -74,6 +75,7 @@ pub enum Code {
     FooterMissing,
     TextControlChar,
     WaiverInvalid,
+    DirectoryIncomplete,
 }
 
 impl Code {
@@ -103,6 +105,7 @@ impl Code {
         Code::FooterMissing,
         Code::TextControlChar,
         Code::WaiverInvalid,
+        Code::DirectoryIncomplete,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -132,6 +135,7 @@ impl Code {
             Code::FooterMissing => "footer-missing",
             Code::TextControlChar => "text-control-char",
             Code::WaiverInvalid => "waiver-invalid",
+            Code::DirectoryIncomplete => "directory-incomplete",
         }
     }
 
@@ -332,6 +336,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
     findings.extend(located_photos(inputs));
     if all {
         columns::check(site, &mut findings);
+        directory::check(site, &mut findings);
         footer::check(&site.config, &mut findings);
     }
     review::check(site, &mut findings);

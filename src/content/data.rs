@@ -18,6 +18,8 @@ pub struct DataFiles {
     pub values: Arc<BTreeMap<String, serde_json::Value>>,
     /// The text of each file that could be read, for the check stage.
     pub texts: Arc<BTreeMap<String, String>>,
+    /// When each file that could be read was last modified (for stale directories).
+    pub modified: Arc<BTreeMap<String, jiff::Timestamp>>,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -26,6 +28,7 @@ pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
     let dir = root.join("data");
     let mut values = BTreeMap::new();
     let mut texts = BTreeMap::new();
+    let mut modified = BTreeMap::new();
     let mut errors = Vec::new();
     if !dir.is_dir() {
         return DataFiles::default();
@@ -72,11 +75,20 @@ pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
             }
             Err(d) => errors.push(d),
         }
+        if let Some(time) = entry
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| jiff::Timestamp::try_from(t).ok())
+        {
+            modified.insert(key.clone(), time);
+        }
         texts.insert(key, text);
     }
     DataFiles {
         values: Arc::new(values),
         texts: Arc::new(texts),
+        modified: Arc::new(modified),
         errors,
     }
 }

@@ -129,6 +129,8 @@ pub struct SectionMeta {
     pub stale_after_days: Option<usize>,
     /// Check rules waived for this section, with the reason.
     pub waive: Waivers,
+    /// A `kind: directory` section's data file.
+    pub directory: Option<super::directory::DirectorySource>,
 }
 
 fn empty_map() -> serde_json::Value {
@@ -218,6 +220,23 @@ fn aliases_field(f: &mut Fields, doc: &YamlDoc) -> Vec<SitePath> {
     out
 }
 
+/// A page cannot be of a section-only kind (`directory`): that is an error at `kind:`.
+fn section_only_refused(kind: Option<Kind>, f: &mut Fields, doc: &YamlDoc) -> Option<Kind> {
+    match kind {
+        Some(k) if k.is_section_only() => {
+            f.errors.push(
+                doc.error_at(
+                    "kind",
+                    format!("kind: {} 只能写在栏目的 _index.md 中", k.name()),
+                )
+                .hint("新建一个文件夹，在其中的 _index.md 里写 kind 和 data"),
+            );
+            None
+        }
+        other => other,
+    }
+}
+
 /// The kind whose field an "unknown field" message names, if any.
 fn kind_owning_field(message: &str) -> Option<&'static str> {
     Kind::NAMES.iter().copied().find(|name| {
@@ -237,8 +256,13 @@ pub fn page_meta(
     section_kind: Option<Kind>,
 ) -> Result<PageMeta, Vec<Diagnostic>> {
     let mut f = Fields::new(doc);
-    let own_kind = kind_field(&mut f, doc);
-    let kind = own_kind.or(section_kind);
+    let written_kind = kind_field(&mut f, doc);
+    let own_kind = section_only_refused(written_kind, &mut f, doc);
+    // A refused kind does not fall back to the section's: its fields would be reported too.
+    let kind = match written_kind {
+        Some(_) => own_kind,
+        None => section_kind.filter(|k| !k.is_section_only()),
+    };
     let allowed: Vec<&str> = PAGE_KEYS
         .iter()
         .copied()
@@ -307,8 +331,14 @@ pub fn page_meta(
 
 /// Reads section front matter.
 pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
-    let mut errors = doc.unknown_keys(SECTION_KEYS, "栏目 front matter ");
     let mut f = Fields::new(doc);
+    let kind = kind_field(&mut f, doc);
+    let allowed: Vec<&str> = SECTION_KEYS
+        .iter()
+        .chain(super::directory::section_keys(kind))
+        .copied()
+        .collect();
+    let mut errors = doc.unknown_keys(&allowed, "栏目 front matter ");
     let sort_by = match f.string("sort_by").as_deref() {
         None | Some("date") => SortBy::Date,
         Some("weight") => SortBy::Weight,
@@ -324,7 +354,8 @@ pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
     let meta = SectionMeta {
         title: required_title(&mut f, doc),
         description: f.string("description"),
-        kind: kind_field(&mut f, doc),
+        kind,
+        directory: super::directory::source(kind, doc, &mut f),
         sort_by,
         paginate: f.count("paginate"),
         weight: f.integer("weight"),

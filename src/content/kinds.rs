@@ -19,6 +19,7 @@ pub enum KindFields {
     Progress(Progress),
     Notice(Notice),
     Ranking(Ranking),
+    Quiz(super::quiz::Quiz),
 }
 
 /// 志愿服务故事
@@ -138,6 +139,8 @@ pub fn parse(kind: Option<Kind>, doc: &YamlDoc, f: &mut Fields) -> KindFields {
             doc_number: f.string("doc_number"),
         }),
         Some(Kind::Ranking) => KindFields::Ranking(ranking(doc, f)),
+        Some(Kind::Quiz) => KindFields::Quiz(super::quiz::parse(doc, f)),
+        Some(Kind::Directory) => KindFields::None,
     }
 }
 

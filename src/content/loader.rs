@@ -38,6 +38,8 @@ pub struct Content {
     pub data: Arc<BTreeMap<String, serde_json::Value>>,
     /// The text of each data file, by the same key, for the check stage.
     pub data_text: Arc<BTreeMap<String, String>>,
+    /// When each data file was last modified, by the same key.
+    pub data_modified: Arc<BTreeMap<String, jiff::Timestamp>>,
     pub skipped_drafts: usize,
     pub scheduled: usize,
     /// The earliest moment after `now` at which a scheduled page falls due or a published
@@ -310,6 +312,7 @@ pub fn assemble(
     }
     content.data = data.values.clone();
     content.data_text = data.texts.clone();
+    content.data_modified = data.modified.clone();
     errors.extend(data.errors.iter().cloned());
     apply_publication_rules(&mut content, options);
     content.warnings = discovery.warnings.clone();

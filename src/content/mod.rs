@@ -2,6 +2,7 @@
 //! data values. Files are parsed and their Markdown rendered in parallel.
 
 pub mod data;
+pub mod directory;
 pub mod editorial;
 mod files;
 pub mod front_matter;
@@ -9,6 +10,7 @@ pub mod images;
 pub mod kinds;
 mod loader;
 pub mod paths;
+pub mod quiz;
 
 use std::path::PathBuf;
 

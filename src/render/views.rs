@@ -114,6 +114,8 @@ pub struct PageFull<'a> {
     pub articles: &'a [Article],
     pub progress: Option<ProgressView<'a>>,
     pub ranking: Option<RankingView<'a>>,
+    /// A quiz's questions (知识问答).
+    pub quiz: Option<&'a crate::content::quiz::Quiz>,
 }
 
 /// A section as lists and navigation show it.
@@ -143,6 +145,8 @@ pub struct SectionFull<'a> {
     pub ancestors: Vec<SectionSummary<'a>>,
     /// Filled only by `get_section`, limited by its `limit` argument.
     pub pages: Vec<Value>,
+    /// A directory section's 阵地 and counts (新时代文明实践 directory).
+    pub directory: Option<&'a crate::site::directory::Directory>,
 }
 
 #[derive(Serialize)]
@@ -322,6 +326,10 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
                     .collect::<Vec<_>>(),
             ),
         }),
+        quiz: match &p.page.meta.fields {
+            KindFields::Quiz(q) => Some(q),
+            _ => None,
+        },
     }
 }
 
@@ -415,6 +423,7 @@ pub fn section_full<'a>(site: &'a Site, s: &'a SiteSection, pages: Vec<Value>) -
         parent: s.parent.map(|i| section_summary(site, &site.sections[i])),
         ancestors: chain(site, s.parent),
         pages,
+        directory: s.directory.as_deref(),
     }
 }
 

@@ -37,6 +37,12 @@ pub fn page(kind: Kind, title: &str, date: &str, slug: &str, taxonomies: &[&str]
             ),
             "……\n".to_string(),
         ),
+        Kind::Quiz => (
+            "questions:               # 题目列表；answer 写正确选项的序号（从 1 数起），多选题写成 [1, 3]\n- question: 题目……？\n  options: [选项一, 选项二, 选项三]\n  answer: 1\n  explain:                # 答案解析（可不写）\n".to_string(),
+            "答题说明……\n".to_string(),
+        ),
+        // A section kind: `new_page` refuses it before coming here.
+        Kind::Directory => (String::new(), String::new()),
     };
     out.push_str(&fields);
     out.push_str("---\n");

@@ -72,6 +72,13 @@ pub fn new_page(
     now: Timestamp,
 ) -> Result<Vec<PathBuf>, Diagnostic> {
     let config = crate::config::Config::load(root).map_err(|mut es| es.remove(0))?;
+    if kind.is_section_only() {
+        return Err(Diagnostic::new(
+            "",
+            format!("{} 是栏目类型，不能新建为一篇页面", kind.name()),
+        )
+        .hint("新建一个文件夹，在其中的 _index.md 里写 kind 和 data（见 docs/content.md）"));
+    }
     let title = title.trim();
     if title.is_empty() {
         return Err(Diagnostic::new("", "标题不能为空")

@@ -2,6 +2,7 @@
 //! ordering, previous/next, taxonomies, resolved internal links, and the checks that need the
 //! whole site (duplicate URLs, broken links, unsafe paths).
 
+pub mod directory;
 pub mod links;
 pub mod pager;
 pub mod progress;
@@ -69,6 +70,8 @@ pub struct SiteSection {
     pub paginate: usize,
     /// False for the home section made up when `content/_index.md` is missing.
     pub from_file: bool,
+    /// A `kind: directory` section's 阵地, read from its data file.
+    pub directory: Option<Arc<directory::Directory>>,
 }
 
 /// One term of a taxonomy, e.g. the tag 学雷锋.
@@ -124,6 +127,8 @@ pub struct Site {
     pub data: Arc<BTreeMap<String, serde_json::Value>>,
     /// The text of each data file, for the check stage.
     pub data_text: Arc<BTreeMap<String, String>>,
+    /// When each data file was last modified, for the check stage.
+    pub data_modified: Arc<BTreeMap<String, Timestamp>>,
     /// `news/a.md` → page, `news/_index.md` → section.
     pub by_content_path: Arc<HashMap<String, Target>>,
     /// Content paths of Markdown files that could not be read (their errors are reported
@@ -274,6 +279,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         mut sections,
         data,
         data_text,
+        data_modified,
         unreadable,
         ..
     } = content;
@@ -390,6 +396,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             shortcodes_expanded: false,
             paginate,
             from_file,
+            directory: None,
         });
     }
 
@@ -488,6 +495,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         taxonomies: Arc::new(taxonomies),
         data,
         data_text,
+        data_modified,
         by_content_path: Arc::new(by_content_path),
         unreadable: Arc::new(unreadable),
         now,
@@ -499,6 +507,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     errors.extend(check_unique_urls(&site));
     let link_errors = links::resolve(&mut site);
     errors.extend(link_kinds(&mut site));
+    errors.extend(directory::link(&mut site));
     Linked {
         site,
         errors,

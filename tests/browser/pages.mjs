@@ -18,6 +18,8 @@ export const pages = [
   '/progress/2026-di-6-qi/', //                        progress announcement
   '/notices/xue-lei-feng-tong-zhi/', //                notice, expired
   '/rankings/2026-w43/', //                            ranking (红黑榜)
+  '/wen-da/chuang-wen-zhi-shi-wen-da-2026/', //        quiz (知识问答)
+  '/zhen-di/', //                                      directory of 新时代文明实践 阵地
   '/tags/', //                                         taxonomy list
   '/tags/xue-lei-feng/', //                            taxonomy term
   '/404.html', //                                      not found
