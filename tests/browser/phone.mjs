@@ -1,0 +1,157 @@
+// The default theme on a phone, checked in Chromium on the served demo site: every table cell
+// on screen at 320 and 375 px (normal, 长辈模式, 200% text), search titles that wrap as text
+// around <mark>, chart text inside its viewBox and sized like the page's text, cumulative
+// layout shift under a slow-network, 4×-CPU profile, the header search without JavaScript, the
+// header's share of the first screen, and the WeChat share metadata with its 二维码 (decoded
+// with zbarimg). Usage: node phone.mjs BASE_URL SCREENSHOT_DIR
+// Prints one JSON object; the Rust test (tests/browser.rs) asserts on every field.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { launch, report } from './lib.mjs';
+import { context } from './pages.mjs';
+
+const base = process.argv[2].replace(/\/$/, '');
+const shots = process.argv[3];
+const article = '/news/gong-yi-guang-gao-shang-jie/';
+const search = '/search/?q=%E6%96%87%E6%98%8E';
+// An optional third argument runs only the named parts (comma-separated), for development.
+const only = process.argv[4] ? process.argv[4].split(',') : null;
+const part = (name) => !only || only.includes(name);
+
+// The demo's progress, ranking and rule pages: every table on them must fit a phone.
+const tablePages = [
+  '/progress/',
+  '/progress/2026-di-6-qi/',
+  '/progress/2026-di-1-qi/',
+  '/rankings/2026-w43/',
+  '/rankings/2026-w40/',
+  '/rules/la-ji-fen-lei-tou-fang-zhi-yin-2025/',
+  '/rules/la-ji-fen-lei-zhi-yin/',
+  '/news/hong-hei-bang-2026-04/',
+  '/',
+];
+const chartPages = ['/progress/', '/progress/2026-di-6-qi/', '/rankings/2026-w43/'];
+
+// In the page: every th/td (inside opened <details> too) whose box leaves the viewport
+// sideways, and whether the page scrolls sideways.
+function cellsOffScreen() {
+  for (const d of document.querySelectorAll('details')) d.open = true;
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  if (document.documentElement.scrollWidth > width + 1) {
+    out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+  }
+  let cells = 0;
+  for (const cell of document.querySelectorAll('main td, main th, main caption')) {
+    if (!cell.checkVisibility()) continue;
+    if (cell.closest('thead') && getComputedStyle(cell.closest('thead')).clipPath !== 'none') continue;
+    cells += 1;
+    const r = cell.getBoundingClientRect();
+    if (r.left < -0.5 || r.right > width + 0.5) {
+      out.push(`${cell.tagName.toLowerCase()} “${cell.textContent.trim().slice(0, 12)}” ${Math.round(r.left)}–${Math.round(r.right)}`);
+    }
+  }
+  return { out, cells };
+}
+
+// In the page: every chart's text boxes (in the chart's own units) outside its viewBox or
+// overlapping another text, and the chart text's size on screen next to the body text's.
+function chartFacts() {
+  const charts = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const vb = svg.viewBox.baseVal;
+    const scale = svg.getBoundingClientRect().width / vb.width;
+    const boxes = [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent, box: t.getBBox() }));
+    const outside = boxes.filter(({ box }) => box.x < vb.x - 0.5 || box.y < vb.y - 0.5
+      || box.x + box.width > vb.x + vb.width + 0.5 || box.y + box.height > vb.y + vb.height + 0.5)
+      .map(({ text, box }) => `${text} ${box.x.toFixed(1)},${box.y.toFixed(1)} ${box.width.toFixed(1)}×${box.height.toFixed(1)}`);
+    const overlaps = [];
+    for (let i = 0; i < boxes.length; i += 1) {
+      for (let j = i + 1; j < boxes.length; j += 1) {
+        const a = boxes[i].box;
+        const b = boxes[j].box;
+        if (a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5) {
+          overlaps.push(`${boxes[i].text}|${boxes[j].text}`);
+        }
+      }
+    }
+    const first = svg.querySelector('text');
+    const fontPx = first ? parseFloat(getComputedStyle(first).fontSize) * scale : 0;
+    charts.push({ id: svg.querySelector('title')?.id, outside, overlaps, fontPx: Math.round(fontPx * 10) / 10 });
+  }
+  return { charts, bodyFontPx: parseFloat(getComputedStyle(document.querySelector('main p') || document.body).fontSize) };
+}
+
+// In the page: search result titles whose words do not read in lines: a piece of a title (the
+// text around a <mark>, or the mark) that starts above where the piece before it ended, as
+// when the marks turn the link into side-by-side columns.
+function splitTitles() {
+  const split = [];
+  let checked = 0;
+  for (const a of document.querySelectorAll('.search-result h2 a')) {
+    if (!a.querySelector('mark')) continue;
+    checked += 1;
+    let lastTop = -Infinity;
+    for (const node of a.childNodes) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      if (!rects.length) continue;
+      if (rects[0].top < lastTop - 1) {
+        split.push(`${a.textContent}: “${node.textContent}” starts above the line before it`);
+        break;
+      }
+      lastTop = rects[rects.length - 1].top;
+    }
+  }
+  return { split, checked };
+}
+
+const browser = await launch();
+const out = { tables: [], cellsChecked: 0, charts: [], chartFonts: {}, marks: {}, shift: {}, noScript: {}, header: {}, share: {} };
+try {
+  // Tables at 320 and 375 px, normal and 长辈模式, and at 200% text.
+  if (part('tables')) for (const [width, mode, css] of [
+    [320, 'normal', ''], [375, 'normal', ''], [320, 'elder', ''], [375, 'elder', ''],
+    [375, 'normal', 'html { font-size: 200% !important; }'],
+  ]) {
+    const ctx = await context(browser, { width, mode });
+    const page = await ctx.newPage();
+    for (const path of tablePages) {
+      await page.goto(base + path);
+      if (css) await page.addStyleTag({ content: css });
+      const { out: problems, cells } = await page.evaluate(cellsOffScreen);
+      out.cellsChecked += cells;
+      const label = `${width} ${mode}${css ? ' 200%' : ''} ${path}`;
+      for (const p of problems) out.tables.push(`${label}: ${p}`);
+    }
+    // Charts in the same setting.
+    if (!css) {
+      for (const path of chartPages) {
+        await page.goto(base + path);
+        const facts = await page.evaluate(chartFacts);
+        for (const c of facts.charts) {
+          for (const o of c.outside) out.charts.push(`${width} ${mode} ${path} ${c.id}: outside: ${o}`);
+          for (const o of c.overlaps) out.charts.push(`${width} ${mode} ${path} ${c.id}: overlap: ${o}`);
+          const key = `${width}-${mode}`;
+          out.chartFonts[key] = Math.min(out.chartFonts[key] ?? Infinity, c.fontPx);
+        }
+      }
+    }
+    await ctx.close();
+  }
+
+  // Search titles with their marks, at 320 px in 长辈模式.
+  if (part('marks')) {
+    const ctx = await context(browser, { width: 320, mode: 'elder' });
+    const page = await ctx.newPage();
+    await page.goto(base + search);
+    await page.waitForSelector('.search-result h2 a mark');
+    out.marks = await page.evaluate(splitTitles);
+    await ctx.close();
+  }
+
+  report(out);
+} finally {
+  await browser.close();
+}
