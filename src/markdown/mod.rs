@@ -919,7 +919,9 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("<td data-label=\"区\">云栖区</td><td data-label=\"&quot;得&quot;分\">95</td>"),
+            out.contains(
+                "<td data-label=\"区\">云栖区</td><td data-label=\"&quot;得&quot;分\">95</td>"
+            ),
             "{out}"
         );
     }

@@ -151,6 +151,88 @@ try {
     await ctx.close();
   }
 
+  // Cumulative layout shift on a phone over a slow network with a 4× slower CPU, as a first
+  // visit and in 长辈模式.
+  if (part('shift')) {
+    for (const mode of ['normal', 'elder']) {
+      for (const path of ['/', article, search]) {
+        const ctx = await context(browser, { width: 375, mode });
+        await ctx.addInitScript(() => {
+          window.__shifts = [];
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) {
+              if (!e.hadRecentInput) {
+                window.__shifts.push({ value: e.value, sources: (e.sources || []).map((s) => s.node && s.node.nodeName ? `${s.node.nodeName.toLowerCase()}.${s.node.className || ''}` : '?') });
+              }
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+        });
+        const page = await ctx.newPage();
+        const cdp = await ctx.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', {
+          offline: false, latency: 400, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8,
+        });
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        await page.goto(base + path, { waitUntil: 'load' });
+        await page.waitForTimeout(2500);
+        const shifts = await page.evaluate(() => window.__shifts);
+        out.shift[`${mode} ${path}`] = {
+          cls: Math.round(shifts.reduce((n, s) => n + s.value, 0) * 10000) / 10000,
+          sources: [...new Set(shifts.flatMap((s) => s.sources))],
+        };
+        await ctx.close();
+      }
+    }
+  }
+
+  // The header on a phone: how much of the first screen the site name, search box and
+  // 长辈模式 take, and that the sections stay on one row.
+  if (part('header')) {
+    mkdirSync(shots, { recursive: true });
+    for (const [width, mode] of [[320, 'normal'], [375, 'normal'], [320, 'elder'], [375, 'elder']]) {
+      const ctx = await context(browser, { width, mode, height: 667 });
+      const page = await ctx.newPage();
+      await page.goto(base + article);
+      out.header[`${width}-${mode}`] = await page.evaluate(() => {
+        const bottom = Math.max(...['.site-title', '.search-box', '#elder-toggle']
+          .map((s) => document.querySelector(s).getBoundingClientRect().bottom));
+        const items = [...document.querySelectorAll('.site-nav li')].map((li) => li.getBoundingClientRect().top);
+        return {
+          share: Math.round((bottom / window.innerHeight) * 100),
+          navRows: new Set(items.map((t) => Math.round(t))).size,
+        };
+      });
+      await page.screenshot({ path: `${shots}/header-${width}-${mode}.png` });
+      await ctx.close();
+    }
+  }
+
+  // Without JavaScript: the header search box is wide enough to use, says on focus that
+  // search needs JavaScript (with the typed words still in the box and a link to the site
+  // map), and a submitted search lands on the site map.
+  if (part('noscript')) {
+    for (const width of [320, 375, 1366]) {
+      const ctx = await context(browser, { width, mode: 'normal', javaScript: false });
+      const page = await ctx.newPage();
+      await page.goto(base + article);
+      const box = page.getByRole('searchbox', { name: '搜索本站' });
+      const facts = { inputWidth: Math.round((await box.boundingBox()).width) };
+      await box.fill('垃圾分类');
+      facts.hint = await page.evaluate(() => {
+        const hint = document.querySelector('.search-nojs');
+        return hint.checkVisibility() ? hint.textContent.trim() : null;
+      });
+      facts.hintLinks = await page.locator('.search-nojs a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      facts.typed = await box.inputValue();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/sitemap/);
+      facts.landed = decodeURIComponent(new URL(page.url()).pathname + new URL(page.url()).search);
+      out.noScript[width] = facts;
+      await ctx.close();
+    }
+  }
+
   report(out);
 } finally {
   await browser.close();
