@@ -2,7 +2,8 @@
 //! from tests/browser/: a smoke test, axe-core's WCAG 2.1 A/AA rules on the pages listed in
 //! tests/browser/pages.mjs, the default theme's promises to readers (tests/browser/theme.mjs),
 //! site search as a reader uses it (tests/browser/search.mjs), and `wenming serve`'s live
-//! reload and error overlay (tests/browser/livereload.mjs).
+//! reload and error overlay (tests/browser/livereload.mjs), and the theme on a phone
+//! (tests/browser/phone.mjs: tables, charts, layout shift, no-JS search, header, 二维码).
 //! scripts/test.sh installs Chromium and the npm packages.
 
 mod common;
@@ -360,4 +361,102 @@ fn live_reload_in_chromium_shows_edits_swaps_css_and_overlays_errors() {
     assert_eq!(result["lastGoodPageShown"], true, "{result}");
     assert_eq!(result["overlayCleared"], true, "{result}");
     assert_eq!(result["errors"], serde_json::json!([]), "{result}");
+}
+
+#[test]
+fn on_a_phone_every_figure_is_on_screen_nothing_jumps_and_pages_can_be_shared() {
+    let (_out, server) = demo_served();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let shots = target_dir().join("screenshots-phone");
+    let _ = std::fs::remove_dir_all(&shots);
+    let r = node("phone.mjs", &[&base, shots.to_str().unwrap_or_default()]);
+
+    // Every th/td of the progress, ranking and rule pages inside a 320/375 px screen, in both
+    // modes and at 200% text (opened <details> included).
+    assert_eq!(r["tables"], serde_json::json!([]), "{:#}", r["tables"]);
+    assert!(
+        r["cellsChecked"].as_u64() > Some(1000),
+        "{}",
+        r["cellsChecked"]
+    );
+
+    // Chart text inside the viewBox, no two labels overlapping, and as large as body text
+    // (18 px) on a phone, larger in 长辈模式 at 375 px.
+    assert_eq!(r["charts"], serde_json::json!([]), "{:#}", r["charts"]);
+    let font = |k: &str| r["chartFonts"][k].as_f64().unwrap_or(0.0);
+    assert!(
+        font("320-normal") >= 17.5 && font("375-normal") >= 17.5,
+        "{}",
+        r["chartFonts"]
+    );
+    assert!(
+        font("375-elder") > font("375-normal") + 2.0,
+        "{}",
+        r["chartFonts"]
+    );
+
+    // Search titles read in lines around their <mark>s.
+    assert_eq!(r["marks"]["split"], serde_json::json!([]), "{}", r["marks"]);
+    assert_eq!(r["marks"]["checked"], 10, "{}", r["marks"]);
+
+    // Cumulative layout shift ≤ 0.01 on a slow network with a 4× slower CPU.
+    let shifts = r["shift"].as_object().cloned().unwrap_or_default();
+    assert_eq!(shifts.len(), 6, "{}", r["shift"]);
+    for (page, s) in &shifts {
+        assert!(s["cls"].as_f64().is_some_and(|c| c <= 0.01), "{page}: {s}");
+    }
+
+    // The site name, search and 长辈模式 in about a fifth of a 667 px screen, sections in one row.
+    for (key, share) in [
+        ("320-normal", 20),
+        ("375-normal", 20),
+        ("320-elder", 24),
+        ("375-elder", 24),
+    ] {
+        let h = &r["header"][key];
+        assert!(
+            h["share"].as_u64().is_some_and(|s| s <= share),
+            "{key}: {h}"
+        );
+        assert_eq!(h["navRows"], 1, "{key}: {h}");
+    }
+
+    // Without JavaScript the header search is usable and says plainly what it cannot do.
+    for width in ["320", "375", "1366"] {
+        let n = &r["noScript"][width];
+        assert!(n["inputWidth"].as_u64() >= Some(120), "{width}: {n}");
+        assert_eq!(
+            n["hint"], "站内搜索需要浏览器启用 JavaScript。请到网站地图按栏目查找。",
+            "{width}: {n}"
+        );
+        assert_eq!(
+            n["hintLinks"],
+            serde_json::json!(["/sitemap/"]),
+            "{width}: {n}"
+        );
+        assert_eq!(n["typed"], "垃圾分类", "{width}: {n}");
+        assert_eq!(n["landed"], "/sitemap/?q=垃圾分类", "{width}: {n}");
+    }
+
+    // WeChat share metadata and a 二维码 that decodes to the canonical address.
+    let share = &r["share"];
+    let url = "https://wenming.qiyun.example.gov.cn/news/gong-yi-guang-gao-shang-jie/";
+    let image = "https://wenming.qiyun.example.gov.cn/images/civility-poster.svg";
+    assert_eq!(
+        share,
+        &serde_json::json!({
+            "canonical": url,
+            "ogTitle": "一批新版创文公益广告亮相街头",
+            "ogDescription": "全市在公交站台、建筑围挡、社区宣传栏等处集中更新“讲文明 树新风”公益广告三千余处。",
+            "ogImage": image,
+            "ogUrl": url,
+            "itemName": "一批新版创文公益广告亮相街头",
+            "itemDescription": "全市在公交站台、建筑围挡、社区宣传栏等处集中更新“讲文明 树新风”公益广告三千余处。",
+            "itemImage": image,
+            "qrLabel": format!("本页二维码：{url}"),
+            "qrHiddenAtFirst": true,
+            "decoded": url,
+            "qrPrinted": true,
+        })
+    );
 }

@@ -3,6 +3,7 @@
 
 pub mod charts;
 mod functions;
+pub mod qr;
 pub mod shortcodes;
 pub mod templates;
 pub mod views;

@@ -233,6 +233,39 @@ try {
     }
   }
 
+  // WeChat share metadata and the page's 二维码, decoded from a screenshot with zbarimg.
+  if (part('share')) {
+    mkdirSync(shots, { recursive: true });
+    const ctx = await context(browser, { width: 375, mode: 'normal' });
+    const page = await ctx.newPage();
+    await page.goto(base + article);
+    out.share = await page.evaluate(() => {
+      const meta = (sel) => document.querySelector(sel)?.getAttribute('content') ?? null;
+      return {
+        canonical: document.querySelector('link[rel=canonical]').href,
+        ogTitle: meta('meta[property="og:title"]'),
+        ogDescription: meta('meta[property="og:description"]'),
+        ogImage: meta('meta[property="og:image"]'),
+        ogUrl: meta('meta[property="og:url"]'),
+        itemName: meta('meta[itemprop=name]'),
+        itemDescription: meta('meta[itemprop=description]'),
+        itemImage: meta('meta[itemprop=image]'),
+        qrLabel: document.querySelector('svg.qr')?.getAttribute('aria-label') ?? null,
+        qrHiddenAtFirst: !document.querySelector('svg.qr').checkVisibility(),
+      };
+    });
+    await page.getByText('扫码分享').click();
+    const file = `${shots}/qr.png`;
+    await page.locator('svg.qr').screenshot({ path: file });
+    out.share.decoded = execFileSync('zbarimg', ['--quiet', '--raw', file]).toString().trim();
+    await page.emulateMedia({ media: 'print' });
+    out.share.qrPrinted = await page.evaluate(() => {
+      document.querySelector('details.share').open = false;
+      return document.querySelector('svg.qr').checkVisibility();
+    });
+    await ctx.close();
+  }
+
   report(out);
 } finally {
   await browser.close();
