@@ -93,7 +93,7 @@ fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
         serde_json::json!({
             "title": "社区设立分类亭",
             "url": "/news/fen-lei-ting/",
-            "meta": "创文动态 · 2026-02-01",
+            "meta": "创文动态 · 2026年2月1日",
             "excerpt": "望湖社区新建八座分类亭，志愿者现场指导居民做好垃圾分类。",
             "marks": ["分类", "分类", "分类"],
             "elements": ["a", "mark", "time", "mark", "mark"],

@@ -107,6 +107,14 @@ fn register_functions(tera: &mut Tera, shared: Arc<Shared>) {
     );
     let s = shared.clone();
     tera.register_function(
+        "days_until",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<i64> {
+            let date = kwargs.must_get::<&str>("date")?;
+            super::countdown::days_until(s.site.now, date).map_err(error)
+        },
+    );
+    let s = shared.clone();
+    tera.register_function(
         "url",
         move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let path = kwargs.must_get::<&str>("path")?;
