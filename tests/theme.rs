@@ -261,9 +261,10 @@ fn the_footer_shows_the_filled_fields_and_links_the_filings() {
   <div class="wrap">
     <a class="footer-badge" href="https://bszs.conac.cn/sitename?method=show&amp;id=TEST"><img src="/sub/images/dzjg.svg" alt="党政机关网站标识" width="55" height="70" loading="lazy"></a>
     <div class="footer-info">
-      <p class="footer-links"><a href="/sub/sitemap/">网站地图</a></p>
-      <p>主办单位：中共测试市委宣传部</p>
-      <p>联系方式：0000-12345678</p>
+      <p class="footer-links"><a href="/sub/sitemap/">网站地图</a>
+        <a href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=TEST">我为政府网站找错</a></p>
+      <p><span class="unit">主办单位：</span><span class="unit">中共测试市委宣传部</span></p>
+      <p><span class="unit">联系方式：</span><span class="unit">0000-12345678</span></p>
       <p class="footer-records">
         <a href="https://beian.miit.gov.cn/">测ICP备00000001号-1</a>
         <a href="https://beian.mps.gov.cn/#/query/webSearch?code=12345678901234">测公网安备 12345678901234号</a>
@@ -285,9 +286,9 @@ fn the_footer_shows_the_filled_fields_and_links_the_filings() {
     let footer = read(demo.path(), "index.html");
     let footer = between(&footer, "<footer", "</footer>");
     for part in [
-        "<p>主办单位：中共栖云市委宣传部",
-        "<p>承办单位：栖云市融媒体中心</p>",
-        "<p>联系方式：栖云市文明办综合科（栖云市云栖区府前路 1 号）</p>",
+        "<p><span class=\"unit\">主办单位：</span><span class=\"unit\">中共栖云市委宣传部</span><span class=\"unit\">栖云市精神文明建设指导委员会办公室</span></p>",
+        "<p><span class=\"unit\">承办单位：</span><span class=\"unit\">栖云市融媒体中心</span></p>",
+        "<p><span class=\"unit\">联系方式：</span><span class=\"unit\">栖云市文明办综合科</span><span class=\"unit\">（栖云市云栖区府前路 1 号）</span></p>",
         "<a href=\"https://beian.miit.gov.cn/\">栖ICP备20260001号-1</a>",
         "<a href=\"https://beian.mps.gov.cn/#/query/webSearch?code=00000000000001\">栖公网安备 00000000000001号</a>",
         "<span>网站标识码：0000000001</span>",
@@ -375,7 +376,7 @@ fn an_ad_without_a_slogan_fails_the_build_with_a_reason() {
 }
 
 #[test]
-fn every_page_has_the_elder_toggle_hidden_until_its_script_runs_and_allows_zoom() {
+fn every_page_has_the_elder_toggle_shown_once_its_script_runs_and_allows_zoom() {
     let out = demo();
     let pages = html_files(out.path());
     for page in &pages {
@@ -390,7 +391,7 @@ fn every_page_has_the_elder_toggle_hidden_until_its_script_runs_and_allows_zoom(
             "{page}"
         );
         assert!(
-            html.contains("<button type=\"button\" id=\"elder-toggle\" class=\"elder-toggle\" aria-pressed=\"false\" hidden>长辈模式"),
+            html.contains("<button type=\"button\" id=\"elder-toggle\" class=\"elder-toggle\" aria-pressed=\"false\">长辈模式"),
             "{page}"
         );
         assert!(
@@ -411,6 +412,10 @@ fn every_page_has_the_elder_toggle_hidden_until_its_script_runs_and_allows_zoom(
         assert!(!html.contains("<style"), "{page}: no inline stylesheet");
     }
     let css = read(out.path(), "style.css");
+    // The toggle keeps its place from the first paint: hidden only while <html> lacks the
+    // class "js", which elder.js adds before the page is drawn.
+    assert!(css.contains("html:not(.js) .elder-toggle {\n  display: none;\n}"));
+    assert!(read(out.path(), "elder.js").contains("root.classList.add('js');"));
     // WeChat's and the browser's text size settings must keep working.
     assert!(
         !css.contains("text-size-adjust:"),
