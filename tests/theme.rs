@@ -479,3 +479,67 @@ fn images_have_a_size_and_alt_and_data_tables_a_caption_and_scoped_headers() {
         "{images} images, {tables} tables"
     );
 }
+
+#[test]
+fn the_home_page_features_a_story_and_the_campaigns_key_figures() {
+    let out = demo();
+    let home = read(out.path(), "index.html");
+    // The site name is the home page's only <h1>.
+    assert!(home.contains(
+        "<h1 class=\"site-title\"><a href=\"/\" aria-current=\"page\">栖云文明网</a></h1>"
+    ));
+    assert_eq!(home.matches("<h1").count(), 1);
+    // The newest story with a cover, then the figures: 180 days from the demo's 2026-11-21 to
+    // the 测评 on 2027-05-20 (site.yaml extra.assessment), the progress dashboard's completed
+    // projects and the volunteers' totals.
+    let expected = r#"<section class="home-feature" aria-labelledby="home-feature-title">
+  <h2 id="home-feature-title">志愿服务 · 推荐</h2>
+  <a class="feature-link" href="/stories/lei-feng-ji-shi/">
+    <img class="feature-cover" src="/images/volunteers.svg" alt="" width="640" height="360">
+    <span class="feature-title">学雷锋集市开进老街区：二十四个摊位，一个上午的温暖</span>
+  </a>
+  <p class="feature-summary">3月5日学雷锋纪念日，云栖区在青石巷老街区举办学雷锋志愿服务集市，二十四个志愿服务摊位为居民提供理发、磨刀、家电维修等便民服务。</p>
+</section>
+<section class="home-block home-figures" aria-labelledby="home-figures-title">
+  <h2 id="home-figures-title">创文数据</h2>
+  <ul class="stats">
+    <li>距2027年度全国文明城市测评<span class="stat-number">180</span> 天</li>
+    <li>重点项目已完成<span class="stat-number">3 / 8</span> 项</li>
+    <li><span class="stat-number">55</span> 名志愿者</li>
+    <li><span class="stat-number">103869</span> 小时服务时长</li>
+    <li><span class="stat-number">6</span> 支服务队</li>
+  </ul>
+</section>"#;
+    let start = home.find("<section class=\"home-feature\"").unwrap_or(0);
+    let end = home[start..]
+        .find("</ul>\n</section>")
+        .map_or(start, |e| start + e + "</ul>\n</section>".len());
+    assert_eq!(&home[start..end], expected);
+    // Sections and the home page share with their own title and the site's picture.
+    for (page, title) in [
+        ("index.html", "栖云文明网"),
+        ("news/index.html", "创文动态 - 栖云文明网"),
+    ] {
+        let html = read(out.path(), page);
+        assert!(
+            html.contains(&format!("<meta property=\"og:title\" content=\"{title}\">")),
+            "{page}"
+        );
+        assert!(
+            html.contains("<meta itemprop=\"image\" content=\"https://wenming.qiyun.example.gov.cn/images/civility-poster.svg\">"),
+            "{page}"
+        );
+    }
+    // Page headers write dates as lists do; a long 条例 links back to its contents.
+    let article = read(out.path(), "news/gong-yi-guang-gao-shang-jie/index.html");
+    assert!(article.contains(
+        "<span>发布时间：<time datetime=\"2025-12-02T11:00:00+08:00\">2025年12月2日 11:00</time></span>"
+    ));
+    let rule = read(
+        out.path(),
+        "rules/wen-ming-xing-wei-cu-jin-tiao-li/index.html",
+    );
+    assert!(rule.contains(
+        "<p class=\"back-to-toc\"><a href=\"#toc-title\">回到目录<span aria-hidden=\"true\"> ↑</span></a></p>"
+    ));
+}
