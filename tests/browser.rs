@@ -169,6 +169,29 @@ fn search_results_load_ten_at_a_time_and_more_moves_focus_to_them() {
     assert_eq!(r["first"]["more"], "显示更多结果");
     assert_eq!(count(&r["second"]), 20);
     assert_eq!(r["focused"], 10, "focus moves to the first new result");
+    // An excerpt cut in mid-text never starts with a space or a punctuation mark (“…。”).
+    let excerpts: Vec<&str> = r["second"]["results"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["excerpt"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(excerpts.len(), 20, "{r}");
+    for excerpt in &excerpts {
+        let mut chars = excerpt.chars();
+        if chars.next() == Some('…') {
+            let next = chars.next().unwrap_or(' ');
+            assert!(
+                !next.is_whitespace() && !"。，、；：？！,.;:?!”’）》」』】".contains(next),
+                "{excerpt}"
+            );
+        }
+    }
+    // Dates are written as in the site's lists.
+    assert!(
+        r["second"]["results"][0]["meta"]
+            .as_str()
+            .is_some_and(|m| m.ends_with('日')),
+        "{r}"
+    );
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     assert_eq!(r["foreign"], serde_json::json!([]));
 }
