@@ -1,34 +1,56 @@
 //! 二维码 (QR codes) drawn at build time as inline SVG, for the 「扫码分享」 box and the print
 //! stylesheet: a reader scans a printed or forwarded page to open it on a phone. The qrcode
-//! crate encodes and draws; this module only names the image for screen readers.
+//! crate encodes; this module draws its module grid as one compact SVG path (each row's runs
+//! of dark modules as strokes, about a third of the size of one square per module, since the
+//! code is on every page) and names the image for screen readers.
 
-use qrcode::render::svg;
-use qrcode::{EcLevel, QrCode};
+use std::fmt::Write as _;
 
-/// An `<svg>` QR code of `text` (medium error correction, the standard 4-module quiet zone),
-/// sized by its module grid so CSS can scale it, named `label` for screen readers.
+use qrcode::{Color, EcLevel, QrCode};
+
+/// Light modules around the code, as the standard asks.
+const QUIET_ZONE: usize = 4;
+
+/// An `<svg>` QR code of `text` (error correction level M, the standard quiet zone), sized by
+/// its module grid (`viewBox` in modules) so CSS can scale it, named `label` for screen readers.
 pub fn svg(text: &str, label: &str) -> Result<String, String> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
         .map_err(|e| format!("qr_code：无法为“{text}”生成二维码：{e}"))?;
-    let drawn = code
-        .render::<svg::Color>()
-        .module_dimensions(1, 1)
-        .dark_color(svg::Color("#000"))
-        .light_color(svg::Color("#fff"))
-        .build();
-    // The renderer writes a stand-alone document: drop the XML declaration and give the
-    // <svg> its role and name.
-    let start = drawn.find("<svg").unwrap_or(0);
-    let body = &drawn[start..];
-    let named = body.replacen(
-        "<svg ",
-        &format!(
-            "<svg class=\"qr\" role=\"img\" aria-label=\"{}\" ",
-            crate::text::escape_html(label)
-        ),
-        1,
-    );
-    Ok(named.replacen(" version=\"1.1\"", "", 1))
+    let width = code.width();
+    let size = width + 2 * QUIET_ZONE;
+    let colors = code.to_colors();
+    let mut path = String::with_capacity(width * width / 2);
+    for (y, row) in colors.chunks(width).enumerate() {
+        // Each row is a horizontal line through the middle of its modules; `m` moves over
+        // light runs, `h` draws dark ones.
+        let mut x = 0;
+        let mut pen = None::<usize>;
+        while x < width {
+            if row[x] == Color::Light {
+                x += 1;
+                continue;
+            }
+            let start = x;
+            while x < width && row[x] == Color::Dark {
+                x += 1;
+            }
+            match pen {
+                None => {
+                    let _ = write!(path, "M{} {}.5", start + QUIET_ZONE, y + QUIET_ZONE);
+                }
+                Some(end) => {
+                    let _ = write!(path, "m{} 0", start - end);
+                }
+            }
+            let _ = write!(path, "h{}", x - start);
+            pen = Some(x);
+        }
+    }
+    Ok(format!(
+        "<svg class=\"qr\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{size}\" height=\"{size}\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+<rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path stroke=\"#000\" d=\"{path}\"/></svg>",
+        crate::text::escape_html(label)
+    ))
 }
 
 #[cfg(test)]
@@ -43,8 +65,9 @@ mod tests {
             out.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"本页二维码\" xmlns=\"http://www.w3.org/2000/svg\""),
             "{out}"
         );
-        assert!(out.ends_with("</svg>"), "{out}");
-        assert!(!out.contains("<?xml"), "{out}");
+        assert!(out.ends_with("\"/></svg>"), "{out}");
+        // The top-left finder pattern: a row of 7 dark modules inside the quiet zone.
+        assert!(out.contains("<path stroke=\"#000\" d=\"M4 4.5h7m"), "{out}");
         // Version 4 (33 modules) plus a 4-module quiet zone on each side.
         assert!(out.contains("viewBox=\"0 0 41 41\""), "{out}");
     }
