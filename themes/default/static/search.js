@@ -262,16 +262,6 @@ function findMarks(text, terms) {
 // Whether position i falls inside a word (between two of its letters or digits).
 function splitsWord(s, i) { return i > 0 && isWord(s.charCodeAt(i - 1)) && isWord(s.charCodeAt(i)); }
 
-// What an excerpt cut in mid-text must not start with: a space or a mark that ends or
-// continues a sentence (…。 reads as an error).
-var LEADING_PUNCTUATION = /[\s。，、；：？！,.;:?!”’）》」』】]/;
-
-// 2026-02-01 (or 2026-02-01T09:00:00+08:00) as 2026年2月1日, as the site's lists write dates.
-function chineseDate(date) {
-  var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
-  return m ? m[1] + '年' + Number(m[2]) + '月' + Number(m[3]) + '日' : date;
-}
-
 // The search page.
 function ui(doc, location) {
   function byId(id) { return doc.getElementById('search-' + id) || {}; }
@@ -330,16 +320,13 @@ function ui(doc, location) {
     function show(page) {
       var a = marked(el('a'), page.title, findMarks(page.title, found.terms), 0, page.title.length);
       var meta = [searcher.meta.sections[page.section] || ''];
-      if (page.date) {
-        var time = el('time', '', [chineseDate(page.date)]);
-        time.setAttribute('datetime', page.date);
-        meta.push(' · ', time);
-      }
-      // The excerpt starts a little before the first match, never on a punctuation mark.
+      // 2026-02-01 as 2026年2月1日, as in the site's lists.
+      if (page.date) meta.push(' · ', el('time', '', [page.date.replace(/^(\d+)-0?(\d+)-0?(\d+).*/, '$1年$2月$3日')]));
+      // The excerpt starts a little before the first match, never on a space or punctuation.
       var body = page.text.replace(/\s+/g, ' '), marks = findMarks(body, found.terms);
       var end = Math.min(body.length, (marks.length ? Math.max(0, marks[0][0] - 20) : 0) + EXCERPT);
-      var start = Math.max(0, end - EXCERPT), first = marks.length ? marks[0][0] : end;
-      while (start > 0 && start < first && LEADING_PUNCTUATION.test(body.charAt(start))) start += 1;
+      var start = Math.max(0, end - EXCERPT);
+      while (start > 0 && /[\s。，、；：？！”’）》]/.test(body.charAt(start))) start++;
       a.href = page.url;
       list.appendChild(el('li', 'search-result', [el('h2', '', [a]), el('p', 'search-result-meta', meta),
         marked(el('p', 'search-result-excerpt'), body, marks, start, end)]));
