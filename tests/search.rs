@@ -264,7 +264,10 @@ fn the_client_is_plain_es5_and_under_15_kb() {
     let checked = node("es5.mjs", &[client.to_str().unwrap_or_default()]);
     assert_eq!(checked["error"], Value::Null, "not ES5: {checked}");
     let bytes = checked["bytes"].as_u64().unwrap_or(u64::MAX);
-    assert!(bytes < 15 * 1024, "search.js is {bytes} bytes, not minified");
+    assert!(
+        bytes < 15 * 1024,
+        "search.js is {bytes} bytes, not minified"
+    );
 }
 
 #[test]
