@@ -15,6 +15,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
+# zbarimg decodes the 二维码 the theme draws (tests/browser/phone.mjs).
+if ! command -v zbarimg >/dev/null 2>&1; then
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y zbar-tools
+fi
+
 # Node drives the browser tests; Java runs the W3C Nu HTML checker (vnu.jar); nginx with the
 # brotli module serves a built site in tests/nginx.rs; systemd-analyze checks the documented
 # timer (tests/deploy_docs.rs).

@@ -2,8 +2,9 @@
 //! from tests/browser/: a smoke test, axe-core's WCAG 2.1 A/AA rules on the pages listed in
 //! tests/browser/pages.mjs, the default theme's promises to readers (tests/browser/theme.mjs),
 //! site search as a reader uses it (tests/browser/search.mjs), a 知识问答 quiz answered and
-//! scored (tests/browser/quiz.mjs), and `wenming serve`'s live reload and error overlay
-//! (tests/browser/livereload.mjs).
+//! scored (tests/browser/quiz.mjs), `wenming serve`'s live reload and error overlay
+//! (tests/browser/livereload.mjs), and the theme on a phone (tests/browser/phone.mjs:
+//! tables, charts, layout shift, no-JS search, header, 二维码).
 //! scripts/test.sh installs Chromium and the npm packages.
 
 mod common;
@@ -93,7 +94,7 @@ fn search_in_chromium_finds_substrings_and_shows_queries_as_text() {
         serde_json::json!({
             "title": "社区设立分类亭",
             "url": "/news/fen-lei-ting/",
-            "meta": "创文动态 · 2026-02-01",
+            "meta": "创文动态 · 2026年2月1日",
             "excerpt": "望湖社区新建八座分类亭，志愿者现场指导居民做好垃圾分类。",
             "marks": ["分类", "分类", "分类"],
             "elements": ["a", "mark", "time", "mark", "mark"],
@@ -169,6 +170,29 @@ fn search_results_load_ten_at_a_time_and_more_moves_focus_to_them() {
     assert_eq!(r["first"]["more"], "显示更多结果");
     assert_eq!(count(&r["second"]), 20);
     assert_eq!(r["focused"], 10, "focus moves to the first new result");
+    // An excerpt cut in mid-text never starts with a space or a punctuation mark (“…。”).
+    let excerpts: Vec<&str> = r["second"]["results"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["excerpt"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(excerpts.len(), 20, "{r}");
+    for excerpt in &excerpts {
+        let mut chars = excerpt.chars();
+        if chars.next() == Some('…') {
+            let next = chars.next().unwrap_or(' ');
+            assert!(
+                !next.is_whitespace() && !"。，、；：？！,.;:?!”’）》」』】".contains(next),
+                "{excerpt}"
+            );
+        }
+    }
+    // Dates are written as in the site's lists.
+    assert!(
+        r["second"]["results"][0]["meta"]
+            .as_str()
+            .is_some_and(|m| m.ends_with('日')),
+        "{r}"
+    );
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
     assert_eq!(r["foreign"], serde_json::json!([]));
 }
@@ -454,4 +478,102 @@ fn a_quiz_is_scored_in_the_browser_and_the_score_is_announced() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/quiz.js");
     let checked = node("es5.mjs", &[script.to_str().unwrap_or_default()]);
     assert_eq!(checked["error"], serde_json::Value::Null, "{checked}");
+}
+
+#[test]
+fn on_a_phone_every_figure_is_on_screen_nothing_jumps_and_pages_can_be_shared() {
+    let (_out, server) = demo_served();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let shots = target_dir().join("screenshots-phone");
+    let _ = std::fs::remove_dir_all(&shots);
+    let r = node("phone.mjs", &[&base, shots.to_str().unwrap_or_default()]);
+
+    // Every th/td of the progress, ranking and rule pages inside a 320/375 px screen, in both
+    // modes and at 200% text (opened <details> included).
+    assert_eq!(r["tables"], serde_json::json!([]), "{:#}", r["tables"]);
+    assert!(
+        r["cellsChecked"].as_u64() > Some(1000),
+        "{}",
+        r["cellsChecked"]
+    );
+
+    // Chart text inside the viewBox, no two labels overlapping, and as large as body text
+    // (18 px) on a phone, larger in 长辈模式 at 375 px.
+    assert_eq!(r["charts"], serde_json::json!([]), "{:#}", r["charts"]);
+    let font = |k: &str| r["chartFonts"][k].as_f64().unwrap_or(0.0);
+    assert!(
+        font("320-normal") >= 17.5 && font("375-normal") >= 17.5,
+        "{}",
+        r["chartFonts"]
+    );
+    assert!(
+        font("375-elder") > font("375-normal") + 2.0,
+        "{}",
+        r["chartFonts"]
+    );
+
+    // Search titles read in lines around their <mark>s.
+    assert_eq!(r["marks"]["split"], serde_json::json!([]), "{}", r["marks"]);
+    assert_eq!(r["marks"]["checked"], 10, "{}", r["marks"]);
+
+    // Cumulative layout shift ≤ 0.01 on a slow network with a 4× slower CPU.
+    let shifts = r["shift"].as_object().cloned().unwrap_or_default();
+    assert_eq!(shifts.len(), 6, "{}", r["shift"]);
+    for (page, s) in &shifts {
+        assert!(s["cls"].as_f64().is_some_and(|c| c <= 0.01), "{page}: {s}");
+    }
+
+    // The site name, search and 长辈模式 in about a fifth of a 667 px screen, sections in one row.
+    for (key, share) in [
+        ("320-normal", 20),
+        ("375-normal", 20),
+        ("320-elder", 24),
+        ("375-elder", 24),
+    ] {
+        let h = &r["header"][key];
+        assert!(
+            h["share"].as_u64().is_some_and(|s| s <= share),
+            "{key}: {h}"
+        );
+        assert_eq!(h["navRows"], 1, "{key}: {h}");
+    }
+
+    // Without JavaScript the header search is usable and says plainly what it cannot do.
+    for width in ["320", "375", "1366"] {
+        let n = &r["noScript"][width];
+        assert!(n["inputWidth"].as_u64() >= Some(120), "{width}: {n}");
+        assert_eq!(
+            n["hint"], "站内搜索需要浏览器启用 JavaScript。请到网站地图按栏目查找。",
+            "{width}: {n}"
+        );
+        assert_eq!(
+            n["hintLinks"],
+            serde_json::json!(["/sitemap/"]),
+            "{width}: {n}"
+        );
+        assert_eq!(n["typed"], "垃圾分类", "{width}: {n}");
+        assert_eq!(n["landed"], "/sitemap/?q=垃圾分类", "{width}: {n}");
+    }
+
+    // WeChat share metadata and a 二维码 that decodes to the canonical address.
+    let share = &r["share"];
+    let url = "https://wenming.qiyun.example.gov.cn/news/gong-yi-guang-gao-shang-jie/";
+    let image = "https://wenming.qiyun.example.gov.cn/images/civility-poster.svg";
+    assert_eq!(
+        share,
+        &serde_json::json!({
+            "canonical": url,
+            "ogTitle": "一批新版创文公益广告亮相街头",
+            "ogDescription": "全市在公交站台、建筑围挡、社区宣传栏等处集中更新“讲文明 树新风”公益广告三千余处。",
+            "ogImage": image,
+            "ogUrl": url,
+            "itemName": "一批新版创文公益广告亮相街头",
+            "itemDescription": "全市在公交站台、建筑围挡、社区宣传栏等处集中更新“讲文明 树新风”公益广告三千余处。",
+            "itemImage": image,
+            "qrLabel": format!("本页二维码：{url}"),
+            "qrHiddenAtFirst": true,
+            "decoded": url,
+            "qrPrinted": true,
+        })
+    );
 }

@@ -343,3 +343,34 @@ fn nginx_conf_refuses_a_bad_listen_value() {
         "错误：--listen “80; include /etc/passwd”不是端口或 地址:端口（例如 80、127.0.0.1:8080）\n"
     );
 }
+
+#[test]
+fn the_demo_site_runs_under_the_printed_content_security_policy() {
+    // script-src 'self' without 'unsafe-inline': no page may carry an inline script or an
+    // event-handler attribute, or the theme would break behind the printed block.
+    let dir = common::temp();
+    let output = dir.path().join("public");
+    let run = common::build_demo(&output);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pages: Vec<String> = common::files(&output)
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
+    assert!(pages.len() > 50, "{pages:?}");
+    for page in pages {
+        let html = common::read(&output, &page).to_lowercase();
+        for tag in wenming::fuzz::tags(&html) {
+            let attributes = wenming::fuzz::attributes(tag);
+            assert!(
+                !attributes.iter().any(|(name, _)| name.starts_with("on")),
+                "{page}: event handler in {tag}"
+            );
+            if tag.starts_with("<script") {
+                assert!(
+                    attributes.iter().any(|(name, _)| *name == "src"),
+                    "{page}: inline script {tag}"
+                );
+            }
+        }
+    }
+}

@@ -65,7 +65,9 @@ fn init_creates_a_site_that_builds_at_once() {
     assert!(!site.join("themes").exists(), "the embedded theme is used");
     let ranking = read(&site, "public/rankings/2026-w10/index.html");
     assert!(
-        ranking.contains("<td class=\"num\">1</td>\n      <th scope=\"row\">城东街道</th>"),
+        ranking.contains(
+            "<td class=\"num\" data-label=\"名次\">1</td>\n      <th scope=\"row\">城东街道</th>"
+        ),
         "{ranking}"
     );
     let quiz = read(&site, "public/quiz/chuang-wen-zhi-shi/index.html");

@@ -261,9 +261,10 @@ fn the_footer_shows_the_filled_fields_and_links_the_filings() {
   <div class="wrap">
     <a class="footer-badge" href="https://bszs.conac.cn/sitename?method=show&amp;id=TEST"><img src="/sub/images/dzjg.svg" alt="党政机关网站标识" width="55" height="70" loading="lazy"></a>
     <div class="footer-info">
-      <p class="footer-links"><a href="/sub/sitemap/">网站地图</a></p>
-      <p>主办单位：中共测试市委宣传部</p>
-      <p>联系方式：0000-12345678</p>
+      <p class="footer-links"><a href="/sub/sitemap/">网站地图</a>
+        <a href="https://zfwzzc.www.gov.cn/check_web/errorInfo_querySiteInfo.action?sitecode=TEST">我为政府网站找错</a></p>
+      <p><span class="unit">主办单位：</span><span class="unit">中共测试市委宣传部</span></p>
+      <p><span class="unit">联系方式：</span><span class="unit">0000-12345678</span></p>
       <p class="footer-records">
         <a href="https://beian.miit.gov.cn/">测ICP备00000001号-1</a>
         <a href="https://beian.mps.gov.cn/#/query/webSearch?code=12345678901234">测公网安备 12345678901234号</a>
@@ -285,9 +286,9 @@ fn the_footer_shows_the_filled_fields_and_links_the_filings() {
     let footer = read(demo.path(), "index.html");
     let footer = between(&footer, "<footer", "</footer>");
     for part in [
-        "<p>主办单位：中共栖云市委宣传部",
-        "<p>承办单位：栖云市融媒体中心</p>",
-        "<p>联系方式：栖云市文明办综合科（栖云市云栖区府前路 1 号）</p>",
+        "<p><span class=\"unit\">主办单位：</span><span class=\"unit\">中共栖云市委宣传部</span><span class=\"unit\">栖云市精神文明建设指导委员会办公室</span></p>",
+        "<p><span class=\"unit\">承办单位：</span><span class=\"unit\">栖云市融媒体中心</span></p>",
+        "<p><span class=\"unit\">联系方式：</span><span class=\"unit\">栖云市文明办综合科</span><span class=\"unit\">（栖云市云栖区府前路 1 号）</span></p>",
         "<a href=\"https://beian.miit.gov.cn/\">栖ICP备20260001号-1</a>",
         "<a href=\"https://beian.mps.gov.cn/#/query/webSearch?code=00000000000001\">栖公网安备 00000000000001号</a>",
         "<span>网站标识码：0000000001</span>",
@@ -375,7 +376,7 @@ fn an_ad_without_a_slogan_fails_the_build_with_a_reason() {
 }
 
 #[test]
-fn every_page_has_the_elder_toggle_hidden_until_its_script_runs_and_allows_zoom() {
+fn every_page_has_the_elder_toggle_shown_once_its_script_runs_and_allows_zoom() {
     let out = demo();
     let pages = html_files(out.path());
     for page in &pages {
@@ -390,7 +391,7 @@ fn every_page_has_the_elder_toggle_hidden_until_its_script_runs_and_allows_zoom(
             "{page}"
         );
         assert!(
-            html.contains("<button type=\"button\" id=\"elder-toggle\" class=\"elder-toggle\" aria-pressed=\"false\" hidden>长辈模式"),
+            html.contains("<button type=\"button\" id=\"elder-toggle\" class=\"elder-toggle\" aria-pressed=\"false\">长辈模式"),
             "{page}"
         );
         assert!(
@@ -411,6 +412,10 @@ fn every_page_has_the_elder_toggle_hidden_until_its_script_runs_and_allows_zoom(
         assert!(!html.contains("<style"), "{page}: no inline stylesheet");
     }
     let css = read(out.path(), "style.css");
+    // The toggle keeps its place from the first paint: hidden only while <html> lacks the
+    // class "js", which elder.js adds before the page is drawn.
+    assert!(css.contains("html:not(.js) .elder-toggle {\n  display: none;\n}"));
+    assert!(read(out.path(), "elder.js").contains("root.classList.add('js');"));
     // WeChat's and the browser's text size settings must keep working.
     assert!(
         !css.contains("text-size-adjust:"),
@@ -473,4 +478,68 @@ fn images_have_a_size_and_alt_and_data_tables_a_caption_and_scoped_headers() {
         images >= 20 && tables >= 20,
         "{images} images, {tables} tables"
     );
+}
+
+#[test]
+fn the_home_page_features_a_story_and_the_campaigns_key_figures() {
+    let out = demo();
+    let home = read(out.path(), "index.html");
+    // The site name is the home page's only <h1>.
+    assert!(home.contains(
+        "<h1 class=\"site-title\"><a href=\"/\" aria-current=\"page\">栖云文明网</a></h1>"
+    ));
+    assert_eq!(home.matches("<h1").count(), 1);
+    // The newest story with a cover, then the figures: 180 days from the demo's 2026-11-21 to
+    // the 测评 on 2027-05-20 (site.yaml extra.assessment), the progress dashboard's completed
+    // projects and the volunteers' totals.
+    let expected = r#"<section class="home-feature" aria-labelledby="home-feature-title">
+  <h2 id="home-feature-title">志愿服务 · 推荐</h2>
+  <a class="feature-link" href="/stories/lei-feng-ji-shi/">
+    <img class="feature-cover" src="/images/volunteers.svg" alt="" width="640" height="360">
+    <span class="feature-title">学雷锋集市开进老街区：二十四个摊位，一个上午的温暖</span>
+  </a>
+  <p class="feature-summary">3月5日学雷锋纪念日，云栖区在青石巷老街区举办学雷锋志愿服务集市，二十四个志愿服务摊位为居民提供理发、磨刀、家电维修等便民服务。</p>
+</section>
+<section class="home-block home-figures" aria-labelledby="home-figures-title">
+  <h2 id="home-figures-title">创文数据</h2>
+  <ul class="stats">
+    <li>距2027年度全国文明城市测评<span class="stat-number">180</span> 天</li>
+    <li>重点项目已完成<span class="stat-number">3 / 8</span> 项</li>
+    <li><span class="stat-number">55</span> 名志愿者</li>
+    <li><span class="stat-number">103869</span> 小时服务时长</li>
+    <li><span class="stat-number">6</span> 支服务队</li>
+  </ul>
+</section>"#;
+    let start = home.find("<section class=\"home-feature\"").unwrap_or(0);
+    let end = home[start..]
+        .find("</ul>\n</section>")
+        .map_or(start, |e| start + e + "</ul>\n</section>".len());
+    assert_eq!(&home[start..end], expected);
+    // Sections and the home page share with their own title and the site's picture.
+    for (page, title) in [
+        ("index.html", "栖云文明网"),
+        ("news/index.html", "创文动态 - 栖云文明网"),
+    ] {
+        let html = read(out.path(), page);
+        assert!(
+            html.contains(&format!("<meta property=\"og:title\" content=\"{title}\">")),
+            "{page}"
+        );
+        assert!(
+            html.contains("<meta itemprop=\"image\" content=\"https://wenming.qiyun.example.gov.cn/images/civility-poster.svg\">"),
+            "{page}"
+        );
+    }
+    // Page headers write dates as lists do; a long 条例 links back to its contents.
+    let article = read(out.path(), "news/gong-yi-guang-gao-shang-jie/index.html");
+    assert!(article.contains(
+        "<span>发布时间：<time datetime=\"2025-12-02T11:00:00+08:00\">2025年12月2日 11:00</time></span>"
+    ));
+    let rule = read(
+        out.path(),
+        "rules/wen-ming-xing-wei-cu-jin-tiao-li/index.html",
+    );
+    assert!(rule.contains(
+        "<p class=\"back-to-toc\"><a href=\"#toc-title\">回到目录<span aria-hidden=\"true\"> ↑</span></a></p>"
+    ));
 }

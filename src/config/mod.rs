@@ -20,6 +20,7 @@ const TOP_KEYS: &[&str] = &[
     "base_url",
     "language",
     "description",
+    "share_image",
     "theme",
     "paginate",
     "taxonomies",
@@ -41,6 +42,7 @@ const FOOTER_KEYS: &[&str] = &[
     "site_code",
     "badge",
     "badge_link",
+    "jiucuo",
 ];
 const MARKDOWN_KEYS: &[&str] = &["unsafe_html"];
 const FEED_KEYS: &[&str] = &["limit"];
@@ -57,6 +59,8 @@ pub struct Config {
     pub base_url: String,
     pub language: String,
     pub description: String,
+    /// The picture a shared link shows (og:image) when a page has no cover: a site path or URL.
+    pub share_image: String,
     pub theme: String,
     /// Items per listing page; 0 means no pagination.
     pub paginate: usize,
@@ -165,6 +169,8 @@ pub struct Footer {
     pub badge: String,
     /// Where the 标识 leads: the 开办单位 certificate page the 编办 gives with the image.
     pub badge_link: String,
+    /// The 我为政府网站找错 address for this site (the 政务服务平台's error-report page).
+    pub jiucuo: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -221,6 +227,7 @@ impl Config {
         let base_url = f.string("base_url").unwrap_or_default();
         let language = f.string("language").unwrap_or_else(|| "zh-CN".into());
         let description = f.string("description").unwrap_or_default();
+        let share_image = f.string("share_image").unwrap_or_default();
         let theme = f.string("theme").unwrap_or_else(|| "default".into());
         let paginate = f.count("paginate").unwrap_or(10);
         let extra = f
@@ -315,6 +322,7 @@ impl Config {
             base_url,
             language,
             description,
+            share_image,
             theme,
             paginate,
             taxonomies,
@@ -425,6 +433,7 @@ fn parse_footer(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Footer {
         site_code: get("site_code"),
         badge: get("badge"),
         badge_link: get("badge_link"),
+        jiucuo: get("jiucuo"),
     };
     errors.append(&mut f.errors);
     footer
@@ -564,7 +573,7 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(
             errors[0].to_string(),
-            "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link"
+            "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link, jiucuo"
         );
     }
 }

@@ -8,7 +8,7 @@ mod headings;
 mod sanitize;
 pub mod shortcodes;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 pub use articles::{Article, Chapter};
 pub use headings::{Heading, heading_id};
@@ -275,6 +275,8 @@ impl Walk<'_> {
         let mut heading_start: Option<usize> = None;
         let mut html_block_start: Option<usize> = None;
         let mut in_article = false;
+        // The open table's header texts and alignments, for its body cells.
+        let mut table: Option<TableCells> = None;
         // Open images: where each starts in `out`, and its size if known.
         let mut images: Vec<(usize, Option<(u32, u32)>)> = Vec::new();
         // Where the open paragraph starts in `out`, when it may hold a shortcode on its own
@@ -320,13 +322,28 @@ impl Walk<'_> {
                 }
                 // A wide table scrolls sideways inside its own box on a phone; keyboard users
                 // must be able to focus that box to scroll it (WCAG 2.1.1), and it needs a name.
-                Event::Start(Tag::Table(_)) => {
+                Event::Start(Tag::Table(alignments)) => {
                     depth += 1;
+                    table = Some(TableCells {
+                        labels: header_labels(&events[i + 1..]),
+                        alignments: alignments.clone(),
+                        in_body: false,
+                        column: 0,
+                    });
                     out.push(Event::Html(TABLE_WRAP_OPEN.into()));
                     out.push(event.clone());
                 }
+                // A body cell carries its column's header text (data-label) so that the theme
+                // can show it beside the figure when the table becomes cards on a phone.
+                Event::Start(Tag::TableCell) if table.as_ref().is_some_and(|t| t.in_body) => {
+                    depth += 1;
+                    if let Some(t) = table.as_mut() {
+                        out.push(Event::Html(t.body_cell().into()));
+                    }
+                }
                 Event::End(TagEnd::Table) => {
                     depth = depth.saturating_sub(1);
+                    table = None;
                     out.push(event.clone());
                     out.push(Event::Html("</div>\n".into()));
                 }
@@ -347,6 +364,12 @@ impl Walk<'_> {
                             .position(fragment.source_offset(range.start))
                     };
                     match tag {
+                        Tag::TableRow => {
+                            if let Some(t) = table.as_mut() {
+                                t.in_body = true;
+                                t.column = 0;
+                            }
+                        }
                         Tag::Paragraph => paragraph_start = Some(out.len()),
                         Tag::CodeBlock(_) => in_code_block = true,
                         Tag::Heading { .. } => heading_start = Some(out.len()),
@@ -705,6 +728,56 @@ fn ends_text_block(tag: &TagEnd) -> bool {
     )
 }
 
+/// What a Markdown table's body cells need of its header: each column's header text and
+/// alignment, and where the open row is.
+struct TableCells {
+    labels: Vec<String>,
+    alignments: Vec<Alignment>,
+    in_body: bool,
+    column: usize,
+}
+
+impl TableCells {
+    /// The opening tag of the next body cell: `<td>` with its column's header text as
+    /// `data-label` and the alignment pulldown-cmark would have written.
+    fn body_cell(&mut self) -> String {
+        let column = self.column;
+        self.column += 1;
+        let mut tag = String::from("<td");
+        if let Some(label) = self.labels.get(column).filter(|l| !l.is_empty()) {
+            tag.push_str(" data-label=\"");
+            tag.push_str(&crate::text::escape_html(label));
+            tag.push('"');
+        }
+        match self.alignments.get(column) {
+            Some(Alignment::Left) => tag.push_str(" style=\"text-align: left\""),
+            Some(Alignment::Center) => tag.push_str(" style=\"text-align: center\""),
+            Some(Alignment::Right) => tag.push_str(" style=\"text-align: right\""),
+            _ => {}
+        }
+        tag.push('>');
+        tag
+    }
+}
+
+/// The plain text of each header cell of the table whose events follow.
+fn header_labels(events: &[(Event, std::ops::Range<usize>)]) -> Vec<String> {
+    let mut labels = Vec::new();
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::TableCell) => labels.push(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(last) = labels.last_mut() {
+                    last.push_str(t);
+                }
+            }
+            Event::End(TagEnd::TableHead) => break,
+            _ => {}
+        }
+    }
+    labels
+}
+
 /// Opens the scroll box around a Markdown table (the theme styles `.table-wrap`).
 const TABLE_WRAP_OPEN: &str =
     "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">\n";
@@ -833,14 +906,21 @@ mod tests {
             html("| 区 | 得分 |\n| --- | --: |\n| 云栖区 | 95 |\n"),
             "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">\n\
              <table><thead><tr><th>区</th><th style=\"text-align: right\">得分</th></tr></thead><tbody>\n\
-             <tr><td>云栖区</td><td style=\"text-align: right\">95</td></tr>\n\
+             <tr><td data-label=\"区\">云栖区</td><td data-label=\"得分\" style=\"text-align: right\">95</td></tr>\n\
              </tbody></table>\n</div>\n"
         );
-        // Sanitizing (the page has raw HTML) keeps the box.
-        let out = html("<b>粗</b>\n\n| 区 |\n| --- |\n| 云栖区 |\n");
+        // Sanitizing (the page has raw HTML) keeps the box and the column labels, which are
+        // escaped and taken from the header's text only.
+        let out = html("<b>粗</b>\n\n| 区 | **\"得\"**`分` |\n| --- | --- |\n| 云栖区 | 95 |\n");
         assert!(
             out.contains(
                 "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "<td data-label=\"区\">云栖区</td><td data-label=\"&quot;得&quot;分\">95</td>"
             ),
             "{out}"
         );

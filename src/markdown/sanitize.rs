@@ -13,7 +13,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("img", ["width", "height", "loading"])
             .add_tag_attributes("th", ["style", "scope"])
-            .add_tag_attributes("td", ["style"])
+            .add_tag_attributes("td", ["style", "data-label"])
             // The scroll box wenming puts around tables (see markdown::TABLE_WRAP_OPEN).
             .add_tag_attributes("div", ["role", "tabindex", "aria-label"])
             .add_tag_attribute_values("div", "role", ["region"])

@@ -97,6 +97,22 @@ pub fn register_filters(tera: &mut Tera) {
 
 /// Registers the functions that read the linked site.
 fn register_functions(tera: &mut Tera, shared: Arc<Shared>) {
+    tera.register_function(
+        "qr_code",
+        |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let text = kwargs.must_get::<&str>("text")?;
+            let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
+            super::qr::svg(text, label).map_err(error)
+        },
+    );
+    let s = shared.clone();
+    tera.register_function(
+        "days_until",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<i64> {
+            let date = kwargs.must_get::<&str>("date")?;
+            super::countdown::days_until(s.site.now, date).map_err(error)
+        },
+    );
     let s = shared.clone();
     tera.register_function(
         "url",

@@ -2,7 +2,9 @@
 //! section pager, taxonomy page and the 404 page rendered in parallel into output files.
 
 pub mod charts;
+mod countdown;
 mod functions;
+pub mod qr;
 pub mod shortcodes;
 pub mod templates;
 pub mod views;

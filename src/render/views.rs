@@ -292,6 +292,7 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
             chart: charts::bars(
                 "progress-chart",
                 "各项指标完成率（%）",
+                charts::Measure::Percent,
                 &progress
                     .metrics
                     .iter()
@@ -313,6 +314,7 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
             chart: charts::bars(
                 "ranking-chart",
                 "综合得分",
+                charts::Measure::Score,
                 &table
                     .rows
                     .iter()

@@ -1,12 +1,15 @@
 // 长辈模式 (elder mode) of the wenming default theme: larger text, larger targets and higher
 // contrast, as the class "elder" on <html> (style.css does the rest). The choice is kept in
 // localStorage (a cookie where storage is blocked), so it holds on every page of the site.
-// This file is loaded in <head> so that the mode applies before the page is drawn. Without
-// JavaScript the toggle button keeps its `hidden` attribute and the page works as it is.
+// This file is loaded in <head> so that the mode applies before the page is drawn; it also
+// marks <html> with the class "js", which shows the toggle (style.css keeps its place from the
+// first paint, so the page does not move). Without JavaScript the toggle stays hidden and the
+// page works as it is.
 (function () {
   'use strict';
   var KEY = 'wenming-elder';
   var root = document.documentElement;
+  root.classList.add('js');
 
   function stored() {
     try {
@@ -32,11 +35,19 @@
 
   apply(stored());
 
+  // The header search box leads to the site map without JavaScript (search runs in the
+  // browser); with it, the box goes to the search page. Done here rather than in an inline
+  // script, so the site works under a Content-Security-Policy without 'unsafe-inline'.
+  function searchBox() {
+    var form = document.getElementById('search-box');
+    if (form && form.getAttribute('data-search')) form.action = form.getAttribute('data-search');
+  }
+
   function init() {
+    searchBox();
     var button = document.getElementById('elder-toggle');
     if (!button) return;
     apply(root.classList.contains('elder'));
-    button.hidden = false;
     button.addEventListener('click', function () {
       var on = !root.classList.contains('elder');
       apply(on);

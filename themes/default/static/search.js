@@ -320,13 +320,16 @@ function ui(doc, location) {
     function show(page) {
       var a = marked(el('a'), page.title, findMarks(page.title, found.terms), 0, page.title.length);
       var meta = [searcher.meta.sections[page.section] || ''];
-      if (page.date) meta.push(' · ', el('time', '', [page.date]));
-      // The excerpt starts a little before the first match.
+      // 2026-02-01 as 2026年2月1日, as in the site's lists.
+      if (page.date) meta.push(' · ', el('time', '', [page.date.replace(/^(\d+)-0?(\d+)-0?(\d+).*/, '$1年$2月$3日')]));
+      // The excerpt starts a little before the first match, never on a space or punctuation.
       var body = page.text.replace(/\s+/g, ' '), marks = findMarks(body, found.terms);
       var end = Math.min(body.length, (marks.length ? Math.max(0, marks[0][0] - 20) : 0) + EXCERPT);
+      var start = Math.max(0, end - EXCERPT);
+      while (start > 0 && /[\s。，、；：？！”’）》]/.test(body.charAt(start))) start++;
       a.href = page.url;
       list.appendChild(el('li', 'search-result', [el('h2', '', [a]), el('p', 'search-result-meta', meta),
-        marked(el('p', 'search-result-excerpt'), body, marks, Math.max(0, end - EXCERPT), end)]));
+        marked(el('p', 'search-result-excerpt'), body, marks, start, end)]));
       return a;
     }
     // Loads the next PAGE_SIZE records, then shows them in order.
