@@ -11,7 +11,6 @@ use std::time::Instant;
 use jiff::Timestamp;
 
 use crate::check::{self, Finding, Manifest, Rules};
-use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter};
 use crate::pipeline::{self, LoadedSite, SiteOptions, Theme};
@@ -103,10 +102,14 @@ struct Produced {
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
 /// the same path come later: theme static < robots.txt < site static < rendered pages <
 /// generated files (search index, feeds, sitemap, aliases and bundle files) < the manifest.
-fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> {
+fn produce(
+    options: &BuildOptions,
+    loaded: LoadedSite,
+    emit: Emit,
+) -> Result<Produced, Diagnostics> {
     let root = &options.root;
-    // The front half runs on whatever could be read, so that one run reports the errors of
-    // every stage together; only then does the build stop.
+    // The front half ran on whatever could be read, so that one run reports the errors of
+    // every stage together; only now does the build stop.
     let LoadedSite {
         mut site,
         theme,
@@ -115,7 +118,7 @@ fn produce(options: &BuildOptions, emit: Emit) -> Result<Produced, Diagnostics> 
         skipped_drafts,
         scheduled,
         next_due,
-    } = pipeline::load_site(&options.site_options())?;
+    } = loaded;
     let Theme {
         files: theme,
         templates,
@@ -239,7 +242,8 @@ fn release_sources(site: &mut Site) {
 /// Loads, links and renders the site in memory.
 pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let files = Mutex::new(Vec::new());
-    let produced = produce(options, &|f| {
+    let loaded = pipeline::load_site(&options.site_options())?;
+    let produced = produce(options, loaded, &|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok(())
     })?;
@@ -387,13 +391,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
-    // Only `output.compress` is read here (the writer starts before the pipeline loads the
-    // configuration); a broken site.yaml is reported by the pipeline below.
-    let compress = Config::load(&options.root).map_or(true, |c| c.output.compress);
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
-        .map_err(Diagnostics::from)?
-        .compress(compress);
-    let produced = match produce(options, &|f| writer.put(f)) {
+        .map_err(Diagnostics::from)?;
+    let loaded = match pipeline::load_site(&options.site_options()) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            writer.abort();
+            return Err(errors.into());
+        }
+    };
+    let writer = writer.compress(loaded.site.config.output.compress);
+    let produced = match produce(options, loaded, &|f| writer.put(f)) {
         Ok(p) => p,
         Err(errors) => {
             writer.abort();

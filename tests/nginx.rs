@@ -184,6 +184,31 @@ fn assert_security_headers(r: &RawResponse, what: &str) {
     );
 }
 
+/// Each of `paths` answers 404 with the site's own 404 page and the security headers.
+fn assert_site_404(nginx: &Nginx, output: &Path, paths: &[&str]) {
+    let not_found_page = fs::read(output.join("404.html")).unwrap_or_default();
+    for path in paths {
+        let r = nginx.get(path, None);
+        assert_eq!(r.status, 404, "{path}: {}", r.head());
+        assert_eq!(
+            r.body(),
+            not_found_page,
+            "{path} shows the site's own 404 page"
+        );
+        assert_security_headers(&r, path);
+    }
+}
+
+/// The demo site built into a temporary folder's `public/`.
+fn built_demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = common::temp();
+    let output = dir.path().join("public");
+    let run = common::build_demo(&output);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    readable_by_all(&output);
+    (dir, output)
+}
+
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes)
@@ -221,23 +246,17 @@ fn nginx_serves_the_site_with_its_404_page_headers_and_nothing_internal() {
     assert_eq!(home.header("Cache-Control"), "no-cache");
     assert_security_headers(&home, "home page");
 
-    let not_found_page = fs::read(output.join("404.html")).unwrap_or_default();
-    for path in [
-        "/no-such-page/",
-        "/.git/config",
-        "/wenming-manifest.json",
-        "/empty-folder/",
-        "/.wenming/record.json",
-    ] {
-        let r = nginx.get(path, None);
-        assert_eq!(r.status, 404, "{path}: {}", r.head());
-        assert_eq!(
-            r.body(),
-            not_found_page,
-            "{path} shows the site's own 404 page"
-        );
-        assert_security_headers(&r, path);
-    }
+    assert_site_404(
+        &nginx,
+        &output,
+        &[
+            "/no-such-page/",
+            "/.git/config",
+            "/wenming-manifest.json",
+            "/empty-folder/",
+            "/.wenming/record.json",
+        ],
+    );
 
     // Without a trailing slash, a folder redirects to its pretty URL.
     let r = nginx.get("/news", None);
@@ -247,11 +266,7 @@ fn nginx_serves_the_site_with_its_404_page_headers_and_nothing_internal() {
 
 #[test]
 fn nginx_serves_precompressed_twins_identical_to_their_originals() {
-    let dir = common::temp();
-    let output = dir.path().join("public");
-    let run = common::build_demo(&output);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    readable_by_all(&output);
+    let (_dir, output) = built_demo();
     let nginx = start_nginx(Path::new(env!("CARGO_MANIFEST_DIR")), &output);
     for path in ["/", "/style.css"] {
         let file = if path == "/" {
@@ -311,21 +326,16 @@ fn nginx_serves_a_sub_path_site_with_its_404_page() {
     assert_eq!(r.status, 301, "{}", r.head());
     assert!(r.header("Location").ends_with("/wenming/"), "{}", r.head());
 
-    let not_found_page = fs::read(output.join("404.html")).unwrap_or_default();
-    for path in [
-        "/wenming/no-such-page/",
-        "/wenming/.git/config",
-        "/",
-        "/index.html",
-    ] {
-        let r = nginx.get(path, None);
-        assert_eq!(r.status, 404, "{path}: {}", r.head());
-        assert_eq!(
-            r.body(),
-            not_found_page,
-            "{path} shows the site's own 404 page"
-        );
-    }
+    assert_site_404(
+        &nginx,
+        &output,
+        &[
+            "/wenming/no-such-page/",
+            "/wenming/.git/config",
+            "/",
+            "/index.html",
+        ],
+    );
 }
 
 #[test]
@@ -348,10 +358,7 @@ fn nginx_conf_refuses_a_bad_listen_value() {
 fn the_demo_site_runs_under_the_printed_content_security_policy() {
     // script-src 'self' without 'unsafe-inline': no page may carry an inline script or an
     // event-handler attribute, or the theme would break behind the printed block.
-    let dir = common::temp();
-    let output = dir.path().join("public");
-    let run = common::build_demo(&output);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_dir, output) = built_demo();
     let pages: Vec<String> = common::files(&output)
         .into_iter()
         .filter(|f| f.ends_with(".html"))

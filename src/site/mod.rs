@@ -302,72 +302,21 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         }));
     }
     sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
-    let section_slugs: HashMap<String, String> = sections
-        .iter()
-        .filter(|s| !s.dir.is_empty())
-        .map(|s| {
-            let slug = s
-                .meta
-                .slug
-                .clone()
-                .unwrap_or_else(|| name_slug(last_segment(&s.dir)));
-            (s.dir.clone(), slug)
-        })
-        .collect();
+    let section_slugs = folder_slugs(&sections, name_slug);
     let dir_path = |dir: &str, errors: &mut Vec<Diagnostic>, source: &std::path::Path| -> String {
-        let mut url = String::from("/");
-        if dir.is_empty() {
-            return url;
-        }
-        let mut prefix = String::new();
-        for seg in dir.split('/') {
-            if !prefix.is_empty() {
-                prefix.push('/');
-            }
-            prefix.push_str(seg);
-            let slug = section_slugs
-                .get(&prefix)
-                .cloned()
-                .unwrap_or_else(|| name_slug(seg));
-            if slug.is_empty() {
-                errors.push(
-                    Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址"))
-                        .hint("请把目录改成英文或拼音名称"),
-                );
-            }
-            url.push_str(&slug);
-            url.push('/');
+        let (url, unusable) = folder_url(dir, &section_slugs, name_slug);
+        for seg in unusable {
+            errors.push(
+                Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址"))
+                    .hint("请把目录改成英文或拼音名称"),
+            );
         }
         url
     };
     // The URLs wenming gave before word-aware pinyin (see `text::slug`): a page whose URL
     // changed keeps its old one as an alias.
-    let legacy_section_slugs: HashMap<String, String> = sections
-        .iter()
-        .filter(|s| !s.dir.is_empty())
-        .map(|s| {
-            let slug = s
-                .meta
-                .slug
-                .clone()
-                .unwrap_or_else(|| legacy_name_slug(last_segment(&s.dir)));
-            (s.dir.clone(), slug)
-        })
-        .collect();
-    let legacy_dir_path = |dir: &str| -> String {
-        let mut url = String::from("/");
-        let mut end = 0;
-        for seg in dir.split('/').filter(|s| !s.is_empty()) {
-            end += seg.len() + usize::from(end > 0);
-            let slug = legacy_section_slugs
-                .get(&dir[..end])
-                .cloned()
-                .unwrap_or_else(|| legacy_name_slug(seg));
-            url.push_str(&slug);
-            url.push('/');
-        }
-        url
-    };
+    let legacy_section_slugs = folder_slugs(&sections, legacy_name_slug);
+    let legacy_dir_path = |dir: &str| folder_url(dir, &legacy_section_slugs, legacy_name_slug).0;
     let mut moved: Vec<(usize, String)> = Vec::new();
 
     let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
@@ -593,6 +542,48 @@ fn depth(dir: &str) -> usize {
     } else {
         dir.matches('/').count() + 1
     }
+}
+
+/// Each section folder's slug: its `slug:`, else `slugify` of the folder name.
+fn folder_slugs(sections: &[Arc<Section>], slugify: fn(&str) -> String) -> HashMap<String, String> {
+    sections
+        .iter()
+        .filter(|s| !s.dir.is_empty())
+        .map(|s| {
+            let slug = s
+                .meta
+                .slug
+                .clone()
+                .unwrap_or_else(|| slugify(last_segment(&s.dir)));
+            (s.dir.clone(), slug)
+        })
+        .collect()
+}
+
+/// The URL of content folder `dir` (`/` for the top): each folder's slug from `slugs`, or
+/// `slugify` of its name for a folder that is no section. Also the folder names that give no
+/// slug at all.
+fn folder_url<'a>(
+    dir: &'a str,
+    slugs: &HashMap<String, String>,
+    slugify: fn(&str) -> String,
+) -> (String, Vec<&'a str>) {
+    let mut url = String::from("/");
+    let mut unusable = Vec::new();
+    let mut end = 0;
+    for seg in dir.split('/').filter(|s| !s.is_empty()) {
+        end += seg.len() + usize::from(end > 0);
+        let slug = slugs
+            .get(&dir[..end])
+            .cloned()
+            .unwrap_or_else(|| slugify(seg));
+        if slug.is_empty() {
+            unusable.push(seg);
+        }
+        url.push_str(&slug);
+        url.push('/');
+    }
+    (url, unusable)
 }
 
 fn last_segment(dir: &str) -> &str {
