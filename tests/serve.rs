@@ -94,12 +94,15 @@ impl Serve {
     }
 
     /// Waits for the rebuild after an edit, then for quiet (an edit may come as two batches).
+    /// The answer is the last message with `changed` holding the files of every message
+    /// received: when an edit reaches serve as two rebuilds, the second one may find nothing
+    /// left to change.
     fn rebuilt(&self) -> Value {
-        let mut last = self.next_event();
+        let mut merged = self.next_event();
         while let Ok(v) = self.events.recv_timeout(Duration::from_millis(400)) {
-            last = v;
+            merged = merge_events(&merged, v);
         }
-        last
+        merged
     }
 
     /// [`Serve::rebuilt`], then further rebuilds (at most three) until `done`: making a new
@@ -110,7 +113,7 @@ impl Serve {
             if done(&event) {
                 break;
             }
-            event = self.next_event();
+            event = merge_events(&event, self.next_event());
         }
         event
     }
@@ -139,6 +142,20 @@ impl Serve {
             body,
         }
     }
+}
+
+/// `later` with its `changed` list extended by the files `earlier` changed.
+fn merge_events(earlier: &Value, mut later: Value) -> Value {
+    let mut files = changed(earlier);
+    for file in changed(&later) {
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    if later.get("changed").is_some() || !files.is_empty() {
+        later["changed"] = Value::from(files);
+    }
+    later
 }
 
 fn changed(event: &Value) -> Vec<String> {
