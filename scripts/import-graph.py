@@ -17,11 +17,13 @@ import sys
 
 # The order of the house, earliest first: a module may import only modules on its own line or
 # an earlier one. (`output` holds the output files and the sink that render and search write
-# into; `pipeline` is the front half that build, check and serve share.)
+# into; `pipeline` is the front half that build, check and serve share; `media` plans photos
+# for the loader and makes their copies for the build.)
 LAYERS = [
     {"error", "text", "yaml", "vocabulary"},
     {"markdown"},
     {"config"},
+    {"media"},
     {"content"},
     {"site"},
     {"output"},

@@ -15,6 +15,7 @@ pub mod content;
 pub mod error;
 pub mod fuzz;
 pub mod markdown;
+pub mod media;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -14,7 +14,6 @@ mod document;
 pub mod external;
 mod footer;
 mod links;
-pub mod location;
 pub mod manifest;
 mod report;
 mod review;
@@ -33,6 +32,7 @@ pub use report::{json_report, text_report};
 
 use crate::config::Waivers;
 use crate::error::{Diagnostic, LineIndex, Position};
+use crate::media::location;
 use crate::pipeline::{self, LoadedSite, SiteOptions};
 use crate::render::templates;
 use crate::site::Site;

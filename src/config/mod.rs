@@ -32,6 +32,7 @@ const TOP_KEYS: &[&str] = &[
     "check",
     "limits",
     "output",
+    "images",
 ];
 const FOOTER_KEYS: &[&str] = &[
     "sponsor",
@@ -49,6 +50,7 @@ const FEED_KEYS: &[&str] = &["limit"];
 const SEARCH_KEYS: &[&str] = &["enabled", "sections"];
 const LIMITS_KEYS: &[&str] = &["max_file_size", "max_pages"];
 const OUTPUT_KEYS: &[&str] = &["compress"];
+const IMAGES_KEYS: &[&str] = &["widths", "quality", "format"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
 
 /// The site's settings, as templates see them under `config`.
@@ -76,6 +78,38 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// The `output:` block: how the built files are written.
     pub output: OutputConfig,
+    /// The `images:` block: how photos are resized for the web.
+    pub images: ImagesConfig,
+}
+
+/// How the photos pages show are resized (`images:` in site.yaml; docs/content.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImagesConfig {
+    /// The widths in pixels of the resized copies, smallest first (never wider than the photo).
+    pub widths: Vec<u32>,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+    pub format: ImageFormat,
+}
+
+/// What resized copies are encoded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    /// A JPEG stays JPEG, a PNG stays PNG.
+    Auto,
+    /// Opaque PNG photos become JPEG too (a PNG with transparency stays PNG).
+    Jpeg,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            quality: 80,
+            format: ImageFormat::Auto,
+        }
+    }
 }
 
 /// How the built files are written (`output:` in site.yaml).
@@ -303,6 +337,7 @@ impl Config {
         };
 
         let limits = parse_limits(&doc, &mut errors);
+        let images = parse_images(&doc, &mut errors);
         let output = {
             let sub = sub_doc(&doc, "output", OUTPUT_KEYS, &mut errors);
             let mut output = OutputConfig::default();
@@ -334,6 +369,7 @@ impl Config {
             check,
             limits,
             output,
+            images,
         })
     }
 
@@ -416,6 +452,56 @@ fn parse_limits(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> LimitsConfig {
     }
     errors.append(&mut f.errors);
     limits
+}
+
+fn parse_images(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> ImagesConfig {
+    let mut images = ImagesConfig::default();
+    let Some(sub) = sub_doc(doc, "images", IMAGES_KEYS, errors) else {
+        return images;
+    };
+    let mut f = Fields::new(&sub);
+    if sub.get("widths").is_some() {
+        let texts = f.string_list("widths");
+        let widths: Option<Vec<u32>> = texts
+            .iter()
+            .map(|t| t.trim().parse::<u32>().ok().filter(|w| (16..=8192).contains(w)))
+            .collect();
+        match widths {
+            Some(mut widths) if !widths.is_empty() => {
+                widths.sort_unstable();
+                widths.dedup();
+                images.widths = widths;
+            }
+            _ => f.errors.push(
+                sub.error_at(
+                    "widths",
+                    "images.widths 应该是 16 到 8192 之间的像素宽度列表",
+                )
+                .hint("例如 widths: [480, 960, 1600]"),
+            ),
+        }
+    }
+    match f.integer("quality") {
+        Some(q @ 1..=100) => images.quality = q as u8,
+        Some(_) => f.errors.push(
+            sub.error_at("quality", "images.quality 应该是 1 到 100 之间的整数")
+                .hint("照片一般用 75 到 85，默认 80"),
+        ),
+        None => {}
+    }
+    match f.string("format").as_deref() {
+        None | Some("auto") => {}
+        Some("jpeg") => images.format = ImageFormat::Jpeg,
+        Some(other) => f.errors.push(
+            sub.error_at(
+                "format",
+                format!("images.format“{other}”无效：只能是 auto 或 jpeg"),
+            )
+            .hint("auto：JPEG 仍为 JPEG，PNG 仍为 PNG；jpeg：不透明的 PNG 照片也转为 JPEG"),
+        ),
+    }
+    errors.append(&mut f.errors);
+    images
 }
 
 fn parse_footer(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Footer {

@@ -1,5 +1,6 @@
 //! Photos that give away where they were taken: the GPS position a phone writes into an
-//! image's Exif metadata, for the `pii-location` rule. Only the metadata is read (with
+//! image's Exif metadata (for the `pii-location` rule, and for the build's count of positions
+//! removed), and the orientation the pixels must be turned by. Only the metadata is read (with
 //! kamadak-exif), from JPEG (APP1), PNG (`eXIf`), WebP (`EXIF`), HEIF/HEIC and TIFF files.
 
 use std::fs::File;
@@ -34,15 +35,50 @@ pub fn file_has_location(path: &Path) -> bool {
 /// Whether the image read from `reader` has a GPS latitude or longitude in its Exif
 /// metadata. Malformed images never panic; what can be read of a damaged Exif block counts.
 pub fn has_location<R: BufRead + Seek>(reader: &mut R) -> bool {
+    read_exif(reader).is_some_and(|exif| located(&exif))
+}
+
+/// What a photo's Exif metadata says that matters for publishing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExifFacts {
+    /// The Exif orientation (1–8; 1 when missing or invalid): how the stored pixels must be
+    /// turned to show the picture upright.
+    pub orientation: u8,
+    /// Whether a GPS position is recorded (see [`has_location`]).
+    pub located: bool,
+}
+
+/// The facts of the image read from `reader`; an image without readable Exif is upright and
+/// records no position.
+pub fn exif_facts<R: BufRead + Seek>(reader: &mut R) -> ExifFacts {
+    match read_exif(reader) {
+        Some(exif) => ExifFacts {
+            orientation: exif
+                .get_field(Tag::Orientation, exif::In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+                .and_then(|o| u8::try_from(o).ok())
+                .filter(|o| (1..=8).contains(o))
+                .unwrap_or(1),
+            located: located(&exif),
+        },
+        None => ExifFacts {
+            orientation: 1,
+            located: false,
+        },
+    }
+}
+
+/// The Exif block of an image; what can be read of a damaged one counts.
+fn read_exif<R: BufRead + Seek>(reader: &mut R) -> Option<exif::Exif> {
     let mut exif_reader = exif::Reader::new();
     exif_reader.continue_on_error(true);
-    let exif = match exif_reader.read_from_container(reader) {
-        Ok(exif) => exif,
-        Err(e) => match e.distill_partial_result(|_| {}) {
-            Ok(exif) => exif,
-            Err(_) => return false,
-        },
-    };
+    match exif_reader.read_from_container(reader) {
+        Ok(exif) => Some(exif),
+        Err(e) => e.distill_partial_result(|_| {}).ok(),
+    }
+}
+
+fn located(exif: &exif::Exif) -> bool {
     exif.fields()
         .filter(|f| f.tag == Tag::GPSLatitude || f.tag == Tag::GPSLongitude)
         .any(|f| match &f.value {

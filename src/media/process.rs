@@ -1,0 +1,222 @@
+//! The build-time half of photos: makes the copies a plan names, in the cache folder
+//! (`.wenming/images/`, safe to delete), decoding the photo only when one is missing there.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
+use image::imageops::FilterType;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageReader, Limits};
+
+use super::{Format, MAX_PIXELS, Photo, PhotoError, Rendition, crop_box, read, strip};
+
+/// The files made for one photo, all in the cache folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Processed {
+    /// Each rendition asked for, with its cached file.
+    pub copies: Vec<(Rendition, PathBuf)>,
+    /// What is published under the photo's own name: a copy without metadata (turned upright,
+    /// and no wider than the widest rendition when it is larger); `None` for a photo published
+    /// as it is (a format wenming does not read, recording no position).
+    pub original: Option<PathBuf>,
+    /// Whether the photo was read and new files made (`false`: everything came from the cache).
+    pub worked: bool,
+}
+
+/// Makes (or finds in `cache`) the `renditions` of `photo` and the copy published under its own
+/// name.
+pub fn process(
+    photo: &Photo,
+    renditions: &[Rendition],
+    cache: &Path,
+) -> Result<Processed, PhotoError> {
+    if photo.format == Format::Other {
+        return Ok(Processed {
+            copies: Vec::new(),
+            original: None,
+            worked: false,
+        });
+    }
+    let cached = |suffix: &str, format: Format| {
+        cache.join(format!(
+            "{:032x}.{suffix}.{}",
+            photo.key,
+            format.extension()
+        ))
+    };
+    let copies: Vec<(Rendition, PathBuf)> = renditions
+        .iter()
+        .map(|r| {
+            let suffix = format!("{}x{}{}", r.width, r.height, if r.cropped { "c" } else { "" });
+            (*r, cached(&suffix, photo.output))
+        })
+        .collect();
+    // Published under the photo's own name: its widest plain rendition when that is the photo
+    // turned upright or made smaller; else the file without its metadata.
+    let widest = photo
+        .renditions()
+        .last()
+        .copied()
+        .filter(|r| photo.output == photo.format && (r.width < photo.width || photo.orientation != 1));
+    let original = match widest {
+        Some(r) => {
+            let suffix = format!("{}x{}", r.width, r.height);
+            cached(&suffix, photo.output)
+        }
+        None => cached("original", photo.format),
+    };
+    // A rendition of the photo's own size, upright already and in its own format, is the
+    // file without metadata: no second encoding.
+    let is_identity = |r: &Rendition| {
+        !r.cropped
+            && r.width == photo.width
+            && photo.orientation == 1
+            && photo.output == photo.format
+    };
+    let stripped = cached("original", photo.format);
+    let mut missing: Vec<(Rendition, PathBuf)> = copies
+        .iter()
+        .filter(|(r, _)| !is_identity(r))
+        .cloned()
+        .chain(widest.map(|r| (r, original.clone())))
+        .filter(|(_, file)| !file.exists())
+        .collect();
+    // Plain copies are made from the widest one (much cheaper than from the photo each time,
+    // and as sharp), so it comes first; cropped ones from the photo.
+    missing.sort_by_key(|(r, _)| std::cmp::Reverse((!r.cropped, r.width)));
+    missing.dedup_by(|a, b| a.1 == b.1);
+    let needs_stripped = (widest.is_none() || copies.iter().any(|(r, _)| is_identity(r)))
+        && !stripped.exists();
+    if missing.is_empty() && !needs_stripped {
+        return Ok(Processed {
+            copies: identity_to(copies, &is_identity, &stripped),
+            original: Some(original),
+            worked: false,
+        });
+    }
+
+    let bytes = read(&photo.source)?;
+    // The structure is checked (and the metadata removed) first: a file cut short is refused
+    // even where a decoder would fill the missing part with grey.
+    let without_metadata = match photo.format {
+        Format::Jpeg => strip::jpeg(&bytes),
+        Format::Png => strip::png(&bytes),
+        Format::WebP => strip::webp(&bytes),
+        Format::Other => Ok(None),
+    }
+    .map_err(|_| PhotoError::Damaged("文件不完整或结构错误".into()))?;
+    std::fs::create_dir_all(cache).map_err(|e| PhotoError::CacheWrite(e.to_string()))?;
+    if needs_stripped {
+        write_atomic(&stripped, without_metadata.as_deref().unwrap_or(&bytes))?;
+    }
+    if !missing.is_empty() {
+        let image = decode(photo, &bytes)?;
+        drop(bytes);
+        let mut widest_made: Option<DynamicImage> = None;
+        for (r, file) in &missing {
+            let resized = if r.cropped {
+                let (bw, bh) = crop_box(image.width(), image.height(), (r.width, r.height));
+                let (x, y) = ((image.width() - bw) / 2, (image.height() - bh) / 2);
+                image
+                    .crop_imm(x, y, bw, bh)
+                    .resize_exact(r.width, r.height, FilterType::CatmullRom)
+            } else {
+                let from = widest_made.as_ref().unwrap_or(&image);
+                if (r.width, r.height) == (from.width(), from.height()) {
+                    from.clone()
+                } else {
+                    from.resize_exact(r.width, r.height, FilterType::CatmullRom)
+                }
+            };
+            write_atomic(file, &encode(&resized, photo.output, photo.quality)?)?;
+            if !r.cropped && widest_made.is_none() {
+                widest_made = Some(resized);
+            }
+        }
+    }
+    Ok(Processed {
+        copies: identity_to(copies, &is_identity, &stripped),
+        original: Some(original),
+        worked: true,
+    })
+}
+
+/// Points the renditions that are the photo itself at its copy without metadata.
+fn identity_to(
+    copies: Vec<(Rendition, PathBuf)>,
+    is_identity: &dyn Fn(&Rendition) -> bool,
+    stripped: &Path,
+) -> Vec<(Rendition, PathBuf)> {
+    copies
+        .into_iter()
+        .map(|(r, file)| {
+            if is_identity(&r) {
+                (r, stripped.to_path_buf())
+            } else {
+                (r, file)
+            }
+        })
+        .collect()
+}
+
+/// Decodes `bytes` within the pixel limit and turns the picture upright.
+fn decode(photo: &Photo, bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(match photo.format {
+        Format::Png => image::ImageFormat::Png,
+        _ => image::ImageFormat::Jpeg,
+    });
+    let mut limits = Limits::default();
+    let side = u32::try_from(MAX_PIXELS).unwrap_or(u32::MAX);
+    limits.max_image_width = Some(side);
+    limits.max_image_height = Some(side);
+    // Eight bytes a pixel: 16-bit RGBA, the widest a PNG decodes to.
+    limits.max_alloc = Some(MAX_PIXELS * 8);
+    reader.limits(limits);
+    let mut image = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels(0, 0),
+        e => PhotoError::Damaged(e.to_string()),
+    })?;
+    if let Some(o) = Orientation::from_exif(photo.orientation) {
+        image.apply_orientation(o);
+    }
+    if (image.width(), image.height()) != (photo.width, photo.height) {
+        return Err(PhotoError::Damaged(format!(
+            "文件头写的尺寸是 {}×{}，解码得到 {}×{}",
+            photo.width,
+            photo.height,
+            image.width(),
+            image.height()
+        )));
+    }
+    Ok(image)
+}
+
+/// Encodes `image` without any metadata.
+fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, PhotoError> {
+    let mut out = Vec::new();
+    let result = match format {
+        Format::Png => image.write_with_encoder(PngEncoder::new_with_quality(
+            &mut out,
+            CompressionType::Default,
+            PngFilter::Adaptive,
+        )),
+        _ => JpegEncoder::new_with_quality(&mut out, quality).encode_image(&image.to_rgb8()),
+    };
+    result.map_err(|e| PhotoError::Damaged(e.to_string()))?;
+    Ok(out)
+}
+
+/// Writes `file` through a temporary name, so that a cached file is complete or absent.
+fn write_atomic(file: &Path, bytes: &[u8]) -> Result<(), PhotoError> {
+    let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let temp = file.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, bytes)
+        .and_then(|()| std::fs::rename(&temp, file))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temp);
+            PhotoError::CacheWrite(e.to_string())
+        })
+}
