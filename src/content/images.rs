@@ -1,9 +1,58 @@
-//! Pixel sizes of the images a page's Markdown shows, read from the files' headers, so that
-//! each `<img>` carries `width` and `height` and the text does not jump while images arrive
-//! on a slow phone.
+//! What a page's `<img>` says of the images its Markdown shows: the pixel sizes, read from the
+//! files' headers, so that the text does not jump while images arrive on a slow phone, and
+//! for a photo (JPEG, PNG) the resized copies the build makes of it (see `media`).
 
+use std::cell::Cell;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::ImagesConfig;
+use crate::markdown::{ImageInfo, ResponsiveImage};
+use crate::media::{self, Photo};
+
+/// What the `<img>` of `file` (written `src` in the page) carries. A photo gets its resized
+/// copies, and loads lazily unless it is the first photo of the page (`first` is then
+/// cleared); other images, and photos that cannot be planned (the build reports why), get the
+/// size their header gives.
+pub fn image_info(
+    src: &str,
+    file: &Path,
+    config: &ImagesConfig,
+    first: &Cell<bool>,
+) -> Option<ImageInfo> {
+    if media::is_photo(file)
+        && let Ok(photo) = media::plan(file, config)
+        && let Some(r) = photo.responsive(src, &photo.renditions())
+    {
+        return Some(ImageInfo {
+            width: r.width,
+            height: r.height,
+            responsive: Some(ResponsiveImage {
+                src: r.src,
+                srcset: r.srcset,
+                sizes: media::SIZES.to_string(),
+            }),
+            lazy: !first.replace(false),
+        });
+    }
+    let (width, height) = size(file)?;
+    Some(ImageInfo {
+        width,
+        height,
+        responsive: None,
+        lazy: true,
+    })
+}
+
+/// The cover photo planned, when `file` is a JPEG or PNG wenming resizes.
+pub fn cover_photo(file: &Path, config: &ImagesConfig) -> Option<Arc<Photo>> {
+    media::is_photo(file)
+        .then(|| media::plan(file, config).ok())
+        .flatten()
+        .filter(Photo::is_resized)
+        .map(Arc::new)
+}
 
 /// The file an image `src` written in a page points to: a site path (`/images/a.png`) in the
 /// site's `static/`, a relative one (`photo.jpg`) next to a page bundle's `index.md`. URLs of

@@ -14,7 +14,7 @@ use super::files::{is_ignored_name, read_limited};
 use super::front_matter::{self, Kind, PageMeta, SectionMeta};
 use super::kinds::KindFields;
 use super::{Page, RawText, Section, data, images};
-use crate::config::{Config, LimitsConfig};
+use crate::config::{Config, ImagesConfig, LimitsConfig};
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
 use crate::yaml::YamlDoc;
@@ -84,6 +84,7 @@ pub struct ParseSettings {
     taxonomies: Vec<String>,
     markdown: MarkdownOptions,
     limits: LimitsConfig,
+    images: ImagesConfig,
 }
 
 impl ParseSettings {
@@ -95,6 +96,7 @@ impl ParseSettings {
                 articles: false,
             },
             limits: config.limits,
+            images: config.images.clone(),
         }
     }
 }
@@ -411,11 +413,12 @@ pub fn parse_file(
     // parse the page again when one of them changes.
     let static_dir = root.join("static");
     let image_files = std::cell::RefCell::new(Vec::new());
+    let first_photo = std::cell::Cell::new(true);
     let image_size = |src: &str| {
         let file = images::local_file(src, &static_dir, found.bundle_dir.as_deref())?;
-        let size = images::size(&file);
+        let info = images::image_info(src, &file, &settings.images, &first_photo);
         image_files.borrow_mut().push(file);
-        size
+        info
     };
 
     if found.is_section {
@@ -457,6 +460,11 @@ pub fn parse_file(
     };
     let meta: PageMeta =
         front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))?;
+    let cover_photo = meta.cover.as_deref().and_then(|cover| {
+        let file = images::local_file(cover, &static_dir, found.bundle_dir.as_deref())?;
+        image_files.borrow_mut().push(file.clone());
+        images::cover_photo(&file, &settings.images)
+    });
     let is_rule = matches!(meta.fields, KindFields::Rule(_));
     let body = markdown::render_with_images(
         split.body,
@@ -487,6 +495,7 @@ pub fn parse_file(
         body_line_offset,
         raw: RawText { text, body_start },
         image_files: image_files.into_inner(),
+        cover_photo,
     })))
 }
 

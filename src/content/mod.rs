@@ -45,8 +45,11 @@ pub struct Page {
     pub body_line_offset: usize,
     /// The file's text, for the check stage.
     pub raw: RawText,
-    /// The image files (in `static/` or the bundle) whose pixel sizes the body carries.
+    /// The image files (in `static/` or the bundle) whose pixel sizes the body carries, and
+    /// the cover's.
     pub image_files: Vec<PathBuf>,
+    /// The cover photo as planned, when `cover:` names a JPEG or PNG of the site.
+    pub cover_photo: Option<std::sync::Arc<crate::media::Photo>>,
 }
 
 /// A section: a content folder with an `_index.md`.

@@ -5,6 +5,7 @@
 
 pub mod articles;
 mod headings;
+mod images;
 mod sanitize;
 pub mod shortcodes;
 
@@ -12,6 +13,7 @@ use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 pub use articles::{Article, Chapter};
 pub use headings::{Heading, heading_id};
+pub use images::{ImageInfo, ResponsiveImage};
 pub use shortcodes::{ArgValue, Call, ShortcodeError, Shortcodes};
 
 use shortcodes::Fragment;
@@ -125,20 +127,20 @@ pub fn render(source: &str, options: MarkdownOptions) -> Rendered {
     render_with_images(source, options, &|_| None)
 }
 
-/// Renders `source`; `image_size` gives the pixel size of an image by its `src` as written,
-/// when the file can be found. Every image gets `loading="lazy"` (it sits in the body, below the
-/// page's header) and, when its size is known, `width` and `height`, so that the text does not
-/// jump as the image arrives. Shortcodes become tokens and calls (see [`shortcodes`]); a
+/// Renders `source`; `image_info` tells what is known of an image by its `src` as written
+/// (see [`ImageInfo`]): its `width` and `height`, so that the text does not jump as the image
+/// arrives, the resized copies of a photo (`srcset`), and whether it loads lazily. An image it
+/// does not know gets `loading="lazy"`. Shortcodes become tokens and calls (see [`shortcodes`]); a
 /// source without `{{<` pays for nothing of that.
 pub fn render_with_images(
     source: &str,
     options: MarkdownOptions,
-    image_size: &dyn Fn(&str) -> Option<(u32, u32)>,
+    image_info: &dyn Fn(&str) -> Option<ImageInfo>,
 ) -> Rendered {
     let mut walk = Walk {
         source,
         options,
-        image_size,
+        image_info,
         plan: None,
         links: Vec::new(),
         heading_ids: headings::IdAllocator::default(),
@@ -209,7 +211,7 @@ struct Walk<'a> {
     /// The whole Markdown body, for positions.
     source: &'a str,
     options: MarkdownOptions,
-    image_size: &'a dyn Fn(&str) -> Option<(u32, u32)>,
+    image_info: &'a dyn Fn(&str) -> Option<ImageInfo>,
     /// The body's shortcodes, when it has any.
     plan: Option<shortcodes::Plan>,
     links: Vec<InternalLink>,
@@ -278,7 +280,7 @@ impl Walk<'_> {
         // The open table's header texts and alignments, for its body cells.
         let mut table: Option<TableCells> = None;
         // Open images: where each starts in `out`, and its size if known.
-        let mut images: Vec<(usize, Option<(u32, u32)>)> = Vec::new();
+        let mut images: Vec<(usize, Option<ImageInfo>)> = Vec::new();
         // Where the open paragraph starts in `out`, when it may hold a shortcode on its own
         // line.
         let mut paragraph_start: Option<usize> = None;
@@ -394,13 +396,17 @@ impl Walk<'_> {
                             title,
                             id,
                         } => {
-                            let dest = rewrite_url(dest_url, true, &position, &mut self.links);
-                            let size = if dest.starts_with("@wm-link/") {
+                            let mut dest =
+                                rewrite_url(dest_url, true, &position, &mut self.links);
+                            let info = if dest.starts_with("@wm-link/") {
                                 None
                             } else {
-                                (self.image_size)(&dest)
+                                (self.image_info)(&dest)
                             };
-                            images.push((out.len(), size));
+                            if let Some(r) = info.as_ref().and_then(|i| i.responsive.as_ref()) {
+                                dest = r.src.clone().into();
+                            }
+                            images.push((out.len(), info));
                             out.push(Event::Start(Tag::Image {
                                 link_type: *link_type,
                                 dest_url: dest,
@@ -415,9 +421,9 @@ impl Walk<'_> {
                 }
                 Event::End(TagEnd::Image) if !images.is_empty() => {
                     depth = depth.saturating_sub(1);
-                    let (start, size) = images.pop().unwrap_or_default();
+                    let (start, info) = images.pop().unwrap_or_default();
                     out.push(event.clone());
-                    let tag = image_tag(&out.split_off(start), size);
+                    let tag = images::image_tag(&out.split_off(start), info.as_ref());
                     out.push(Event::InlineHtml(tag.into()));
                 }
                 Event::End(tag_end) => {
@@ -612,7 +618,7 @@ impl Walk<'_> {
                         ArgValue::Str(s) => Some(s.clone()),
                         _ => None,
                     });
-                let size = src.and_then(|s| (self.image_size)(&s));
+                let image = src.and_then(|s| (self.image_info)(&s));
                 let body_fragment =
                     body.map(|range| plan.fragment(self.source, range, &plan.nodes[node].children));
                 self.plan = Some(plan);
@@ -633,7 +639,7 @@ impl Walk<'_> {
                     .as_mut()
                     .and_then(|p| p.shortcodes.calls.get_mut(index))
                 {
-                    call.image_size = size;
+                    call.image = image;
                     call.body = body_html;
                 }
                 return;
@@ -781,22 +787,6 @@ fn header_labels(events: &[(Event, std::ops::Range<usize>)]) -> Vec<String> {
 /// Opens the scroll box around a Markdown table (the theme styles `.table-wrap`).
 const TABLE_WRAP_OPEN: &str =
     "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格\">\n";
-
-/// The `<img>` of one image's events, as pulldown-cmark writes it (escaped `src`, `alt` and
-/// `title`), with the size and lazy loading added.
-fn image_tag(events: &[Event], size: Option<(u32, u32)>) -> String {
-    let mut tag = String::new();
-    pulldown_cmark::html::push_html(&mut tag, events.iter().cloned());
-    let mut tag = match tag.strip_suffix(" />") {
-        Some(open) => open.to_string(),
-        None => return tag,
-    };
-    if let Some((width, height)) = size {
-        tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
-    }
-    tag.push_str(" loading=\"lazy\">");
-    tag
-}
 
 /// The first text inside a paragraph, looking through emphasis (`**第一条**`).
 fn first_text<'e>(events: &'e [(Event, std::ops::Range<usize>)]) -> Option<&'e str> {

@@ -68,8 +68,8 @@ pub struct Call {
     pub nth: usize,
     /// Where `{{<` is, in the Markdown body.
     pub position: Position,
-    /// Pixel size of the image the `src` argument names, when it is a file of the site.
-    pub image_size: Option<(u32, u32)>,
+    /// What is known of the image the `src` argument names, when it is a file of the site.
+    pub image: Option<super::ImageInfo>,
 }
 
 /// The shortcode calls of one page, in document order, and the key of their tokens.
@@ -346,7 +346,7 @@ impl Plan {
                         args,
                         body: None,
                         position: locate.position(tag.start),
-                        image_size: None,
+                        image: None,
                     });
                     match closing {
                         Some((close_start, close_end)) => (
