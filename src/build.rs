@@ -3,6 +3,10 @@
 //! the result in memory (for `serve` and tests); [`build`] streams it into a staging folder
 //! and commits it to the output only when everything succeeded.
 
+mod photos;
+
+pub use photos::{CACHE_DIR, PhotoFiles, photo_files};
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -70,6 +74,38 @@ pub struct RenderedSite {
     pub skipped_drafts: usize,
     pub scheduled: usize,
     pub warnings: Vec<Diagnostic>,
+    pub photos: PhotoSummary,
+}
+
+/// What the build did with the site's photos.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhotoSummary {
+    /// Photos published.
+    pub photos: usize,
+    /// Photos read and processed; the others' copies came from the cache.
+    pub processed: usize,
+    /// Photos whose recorded position (GPS) was removed.
+    pub located: usize,
+}
+
+impl PhotoSummary {
+    /// The line the build prints about its photos; `None` for a site without photos.
+    pub fn line(&self) -> Option<String> {
+        if self.photos == 0 {
+            return None;
+        }
+        let mut line = format!(
+            "照片 {} 张：新处理 {} 张，其余取自缓存 .wenming/images/",
+            self.photos, self.processed
+        );
+        if self.located > 0 {
+            line.push_str(&format!(
+                "；已删除 {} 张照片中的拍摄地点（GPS 坐标）",
+                self.located
+            ));
+        }
+        Some(line)
+    }
 }
 
 /// The summary printed after a build.
@@ -88,6 +124,7 @@ pub struct BuildReport {
     pub output: PathBuf,
     pub seconds: f64,
     pub warnings: Vec<Diagnostic>,
+    pub photos: PhotoSummary,
 }
 
 /// What producing the files found out, besides the files.
@@ -97,6 +134,7 @@ struct Produced {
     scheduled: usize,
     next_due: Option<Timestamp>,
     warnings: Vec<Diagnostic>,
+    photos: PhotoSummary,
 }
 
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
@@ -148,6 +186,21 @@ fn produce(
         Ok(found) => warnings.extend(found),
         Err(found) => errors.extend(found),
     }
+    let site_static = root.join("static");
+    let is_site_photo = |f: &OutputFile| match &f.bytes {
+        Bytes::File(source) => {
+            source.starts_with(&site_static) && crate::media::is_photo(Path::new(&f.path))
+        }
+        _ => false,
+    };
+    let site_photos = statics.iter().filter(|f| is_site_photo(f)).filter_map(|f| match &f.bytes {
+        Bytes::File(source) => Some((f.path.as_str(), source.as_path())),
+        _ => None,
+    });
+    let photos = photo_files(root, &site, site_photos).unwrap_or_else(|found| {
+        errors.extend(found);
+        PhotoFiles::default()
+    });
     if !errors.is_empty() {
         // The templates are compiled too (nothing is rendered), so that their syntax errors
         // come in the same report instead of the next run's.
@@ -159,12 +212,21 @@ fn produce(
     let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
     release_sources(&mut site);
     let site = Arc::new(site);
-    for file in statics {
+    // The site's photos are published by the photo pass, without their metadata.
+    for file in statics.into_iter().filter(|f| !is_site_photo(f)) {
         emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
     }
     render::render(site.clone(), sources, emit)?;
     for group in generated_plan(&site) {
         generate_into(&site, group, emit)?;
+    }
+    let summary = PhotoSummary {
+        photos: photos.photos,
+        processed: photos.processed,
+        located: photos.located,
+    };
+    for file in photos.files {
+        emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
     }
     emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json())).map_err(Diagnostics::from)?;
     Ok(Produced {
@@ -173,6 +235,7 @@ fn produce(
         scheduled,
         next_due,
         warnings,
+        photos: summary,
     })
 }
 
@@ -253,6 +316,7 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> 
         skipped_drafts: produced.skipped_drafts,
         scheduled: produced.scheduled,
         warnings: produced.warnings,
+        photos: produced.photos,
     })
 }
 
@@ -369,7 +433,8 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
                 .map(|alias| OutputFile::text(alias.file.clone(), output::alias_page(site, p)))
                 .collect();
             if let Some(dir) = &p.page.bundle_dir {
-                for asset in &p.page.assets {
+                // Photos are published by the photo pass ([`photo_files`]).
+                for asset in p.page.assets.iter().filter(|a| !crate::media::is_photo(a)) {
                     let path = format!(
                         "{}{}",
                         p.path.trim_start_matches('/'),
@@ -423,6 +488,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         output: output_dir,
         seconds: started.elapsed().as_secs_f64(),
         warnings: produced.warnings,
+        photos: produced.photos,
     })
 }
 

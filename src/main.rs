@@ -386,6 +386,9 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 report.seconds,
                 report.output.display()
             );
+            if let Some(line) = report.photos.line() {
+                say!("{line}");
+            }
             if let Some(due) = report.next_due {
                 say!(
                     "下一次定时发布或到期：{}，届时需要重新构建（见 docs/deploy.md 的定时构建）。",

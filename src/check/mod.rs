@@ -154,6 +154,7 @@ impl Code {
             | Code::ReviewAfterPublish
             | Code::DateBackdated
             | Code::FooterMissing
+            | Code::PiiLocation
             | Code::TextControlChar => Level::Warning,
             _ => Level::Error,
         }
@@ -168,7 +169,6 @@ impl Code {
                 | Code::PiiIdNumber
                 | Code::PiiMobile
                 | Code::PiiBankCard
-                | Code::PiiLocation
                 | Code::ReviewMissing
                 | Code::DateChanged
         )
@@ -425,7 +425,7 @@ fn located_photos(inputs: &Inputs) -> Vec<Finding> {
             Finding::new(
                 Code::PiiLocation,
                 file,
-                "图片含有拍摄地点（GPS 坐标），发布后任何人都能看到拍摄位置",
+                "图片含有拍摄地点（GPS 坐标）：构建时会自动删除，但原图转发给别人仍会泄露拍摄位置",
             )
             .suggest(
                 "删除照片中的位置信息后再放入网站：Windows 电脑上右键文件，选“属性→详细信息→删除属性和个人信息”；\

@@ -1,0 +1,154 @@
+//! The photos a build publishes (JPEG, PNG, WebP and the like in `static/` and page bundles):
+//! planned and processed in parallel by `media` into the cache `.wenming/images/`, and handed
+//! to the writer as the copies pages name in their `srcset`, the cover thumbnails, and the file
+//! under the photo's own name without its metadata. Problems of every photo come together,
+//! each naming the file and the pages that show it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Diagnostic, relative};
+use crate::media::{self, COVER_CROPS, Rendition};
+use crate::output::{Bytes, OutputFile, STATE_DIR};
+use crate::site::Site;
+
+/// The folder of the image cache inside the site's state folder.
+pub const CACHE_DIR: &str = "images";
+
+/// What the photo pass made, for the writer and the build's summary.
+#[derive(Debug, Default)]
+pub struct PhotoFiles {
+    pub files: Vec<OutputFile>,
+    /// Photos published.
+    pub photos: usize,
+    /// Photos read and processed (the others came from the cache).
+    pub processed: usize,
+    /// Photos whose recorded position was removed.
+    pub located: usize,
+}
+
+/// One published photo: its file, and where it is published (path below the output).
+struct Source {
+    file: PathBuf,
+    output: String,
+}
+
+/// The published photos of the site: the site's `static/` files among `statics` (path below
+/// the output, file on disk) and the pages' bundle files.
+fn sources<'a>(site: &Site, statics: impl Iterator<Item = (&'a str, &'a Path)>) -> Vec<Source> {
+    let mut out: Vec<Source> = statics
+        .filter(|(path, _)| media::is_photo(Path::new(path)))
+        .map(|(path, file)| Source {
+            file: file.to_path_buf(),
+            output: path.to_string(),
+        })
+        .collect();
+    for p in &site.pages {
+        let Some(dir) = &p.page.bundle_dir else {
+            continue;
+        };
+        for asset in p.page.assets.iter().filter(|a| media::is_photo(a)) {
+            out.push(Source {
+                file: dir.join(asset),
+                output: format!(
+                    "{}{}",
+                    p.path.trim_start_matches('/'),
+                    asset.to_string_lossy().replace('\\', "/")
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// Plans and processes every published photo (see the module comment). `statics` are the
+/// site's own static files, as (path below the output, file on disk).
+pub fn photo_files<'a>(
+    root: &Path,
+    site: &Site,
+    statics: impl Iterator<Item = (&'a str, &'a Path)>,
+) -> Result<PhotoFiles, Vec<Diagnostic>> {
+    let sources = sources(site, statics);
+    if sources.is_empty() {
+        return Ok(PhotoFiles::default());
+    }
+    let cache = root.join(STATE_DIR).join(CACHE_DIR);
+    let config = &site.config.images;
+    // The crops each cover needs, by its file.
+    let covers: HashSet<&Path> = site
+        .pages
+        .iter()
+        .filter_map(|p| p.page.cover_photo.as_ref().map(|c| c.source.as_path()))
+        .collect();
+    let results: Vec<Result<(Vec<OutputFile>, bool, bool), Diagnostic>> = sources
+        .par_iter()
+        .map(|s| {
+            let fail = |e: media::PhotoError| problem(root, site, &s.file, &e);
+            let photo = media::plan(&s.file, config).map_err(fail)?;
+            let mut renditions: Vec<Rendition> = photo.renditions();
+            if covers.contains(s.file.as_path()) {
+                for crop in COVER_CROPS {
+                    renditions.extend(photo.crops(crop));
+                }
+            }
+            let done = media::process(&photo, &renditions, &cache).map_err(fail)?;
+            let folder = s.output.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let mut files: Vec<OutputFile> = done
+                .copies
+                .into_iter()
+                .map(|(r, cached)| OutputFile {
+                    path: if folder.is_empty() {
+                        photo.file_name(&r)
+                    } else {
+                        format!("{folder}/{}", photo.file_name(&r))
+                    },
+                    bytes: Bytes::File(cached),
+                })
+                .collect();
+            files.push(OutputFile {
+                path: s.output.clone(),
+                bytes: Bytes::File(done.original.unwrap_or_else(|| s.file.clone())),
+            });
+            Ok((files, done.worked, photo.located))
+        })
+        .collect();
+    let mut out = PhotoFiles::default();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok((files, worked, located)) => {
+                out.photos += 1;
+                out.processed += usize::from(worked);
+                out.located += usize::from(located);
+                out.files.extend(files);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A photo's problem, naming the file and the pages that show it.
+fn problem(root: &Path, site: &Site, file: &Path, e: &media::PhotoError) -> Diagnostic {
+    let (reason, hint) = e.message();
+    let pages: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| (&p.page.image_files, &p.page.source))
+        .chain(site.sections.iter().map(|s| (&s.section.image_files, &s.section.source)))
+        .filter(|(files, _)| files.iter().any(|f| f == file))
+        .map(|(_, source)| source.display().to_string())
+        .collect();
+    let message = if pages.is_empty() {
+        reason
+    } else {
+        format!("{reason}（显示它的页面：{}）", pages.join("、"))
+    };
+    Diagnostic::new(relative(root, file), message).hint(hint)
+}

@@ -1,0 +1,254 @@
+//! Photos a site publishes: resized into fingerprinted copies named in `srcset`, turned upright,
+//! without their Exif (GPS) metadata, cached between builds, and bad files reported together.
+//! The photos are made here with `image`, and their Exif block (orientation, GPS) by hand.
+
+mod common;
+
+use std::path::Path;
+
+use common::{files, wenming_at};
+use image::{ImageEncoder, RgbImage};
+
+const NOW: &str = "2026-11-21 10:00";
+
+/// A minimal Exif APP1 segment: IFD0 with the orientation and a pointer to a GPS IFD holding a
+/// latitude and a longitude.
+fn exif_segment(orientation: u16) -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
+    let entry = |tag: u16, kind: u16, count: u32, value: [u8; 4]| {
+        let mut e = tag.to_be_bytes().to_vec();
+        e.extend_from_slice(&kind.to_be_bytes());
+        e.extend_from_slice(&count.to_be_bytes());
+        e.extend_from_slice(&value);
+        e
+    };
+    // IFD0 at 8: 2 entries (2 + 24 + 4 bytes) → the GPS IFD at 38: 4 entries (2 + 48 + 4) →
+    // the rationals at 92 and 116.
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    let o = orientation.to_be_bytes();
+    tiff.extend(entry(0x0112, 3, 1, [o[0], o[1], 0, 0]));
+    tiff.extend(entry(0x8825, 4, 1, 38u32.to_be_bytes()));
+    tiff.extend_from_slice(&[0; 4]);
+    tiff.extend_from_slice(&4u16.to_be_bytes());
+    tiff.extend(entry(0x0001, 2, 2, *b"N\0\0\0"));
+    tiff.extend(entry(0x0002, 5, 3, 92u32.to_be_bytes()));
+    tiff.extend(entry(0x0003, 2, 2, *b"E\0\0\0"));
+    tiff.extend(entry(0x0004, 5, 3, 116u32.to_be_bytes()));
+    tiff.extend_from_slice(&[0; 4]);
+    for (num, den) in [(30u32, 1u32), (15, 1), (0, 1), (120, 1), (10, 1), (0, 1)] {
+        tiff.extend_from_slice(&num.to_be_bytes());
+        tiff.extend_from_slice(&den.to_be_bytes());
+    }
+    assert_eq!(tiff.len(), 140);
+    let mut payload = b"Exif\0\0".to_vec();
+    payload.extend(tiff);
+    let mut segment = vec![0xff, 0xe1];
+    segment.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    segment.extend(payload);
+    segment
+}
+
+/// A `width`×`height` JPEG of a gradient (a photo's worth of detail), with `exif` after SOI.
+fn jpeg(width: u32, height: u32, exif: Option<Vec<u8>>) -> Vec<u8> {
+    let img = RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([
+            (x * 255 / width) as u8,
+            (y * 255 / height) as u8,
+            ((x ^ y) & 0xff) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
+        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap_or_else(|e| panic!("{e}"));
+    match exif {
+        Some(segment) => [&out[..2], &segment, &out[2..]].concat(),
+        None => out,
+    }
+}
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap_or(root)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+}
+
+fn site(photo_page: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    write(
+        root,
+        "site.yaml",
+        b"title: \xe6\xa0\x96\xe4\xba\x91\xe6\x96\x87\xe6\x98\x8e\xe7\xbd\x91\nbase_url: https://wenming.qiyun.example.gov.cn\n",
+    );
+    write(root, "content/_index.md", "---\ntitle: 首页\n---\n".as_bytes());
+    write(
+        root,
+        "content/stories/_index.md",
+        "---\ntitle: 志愿服务\nkind: story\n---\n".as_bytes(),
+    );
+    write(root, "content/stories/a/index.md", photo_page.as_bytes());
+    dir
+}
+
+fn build(root: &Path, out: &Path) -> common::Run {
+    wenming_at(
+        NOW,
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap_or_default(),
+            "--output",
+            out.to_str().unwrap_or_default(),
+        ],
+    )
+}
+
+fn has_location(bytes: &[u8]) -> bool {
+    wenming::media::location::has_location(&mut std::io::Cursor::new(bytes))
+}
+
+/// The summary line about photos in a build's output.
+fn photo_line(stdout: &str) -> &str {
+    stdout
+        .lines()
+        .find(|l| l.starts_with("照片"))
+        .unwrap_or_default()
+}
+
+#[test]
+fn photos_are_resized_turned_upright_stripped_and_cached() {
+    let page = "---\ntitle: 河边清理\ndate: 2026-11-01\ncover: photo.jpg\n---\n\n![志愿者在河边清理垃圾](photo.jpg)\n\n![小图](/images/small.jpg)\n";
+    let site = site(page);
+    let root = site.path();
+    // Stored sideways (2000×1500) with orientation 6: upright it is 1500×2000.
+    let photo = jpeg(2000, 1500, Some(exif_segment(6)));
+    write(root, "content/stories/a/photo.jpg", &photo);
+    let small = jpeg(300, 200, Some(exif_segment(1)));
+    write(root, "static/images/small.jpg", &small);
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+
+    let run = build(root, out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        photo_line(&run.stdout),
+        "照片 2 张：新处理 2 张，其余取自缓存 .wenming/images/；已删除 2 张照片中的拍摄地点（GPS 坐标）"
+    );
+    // `check`'s rule stays, as a warning, so that editors learn.
+    assert!(
+        run.stderr.contains("警告：content/stories/a/photo.jpg: 图片含有拍摄地点（GPS 坐标）：构建时会自动删除，但原图转发给别人仍会泄露拍摄位置 [pii-location]"),
+        "{}",
+        run.stderr
+    );
+
+    let all = files(out.path());
+    let named = |prefix: &str| -> String {
+        all.iter()
+            .find(|f| f.starts_with(prefix) && f.ends_with(".jpg") && !f.ends_with(".gz"))
+            .unwrap_or_else(|| panic!("no {prefix}*: {all:?}"))
+            .clone()
+    };
+    let hash = named("stories/a/photo.480.")
+        .trim_start_matches("stories/a/photo.480.")
+        .trim_end_matches(".jpg")
+        .to_string();
+    assert!(
+        hash.len() == 8 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{hash}"
+    );
+    let small_hash = named("images/small.300.")
+        .trim_start_matches("images/small.300.")
+        .trim_end_matches(".jpg")
+        .to_string();
+    let html = std::fs::read_to_string(out.path().join("stories/a/index.html"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expected = format!(
+        "<p><img src=\"photo.960.{hash}.jpg\" alt=\"志愿者在河边清理垃圾\" srcset=\"photo.480.{hash}.jpg 480w, photo.960.{hash}.jpg 960w, photo.1500.{hash}.jpg 1500w\" sizes=\"(max-width: 42rem) 100vw, 42rem\" width=\"960\" height=\"1280\" decoding=\"async\"></p>\n\
+         <p><img src=\"/images/small.300.{small_hash}.jpg\" alt=\"小图\" srcset=\"/images/small.300.{small_hash}.jpg 300w\" sizes=\"(max-width: 42rem) 100vw, 42rem\" width=\"300\" height=\"200\" loading=\"lazy\" decoding=\"async\"></p>"
+    );
+    assert!(html.contains(&expected), "{html}");
+
+    // Every copy has the size its name says, upright, and no Exif at all.
+    let read = |rel: &str| std::fs::read(out.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    for (name, size) in [
+        (format!("stories/a/photo.480.{hash}.jpg"), (480, 640)),
+        (format!("stories/a/photo.960.{hash}.jpg"), (960, 1280)),
+        (format!("stories/a/photo.1500.{hash}.jpg"), (1500, 2000)),
+        (format!("stories/a/photo.160x120.{hash}.jpg"), (160, 120)),
+        (format!("stories/a/photo.320x240.{hash}.jpg"), (320, 240)),
+        (format!("stories/a/photo.640x360.{hash}.jpg"), (640, 360)),
+        (format!("stories/a/photo.1280x720.{hash}.jpg"), (1280, 720)),
+        ("stories/a/photo.jpg".to_string(), (1500, 2000)),
+        (format!("images/small.300.{small_hash}.jpg"), (300, 200)),
+        ("images/small.jpg".to_string(), (300, 200)),
+    ] {
+        let bytes = read(&name);
+        let decoded = image::load_from_memory(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((decoded.width(), decoded.height()), size, "{name}");
+        assert!(!has_location(&bytes), "{name}");
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{name}");
+    }
+    // Smaller than the source; the small photo is the same pixels without its Exif block.
+    assert!(read(&format!("stories/a/photo.960.{hash}.jpg")).len() < photo.len());
+    let stripped = read("images/small.jpg");
+    assert_eq!(stripped.len(), small.len() - exif_segment(1).len());
+    assert_eq!(read(&format!("images/small.300.{small_hash}.jpg")), stripped);
+
+    // An unchanged rebuild reads the copies from the cache: nothing is decoded or written again.
+    let cache = root.join(".wenming/images");
+    let mtimes = || -> Vec<(String, std::time::SystemTime)> {
+        let mut v: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), e.metadata().ok()?.modified().ok()?)))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = mtimes();
+    // Seven copies of the photo (three widths, four thumbnails) and the small one without Exif.
+    assert_eq!(before.len(), 8, "{before:?}");
+    let again = build(root, out.path());
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        photo_line(&again.stdout),
+        "照片 2 张：新处理 0 张，其余取自缓存 .wenming/images/；已删除 2 张照片中的拍摄地点（GPS 坐标）"
+    );
+    assert_eq!(mtimes(), before);
+    // The cache is safe to delete: the next build makes it again, the same.
+    std::fs::remove_dir_all(&cache).unwrap_or_else(|e| panic!("{e}"));
+    let fresh = build(root, out.path());
+    assert!(photo_line(&fresh.stdout).contains("新处理 2 张"), "{}", fresh.stdout);
+    assert_eq!(files(out.path()), all);
+}
+
+#[test]
+fn bad_photos_are_reported_together_naming_the_pages_that_show_them() {
+    let page = "---\ntitle: 河边清理\ndate: 2026-11-01\n---\n\n![截断](cut.jpg)\n\n![炸弹](/images/bomb.png)\n";
+    let site = site(page);
+    let root = site.path();
+    let whole = jpeg(800, 600, None);
+    write(root, "content/stories/a/cut.jpg", &whole[..whole.len() / 2]);
+    // A PNG whose header claims 20000×20000 pixels (400 megapixels).
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&20000u32.to_be_bytes());
+    bomb.extend_from_slice(&20000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    write(root, "static/images/bomb.png", &bomb);
+    write(root, "static/images/notes.jpg", "这不是图片".as_bytes());
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+
+    let run = build(root, out.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "错误：content/stories/a/cut.jpg: 图片已损坏，无法解码：文件不完整或结构错误（显示它的页面：content/stories/a/index.md）\n    \
+         提示：文件可能没有传完整：重新从相机或手机导出这张照片\n\
+         错误：static/images/bomb.png: 图片尺寸过大（20000×20000 像素，超过 10000 万像素）（显示它的页面：content/stories/a/index.md）\n    \
+         提示：把照片缩小到 4000 像素宽以内后再放入网站；如果文件来路不明，请删除它\n\
+         错误：static/images/notes.jpg: 文件不是能识别的图片（网站支持 JPEG、PNG 和 WebP 照片）\n    \
+         提示：用相册或画图软件把它另存为 JPEG 或 PNG，并使用 .jpg 或 .png 扩展名\n\
+         构建失败：共 3 个错误，输出目录保持不变。\n"
+    );
+    assert!(files(out.path()).is_empty());
+}
