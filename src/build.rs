@@ -193,10 +193,13 @@ fn produce(
         }
         _ => false,
     };
-    let site_photos = statics.iter().filter(|f| is_site_photo(f)).filter_map(|f| match &f.bytes {
-        Bytes::File(source) => Some((f.path.as_str(), source.as_path())),
-        _ => None,
-    });
+    let site_photos = statics
+        .iter()
+        .filter(|f| is_site_photo(f))
+        .filter_map(|f| match &f.bytes {
+            Bytes::File(source) => Some((f.path.as_str(), source.as_path())),
+            _ => None,
+        });
     let photos = photo_files(root, &site, site_photos).unwrap_or_else(|found| {
         errors.extend(found);
         PhotoFiles::default()

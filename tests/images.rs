@@ -81,7 +81,11 @@ fn site(photo_page: &str) -> tempfile::TempDir {
         "site.yaml",
         b"title: \xe6\xa0\x96\xe4\xba\x91\xe6\x96\x87\xe6\x98\x8e\xe7\xbd\x91\nbase_url: https://wenming.qiyun.example.gov.cn\n",
     );
-    write(root, "content/_index.md", "---\ntitle: 首页\n---\n".as_bytes());
+    write(
+        root,
+        "content/_index.md",
+        "---\ntitle: 首页\n---\n".as_bytes(),
+    );
     write(
         root,
         "content/stories/_index.md",
@@ -169,7 +173,8 @@ fn photos_are_resized_turned_upright_stripped_and_cached() {
     assert!(html.contains(&expected), "{html}");
 
     // Every copy has the size its name says, upright, and no Exif at all.
-    let read = |rel: &str| std::fs::read(out.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let read =
+        |rel: &str| std::fs::read(out.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     for (name, size) in [
         (format!("stories/a/photo.480.{hash}.jpg"), (480, 640)),
         (format!("stories/a/photo.960.{hash}.jpg"), (960, 1280)),
@@ -192,7 +197,10 @@ fn photos_are_resized_turned_upright_stripped_and_cached() {
     assert!(read(&format!("stories/a/photo.960.{hash}.jpg")).len() < photo.len());
     let stripped = read("images/small.jpg");
     assert_eq!(stripped.len(), small.len() - exif_segment(1).len());
-    assert_eq!(read(&format!("images/small.300.{small_hash}.jpg")), stripped);
+    assert_eq!(
+        read(&format!("images/small.300.{small_hash}.jpg")),
+        stripped
+    );
 
     // An unchanged rebuild reads the copies from the cache: nothing is decoded or written again.
     let cache = root.join(".wenming/images");
@@ -200,7 +208,12 @@ fn photos_are_resized_turned_upright_stripped_and_cached() {
         let mut v: Vec<_> = std::fs::read_dir(&cache)
             .unwrap_or_else(|e| panic!("{e}"))
             .filter_map(Result::ok)
-            .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), e.metadata().ok()?.modified().ok()?)))
+            .filter_map(|e| {
+                Some((
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.metadata().ok()?.modified().ok()?,
+                ))
+            })
             .collect();
         v.sort();
         v
@@ -218,7 +231,11 @@ fn photos_are_resized_turned_upright_stripped_and_cached() {
     // The cache is safe to delete: the next build makes it again, the same.
     std::fs::remove_dir_all(&cache).unwrap_or_else(|e| panic!("{e}"));
     let fresh = build(root, out.path());
-    assert!(photo_line(&fresh.stdout).contains("新处理 2 张"), "{}", fresh.stdout);
+    assert!(
+        photo_line(&fresh.stdout).contains("新处理 2 张"),
+        "{}",
+        fresh.stdout
+    );
     assert_eq!(files(out.path()), all);
 }
 

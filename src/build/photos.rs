@@ -141,7 +141,11 @@ fn problem(root: &Path, site: &Site, file: &Path, e: &media::PhotoError) -> Diag
         .pages
         .iter()
         .map(|p| (&p.page.image_files, &p.page.source))
-        .chain(site.sections.iter().map(|s| (&s.section.image_files, &s.section.source)))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.section.image_files, &s.section.source)),
+        )
         .filter(|(files, _)| files.iter().any(|f| f == file))
         .map(|(_, source)| source.display().to_string())
         .collect();

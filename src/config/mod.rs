@@ -464,7 +464,12 @@ fn parse_images(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> ImagesConfig {
         let texts = f.string_list("widths");
         let widths: Option<Vec<u32>> = texts
             .iter()
-            .map(|t| t.trim().parse::<u32>().ok().filter(|w| (16..=8192).contains(w)))
+            .map(|t| {
+                t.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|w| (16..=8192).contains(w))
+            })
             .collect();
         match widths {
             Some(mut widths) if !widths.is_empty() => {

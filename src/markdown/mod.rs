@@ -396,8 +396,7 @@ impl Walk<'_> {
                             title,
                             id,
                         } => {
-                            let mut dest =
-                                rewrite_url(dest_url, true, &position, &mut self.links);
+                            let mut dest = rewrite_url(dest_url, true, &position, &mut self.links);
                             let info = if dest.starts_with("@wm-link/") {
                                 None
                             } else {

@@ -203,14 +203,11 @@ fn read(file: &Path) -> Result<Vec<u8>, PhotoError> {
 fn plan_bytes(file: &Path, bytes: &[u8], config: &ImagesConfig) -> Result<Photo, PhotoError> {
     let facts = location::exif_facts(&mut Cursor::new(bytes));
     let Some(format) = Format::sniff(bytes) else {
-        let is_known_other = file
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| {
-                ["heic", "heif", "tif", "tiff"]
-                    .iter()
-                    .any(|x| x.eq_ignore_ascii_case(e))
-            });
+        let is_known_other = file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            ["heic", "heif", "tif", "tiff"]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(e))
+        });
         if !is_known_other || imagesize::blob_size(bytes).is_err() {
             return Err(PhotoError::NotAnImage);
         }
@@ -256,7 +253,10 @@ fn plan_bytes(file: &Path, bytes: &[u8], config: &ImagesConfig) -> Result<Photo,
         _ => Vec::new(),
     };
     let mut hasher = siphasher::sip128::SipHasher13::new();
-    std::hash::Hash::hash(&(PROCESS_VERSION, config.quality, output.extension()), &mut hasher);
+    std::hash::Hash::hash(
+        &(PROCESS_VERSION, config.quality, output.extension()),
+        &mut hasher,
+    );
     std::hash::Hasher::write(&mut hasher, bytes);
     let key = siphasher::sip128::Hasher128::finish128(&hasher).as_u128();
     Ok(Photo {
@@ -276,8 +276,7 @@ fn plan_bytes(file: &Path, bytes: &[u8], config: &ImagesConfig) -> Result<Photo,
 /// Whether a PNG's pixels can be transparent (an alpha channel or a `tRNS` chunk).
 fn png_has_alpha(bytes: &[u8]) -> bool {
     // The colour type is the 10th byte of IHDR's data: 4 grey + alpha, 6 RGBA.
-    matches!(bytes.get(25), Some(4 | 6))
-        || bytes.windows(4).take(64 * 1024).any(|w| w == b"tRNS")
+    matches!(bytes.get(25), Some(4 | 6)) || bytes.windows(4).take(64 * 1024).any(|w| w == b"tRNS")
 }
 
 impl Photo {
@@ -457,11 +456,25 @@ mod tests {
 
     #[test]
     fn renditions_never_enlarge_and_include_a_narrower_photos_own_width() {
-        let widths = |p: Photo| p.renditions().iter().map(|r| (r.width, r.height)).collect::<Vec<_>>();
-        assert_eq!(widths(photo(4000, 3000)), [(480, 360), (960, 720), (1600, 1200)]);
-        assert_eq!(widths(photo(1200, 801)), [(480, 320), (960, 641), (1200, 801)]);
+        let widths = |p: Photo| {
+            p.renditions()
+                .iter()
+                .map(|r| (r.width, r.height))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            widths(photo(4000, 3000)),
+            [(480, 360), (960, 720), (1600, 1200)]
+        );
+        assert_eq!(
+            widths(photo(1200, 801)),
+            [(480, 320), (960, 641), (1200, 801)]
+        );
         assert_eq!(widths(photo(300, 200)), [(300, 200)]);
-        assert_eq!(widths(photo(1600, 900)), [(480, 270), (960, 540), (1600, 900)]);
+        assert_eq!(
+            widths(photo(1600, 900)),
+            [(480, 270), (960, 540), (1600, 900)]
+        );
     }
 
     #[test]
@@ -470,9 +483,17 @@ mod tests {
         assert_eq!(crop_box(3000, 4000, (4, 3)), (3000, 2250));
         assert_eq!(crop_box(4000, 2000, (4, 3)), (2667, 2000));
         let p = photo(4000, 3000);
-        let thumbs: Vec<_> = p.crops(&COVER_CROPS[0]).iter().map(|r| (r.width, r.height)).collect();
+        let thumbs: Vec<_> = p
+            .crops(&COVER_CROPS[0])
+            .iter()
+            .map(|r| (r.width, r.height))
+            .collect();
         assert_eq!(thumbs, [(160, 120), (320, 240)]);
-        let small: Vec<_> = photo(200, 200).crops(&COVER_CROPS[0]).iter().map(|r| (r.width, r.height)).collect();
+        let small: Vec<_> = photo(200, 200)
+            .crops(&COVER_CROPS[0])
+            .iter()
+            .map(|r| (r.width, r.height))
+            .collect();
         assert_eq!(small, [(160, 120), (200, 150)]);
     }
 
@@ -484,7 +505,12 @@ mod tests {
         assert_eq!(r.src, format!("/images/{}", name(960)));
         assert_eq!(
             r.srcset,
-            format!("/images/{} 480w, /images/{} 960w, /images/{} 1600w", name(480), name(960), name(1600))
+            format!(
+                "/images/{} 480w, /images/{} 960w, /images/{} 1600w",
+                name(480),
+                name(960),
+                name(1600)
+            )
         );
         assert_eq!((r.width, r.height), (960, 720));
         let rel = p.responsive("照片 1.jpg", &p.renditions()).unwrap();

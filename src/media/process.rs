@@ -49,17 +49,20 @@ pub fn process(
     let copies: Vec<(Rendition, PathBuf)> = renditions
         .iter()
         .map(|r| {
-            let suffix = format!("{}x{}{}", r.width, r.height, if r.cropped { "c" } else { "" });
+            let suffix = format!(
+                "{}x{}{}",
+                r.width,
+                r.height,
+                if r.cropped { "c" } else { "" }
+            );
             (*r, cached(&suffix, photo.output))
         })
         .collect();
     // Published under the photo's own name: its widest plain rendition when that is the photo
     // turned upright or made smaller; else the file without its metadata.
-    let widest = photo
-        .renditions()
-        .last()
-        .copied()
-        .filter(|r| photo.output == photo.format && (r.width < photo.width || photo.orientation != 1));
+    let widest = photo.renditions().last().copied().filter(|r| {
+        photo.output == photo.format && (r.width < photo.width || photo.orientation != 1)
+    });
     let original = match widest {
         Some(r) => {
             let suffix = format!("{}x{}", r.width, r.height);
@@ -87,8 +90,8 @@ pub fn process(
     // and as sharp), so it comes first; cropped ones from the photo.
     missing.sort_by_key(|(r, _)| std::cmp::Reverse((!r.cropped, r.width)));
     missing.dedup_by(|a, b| a.1 == b.1);
-    let needs_stripped = (widest.is_none() || copies.iter().any(|(r, _)| is_identity(r)))
-        && !stripped.exists();
+    let needs_stripped =
+        (widest.is_none() || copies.iter().any(|(r, _)| is_identity(r))) && !stripped.exists();
     if missing.is_empty() && !needs_stripped {
         return Ok(Processed {
             copies: identity_to(copies, &is_identity, &stripped),
@@ -211,7 +214,10 @@ fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, 
 
 /// Writes `file` through a temporary name, so that a cached file is complete or absent.
 fn write_atomic(file: &Path, bytes: &[u8]) -> Result<(), PhotoError> {
-    let name = file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let temp = file.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&temp, bytes)
         .and_then(|()| std::fs::rename(&temp, file))

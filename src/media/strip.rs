@@ -153,7 +153,11 @@ mod tests {
     #[test]
     fn jpeg_loses_exif_xmp_comments_and_appended_pictures_but_keeps_its_profile() {
         let icc = segment(0xe2, b"ICC_PROFILE\0\x01\x01profile");
-        let scan = [segment(0xda, b"\x01\x01\x00\x00\x3f\x00"), vec![1, 0xff, 0, 2, 0xff, 0xd0, 3]].concat();
+        let scan = [
+            segment(0xda, b"\x01\x01\x00\x00\x3f\x00"),
+            vec![1, 0xff, 0, 2, 0xff, 0xd0, 3],
+        ]
+        .concat();
         let jpeg_bytes = [
             vec![0xff, 0xd8],
             segment(0xe0, b"JFIF\0\x01\x01"),

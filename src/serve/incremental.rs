@@ -699,6 +699,27 @@ impl LiveSite {
                 (generated, overlap)
             }
         };
+        // The site's photos and their resized copies, as a build publishes them (from the cache
+        // after the first time).
+        let generated = {
+            let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+            let statics = statics.as_ref().unwrap_or(&files.statics);
+            let site_static = self.root.join("static");
+            let site_photos = statics.iter().filter_map(|(path, bytes)| match bytes {
+                Bytes::File(source) if source.starts_with(&site_static) => {
+                    Some((path.as_str(), source.as_path()))
+                }
+                _ => None,
+            });
+            match build::photo_files(&self.root, &site, site_photos) {
+                Ok(photos) => {
+                    let mut generated = generated;
+                    generated.extend(photos.files.into_iter().map(|f| (f.path, f.bytes)));
+                    generated
+                }
+                Err(errors) => return failed(errors),
+            }
+        };
         let copies = {
             let files = self.files.read().unwrap_or_else(|e| e.into_inner());
             let statics = statics.as_ref().unwrap_or(&files.statics);
