@@ -22,6 +22,7 @@ fn init_creates_a_site_that_builds_at_once() {
     assert_eq!(
         common::files(&site),
         [
+            ".gitignore",
             "content/_index.md",
             "content/notices/_index.md",
             "content/notices/zhi-yuan-zhe-zhao-mu.md",
@@ -41,6 +42,8 @@ fn init_creates_a_site_that_builds_at_once() {
             "site.yaml",
         ]
     );
+    // The output and wenming's own state (the image cache among it) stay out of version control.
+    assert_eq!(read(&site, ".gitignore"), "/public\n/.wenming\n");
     let site_yaml = read(&site, "site.yaml");
     for key in [
         "sponsor:",

@@ -29,6 +29,14 @@ pub struct PhotoFiles {
     pub located: usize,
 }
 
+/// The files of one photo, whether it was processed (not all from the cache), and whether it
+/// recorded a position.
+struct Published {
+    files: Vec<OutputFile>,
+    worked: bool,
+    located: bool,
+}
+
 /// One published photo: its file, and where it is published (path below the output).
 struct Source {
     file: PathBuf,
@@ -82,7 +90,7 @@ pub fn photo_files<'a>(
         .iter()
         .filter_map(|p| p.page.cover_photo.as_ref().map(|c| c.source.as_path()))
         .collect();
-    let results: Vec<Result<(Vec<OutputFile>, bool, bool), Diagnostic>> = sources
+    let results: Vec<Result<Published, Diagnostic>> = sources
         .par_iter()
         .map(|s| {
             let fail = |e: media::PhotoError| problem(root, site, &s.file, &e);
@@ -111,18 +119,22 @@ pub fn photo_files<'a>(
                 path: s.output.clone(),
                 bytes: Bytes::File(done.original.unwrap_or_else(|| s.file.clone())),
             });
-            Ok((files, done.worked, photo.located))
+            Ok(Published {
+                files,
+                worked: done.worked,
+                located: photo.located,
+            })
         })
         .collect();
     let mut out = PhotoFiles::default();
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok((files, worked, located)) => {
+            Ok(p) => {
                 out.photos += 1;
-                out.processed += usize::from(worked);
-                out.located += usize::from(located);
-                out.files.extend(files);
+                out.processed += usize::from(p.worked);
+                out.located += usize::from(p.located);
+                out.files.extend(p.files);
             }
             Err(d) => errors.push(d),
         }

@@ -58,3 +58,37 @@ pub(super) fn image_tag(events: &[Event], info: Option<&ImageInfo>) -> String {
     tag.push('>');
     tag
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{MarkdownOptions, render_with_images};
+    use super::*;
+
+    #[test]
+    fn photos_get_their_copies_and_only_the_first_loads_at_once() {
+        let first = std::cell::Cell::new(true);
+        let info = |src: &str| {
+            (src != "icon.svg").then(|| ImageInfo {
+                width: 960,
+                height: 720,
+                responsive: Some(ResponsiveImage {
+                    src: src.replace(".jpg", ".960.3f9a1c2e.jpg"),
+                    srcset: src.replace(".jpg", ".480.3f9a1c2e.jpg 480w, a&b.jpg 960w"),
+                    sizes: "100vw".into(),
+                }),
+                lazy: !first.replace(false),
+            })
+        };
+        let r = render_with_images(
+            "![一](a.jpg)\n\n![二](/images/b.jpg)\n\n![图标](icon.svg)",
+            MarkdownOptions::default(),
+            &info,
+        );
+        assert_eq!(
+            r.html,
+            "<p><img src=\"a.960.3f9a1c2e.jpg\" alt=\"一\" srcset=\"a.480.3f9a1c2e.jpg 480w, a&amp;b.jpg 960w\" sizes=\"100vw\" width=\"960\" height=\"720\" decoding=\"async\"></p>\n\
+             <p><img src=\"/images/b.960.3f9a1c2e.jpg\" alt=\"二\" srcset=\"/images/b.480.3f9a1c2e.jpg 480w, a&amp;b.jpg 960w\" sizes=\"100vw\" width=\"960\" height=\"720\" loading=\"lazy\" decoding=\"async\"></p>\n\
+             <p><img src=\"icon.svg\" alt=\"图标\" loading=\"lazy\"></p>\n"
+        );
+    }
+}

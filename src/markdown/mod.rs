@@ -874,7 +874,14 @@ mod tests {
 
     #[test]
     fn images_load_lazily_and_carry_their_size_when_known() {
-        let sizes = |src: &str| (src == "/images/a.svg").then_some((640, 360));
+        let sizes = |src: &str| {
+            (src == "/images/a.svg").then_some(ImageInfo {
+                width: 640,
+                height: 360,
+                responsive: None,
+                lazy: true,
+            })
+        };
         let r = render_with_images(
             "![河道 *清理*](/images/a.svg \"标\\\"题\")\n\n![未知](b.png)\n\n[![图](/images/a.svg)](@/x.md)",
             MarkdownOptions::default(),

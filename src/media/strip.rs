@@ -185,6 +185,8 @@ mod tests {
         assert_eq!(jpeg(&expected), Ok(None));
         assert_eq!(jpeg(b"GIF89a"), Err(Malformed));
         assert_eq!(jpeg(&jpeg_bytes[..9]), Err(Malformed));
+        // Cut short: no end-of-image marker.
+        assert_eq!(jpeg(&expected[..expected.len() - 3]), Err(Malformed));
     }
 
     fn chunk(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
