@@ -171,6 +171,19 @@ fn photos_are_resized_turned_upright_stripped_and_cached() {
          <p><img src=\"/images/small.300.{small_hash}.jpg\" alt=\"小图\" srcset=\"/images/small.300.{small_hash}.jpg 300w\" sizes=\"(max-width: 42rem) 100vw, 42rem\" width=\"300\" height=\"200\" loading=\"lazy\" decoding=\"async\"></p>"
     );
     assert!(html.contains(&expected), "{html}");
+    // The cover's thumbnails, cropped: 4:3 in the section's list, 16:9 on the home page.
+    let list = std::fs::read_to_string(out.path().join("stories/index.html"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let thumbnail = format!(
+        "<img class=\"page-list-cover\" src=\"/stories/a/photo.320x240.{hash}.jpg\" srcset=\"/stories/a/photo.160x120.{hash}.jpg 160w, /stories/a/photo.320x240.{hash}.jpg 320w\" sizes=\"6.5rem\" alt=\"\" width=\"160\" height=\"120\" loading=\"lazy\" decoding=\"async\">"
+    );
+    assert!(list.contains(&thumbnail), "{list}");
+    let home =
+        std::fs::read_to_string(out.path().join("index.html")).unwrap_or_else(|e| panic!("{e}"));
+    let feature = format!(
+        "<img class=\"feature-cover\" src=\"/stories/a/photo.640x360.{hash}.jpg\" srcset=\"/stories/a/photo.640x360.{hash}.jpg 640w, /stories/a/photo.1280x720.{hash}.jpg 1280w\" sizes=\"(max-width: 40rem) 100vw, 40rem\" alt=\"\" width=\"640\" height=\"360\" decoding=\"async\">"
+    );
+    assert!(home.contains(&feature), "{home}");
 
     // Every copy has the size its name says, upright, and no Exif at all.
     let read =

@@ -4,6 +4,7 @@
 pub mod charts;
 mod countdown;
 mod functions;
+pub mod photos;
 pub mod qr;
 pub mod shortcodes;
 pub mod templates;

@@ -40,6 +40,8 @@ pub struct PageSummary<'a> {
     pub editor: Option<&'a str>,
     pub taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
     pub cover: Option<String>,
+    /// The resized copies and thumbnails of a cover photo (JPEG, PNG of the site).
+    pub cover_image: Option<super::photos::CoverImage>,
     pub kind: Option<&'static str>,
     pub weight: Option<i64>,
     pub word_count: usize,
@@ -228,6 +230,12 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
         editor: p.page.meta.editor.as_deref(),
         taxonomies,
         cover: p.page.meta.cover.as_deref().map(|c| asset_url(site, p, c)),
+        cover_image: p
+            .page
+            .cover_photo
+            .as_ref()
+            .zip(p.page.meta.cover.as_deref())
+            .and_then(|(photo, c)| super::photos::cover_image(photo, &asset_url(site, p, c))),
         kind: page_kind(site, p),
         weight: p.page.meta.weight,
         word_count: p.page.body.word_count,

@@ -247,11 +247,11 @@ fn finish_html(html: &str, urls: &[String], base_path: &str) -> Option<String> {
 }
 
 /// The starts of the attributes whose site paths get the base path (`poster` is written by
-/// shortcode templates only: the sanitizer drops it).
-const SITE_PATH_ATTRIBUTES: [&str; 3] = ["href=\"/", "src=\"/", "poster=\"/"];
+/// shortcode templates only: the sanitizer drops it; `srcset` lists a photo's copies).
+const SITE_PATH_ATTRIBUTES: [&str; 4] = ["href=\"/", "src=\"/", "poster=\"/", "srcset=\"/"];
 
-/// Puts `base_path` in front of every `href="/…"`, `src="/…"` and `poster="/…"` (not
-/// `//host`).
+/// Puts `base_path` in front of every `href="/…"`, `src="/…"` and `poster="/…"`, and of every
+/// URL of a `srcset="/… 480w, /… 960w"` (not `//host`).
 pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
     if base_path.is_empty() {
         return html.to_string();
@@ -279,11 +279,27 @@ pub fn prefix_site_paths(html: &str, base_path: &str) -> String {
             }
         }
         out.push_str(before);
-        if in_tag && !after[1..].starts_with('/') {
+        let prefixed = in_tag && !after[1..].starts_with('/');
+        if prefixed {
             out.push_str(base_path);
         }
         out.push('/');
         rest = &after[1..];
+        if prefixed && before.ends_with("srcset=\"") {
+            // The other URLs of the list, up to the closing quote.
+            let end = rest.find('"').unwrap_or(rest.len());
+            let mut entries = rest[..end].split(", /");
+            out.push_str(entries.next().unwrap_or_default());
+            for entry in entries {
+                out.push_str(", ");
+                if !entry.starts_with('/') {
+                    out.push_str(base_path);
+                }
+                out.push('/');
+                out.push_str(entry);
+            }
+            rest = &rest[end..];
+        }
     }
     out.push_str(rest);
     out
@@ -319,6 +335,13 @@ mod tests {
             "<a href=\"/wm/news/\">x</a><img src=\"/wm/images/a.svg\"><a href=\"//cdn.example/x\">y</a><a href=\"https://a.example/\">z</a>"
         );
         assert_eq!(prefix_site_paths("<a href=\"/x\">", ""), "<a href=\"/x\">");
+        assert_eq!(
+            prefix_site_paths(
+                "<img src=\"/a.960.1f.jpg\" srcset=\"/a.480.1f.jpg 480w, /a.960.1f.jpg 960w, //cdn.example/b.jpg 1600w\" sizes=\"100vw\">",
+                "/wm"
+            ),
+            "<img src=\"/wm/a.960.1f.jpg\" srcset=\"/wm/a.480.1f.jpg 480w, /wm/a.960.1f.jpg 960w, //cdn.example/b.jpg 1600w\" sizes=\"100vw\">"
+        );
         assert_eq!(
             prefix_site_paths(
                 "<pre><code>&lt;img src=\"/a.png\"&gt;</code></pre><img alt=\"a>b\" src=\"/b.png\">",
