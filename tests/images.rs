@@ -206,6 +206,15 @@ fn photos_are_resized_turned_upright_stripped_and_cached() {
         assert!(!has_location(&bytes), "{name}");
         assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{name}");
     }
+    // Turned a quarter clockwise (orientation 6): the stored top-left corner (red 0, green 0)
+    // is now top-right, the stored bottom-left (green 255) top-left.
+    let upright = image::load_from_memory(&read(&format!("stories/a/photo.480.{hash}.jpg")))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .to_rgb8();
+    let [r, g, _] = upright.get_pixel(3, 3).0;
+    assert!(r < 40 && g > 215, "top-left {r} {g}");
+    let [r, g, _] = upright.get_pixel(476, 3).0;
+    assert!(r < 40 && g < 40, "top-right {r} {g}");
     // Smaller than the source; the small photo is the same pixels without its Exif block.
     assert!(read(&format!("stories/a/photo.960.{hash}.jpg")).len() < photo.len());
     let stripped = read("images/small.jpg");

@@ -139,7 +139,8 @@ pub struct Photo {
     pub orientation: u8,
     /// Whether the file records a GPS position.
     pub located: bool,
-    /// Hash of the source bytes and the settings: cache key and fingerprint of the names.
+    /// Hash of the source bytes and the settings (high 64 bits) and the length (low 64): cache
+    /// key, and its first 32 bits the fingerprint in the names.
     pub key: u128,
     /// What the resized copies are encoded as (JPEG or PNG).
     pub output: Format,
@@ -252,13 +253,15 @@ fn plan_bytes(file: &Path, bytes: &[u8], config: &ImagesConfig) -> Result<Photo,
         Format::Jpeg | Format::Png => config.widths.clone(),
         _ => Vec::new(),
     };
-    let mut hasher = siphasher::sip128::SipHasher13::new();
+    // rustc-hash reads bytes at several GB/s (an unchanged rebuild hashes every photo); the
+    // length completes the key.
+    let mut hasher = rustc_hash::FxHasher::default();
     std::hash::Hash::hash(
         &(PROCESS_VERSION, config.quality, output.extension()),
         &mut hasher,
     );
     std::hash::Hasher::write(&mut hasher, bytes);
-    let key = siphasher::sip128::Hasher128::finish128(&hasher).as_u128();
+    let key = (u128::from(std::hash::Hasher::finish(&hasher)) << 64) | bytes.len() as u128;
     Ok(Photo {
         source: file.to_path_buf(),
         format,
