@@ -636,12 +636,29 @@ fn aliases_and_paths_may_not_name_a_generated_file() {
     let tmp = temp();
     let site = tmp.path().join("site");
     generated_site(&site, 1, "第一版");
-    write(&site.join("static/images/logo.png"), "PNG");
+    // Real (tiny) pictures: the build refuses a photo it cannot read.
+    let picture = |format| {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::RgbImage::new(4, 4)
+            .write_to(&mut bytes, format)
+            .unwrap_or_else(|e| panic!("{e}"));
+        bytes.into_inner()
+    };
+    std::fs::create_dir_all(site.join("static/images")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        site.join("static/images/logo.png"),
+        picture(image::ImageFormat::Png),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     write(
         &site.join("content/news/bundle/index.md"),
         "---\ntitle: 附件页\n---\n正文\n",
     );
-    write(&site.join("content/news/bundle/photo.jpg"), "JPEG");
+    std::fs::write(
+        site.join("content/news/bundle/photo.jpg"),
+        picture(image::ImageFormat::Jpeg),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let claims = [
         ("a-404", "aliases: [/404.html]"),
         ("a-atom", "aliases: [/atom.xml]"),

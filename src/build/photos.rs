@@ -4,13 +4,14 @@
 //! under the photo's own name without its metadata. Problems of every photo come together,
 //! each naming the file and the pages that show it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, relative};
-use crate::media::{self, COVER_CROPS, Rendition};
+use crate::media::{self, COVER_CROPS, Photo, Rendition};
 use crate::output::{Bytes, OutputFile, STATE_DIR};
 use crate::site::Site;
 
@@ -90,11 +91,23 @@ pub fn photo_files<'a>(
         .iter()
         .filter_map(|p| p.page.cover_photo.as_ref().map(|c| c.source.as_path()))
         .collect();
+    // The plans the loader made (the pages' `<img>` name their copies): each photo a page
+    // shows is read once per build, unless its copies are missing from the cache.
+    let planned: HashMap<&Path, &Arc<Photo>> = site
+        .pages
+        .iter()
+        .flat_map(|p| p.page.photos.iter().chain(&p.page.cover_photo))
+        .chain(site.sections.iter().flat_map(|s| &s.section.photos))
+        .map(|photo| (photo.source.as_path(), photo))
+        .collect();
     let results: Vec<Result<Published, Diagnostic>> = sources
         .par_iter()
         .map(|s| {
             let fail = |e: media::PhotoError| problem(root, site, &s.file, &e);
-            let photo = media::plan(&s.file, config).map_err(fail)?;
+            let photo = match planned.get(s.file.as_path()) {
+                Some(photo) => Arc::clone(photo),
+                None => Arc::new(media::plan(&s.file, config).map_err(fail)?),
+            };
             let mut renditions: Vec<Rendition> = photo.renditions();
             if covers.contains(s.file.as_path()) {
                 for crop in COVER_CROPS {

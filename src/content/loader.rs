@@ -414,9 +414,10 @@ pub fn parse_file(
     let static_dir = root.join("static");
     let image_files = std::cell::RefCell::new(Vec::new());
     let first_photo = std::cell::Cell::new(true);
+    let photos = std::cell::RefCell::new(Vec::new());
     let image_size = |src: &str| {
         let file = images::local_file(src, &static_dir, found.bundle_dir.as_deref())?;
-        let info = images::image_info(src, &file, &settings.images, &first_photo);
+        let info = images::image_info(src, &file, &settings.images, &first_photo, &photos);
         image_files.borrow_mut().push(file);
         info
     };
@@ -436,6 +437,7 @@ pub fn parse_file(
             body_line_offset,
             raw: RawText { text, body_start },
             image_files: image_files.into_inner(),
+            photos: photos.into_inner(),
         })));
     }
 
@@ -495,6 +497,7 @@ pub fn parse_file(
         body_line_offset,
         raw: RawText { text, body_start },
         image_files: image_files.into_inner(),
+        photos: photos.into_inner(),
         cover_photo,
     })))
 }

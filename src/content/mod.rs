@@ -48,6 +48,8 @@ pub struct Page {
     /// The image files (in `static/` or the bundle) whose pixel sizes the body carries, and
     /// the cover's.
     pub image_files: Vec<PathBuf>,
+    /// The photos the body shows, as planned (see `media::plan`).
+    pub photos: Vec<std::sync::Arc<crate::media::Photo>>,
     /// The cover photo as planned, when `cover:` names a JPEG or PNG of the site.
     pub cover_photo: Option<std::sync::Arc<crate::media::Photo>>,
 }
@@ -65,6 +67,8 @@ pub struct Section {
     pub body_line_offset: usize,
     pub raw: RawText,
     pub image_files: Vec<PathBuf>,
+    /// The photos the body shows, as planned.
+    pub photos: Vec<std::sync::Arc<crate::media::Photo>>,
 }
 
 /// What a page and a section have alike as Markdown files, for the stages that treat both the

@@ -299,6 +299,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             body_line_offset: 0,
             raw: Default::default(),
             image_files: Vec::new(),
+            photos: Vec::new(),
         }));
     }
     sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
