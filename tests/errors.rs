@@ -41,7 +41,7 @@ fn unknown_config_keys_name_the_closest_valid_key() {
         "错误：site.yaml:2:1: base_url“wm.example.gov.cn”应以 http:// 或 https:// 开头
     提示：例如 base_url: https://wenming.example.gov.cn
 错误：site.yaml:3:1: site.yaml 中有未知字段“paginte”
-    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, share_image, theme, paginate, taxonomies, footer, markdown, feed, search, extra, check, limits, output
+    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, share_image, theme, paginate, taxonomies, footer, markdown, feed, search, extra, check, limits, output, images
 错误：site.yaml:6:3: site.yaml 的 footer 中有未知字段“sponser”
     提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link, jiucuo
 构建失败：共 3 个错误，输出目录保持不变。
@@ -172,7 +172,7 @@ fn rendering_errors_name_the_template_and_the_page_being_rendered() {
         run.stderr,
         "错误：content/a.md: 找不到 template 指定的模板 nope.html
     提示：模板放在 templates/ 或主题的 templates/ 目录下；删掉 template 一行则使用默认模板
-错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, articles, assets, author, chapters, content, content_path, corrections, cover, date, description, draft, editor, expired, expires, extra, issue_no, kind, next, notice, path, permalink, previous, progress, quiz, ranking, reading_time, rule, section_path, section_title, source, story, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
+错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, articles, assets, author, chapters, content, content_path, corrections, cover, cover_image, date, description, draft, editor, expired, expires, extra, issue_no, kind, next, notice, path, permalink, previous, progress, quiz, ranking, reading_time, rule, section_path, section_title, source, story, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
 构建失败：共 2 个错误，输出目录保持不变。
 "
     );

@@ -291,3 +291,48 @@ fn bad_photos_are_reported_together_naming_the_pages_that_show_them() {
     );
     assert!(files(out.path()).is_empty());
 }
+
+#[test]
+fn image_settings_are_checked_and_change_the_copies() {
+    let page = "---\ntitle: 河边清理\ndate: 2026-11-01\n---\n\n![河边](photo.jpg)\n";
+    let site = site(page);
+    let root = site.path();
+    write(root, "content/stories/a/photo.jpg", &jpeg(1000, 750, None));
+    let yaml = |images: &str| {
+        write(
+            root,
+            "site.yaml",
+            format!("title: 栖云文明网\nbase_url: https://wenming.qiyun.example.gov.cn\nimages: {images}\n").as_bytes(),
+        );
+    };
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    yaml("\n  widths: [0, 640]\n  quality: 101\n  format: webp");
+    let run = build(root, out.path());
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            1,
+            "错误：site.yaml:4:3: images.widths 应该是 16 到 8192 之间的像素宽度列表\n    \
+             提示：例如 widths: [480, 960, 1600]\n\
+             错误：site.yaml:5:3: images.quality 应该是 1 到 100 之间的整数\n    \
+             提示：照片一般用 75 到 85，默认 80\n\
+             错误：site.yaml:6:3: images.format“webp”无效：只能是 auto 或 jpeg\n    \
+             提示：auto：JPEG 仍为 JPEG，PNG 仍为 PNG；jpeg：不透明的 PNG 照片也转为 JPEG\n\
+             构建失败：共 3 个错误，输出目录保持不变。\n"
+        )
+    );
+    yaml("{widths: [640, 320], quality: 70}");
+    let run = build(root, out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.path().join("stories/a/index.html"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let copies: Vec<String> = files(out.path())
+        .into_iter()
+        .filter(|f| f.starts_with("stories/a/photo.") && !f.ends_with(".gz") && !f.ends_with(".br"))
+        .collect();
+    // The 320 and 640 px copies (sorted) and the photo under its own name (the 640 px copy,
+    // as the photo is wider than the widest); no 1000 px copy.
+    assert_eq!(copies.len(), 3, "{copies:?}");
+    assert!(html.contains(" 320w, "), "{html}");
+    assert!(html.contains(" 640w\""), "{html}");
+}
