@@ -147,7 +147,7 @@ fn unknown_names_pairing_and_template_errors_name_the_call_and_the_template() {
 错误：content/pairs.md:6:1: 短代码 figure 不能成对使用：它的模板不显示中间的内容
     提示：删掉 {{< /figure >}}，把内容写在短代码之外
 错误：content/template.md:4:1: 短代码 figure 的模板出错：figure 短代码缺少 alt：用一句话说明图片的内容，例如 alt=\"志愿者在河边清理垃圾\"
-    提示：出错的模板：(内置 default 主题)/themes/default/templates/shortcodes/figure.html:5:21
+    提示：出错的模板：(内置 default 主题)/themes/default/templates/shortcodes/figure.html:7:21
 错误：content/template.md:6:1: 短代码 broken 的模板出错：Variable `missing` is not defined. Available variables: config, nth, page
     提示：出错的模板：templates/shortcodes/broken.html:1:7
 错误：content/template.md:8:1: 短代码 video 的模板出错：video 短代码只能播放本站的 MP4 文件：把视频放进 static/ 或页面包，src 写作 /videos/名称.mp4
