@@ -1,6 +1,7 @@
 //! The render stage: Tera 2 set up with the theme and the site's templates, then every page,
 //! section pager, taxonomy page and the 404 page rendered in parallel into output files.
 
+pub mod changes;
 pub mod charts;
 mod countdown;
 mod functions;
