@@ -27,9 +27,9 @@ use crate::content::{
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, OutputFile};
 use crate::pipeline;
-use crate::render::Renderer;
 use crate::render::changes::{Affected, RenderedSite};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
+use crate::render::{Job, Renderer};
 use crate::search;
 use crate::site::{Site, Target};
 use jiff::Timestamp;
@@ -480,183 +480,36 @@ impl LiveSite {
                 ..Pending::default()
             };
         }
-        let disk = match &self.disk {
-            Ok(d) => d,
-            Err(errors) => return failed(errors.clone()),
-        };
-        let templates_now = match &disk.templates {
-            Ok(t) => t.clone(),
-            Err(errors) => return failed(errors.clone()),
-        };
-        let (site, same_shape, mut warnings) = match self.patched_site(now) {
-            Some(mut site) => {
-                let errors = pipeline::expand_shortcodes(&mut site, &templates_now);
-                if !errors.is_empty() {
-                    return failed(errors);
-                }
-                let warnings = site.warnings.clone();
-                (site, true, warnings)
-            }
-            None => match self.linked_site(&templates_now, now) {
-                Ok((site, warnings)) => (site, false, warnings),
-                Err(errors) => return failed(errors),
-            },
-        };
+        match self.try_rebuild(now, full) {
+            Ok(outcome) => outcome,
+            Err(errors) => failed(errors),
+        }
+    }
+
+    /// [`LiveSite::rebuild`] after the reset; an error leaves the last good build and what
+    /// is pending as they were.
+    fn try_rebuild(&mut self, now: Timestamp, full: bool) -> Result<Outcome, Vec<Diagnostic>> {
+        let disk = self.disk.as_ref().map_err(Clone::clone)?;
+        let templates_now = disk.templates.clone()?;
+        let (site, same_shape, mut warnings) = self.new_site(now, &templates_now)?;
         let statics = (self.pending.statics || !same_shape)
             .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
-        match self.editorial_gate(&site, statics.as_ref(), full) {
-            Ok(found) => warnings.extend(found),
-            Err(errors) => return failed(errors),
-        }
+        warnings.extend(self.editorial_gate(&site, statics.as_ref(), full)?);
         let site = Arc::new(site);
-        let old = self.good.as_ref();
         let affected = Affected::new(
-            old.map(|g| &g.rendered),
+            self.good.as_ref().map(|g| &g.rendered),
             &site,
             &templates_now,
             self.pending.model,
         );
-        let renderer =
-            match Renderer::new(site.clone(), templates_now.clone(), affected.summaries()) {
-                Ok(r) => r,
-                Err(errors) => return failed(errors),
-            };
-
-        // Pages parsed again and found in place (a patched site).
-        let reparsed: Vec<usize> = if same_shape {
-            self.pending
-                .pages
-                .iter()
-                .filter_map(|p| match disk.parsed.get(p) {
-                    Some(Ok(Parsed::Page(page))) => {
-                        match site.by_content_path.get(&page.content_path) {
-                            Some(&Target::Page(i)) => Some(i),
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let renderer = Renderer::new(site.clone(), templates_now.clone(), affected.summaries())?;
+        let reparsed = self.reparsed_pages(&site, same_shape);
         let plan = affected.plan(&renderer, same_shape, &reparsed);
-        let results: Vec<Result<OutputFile, Diagnostic>> = plan
-            .dirty
-            .par_iter()
-            .map(|job| renderer.render(job))
-            .collect();
-        let mut errors = Vec::new();
-        let mut rendered = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(f) => rendered.push(f),
-                Err(e) => errors.push(e),
-            }
-        }
-        if !errors.is_empty() {
-            return failed(errors);
-        }
-
-        // Generated files: on a patched site, only those that show the re-parsed pages. The
-        // search index is made when asked for (see `LazySearch`).
-        let generated_plan: Vec<Generated> = build::generated_plan(&site)
-            .into_iter()
-            .filter(|g| *g != Generated::SearchIndex)
-            .collect();
-        let (generated, generated_overlap) = match old {
-            Some(good) if same_shape && !good.generated_overlap => {
-                let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-                let mut generated = files.generated.clone();
-                let mut groups = vec![Generated::SiteFeed];
-                for &i in &reparsed {
-                    let (p, q) = (&site.pages[i], &good.rendered.site().pages[i]);
-                    groups.push(Generated::SectionFeed(p.section));
-                    groups.push(Generated::PageFiles(i));
-                    if p.page.meta.updated != q.page.meta.updated {
-                        groups.push(Generated::Sitemaps);
-                    }
-                }
-                for group in groups.into_iter().filter(|g| generated_plan.contains(g)) {
-                    for f in build::generate(&site, group) {
-                        generated.insert(f.path, f.bytes);
-                    }
-                }
-                (generated, false)
-            }
-            _ => {
-                let files: Vec<OutputFile> = generated_plan
-                    .iter()
-                    .flat_map(|&g| build::generate(&site, g))
-                    .collect();
-                let count = files.len();
-                let generated = layer(files);
-                let overlap = generated.len() != count;
-                (generated, overlap)
-            }
-        };
-        let copies = {
-            let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-            let statics = statics.as_ref().unwrap_or(&files.statics);
-            // Without a good build to compare with (the first, a full rebuild, or any rebuild
-            // after a full one failed, which forgot the files changed before it) every
-            // copied file is read again.
-            let empty = HashMap::new();
-            let old_copies = if old.is_none() { &empty } else { &files.copies };
-            match read_copies(
-                &self.root,
-                statics,
-                &generated,
-                old_copies,
-                &self.pending.files,
-            ) {
-                Ok(c) => c,
-                Err(errors) => return failed(errors),
-            }
-        };
-        let mut changed: BTreeSet<String> = BTreeSet::new();
-        {
-            let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-            files.copies = copies;
-            if !same_shape {
-                let live: HashSet<&str> = plan.paths().collect();
-                let stale: Vec<String> = files
-                    .rendered
-                    .keys()
-                    .filter(|p| !live.contains(p.as_str()))
-                    .cloned()
-                    .collect();
-                for p in stale {
-                    files.rendered.remove(&p);
-                    changed.insert(p);
-                }
-            }
-            for f in rendered.iter() {
-                let same = files
-                    .rendered
-                    .get(&f.path)
-                    .is_some_and(|old| same_bytes(old, &f.bytes));
-                if !same {
-                    changed.insert(f.path.clone());
-                }
-            }
-            for f in rendered.iter() {
-                files.rendered.insert(f.path.clone(), f.bytes.clone());
-            }
-            let touched = &self.pending.files;
-            if let Some(statics) = statics {
-                diff_layer(&files.statics, &statics, touched, &mut changed);
-                files.statics = statics;
-            }
-            diff_layer(&files.generated, &generated, touched, &mut changed);
-            files.generated = generated;
-            // The index changes with the content only (its pages' text, titles and places).
-            if !site.config.search.enabled {
-                files.search = None;
-            } else if self.pending.model || files.search.is_none() {
-                files.search = Some(Arc::new(LazySearch::new(site.clone())));
-            }
-        }
+        let rendered = render_jobs(&renderer, &plan.dirty)?;
+        let (generated, generated_overlap) = self.generated_files(&site, same_shape, &reparsed);
+        let copies = self.copied_files(statics.as_ref(), &generated)?;
+        let live = (!same_shape).then(|| plan.paths().collect());
+        let changed = self.publish(&site, live, &rendered, statics, generated, copies);
 
         let rendered_count = rendered.len();
         drop(rendered);
@@ -666,14 +519,205 @@ impl LiveSite {
         });
         self.pending = Pending::default();
         if changed.is_empty() {
-            return Outcome::Unchanged;
+            return Ok(Outcome::Unchanged);
         }
-        Outcome::Changed(Changes {
+        Ok(Outcome::Changed(Changes {
             paths: changed.into_iter().collect(),
             rendered: rendered_count,
             parsed: 0,
             warnings: if full { warnings } else { Vec::new() },
-        })
+        }))
+    }
+
+    /// The site to render: the last good one patched with the re-parsed pages when it can
+    /// be (then `true`: same shape), else linked again; its shortcodes expanded with
+    /// `templates`; and the warnings to report.
+    fn new_site(
+        &self,
+        now: Timestamp,
+        templates: &[TemplateSource],
+    ) -> Result<(Site, bool, Vec<Diagnostic>), Vec<Diagnostic>> {
+        match self.patched_site(now) {
+            Some(mut site) => {
+                let errors = pipeline::expand_shortcodes(&mut site, templates);
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                let warnings = site.warnings.clone();
+                Ok((site, true, warnings))
+            }
+            None => {
+                let (site, warnings) = self.linked_site(templates, now)?;
+                Ok((site, false, warnings))
+            }
+        }
+    }
+
+    /// Pages parsed again and found in place (on a patched site, `same_shape`).
+    fn reparsed_pages(&self, site: &Site, same_shape: bool) -> Vec<usize> {
+        let Some(disk) = self.disk.as_ref().ok().filter(|_| same_shape) else {
+            return Vec::new();
+        };
+        self.pending
+            .pages
+            .iter()
+            .filter_map(|p| match disk.parsed.get(p) {
+                Some(Ok(Parsed::Page(page))) => {
+                    match site.by_content_path.get(&page.content_path) {
+                        Some(&Target::Page(i)) => Some(i),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The generated files (feeds, sitemaps, aliases, bundle files…) and whether two of them
+    /// have the same path: on a patched site, only those that show the re-parsed pages are
+    /// made again. The search index is made when asked for (see `LazySearch`).
+    fn generated_files(
+        &self,
+        site: &Site,
+        same_shape: bool,
+        reparsed: &[usize],
+    ) -> (HashMap<String, Bytes>, bool) {
+        let generated_plan: Vec<Generated> = build::generated_plan(site)
+            .into_iter()
+            .filter(|g| *g != Generated::SearchIndex)
+            .collect();
+        match &self.good {
+            Some(good) if same_shape && !good.generated_overlap => {
+                let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+                let mut generated = files.generated.clone();
+                let mut groups = vec![Generated::SiteFeed];
+                for &i in reparsed {
+                    let (p, q) = (&site.pages[i], &good.rendered.site().pages[i]);
+                    groups.push(Generated::SectionFeed(p.section));
+                    groups.push(Generated::PageFiles(i));
+                    if p.page.meta.updated != q.page.meta.updated {
+                        groups.push(Generated::Sitemaps);
+                    }
+                }
+                for group in groups.into_iter().filter(|g| generated_plan.contains(g)) {
+                    for f in build::generate(site, group) {
+                        generated.insert(f.path, f.bytes);
+                    }
+                }
+                (generated, false)
+            }
+            _ => {
+                let files: Vec<OutputFile> = generated_plan
+                    .iter()
+                    .flat_map(|&g| build::generate(site, g))
+                    .collect();
+                let count = files.len();
+                let generated = layer(files);
+                let overlap = generated.len() != count;
+                (generated, overlap)
+            }
+        }
+    }
+
+    /// The bytes of the copied files of the new static (`statics`, when made again) and
+    /// generated layers.
+    fn copied_files(
+        &self,
+        statics: Option<&HashMap<String, Bytes>>,
+        generated: &HashMap<String, Bytes>,
+    ) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Vec<Diagnostic>> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        let statics = statics.unwrap_or(&files.statics);
+        // Without a good build to compare with (the first, a full rebuild, or any rebuild
+        // after a full one failed, which forgot the files changed before it) every
+        // copied file is read again.
+        let empty = HashMap::new();
+        let old_copies = if self.good.is_none() {
+            &empty
+        } else {
+            &files.copies
+        };
+        read_copies(
+            &self.root,
+            statics,
+            generated,
+            old_copies,
+            &self.pending.files,
+        )
+    }
+
+    /// Puts the new files in the served site and returns the output paths added, changed or
+    /// removed. `live`: every rendered path of the new site, when its shape changed (the
+    /// rendered files not among them are removed).
+    fn publish(
+        &self,
+        site: &Arc<Site>,
+        live: Option<HashSet<&str>>,
+        rendered: &[OutputFile],
+        statics: Option<HashMap<String, Bytes>>,
+        generated: HashMap<String, Bytes>,
+        copies: HashMap<PathBuf, Arc<Vec<u8>>>,
+    ) -> BTreeSet<String> {
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        files.copies = copies;
+        if let Some(live) = live {
+            let stale: Vec<String> = files
+                .rendered
+                .keys()
+                .filter(|p| !live.contains(p.as_str()))
+                .cloned()
+                .collect();
+            for p in stale {
+                files.rendered.remove(&p);
+                changed.insert(p);
+            }
+        }
+        for f in rendered {
+            let same = files
+                .rendered
+                .get(&f.path)
+                .is_some_and(|old| same_bytes(old, &f.bytes));
+            if !same {
+                changed.insert(f.path.clone());
+            }
+        }
+        for f in rendered {
+            files.rendered.insert(f.path.clone(), f.bytes.clone());
+        }
+        let touched = &self.pending.files;
+        if let Some(statics) = statics {
+            diff_layer(&files.statics, &statics, touched, &mut changed);
+            files.statics = statics;
+        }
+        diff_layer(&files.generated, &generated, touched, &mut changed);
+        files.generated = generated;
+        // The index changes with the content only (its pages' text, titles and places).
+        if !site.config.search.enabled {
+            files.search = None;
+        } else if self.pending.model || files.search.is_none() {
+            files.search = Some(Arc::new(LazySearch::new(site.clone())));
+        }
+        changed
+    }
+}
+
+/// Renders `jobs` in parallel; every job's error is reported.
+fn render_jobs(renderer: &Renderer, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        jobs.par_iter().map(|job| renderer.render(job)).collect();
+    let mut errors = Vec::new();
+    let mut rendered = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => rendered.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(errors)
     }
 }
 

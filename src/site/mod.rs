@@ -276,166 +276,20 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     let mut errors = Vec::new();
     let Content {
         pages,
-        mut sections,
+        sections,
         data,
         data_text,
         data_modified,
         unreadable,
         ..
     } = content;
-
-    // Sections: the root first, then by folder so parents come before children.
-    if !sections.iter().any(|s| s.dir.is_empty()) {
-        sections.push(Arc::new(Section {
-            // An empty source marks the home section as made up, not read from a file.
-            source: std::path::PathBuf::new(),
-            content_path: "_index.md".into(),
-            dir: String::new(),
-            meta: SectionMeta {
-                title: config.title.clone(),
-                ..SectionMeta::default()
-            },
-            body: Default::default(),
-            body_line_offset: 0,
-            raw: Default::default(),
-            image_files: Vec::new(),
-        }));
-    }
-    sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
-    let section_slugs = folder_slugs(&sections, name_slug);
-    let dir_path = |dir: &str, errors: &mut Vec<Diagnostic>, source: &std::path::Path| -> String {
-        let (url, unusable) = folder_url(dir, &section_slugs, name_slug);
-        for seg in unusable {
-            errors.push(
-                Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址"))
-                    .hint("请把目录改成英文或拼音名称"),
-            );
-        }
-        url
-    };
-    // The URLs wenming gave before word-aware pinyin (see `text::slug`): a page whose URL
-    // changed keeps its old one as an alias.
-    let legacy_section_slugs = folder_slugs(&sections, legacy_name_slug);
-    let legacy_dir_path = |dir: &str| folder_url(dir, &legacy_section_slugs, legacy_name_slug).0;
-    let mut moved: Vec<(usize, String)> = Vec::new();
-
-    let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
-    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
-    for section in sections {
-        let path = dir_path(&section.dir, &mut errors, &section.source);
-        let parent = if section.dir.is_empty() {
-            None
-        } else {
-            Some(nearest_section(&section_by_dir, parent_of(&section.dir)))
-        };
-        let paginate = section.meta.paginate.unwrap_or(config.paginate);
-        let idx = site_sections.len();
-        section_by_dir.insert(section.dir.clone(), idx);
-        if let Some(p) = parent {
-            site_sections[p].subsections.push(idx);
-        }
-        let from_file = !section.source.as_os_str().is_empty();
-        site_sections.push(SiteSection {
-            section,
-            path,
-            parent,
-            subsections: Vec::new(),
-            pages: Vec::new(),
-            resolved_html: None,
-            shortcodes_expanded: false,
-            paginate,
-            from_file,
-            directory: None,
-        });
-    }
-
-    // Pages: URL from `path:`, else section path + slug.
-    let mut site_pages: Vec<SitePage> = Vec::with_capacity(pages.len());
-    for page in pages {
-        let section = nearest_section(&section_by_dir, &page.dir);
-        let path = match (&page.meta.path, &page.meta.slug) {
-            (Some(path), _) => path.clone(),
-            (None, Some(slug)) => {
-                format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source))
-            }
-            (None, None) => {
-                let mut slug = name_slug(&page.stem);
-                if slug.is_empty() {
-                    slug = slugify(&page.meta.title);
-                }
-                if slug.is_empty() {
-                    errors.push(
-                        Diagnostic::new(&page.source, "无法根据文件名或标题生成网址")
-                            .hint("请在 front matter 中写 slug，例如 slug: xue-lei-feng"),
-                    );
-                    continue;
-                }
-                let path = format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source));
-                let mut legacy = legacy_name_slug(&page.stem);
-                if legacy.is_empty() {
-                    legacy = legacy_slugify(&page.meta.title);
-                }
-                let legacy = format!("{}{legacy}/", legacy_dir_path(&page.dir));
-                if legacy != path && !legacy.ends_with("//") {
-                    moved.push((site_pages.len(), legacy));
-                }
-                path
-            }
-        };
-        let aliases = page.meta.aliases.clone();
-        let expired = page.meta.expires.is_some_and(|e| e.timestamp() <= now);
-        site_pages.push(SitePage {
-            page,
-            path,
-            section,
-            previous: None,
-            next: None,
-            resolved_html: None,
-            summary_html: String::new(),
-            shortcodes_expanded: false,
-            description: String::new(),
-            expired,
-            aliases,
-            progress: None,
-            ranking: None,
-            superseded_by: None,
-        });
-    }
-
-    for (i, p) in site_pages.iter().enumerate() {
-        site_sections[p.section].pages.push(i);
-    }
-    for s in &mut site_sections {
-        sort_pages(&mut s.pages, &site_pages, s.section.meta.sort_by);
-        for (pos, &pi) in s.pages.iter().enumerate() {
-            let previous = pos.checked_sub(1).map(|p| s.pages[p]);
-            let next = s.pages.get(pos + 1).copied();
-            site_pages[pi].previous = previous;
-            site_pages[pi].next = next;
-        }
-    }
-    for s in 0..site_sections.len() {
-        let mut subs = std::mem::take(&mut site_sections[s].subsections);
-        subs.sort_by(|a, b| {
-            let (x, y) = (
-                &site_sections[*a].section.meta,
-                &site_sections[*b].section.meta,
-            );
-            (x.weight.unwrap_or(i64::MAX), slugify(&x.title))
-                .cmp(&(y.weight.unwrap_or(i64::MAX), slugify(&y.title)))
-        });
-        site_sections[s].subsections = subs;
-    }
-
+    let sections = sections_in_order(sections, &config);
+    let urls = FolderUrls::new(&sections);
+    let (mut site_sections, section_by_dir) = link_sections(sections, &urls, &config, &mut errors);
+    let (mut site_pages, moved) = link_pages(pages, &section_by_dir, &urls, now, &mut errors);
+    order_listings(&mut site_sections, &mut site_pages);
     let taxonomies = build_taxonomies(&config, &site_pages, &mut errors);
-
-    let mut by_content_path = HashMap::new();
-    for (i, s) in site_sections.iter().enumerate() {
-        by_content_path.insert(s.section.content_path.clone(), Target::Section(i));
-    }
-    for (i, p) in site_pages.iter().enumerate() {
-        by_content_path.insert(p.page.content_path.clone(), Target::Page(i));
-    }
+    let by_content_path = content_index(&site_sections, &site_pages);
 
     let mut site = Site {
         config,
@@ -464,6 +318,208 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     }
 }
 
+/// The sections with a made-up home section when `content/_index.md` is missing, the root
+/// first, then by folder so parents come before children.
+fn sections_in_order(mut sections: Vec<Arc<Section>>, config: &Config) -> Vec<Arc<Section>> {
+    if !sections.iter().any(|s| s.dir.is_empty()) {
+        sections.push(Arc::new(Section {
+            // An empty source marks the home section as made up, not read from a file.
+            source: std::path::PathBuf::new(),
+            content_path: "_index.md".into(),
+            dir: String::new(),
+            meta: SectionMeta {
+                title: config.title.clone(),
+                ..SectionMeta::default()
+            },
+            body: Default::default(),
+            body_line_offset: 0,
+            raw: Default::default(),
+            image_files: Vec::new(),
+        }));
+    }
+    sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
+    sections
+}
+
+/// The URL path of each content folder, as now and as wenming gave it before word-aware
+/// pinyin (see `text::slug`): a page whose URL changed keeps its old one as an alias.
+struct FolderUrls {
+    current: HashMap<String, String>,
+    legacy: HashMap<String, String>,
+}
+
+impl FolderUrls {
+    fn new(sections: &[Arc<Section>]) -> FolderUrls {
+        FolderUrls {
+            current: folder_slugs(sections, name_slug),
+            legacy: folder_slugs(sections, legacy_name_slug),
+        }
+    }
+
+    /// The URL path of folder `dir`; a folder name that cannot become a URL is an error of
+    /// `source`.
+    fn path(&self, dir: &str, errors: &mut Vec<Diagnostic>, source: &std::path::Path) -> String {
+        let (url, unusable) = folder_url(dir, &self.current, name_slug);
+        for seg in unusable {
+            errors.push(
+                Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址"))
+                    .hint("请把目录改成英文或拼音名称"),
+            );
+        }
+        url
+    }
+
+    fn legacy_path(&self, dir: &str) -> String {
+        folder_url(dir, &self.legacy, legacy_name_slug).0
+    }
+}
+
+/// The sections (in the order of [`sections_in_order`]) with their URLs and parents, and
+/// each folder's section index.
+fn link_sections(
+    sections: Vec<Arc<Section>>,
+    urls: &FolderUrls,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<SiteSection>, HashMap<String, usize>) {
+    let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
+    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
+    for section in sections {
+        let path = urls.path(&section.dir, errors, &section.source);
+        let parent = if section.dir.is_empty() {
+            None
+        } else {
+            Some(nearest_section(&section_by_dir, parent_of(&section.dir)))
+        };
+        let paginate = section.meta.paginate.unwrap_or(config.paginate);
+        let idx = site_sections.len();
+        section_by_dir.insert(section.dir.clone(), idx);
+        if let Some(p) = parent {
+            site_sections[p].subsections.push(idx);
+        }
+        let from_file = !section.source.as_os_str().is_empty();
+        site_sections.push(SiteSection {
+            section,
+            path,
+            parent,
+            subsections: Vec::new(),
+            pages: Vec::new(),
+            resolved_html: None,
+            shortcodes_expanded: false,
+            paginate,
+            from_file,
+            directory: None,
+        });
+    }
+    (site_sections, section_by_dir)
+}
+
+/// The pages with their URLs (from `path:`, else section path + slug) and sections, and the
+/// pages whose URL changed with word-aware pinyin, with their old URL. A page whose URL
+/// cannot be made is left out (an error).
+fn link_pages(
+    pages: Vec<Arc<Page>>,
+    section_by_dir: &HashMap<String, usize>,
+    urls: &FolderUrls,
+    now: Timestamp,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<SitePage>, Vec<(usize, String)>) {
+    let mut moved: Vec<(usize, String)> = Vec::new();
+    let mut site_pages: Vec<SitePage> = Vec::with_capacity(pages.len());
+    for page in pages {
+        let section = nearest_section(section_by_dir, &page.dir);
+        let path = match (&page.meta.path, &page.meta.slug) {
+            (Some(path), _) => path.clone(),
+            (None, Some(slug)) => {
+                format!("{}{slug}/", urls.path(&page.dir, errors, &page.source))
+            }
+            (None, None) => {
+                let mut slug = name_slug(&page.stem);
+                if slug.is_empty() {
+                    slug = slugify(&page.meta.title);
+                }
+                if slug.is_empty() {
+                    errors.push(
+                        Diagnostic::new(&page.source, "无法根据文件名或标题生成网址")
+                            .hint("请在 front matter 中写 slug，例如 slug: xue-lei-feng"),
+                    );
+                    continue;
+                }
+                let path = format!("{}{slug}/", urls.path(&page.dir, errors, &page.source));
+                let mut legacy = legacy_name_slug(&page.stem);
+                if legacy.is_empty() {
+                    legacy = legacy_slugify(&page.meta.title);
+                }
+                let legacy = format!("{}{legacy}/", urls.legacy_path(&page.dir));
+                if legacy != path && !legacy.ends_with("//") {
+                    moved.push((site_pages.len(), legacy));
+                }
+                path
+            }
+        };
+        let aliases = page.meta.aliases.clone();
+        let expired = page.meta.expires.is_some_and(|e| e.timestamp() <= now);
+        site_pages.push(SitePage {
+            page,
+            path,
+            section,
+            previous: None,
+            next: None,
+            resolved_html: None,
+            summary_html: String::new(),
+            shortcodes_expanded: false,
+            description: String::new(),
+            expired,
+            aliases,
+            progress: None,
+            ranking: None,
+            superseded_by: None,
+        });
+    }
+    (site_pages, moved)
+}
+
+/// Lists each section's pages, sorted, with each page's neighbours, and sorts each section's
+/// subsections by weight, then title.
+fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]) {
+    for (i, p) in site_pages.iter().enumerate() {
+        site_sections[p.section].pages.push(i);
+    }
+    for s in site_sections.iter_mut() {
+        sort_pages(&mut s.pages, site_pages, s.section.meta.sort_by);
+        for (pos, &pi) in s.pages.iter().enumerate() {
+            let previous = pos.checked_sub(1).map(|p| s.pages[p]);
+            let next = s.pages.get(pos + 1).copied();
+            site_pages[pi].previous = previous;
+            site_pages[pi].next = next;
+        }
+    }
+    for s in 0..site_sections.len() {
+        let mut subs = std::mem::take(&mut site_sections[s].subsections);
+        subs.sort_by(|a, b| {
+            let (x, y) = (
+                &site_sections[*a].section.meta,
+                &site_sections[*b].section.meta,
+            );
+            (x.weight.unwrap_or(i64::MAX), slugify(&x.title))
+                .cmp(&(y.weight.unwrap_or(i64::MAX), slugify(&y.title)))
+        });
+        site_sections[s].subsections = subs;
+    }
+}
+
+/// Content path → page or section.
+fn content_index(sections: &[SiteSection], pages: &[SitePage]) -> HashMap<String, Target> {
+    let mut by_content_path = HashMap::new();
+    for (i, s) in sections.iter().enumerate() {
+        by_content_path.insert(s.section.content_path.clone(), Target::Section(i));
+    }
+    for (i, p) in pages.iter().enumerate() {
+        by_content_path.insert(p.page.content_path.clone(), Target::Page(i));
+    }
+    by_content_path
+}
+
 /// What the content kinds compute over the whole site: progress figures and dashboard,
 /// ranking tables, volunteer statistics, and the rules that replace revised ones. Pages whose
 /// figures come out as they were keep their (shared) copy, so that a site patched by
@@ -472,8 +528,12 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
 fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
     let base = site.config.base_path().to_string();
     let url_path = |p: &str| format!("{base}{p}");
-    let (per_page, dashboard, mut errors, warnings) =
-        progress::compute(&site.pages, site.now, url_path);
+    let progress::Progress {
+        pages: per_page,
+        dashboard,
+        mut errors,
+        warnings,
+    } = progress::compute(&site.pages, site.now, url_path);
     let (tables, mut ranking_errors) = ranking::compute(&site.pages, &site.data, url_path);
     errors.append(&mut ranking_errors);
     site.progress = dashboard;
