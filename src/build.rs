@@ -242,7 +242,7 @@ fn release_sources(site: &mut Site) {
 /// Loads, links and renders the site in memory.
 pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let files = Mutex::new(Vec::new());
-    let loaded = pipeline::load_site(&options.site_options())?;
+    let loaded = pipeline::load_site(&options.site_options()).map_err(Diagnostics::sorted)?;
     let produced = produce(options, loaded, &|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok(())
@@ -318,13 +318,13 @@ pub fn generated_plan(site: &Site) -> Vec<Generated> {
 }
 
 /// Hands the files of one group to `emit` as they are made (the search index is large).
-pub fn generate_into(site: &Site, group: Generated, emit: Emit) -> Result<(), Vec<Diagnostic>> {
+pub fn generate_into(site: &Site, group: Generated, emit: Emit) -> Result<(), Diagnostics> {
     match group {
         Generated::SearchIndex => search::build(site, emit).map(drop),
         _ => generate(site, group)
             .into_iter()
             .try_for_each(emit)
-            .map_err(|d| vec![d]),
+            .map_err(Diagnostics::from),
     }
 }
 
@@ -397,7 +397,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Ok(loaded) => loaded,
         Err(errors) => {
             writer.abort();
-            return Err(errors.into());
+            return Err(errors.sorted());
         }
     };
     let writer = writer.compress(loaded.site.config.output.compress);
@@ -408,7 +408,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(errors);
         }
     };
-    let written = writer.commit().map_err(Diagnostics::from)?;
+    let written = writer.commit()?;
     let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),

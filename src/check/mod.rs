@@ -565,7 +565,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         Ok(loaded) => loaded,
         Err(errors) => {
             return CheckReport {
-                findings: site_errors(errors),
+                findings: site_errors(errors.0),
                 ..CheckReport::default()
             };
         }
@@ -576,7 +576,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     match theme {
         Ok(theme) => {
             static_files.extend(templates::theme_static(&theme.files));
-            template_errors = theme.templates.err().unwrap_or_default();
+            template_errors = theme.templates.err().unwrap_or_default().into();
         }
         Err(d) => findings.push(Finding::from_diagnostic(d)),
     }

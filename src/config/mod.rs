@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_yaml::Value;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::yaml::{Fields, YamlDoc};
 
 pub use check::{CheckConfig, ExternalConfig, Waivers};
@@ -197,7 +197,7 @@ pub struct SearchConfig {
 
 impl Config {
     /// Reads `ROOT/site.yaml`. Every problem in the file is returned together.
-    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let file = Path::new(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -209,17 +209,17 @@ impl Config {
                 std::io::ErrorKind::InvalidData => format!("{CONFIG_FILE} 不是 UTF-8 编码"),
                 _ => format!("无法读取 {CONFIG_FILE}：{e}"),
             };
-            vec![
+            Diagnostics::from(
                 Diagnostic::new(file, message)
                     .hint("用 --root 指定站点目录，或用 wenming init 新建站点"),
-            ]
+            )
         })?;
         Config::parse(text.trim_start_matches('\u{feff}'), file)
     }
 
     /// Parses the text of a `site.yaml`.
-    pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
-        let doc = YamlDoc::parse(text, file, 0).map_err(|d| vec![d])?;
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
+        let doc = YamlDoc::parse(text, file, 0)?;
         let mut errors = doc.unknown_keys(TOP_KEYS, "site.yaml ");
         let mut f = Fields::new(&doc);
 
@@ -315,7 +315,7 @@ impl Config {
         };
 
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(Diagnostics::unsorted(errors));
         }
         Ok(Config {
             title,
@@ -544,7 +544,7 @@ fn is_reserved_taxonomy_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    fn parse(text: &str) -> Result<Config, Diagnostics> {
         Config::parse(text, Path::new("site.yaml"))
     }
 
@@ -572,7 +572,7 @@ mod tests {
             .expect_err("invalid");
         assert_eq!(errors.len(), 1);
         assert_eq!(
-            errors[0].to_string(),
+            errors.0[0].to_string(),
             "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link, jiucuo"
         );
     }

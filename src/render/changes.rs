@@ -1,6 +1,6 @@
 //! What a change of the site invalidates. The views (`views.rs`) and templates decide what
 //! each render job reads; this module, next to them, compares a new `Site` with what the last
-//! render read ([`RenderedSite`]) and answers which jobs must be rendered again: the edited page,
+//! render read ([`LastRender`]) and answers which jobs must be rendered again: the edited page,
 //! its neighbours, the listings, taxonomy and home pages that show it, pages whose progress
 //! figures, ranking table or replacing rule changed, pages using a changed template, pages
 //! whose templates read the site through `get_page`, `get_section`, `get_taxonomy`,
@@ -20,7 +20,7 @@ use crate::site::{self, Site, Target};
 
 /// What the last render read and which files it rendered, kept to tell what the next site
 /// changes.
-pub struct RenderedSite {
+pub struct LastRender {
     site: Arc<Site>,
     summaries: Arc<Vec<Value>>,
     section_summaries: Vec<Value>,
@@ -33,7 +33,7 @@ pub struct RenderedSite {
     job_templates: Vec<Option<Arc<str>>>,
 }
 
-impl RenderedSite {
+impl LastRender {
     /// The site that was rendered.
     pub fn site(&self) -> &Arc<Site> {
         &self.site
@@ -73,9 +73,9 @@ impl RenderPlan {
     }
 }
 
-/// A new site compared with the last render ([`RenderedSite`]; none: everything is new).
+/// A new site compared with the last render ([`LastRender`]; none: everything is new).
 pub struct Affected<'a> {
-    old: Option<&'a RenderedSite>,
+    old: Option<&'a LastRender>,
     site: &'a Arc<Site>,
     templates: &'a [TemplateSource],
     compared: Compared<'a>,
@@ -94,7 +94,7 @@ impl<'a> Affected<'a> {
     /// Compares `site`, to be rendered with `templates`, with the last render `old`.
     /// `model_changed`: content or data changed since (not only templates or static files).
     pub fn new(
-        old: Option<&'a RenderedSite>,
+        old: Option<&'a LastRender>,
         site: &'a Arc<Site>,
         templates: &'a [TemplateSource],
         model_changed: bool,
@@ -198,7 +198,7 @@ impl<'a> Affected<'a> {
     /// `old_template` in the last render (both render the same output path).
     fn job_changed(
         &self,
-        old: &RenderedSite,
+        old: &LastRender,
         (job, template): (&Job, &str),
         (old_job, old_template): (&Job, Option<&str>),
     ) -> bool {
@@ -212,14 +212,14 @@ impl<'a> Affected<'a> {
     }
 
     /// What this render read, for comparing the next site with.
-    pub fn into_rendered(self, plan: RenderPlan) -> RenderedSite {
+    pub fn into_rendered(self, plan: RenderPlan) -> LastRender {
         let Compared {
             summaries,
             section_summaries,
             section_views,
             ..
         } = self.compared;
-        RenderedSite {
+        LastRender {
             site: self.site.clone(),
             summaries,
             section_summaries,
@@ -394,7 +394,7 @@ struct Compared<'a> {
 }
 
 impl<'a> Compared<'a> {
-    fn new(old: Option<&RenderedSite>, site: &'a Site) -> Compared<'a> {
+    fn new(old: Option<&LastRender>, site: &'a Site) -> Compared<'a> {
         let find = |content_path: &str| -> Option<Target> {
             old.and_then(|g| g.site.by_content_path.get(content_path).copied())
         };
@@ -533,7 +533,7 @@ impl<'a> Compared<'a> {
     }
 
     /// Section `from` and its ancestors, as the same sections with the same summaries.
-    fn same_chain(&self, good: &RenderedSite, new: usize, old: usize) -> bool {
+    fn same_chain(&self, good: &LastRender, new: usize, old: usize) -> bool {
         let (mut a, mut b) = (Some(new), Some(old));
         loop {
             match (a, b) {
@@ -552,7 +552,7 @@ impl<'a> Compared<'a> {
 
     /// Whether the context of `job` differs from that of `old_job` in the good build. Both
     /// render the same output path.
-    fn job_changed(&self, good: &RenderedSite, job: &Job, old_job: &Job) -> bool {
+    fn job_changed(&self, good: &LastRender, job: &Job, old_job: &Job) -> bool {
         let (site, old_site) = (self.site, &good.site);
         match (*job, *old_job) {
             (Job::Page(i), Job::Page(j)) => {
@@ -735,13 +735,13 @@ mod tests {
 
     /// Renders `site` after `old`; returns the output paths rendered (sorted) and the render.
     fn render_after(
-        old: Option<&RenderedSite>,
+        old: Option<&LastRender>,
         site: &Arc<Site>,
         templates: &[TemplateSource],
         model_changed: bool,
         same_shape: bool,
         reparsed: &[usize],
-    ) -> (Vec<String>, RenderedSite) {
+    ) -> (Vec<String>, LastRender) {
         let affected = Affected::new(old, site, templates, model_changed);
         let renderer = Renderer::new(site.clone(), templates.to_vec(), affected.summaries())
             .unwrap_or_else(|e| panic!("{e:?}"));

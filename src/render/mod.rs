@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
 use crate::content::paths::index_file;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, Emit, OutputFile};
 use crate::site::pager::{pager_count, pager_path, pager_slice};
 use crate::site::{SEARCH_PATH, SITEMAP_PATH, Site};
@@ -66,7 +66,7 @@ pub fn render(
     site: Arc<Site>,
     sources: Vec<TemplateSource>,
     emit: Emit,
-) -> Result<(), Vec<Diagnostic>> {
+) -> Result<(), Diagnostics> {
     let renderer = Renderer::new(site.clone(), sources, page_summaries(&site))?;
     let errors: Vec<Diagnostic> = renderer
         .jobs()
@@ -76,7 +76,7 @@ pub fn render(
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(errors)
+        Err(errors.into())
     }
 }
 
@@ -110,8 +110,8 @@ impl Renderer {
         site: Arc<Site>,
         sources: Vec<TemplateSource>,
         summaries: Arc<Vec<Value>>,
-    ) -> Result<Renderer, Vec<Diagnostic>> {
-        let tera = setup_tera(&site, &sources, summaries.clone())?;
+    ) -> Result<Renderer, Diagnostics> {
+        let tera = setup_tera(&site, &sources, summaries.clone()).map_err(Diagnostics::from)?;
         Ok(Renderer {
             tera,
             site,

@@ -71,7 +71,7 @@ pub fn new_page(
     title: &str,
     now: Timestamp,
 ) -> Result<Vec<PathBuf>, Diagnostic> {
-    let config = crate::config::Config::load(root).map_err(|mut es| es.remove(0))?;
+    let config = crate::config::Config::load(root).map_err(|mut es| es.0.remove(0))?;
     if kind.is_section_only() {
         return Err(Diagnostic::new(
             "",

@@ -25,7 +25,7 @@ pub use fold::fold;
 use shard::{Postings, encode_shard, shard_count, shard_of};
 use tokenize::{FieldTerms, Key, field_terms, tokenize};
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::output::Emit;
 use crate::output::{Bytes, OutputFile};
 use crate::site::{Site, SitePage};
@@ -74,11 +74,11 @@ struct PageRecord<'a> {
 }
 
 /// Builds the index and hands every file to `emit`. Does nothing when search is off.
-pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
+pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Diagnostics> {
     if !site.config.search.enabled {
         return Ok(IndexSummary::default());
     }
-    let pages = indexed_pages(site, &included_sections(site)?);
+    let pages = indexed_pages(site, &included_sections(site).map_err(Diagnostics::from)?);
     let mut terms: FxHashMap<Key, Postings> = FxHashMap::default();
     let mut version = Fnv64::default();
     for (batch_number, batch) in pages.chunks(BATCH).enumerate() {

@@ -27,7 +27,7 @@ use crate::content::{
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, OutputFile};
 use crate::pipeline;
-use crate::render::changes::{Affected, RenderedSite};
+use crate::render::changes::{Affected, LastRender};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
 use crate::render::{Job, Renderer};
 use crate::search;
@@ -142,13 +142,13 @@ struct Disk {
     parsed: HashMap<PathBuf, Result<Parsed, Vec<Diagnostic>>>,
     kinds: SectionKinds,
     data: DataFiles,
-    templates: Result<Vec<TemplateSource>, Vec<Diagnostic>>,
+    templates: Result<Vec<TemplateSource>, Diagnostics>,
 }
 
 /// The last good build: what its render read (to tell what a change touches) and whether
 /// two generated files have the same path (then order matters: all are made again).
 struct Good {
-    rendered: RenderedSite,
+    rendered: LastRender,
     generated_overlap: bool,
 }
 
