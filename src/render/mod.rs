@@ -85,13 +85,13 @@ pub fn page_summaries(site: &Site) -> Arc<Vec<Value>> {
     Arc::new(
         site.pages
             .par_iter()
-            .map(|p| page_summary(site, p))
+            .map(|p| page_summary_value(site, p))
             .collect(),
     )
 }
 
-/// One page's light summary (see [`page_summaries`]).
-pub fn page_summary(site: &Site, p: &crate::site::SitePage) -> Value {
+/// One page's light summary as templates get it (see [`page_summaries`]).
+pub fn page_summary_value(site: &Site, p: &crate::site::SitePage) -> Value {
     Value::from_serializable(&views::page_summary(site, p))
 }
 
@@ -141,7 +141,11 @@ fn choose_template(tera: &Tera, site: &Site, job: &Job) -> Option<String> {
     match *job {
         Job::Page(i) => {
             let p = &site.pages[i];
-            templates::for_page(tera, p.page.meta.template.as_deref(), page_kind(site, i))
+            templates::for_page(
+                tera,
+                p.page.meta.template.as_deref(),
+                views::page_kind(site, p),
+            )
         }
         Job::Section(i, _) => {
             let s = &site.sections[i];
@@ -157,15 +161,6 @@ fn choose_template(tera: &Tera, site: &Site, job: &Job) -> Option<String> {
         Job::NotFound => Some("404.html".into()),
         Job::Builtin(_, template) => Some(template.into()),
     }
-}
-
-/// A page's content kind: its own, else its section's.
-fn page_kind(site: &Site, i: usize) -> Option<crate::content::Kind> {
-    let p = &site.pages[i];
-    p.page
-        .meta
-        .kind
-        .or(site.sections[p.section].section.meta.kind)
 }
 
 fn setup_tera(

@@ -174,13 +174,12 @@ pub struct NavItem<'a> {
     pub permalink: String,
 }
 
-/// The section a page's kind comes from when the page sets none.
-pub fn page_kind(site: &Site, p: &SitePage) -> Option<&'static str> {
+/// A page's content kind: its own, else its section's.
+pub fn page_kind(site: &Site, p: &SitePage) -> Option<crate::content::Kind> {
     p.page
         .meta
         .kind
         .or(site.sections[p.section].section.meta.kind)
-        .map(|k| k.name())
 }
 
 /// A cover image given as a site path is placed under the base path; others stay as written.
@@ -228,7 +227,7 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
         editor: p.page.meta.editor.as_deref(),
         taxonomies,
         cover: p.page.meta.cover.as_deref().map(|c| asset_url(site, p, c)),
-        kind: page_kind(site, p),
+        kind: page_kind(site, p).map(|k| k.name()),
         weight: p.page.meta.weight,
         word_count: p.page.body.word_count,
         reading_time: reading_minutes(p.page.body.word_count),
