@@ -751,6 +751,19 @@ mod tests {
         (paths, affected.into_rendered(plan))
     }
 
+    /// The small site, its templates, and its first render.
+    fn first_render() -> (
+        tempfile::TempDir,
+        Arc<Site>,
+        Vec<TemplateSource>,
+        LastRender,
+    ) {
+        let dir = site_root();
+        let (site, templates) = load(dir.path());
+        let (_, first) = render_after(None, &site, &templates, true, false, &[]);
+        (dir, site, templates, first)
+    }
+
     fn page_index(site: &Site, content_path: &str) -> usize {
         match site.by_content_path.get(content_path) {
             Some(&Target::Page(i)) => i,
@@ -802,9 +815,7 @@ mod tests {
 
     #[test]
     fn nothing_changed_renders_nothing() {
-        let dir = site_root();
-        let (site, templates) = load(dir.path());
-        let (_, first) = render_after(None, &site, &templates, true, false, &[]);
+        let (_dir, site, templates, first) = first_render();
         let (paths, _) = render_after(Some(&first), &site, &templates, false, true, &[]);
         // The pages wenming adds itself (the theme's site map) are always rendered again.
         assert_eq!(paths, ["sitemap/index.html"]);
@@ -812,9 +823,7 @@ mod tests {
 
     #[test]
     fn an_edited_title_renders_the_page_its_neighbours_and_its_listings() {
-        let dir = site_root();
-        let (site, templates) = load(dir.path());
-        let (_, first) = render_after(None, &site, &templates, true, false, &[]);
+        let (_dir, site, templates, first) = first_render();
         let (new, i) = patched(&site, &templates, "news/b.md", |p| {
             p.meta.title = "新闻乙".into();
         });
@@ -838,9 +847,7 @@ mod tests {
 
     #[test]
     fn an_edited_body_renders_the_page_and_what_reads_the_site() {
-        let dir = site_root();
-        let (site, templates) = load(dir.path());
-        let (_, first) = render_after(None, &site, &templates, true, false, &[]);
+        let (_dir, site, templates, first) = first_render();
         let (new, i) = patched(&site, &templates, "news/a.md", |p| {
             p.body.html = p.body.html.replace("正文a", "正文甲");
         });
@@ -857,9 +864,7 @@ mod tests {
 
     #[test]
     fn a_changed_template_renders_the_jobs_using_it() {
-        let dir = site_root();
-        let (site, templates) = load(dir.path());
-        let (_, first) = render_after(None, &site, &templates, true, false, &[]);
+        let (_dir, site, templates, first) = first_render();
         let edited: Vec<TemplateSource> = templates
             .iter()
             .map(|t| {
