@@ -239,6 +239,26 @@ impl LiveSite {
         (live, outcome)
     }
 
+    /// The first moment after the last good build at which a scheduled page falls due or a
+    /// page expires: serve rebuilds then by itself, as the timer does on a server.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let since = self.good.as_ref()?.site.now;
+        let disk = self.disk.as_ref().ok()?;
+        let pages = disk.parsed.values().filter_map(|p| match p {
+            Ok(Parsed::Page(page)) => Some(&**page),
+            _ => None,
+        });
+        content::next_due(pages, since)
+    }
+
+    /// Rebuilds because time passed: the pages published or expired since the last build
+    /// come and go (the site is linked again with the new `now`, nothing is read).
+    pub fn republish(&mut self, now: Timestamp) -> Outcome {
+        self.pending.model = true;
+        self.pending.structure = true;
+        self.rebuild(now, false)
+    }
+
     /// The files being served; updated in place by each successful rebuild.
     pub fn files(&self) -> Arc<RwLock<SiteFiles>> {
         self.files.clone()
@@ -473,7 +493,8 @@ impl LiveSite {
         full: bool,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let published =
-            Manifest::read(&pipeline::default_output_dir(&self.root)).map_err(|d| vec![d])?;
+            Manifest::read(&self.root, &pipeline::default_output_dir(&self.root))
+                .map_err(|d| vec![d])?;
         let changed = match (&self.good, full) {
             (Some(good), false) => {
                 let mut changed = changed_texts(&good.site, site);
@@ -520,7 +541,7 @@ impl LiveSite {
             Ok(t) => t.clone(),
             Err(errors) => return failed(errors.clone()),
         };
-        let (site, same_shape, mut warnings) = match self.patched_site(now) {
+        let (mut site, same_shape, mut warnings) = match self.patched_site(now) {
             Some(mut site) => {
                 let errors = pipeline::expand_shortcodes(&mut site, &templates_now);
                 if !errors.is_empty() {
@@ -534,8 +555,12 @@ impl LiveSite {
                 Err(errors) => return failed(errors),
             },
         };
-        let statics = (self.pending.statics || !same_shape)
-            .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
+        // A patched site keeps the fingerprinted names of the site it was patched from.
+        let statics = (self.pending.statics || !same_shape).then(|| {
+            let (files, assets) = build::static_files(&self.root, &disk.theme, &site);
+            site.assets = Arc::new(assets);
+            layer(files)
+        });
         match self.editorial_gate(&site, statics.as_ref(), full) {
             Ok(found) => warnings.extend(found),
             Err(errors) => return failed(errors),
@@ -557,7 +582,8 @@ impl LiveSite {
             None => HashSet::new(),
         };
         let nav = Value::from_serializable(&views::nav(&site));
-        let global = old.is_none_or(|g| g.nav != nav);
+        // A stylesheet or script with a new fingerprinted name changes every page linking it.
+        let global = old.is_none_or(|g| g.nav != nav || g.site.assets != site.assets);
         // Site-wide figures of the content kinds, read by the templates that use them.
         let aggregates_changed = |what: Reads| {
             old.is_some_and(|g| match what {
