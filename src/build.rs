@@ -426,11 +426,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     // The manifest is saved before the output changes: a build that stops in between has
     // recorded dates that the next build publishes again, never published unrecorded ones.
-    if let Some(manifest) = &produced.manifest {
-        if let Err(d) = manifest.save(&options.root) {
-            writer.abort();
-            return Err(d.into());
-        }
+    if let Some(manifest) = &produced.manifest
+        && let Err(d) = manifest.save(&options.root)
+    {
+        writer.abort();
+        return Err(d.into());
     }
     let written = writer.commit().map_err(Diagnostics::from)?;
     if !options.drafts {

@@ -356,7 +356,13 @@ fn the_manifest_in_an_old_output_is_read_then_moved_out_of_the_web_root() {
     let site = fixture_copy("check/clean");
     let out = temp();
     let build = || {
-        let args = ["build", "--root", path(site.path()), "--output", path(out.path())];
+        let args = [
+            "build",
+            "--root",
+            path(site.path()),
+            "--output",
+            path(out.path()),
+        ];
         wenming_at(NOW, &args)
     };
     assert_eq!(build().code, 0);

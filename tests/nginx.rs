@@ -322,7 +322,10 @@ fn nginx_caches_fingerprinted_assets_for_a_year() {
     let br = nginx.get(href, Some("br"));
     assert_eq!(br.header("Content-Encoding"), "br", "{}", br.head());
     assert_eq!(unbrotli(br.body()), original);
-    assert_eq!(nginx.get("/style.css", None).header("Cache-Control"), "no-cache");
+    assert_eq!(
+        nginx.get("/style.css", None).header("Cache-Control"),
+        "no-cache"
+    );
 }
 
 #[test]

@@ -53,6 +53,30 @@ pub fn fingerprint(files: &mut Vec<OutputFile>) -> AssetNames {
     names
 }
 
+/// The fingerprinted names that differ between two builds, as (old, new) pairs.
+pub fn renamed(old: &AssetNames, new: &AssetNames) -> Vec<(String, String)> {
+    old.iter()
+        .filter_map(|(plain, was)| {
+            let now = new.get(plain)?;
+            (now != was).then(|| (was.clone(), now.clone()))
+        })
+        .collect()
+}
+
+/// Whether `new` is `old` with the fingerprinted names of `renamed` replaced: a page that
+/// changed only because a stylesheet it links did (live reload swaps the stylesheet instead
+/// of reloading the page).
+pub fn differ_only_by_names(old: &[u8], new: &[u8], renamed: &[(String, String)]) -> bool {
+    if renamed.is_empty() || old.len() != new.len() {
+        return false;
+    }
+    let mut old = String::from_utf8_lossy(old).into_owned();
+    for (was, now) in renamed {
+        old = old.replace(was.as_str(), now);
+    }
+    old.as_bytes() == new
+}
+
 /// The first eight hex digits of a 64-bit hash of the bytes: enough to tell versions of one
 /// file apart, short enough to read.
 fn content_hash(bytes: &Bytes) -> Option<String> {
@@ -88,7 +112,10 @@ mod tests {
         ];
         let names = fingerprint(&mut files);
         let style = &names["style.css"];
-        assert!(style.starts_with("style.") && style.ends_with(".css"), "{style}");
+        assert!(
+            style.starts_with("style.") && style.ends_with(".css"),
+            "{style}"
+        );
         assert_eq!(style.len(), "style.12345678.css".len());
         assert!(names["js/app.js"].starts_with("js/app."));
         assert_eq!(names.len(), 2);
@@ -100,6 +127,35 @@ mod tests {
         assert_ne!(fingerprint(&mut changed)["style.css"], *style);
         let mut same = vec![file("style.css", "body{}")];
         assert_eq!(fingerprint(&mut same)["style.css"], *style);
+    }
+
+    #[test]
+    fn a_page_that_only_links_a_renamed_stylesheet_differs_only_by_names() {
+        let mut before = AssetNames::new();
+        before.insert("style.css".into(), "style.11111111.css".into());
+        let mut after = before.clone();
+        after.insert("style.css".into(), "style.22222222.css".into());
+        let renamed = renamed(&before, &after);
+        assert_eq!(
+            renamed,
+            [(
+                "style.11111111.css".to_string(),
+                "style.22222222.css".to_string()
+            )]
+        );
+        let page = |css: &str, text: &str| format!("<link href=\"/{css}\"><p>{text}</p>");
+        let old = page("style.11111111.css", "一");
+        assert!(differ_only_by_names(
+            old.as_bytes(),
+            page("style.22222222.css", "一").as_bytes(),
+            &renamed
+        ));
+        assert!(!differ_only_by_names(
+            old.as_bytes(),
+            page("style.22222222.css", "二").as_bytes(),
+            &renamed
+        ));
+        assert!(!differ_only_by_names(old.as_bytes(), old.as_bytes(), &[]));
     }
 
     #[test]
@@ -117,6 +173,9 @@ mod tests {
         let name = fingerprint(&mut files)["style.css"].clone();
         let hash = &name["style.".len()..name.len() - ".css".len()];
         assert_eq!(hash.len(), 8);
-        assert!(hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(
+            hash.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
     }
 }

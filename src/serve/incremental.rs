@@ -32,7 +32,7 @@ use crate::content::{
     self, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, is_ignored_name,
 };
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{Bytes, OutputFile};
+use crate::output::{self, Bytes, OutputFile};
 use crate::pipeline;
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
 use crate::render::{self, Job, RECENT_PAGES, Renderer, views};
@@ -492,9 +492,8 @@ impl LiveSite {
         statics: Option<&HashMap<String, Bytes>>,
         full: bool,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let published =
-            Manifest::read(&self.root, &pipeline::default_output_dir(&self.root))
-                .map_err(|d| vec![d])?;
+        let published = Manifest::read(&self.root, &pipeline::default_output_dir(&self.root))
+            .map_err(|d| vec![d])?;
         let changed = match (&self.good, full) {
             (Some(good), false) => {
                 let mut changed = changed_texts(&good.site, site);
@@ -761,11 +760,17 @@ impl LiveSite {
                     changed.insert(p);
                 }
             }
+            // A page that only links a stylesheet under its new fingerprinted name is not
+            // reloaded: the browser swaps the stylesheet.
+            let renamed = old.map_or_else(Vec::new, |g| {
+                output::assets::renamed(&g.site.assets, &site.assets)
+            });
             for f in rendered.iter() {
-                let same = files
-                    .rendered
-                    .get(&f.path)
-                    .is_some_and(|old| same_bytes(old, &f.bytes));
+                let same = files.rendered.get(&f.path).is_some_and(|old| {
+                    same_bytes(old, &f.bytes)
+                        || matches!((old, &f.bytes), (Bytes::Owned(a), Bytes::Owned(b))
+                            if output::assets::differ_only_by_names(a, b, &renamed))
+                });
                 if !same {
                     changed.insert(f.path.clone());
                 }
