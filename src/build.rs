@@ -12,11 +12,13 @@ use jiff::Timestamp;
 
 use crate::check::{self, Finding, Manifest, Rules};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter};
+use crate::output::assets::AssetNames;
+use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter, StateDir};
 use crate::pipeline::{self, LoadedSite, SiteOptions, Theme};
 use crate::render::{self, templates};
 use crate::search;
 use crate::site::Site;
+use crate::text::dates::Date;
 
 /// What `wenming build` was asked to do.
 #[derive(Debug, Clone)]
@@ -97,6 +99,8 @@ struct Produced {
     scheduled: usize,
     next_due: Option<Timestamp>,
     warnings: Vec<Diagnostic>,
+    /// The publish-date manifest after this build, when it differs from the site's.
+    manifest: Option<Manifest>,
 }
 
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
@@ -134,12 +138,13 @@ fn produce(
     };
     errors.extend(problems.shortcodes);
 
-    let statics = static_files(root, &theme, &site);
+    let (statics, assets) = static_files(root, &theme, &site);
+    site.assets = Arc::new(assets);
     errors.extend(output::check_generated_claims(
         &site,
         statics.iter().map(|f| f.path.as_str()),
     ));
-    let previous = Manifest::read(&options.output_dir()).unwrap_or_else(|d| {
+    let previous = Manifest::read(root, &options.output_dir()).unwrap_or_else(|d| {
         errors.push(d);
         None
     });
@@ -156,7 +161,8 @@ fn produce(
         }
         return Err(errors.into());
     }
-    let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
+    let record = !options.drafts;
+    let manifest = Manifest::next(previous.as_ref(), &site, record);
     release_sources(&mut site);
     let site = Arc::new(site);
     for file in statics {
@@ -166,13 +172,15 @@ fn produce(
     for group in generated_plan(&site) {
         generate_into(&site, group, emit)?;
     }
-    emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json())).map_err(Diagnostics::from)?;
     Ok(Produced {
         site,
         skipped_drafts,
         scheduled,
         next_due,
         warnings,
+        // A preview of drafts records nothing, not even an empty manifest.
+        manifest: (record && (previous.as_ref() != Some(&manifest) || !Manifest::is_saved(root)))
+            .then_some(manifest),
     })
 }
 
@@ -265,16 +273,24 @@ fn static_file((path, source): (String, templates::StaticSource)) -> OutputFile 
 }
 
 /// Files copied or written before the rendered pages, each replacing an earlier one with the
-/// same path: the theme's static files, robots.txt, the site's `static/`.
-pub fn static_files(root: &Path, theme: &templates::ThemeFiles, site: &Site) -> Vec<OutputFile> {
+/// same path: the theme's static files, robots.txt, the site's `static/`, and the
+/// fingerprinted copies of the stylesheets and scripts among them, whose names are returned
+/// for [`Site::assets`].
+pub fn static_files(
+    root: &Path,
+    theme: &templates::ThemeFiles,
+    site: &Site,
+) -> (Vec<OutputFile>, AssetNames) {
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);
-    templates::theme_static(theme)
+    let mut files: Vec<OutputFile> = templates::theme_static(theme)
         .into_iter()
         .map(static_file)
         .chain([OutputFile::text("robots.txt", output::robots_txt(site))])
         .chain(site_static.into_iter().map(static_file))
-        .collect()
+        .collect();
+    let assets = output::assets::fingerprint(&mut files);
+    (files, assets)
 }
 
 /// One group of files made from the model without templates.
@@ -408,7 +424,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(errors);
         }
     };
+    // The manifest is saved before the output changes: a build that stops in between has
+    // recorded dates that the next build publishes again, never published unrecorded ones.
+    if let Some(manifest) = &produced.manifest
+        && let Err(d) = manifest.save(&options.root)
+    {
+        writer.abort();
+        return Err(d.into());
+    }
     let written = writer.commit()?;
+    if !options.drafts {
+        record_next_due(&options.root, produced.next_due)?;
+    }
     let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -424,6 +451,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         seconds: started.elapsed().as_secs_f64(),
         warnings: produced.warnings,
     })
+}
+
+/// The state file holding when the published site next changes by itself (a scheduled page
+/// falls due or a page expires), for a scheduler or a monitoring script to read.
+pub const NEXT_DUE_FILE: &str = "next-due";
+
+/// Writes `.wenming/next-due`: that moment as one RFC 3339 line in Beijing time
+/// (`2026-12-31T00:00:00+08:00`), or removes the file when nothing is due.
+fn record_next_due(root: &Path, next_due: Option<Timestamp>) -> Result<(), Diagnostic> {
+    let state = StateDir::open(root)?;
+    match next_due {
+        Some(due) => {
+            let line = format!("{}\n", Date::from_timestamp(due).rfc3339());
+            if state.read(NEXT_DUE_FILE)?.as_deref() == Some(line.as_bytes()) {
+                return Ok(());
+            }
+            state.write(NEXT_DUE_FILE, line.as_bytes())
+        }
+        None => state.remove(NEXT_DUE_FILE),
+    }
 }
 
 /// The output directory is replaced whole, so it must never be the site itself, a folder

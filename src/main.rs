@@ -450,29 +450,42 @@ fn print_serve_event(event: ServeEvent) {
             } else {
                 names.join("、")
             };
-            match outcome {
-                Outcome::Changed(c) => say!(
-                    "{shown} 有变化 → 重新解析 {} 个文件，渲染 {} 个页面，{} 个文件变化，用时 {:.0} 毫秒",
-                    c.parsed,
-                    c.rendered,
-                    c.paths.len(),
-                    seconds * 1000.0
-                ),
-                Outcome::Unchanged => {
-                    say!(
-                        "{shown} 有变化 → 网站内容没有变化，用时 {:.0} 毫秒",
-                        seconds * 1000.0
-                    )
-                }
-                Outcome::Failed(errors) => {
-                    warn_raw!("{errors}");
-                    warn!(
-                        "{shown} 有变化 → 构建失败：共 {} 个错误；浏览器中显示错误，仍提供上一次成功构建的网站。",
-                        errors.len()
-                    );
-                }
-            }
+            print_rebuild(&format!("{shown} 有变化"), outcome, seconds);
+        }
+        ServeEvent::FellDue {
+            due,
+            outcome,
+            seconds,
+        } => {
+            let due = wenming::text::dates::Date::from_timestamp(due).metadata();
+            print_rebuild(&format!("定时发布或到期时间 {due} 已到"), outcome, seconds);
         }
         ServeEvent::WatchError(e) => warn!("警告：{e}"),
+    }
+}
+
+/// One line for a rebuild of `serve`, after `cause` (what happened).
+fn print_rebuild(cause: &str, outcome: Outcome, seconds: f64) {
+    match outcome {
+        Outcome::Changed(c) => say!(
+            "{cause} → 重新解析 {} 个文件，渲染 {} 个页面，{} 个文件变化，用时 {:.0} 毫秒",
+            c.parsed,
+            c.rendered,
+            c.paths.len(),
+            seconds * 1000.0
+        ),
+        Outcome::Unchanged => {
+            say!(
+                "{cause} → 网站内容没有变化，用时 {:.0} 毫秒",
+                seconds * 1000.0
+            )
+        }
+        Outcome::Failed(errors) => {
+            warn_raw!("{errors}");
+            warn!(
+                "{cause} → 构建失败：共 {} 个错误；浏览器中显示错误，仍提供上一次成功构建的网站。",
+                errors.len()
+            );
+        }
     }
 }

@@ -459,10 +459,12 @@ fn an_output_built_by_the_previous_writer_is_taken_over_without_a_flag() {
     generated_site(&site, 20, "第一版");
     let expected = tmp.path().join("expected");
     assert_eq!(run(&site, &expected).0, 0);
-    // What the previous writer left: its manifest in the output, a page since dropped, a
+    // What the previous writer left: its manifest in the output (taken out: the manifest now
+    // lives in the site's `.wenming/`), a page since dropped, a
     // deploy checkout, and its lock and backup beside the output; no `.wenming/`.
     let output = tmp.path().join("public");
     common::copy_dir(&expected, &output);
+    write(&output.join("wenming-manifest.json"), "{\"pages\": {}}\n");
     write(&output.join("old-page/index.html"), "旧页面");
     write(&output.join(".git/HEAD"), "ref: refs/heads/main\n");
     write(&tmp.path().join(".public.wenming-lock"), "123");
@@ -503,23 +505,15 @@ fn a_symlinked_output_is_written_into_its_target() {
     let (code, stderr) = run(&site, &current);
     assert_eq!(code, 0, "{stderr}");
     assert!(std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()));
-    let mut after = snapshot(&releases.join("a"));
-    let mut clean = snapshot(&e2);
-    // Only the publish-date manifest remembers the first version.
-    after.remove("wenming-manifest.json");
-    clean.remove("wenming-manifest.json");
-    assert!(after == clean);
+    let clean = snapshot(&e2);
+    assert!(snapshot(&releases.join("a")) == clean);
     // Switching the link to a new, empty release: built there, the old release untouched.
     std::fs::create_dir_all(releases.join("b")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::remove_file(&current).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(releases.join("b"), &current).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run(&site, &current).0, 0);
-    let mut b = snapshot(&releases.join("b"));
-    b.remove("wenming-manifest.json");
-    assert!(b == clean);
-    let mut a = snapshot(&releases.join("a"));
-    a.remove("wenming-manifest.json");
-    assert!(a == clean);
+    assert!(snapshot(&releases.join("b")) == clean);
+    assert!(snapshot(&releases.join("a")) == clean);
 }
 
 #[test]
@@ -648,7 +642,6 @@ fn aliases_and_paths_may_not_name_a_generated_file() {
         ("a-bundle", "aliases: [/news/bundle/photo.jpg]"),
         ("a-feed", "aliases: [/news/atom.xml]"),
         ("a-image", "aliases: [/images/logo.png]"),
-        ("a-manifest", "aliases: [/wenming-manifest.json]"),
         ("a-part", "aliases: [/sitemap2.xml]"),
         ("a-robots", "aliases: [/robots.txt]"),
         ("a-search", "aliases: [/search/index.json]"),
@@ -688,12 +681,6 @@ fn aliases_and_paths_may_not_name_a_generated_file() {
             "aliases",
             "/images/logo.png",
             "静态文件 images/logo.png",
-        ),
-        (
-            "a-manifest",
-            "aliases",
-            "/wenming-manifest.json",
-            "发布记录 wenming-manifest.json",
         ),
         (
             "a-part",

@@ -98,7 +98,17 @@ fn a_quiz_has_a_fieldset_per_question_with_labelled_options_and_answers_in_detai
 </form>"
     ));
     assert!(!form.contains("action="), "the answers go nowhere");
-    assert!(html.contains("<script src=\"/quiz.js\" defer></script>"));
+    let script = html.find("<script src=\"/quiz.").map(|i| &html[i..]);
+    let script = script
+        .and_then(|s| s.split_once("</script>"))
+        .map(|(s, _)| s);
+    let hash = script
+        .and_then(|s| s.strip_prefix("<script src=\"/quiz."))
+        .and_then(|s| s.strip_suffix(".js\" defer>"));
+    assert!(
+        hash.is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit())),
+        "the quiz script is linked by its fingerprinted name: {script:?}"
+    );
 }
 
 #[test]

@@ -22,6 +22,7 @@ fn init_creates_a_site_that_builds_at_once() {
     assert_eq!(
         common::files(&site),
         [
+            ".gitignore",
             "content/_index.md",
             "content/notices/_index.md",
             "content/notices/zhi-yuan-zhe-zhao-mu.md",
@@ -40,6 +41,12 @@ fn init_creates_a_site_that_builds_at_once() {
             "data/zhen-di.csv",
             "site.yaml",
         ]
+    );
+    assert_eq!(
+        read(&site, ".gitignore"),
+        "# 构建结果：由 wenming build 生成，不必提交\n/public/\n\
+         # wenming 的状态目录：只有发布记录 manifest.json 需要提交（它记录每个页面的发布时间）\n\
+         /.wenming/*\n!/.wenming/manifest.json\n"
     );
     let site_yaml = read(&site, "site.yaml");
     for key in [

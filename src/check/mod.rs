@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use links::ExternalLink;
-pub use manifest::{MANIFEST_FILE, Manifest};
+pub use manifest::{LEGACY_MANIFEST_FILE, MANIFEST_FILE, Manifest};
 pub use report::{json_report, text_report};
 
 use crate::config::Waivers;
@@ -503,7 +503,9 @@ pub fn sort(findings: &mut Vec<Finding>) {
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub root: PathBuf,
-    /// Where the previous build is (for the publish-date manifest); defaults to `ROOT/public`.
+    /// The output folder of a site last built before the publish-date manifest moved to
+    /// `.wenming/`: its `wenming-manifest.json` is read when the site has no manifest of its
+    /// own. Defaults to `ROOT/public`.
     pub output: Option<PathBuf>,
     /// Also fetch outbound links.
     pub external: bool,
@@ -593,7 +595,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         .output
         .clone()
         .unwrap_or_else(|| pipeline::default_output_dir(root));
-    let published = match Manifest::read(&output) {
+    let published = match Manifest::read(root, &output) {
         Ok(m) => m,
         Err(d) => {
             findings.push(Finding::from_diagnostic(d));

@@ -319,6 +319,21 @@ pub fn assemble(
     (content, errors)
 }
 
+/// The first moment after `now` at which one of `pages` is published (its `date`) or expires:
+/// the next time the published site changes by itself.
+pub fn next_due<'a>(
+    pages: impl IntoIterator<Item = &'a Page>,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    pages
+        .into_iter()
+        .flat_map(|p| [p.meta.date, p.meta.expires])
+        .flatten()
+        .map(|d| d.timestamp())
+        .filter(|&t| t > now)
+        .min()
+}
+
 /// Drops drafts (and everything under a draft section) and future-dated pages unless asked
 /// to keep them, counting what was left out.
 fn apply_publication_rules(content: &mut Content, options: LoadOptions) {
@@ -339,21 +354,7 @@ fn apply_publication_rules(content: &mut Content, options: LoadOptions) {
         .retain(|p| !p.meta.draft && !under_draft(&p.dir));
     content.skipped_drafts = before - content.pages.len();
     let before = content.pages.len();
-    let mut next_due: Option<Timestamp> = None;
-    let mut due = |t: Timestamp| {
-        if t > options.now && next_due.is_none_or(|n| t < n) {
-            next_due = Some(t);
-        }
-    };
-    for page in &content.pages {
-        if let Some(date) = page.meta.date {
-            due(date.timestamp());
-        }
-        if let Some(expires) = page.meta.expires {
-            due(expires.timestamp());
-        }
-    }
-    content.next_due = next_due;
+    content.next_due = next_due(content.pages.iter().map(|p| &**p), options.now);
     content
         .pages
         .retain(|p| p.meta.date.is_none_or(|d| d.timestamp() <= options.now));

@@ -47,7 +47,7 @@ pub struct WriteReport {
 
 /// The publish-date manifest the writer before `.wenming/` left in every output it built: an
 /// output folder holding it (and no record) was built by wenming, and is adopted.
-const OLD_WRITER_MANIFEST: &str = "wenming-manifest.json";
+const OLD_WRITER_MANIFEST: &str = super::LEGACY_MANIFEST_FILE;
 
 /// Folders of version control systems: never written, replaced or deleted.
 const VCS_DIRS: [&str; 8] = [

@@ -82,7 +82,7 @@ pub struct Affected<'a> {
     graph: TemplateGraph,
     changed_templates: HashSet<&'a str>,
     nav: Value,
-    /// Something every page shows (the navigation) changed.
+    /// Something every page shows (the navigation, the fingerprinted names) changed.
     global: bool,
     /// Content or data changed (templates reading the site through functions re-render).
     model_changed: bool,
@@ -105,7 +105,8 @@ impl<'a> Affected<'a> {
             None => HashSet::new(),
         };
         let nav = Value::from_serializable(&views::nav(site));
-        let global = old.is_none_or(|r| r.nav != nav);
+        // A stylesheet or script with a new fingerprinted name changes every page linking it.
+        let global = old.is_none_or(|r| r.nav != nav || r.site.assets != site.assets);
         // Site-wide figures of the content kinds, read by the templates that use them.
         let dashboard_changed = old.is_some_and(|r| r.site.progress != site.progress);
         let volunteers_changed = old.is_some_and(|r| r.site.volunteers != site.volunteers);

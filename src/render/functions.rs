@@ -21,6 +21,19 @@ fn error(message: impl ToString) -> tera::Error {
     tera::Error::message(message)
 }
 
+/// `asset(path="/style.css")`: the URL of a stylesheet or script under its fingerprinted name
+/// (`/style.3f9a1c2e.css`, see `output::assets`), which changes whenever the file does.
+fn asset(shared: &Shared, kwargs: Kwargs) -> TeraResult<String> {
+    let path = kwargs.must_get::<&str>("path")?;
+    let site = &shared.site;
+    match site.assets.get(path.trim_start_matches('/')) {
+        Some(name) => Ok(site.url_path(&format!("/{name}"))),
+        None => Err(error(format!(
+            "asset：静态文件中没有 {path}（asset 只用于主题或 static/ 中的 .css、.js 文件，其他文件请用 url）"
+        ))),
+    }
+}
+
 /// Reads a date given to a filter; `none` (a page without a date) gives `None`.
 fn parse_date(value: &Value, filter: &str) -> TeraResult<Option<dates::Date>> {
     if value.is_none() || value.is_undefined() {
@@ -99,6 +112,8 @@ pub fn register_filters(tera: &mut Tera) {
 /// below, by the same names).
 fn register_functions(tera: &mut Tera, shared: Arc<Shared>) {
     tera.register_function("qr_code", |kwargs: Kwargs, _: &State| qr_code(kwargs));
+    let s = shared.clone();
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| asset(&s, kwargs));
     let s = shared.clone();
     tera.register_function("days_until", move |kwargs: Kwargs, _: &State| {
         days_until(&s, kwargs)

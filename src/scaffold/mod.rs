@@ -20,6 +20,16 @@ use crate::yaml::YamlDoc;
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/starter");
 
+/// The new site's `.gitignore`: the built site and wenming's state stay out of the repository,
+/// except the publish-date record, which is the site's own history.
+const GITIGNORE: &str = "\
+# 构建结果：由 wenming build 生成，不必提交
+/public/
+# wenming 的状态目录：只有发布记录 manifest.json 需要提交（它记录每个页面的发布时间）
+/.wenming/*
+!/.wenming/manifest.json
+";
+
 /// Creates a new site in `dir`, which must not exist or be empty. Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     if dir.exists() {
@@ -35,6 +45,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     }
     let mut written = Vec::new();
     write_dir(&STARTER, dir, &mut written)?;
+    let gitignore = dir.join(".gitignore");
+    fs::write(&gitignore, GITIGNORE)
+        .map_err(|e| Diagnostic::new(&gitignore, format!("无法写入文件：{e}")))?;
+    written.push(gitignore);
     let static_dir = dir.join("static");
     fs::create_dir_all(&static_dir)
         .map_err(|e| Diagnostic::new(&static_dir, format!("无法创建目录：{e}")))?;

@@ -25,7 +25,7 @@ use crate::content::{
     self, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, is_ignored_name,
 };
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{Bytes, OutputFile};
+use crate::output::{self, Bytes, OutputFile};
 use crate::pipeline;
 use crate::render::changes::{Affected, LastRender};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
@@ -205,6 +205,26 @@ impl LiveSite {
         };
         let outcome = live.rebuild(now, true);
         (live, outcome)
+    }
+
+    /// The first moment after the last good build at which a scheduled page falls due or a
+    /// page expires: serve rebuilds then by itself, as the timer does on a server.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let since = self.good.as_ref()?.rendered.site().now;
+        let disk = self.disk.as_ref().ok()?;
+        let pages = disk.parsed.values().filter_map(|p| match p {
+            Ok(Parsed::Page(page)) => Some(&**page),
+            _ => None,
+        });
+        content::next_due(pages, since)
+    }
+
+    /// Rebuilds because time passed: the pages published or expired since the last build
+    /// come and go (the site is linked again with the new `now`, nothing is read).
+    pub fn republish(&mut self, now: Timestamp) -> Outcome {
+        self.pending.model = true;
+        self.pending.structure = true;
+        self.rebuild(now, false)
     }
 
     /// The files being served; updated in place by each successful rebuild.
@@ -440,8 +460,8 @@ impl LiveSite {
         statics: Option<&HashMap<String, Bytes>>,
         full: bool,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let published =
-            Manifest::read(&pipeline::default_output_dir(&self.root)).map_err(|d| vec![d])?;
+        let published = Manifest::read(&self.root, &pipeline::default_output_dir(&self.root))
+            .map_err(|d| vec![d])?;
         let changed = match (&self.good, full) {
             (Some(good), false) => {
                 let mut changed = changed_texts(good.rendered.site(), site);
@@ -491,9 +511,13 @@ impl LiveSite {
     fn try_rebuild(&mut self, now: Timestamp, full: bool) -> Result<Outcome, Vec<Diagnostic>> {
         let disk = self.disk.as_ref().map_err(Clone::clone)?;
         let templates_now = disk.templates.clone()?;
-        let (site, same_shape, mut warnings) = self.new_site(now, &templates_now)?;
-        let statics = (self.pending.statics || !same_shape)
-            .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
+        let (mut site, same_shape, mut warnings) = self.new_site(now, &templates_now)?;
+        // A patched site keeps the fingerprinted names of the site it was patched from.
+        let statics = (self.pending.statics || !same_shape).then(|| {
+            let (files, assets) = build::static_files(&self.root, &disk.theme, &site);
+            site.assets = Arc::new(assets);
+            layer(files)
+        });
         warnings.extend(self.editorial_gate(&site, statics.as_ref(), full)?);
         let site = Arc::new(site);
         let affected = Affected::new(
@@ -673,11 +697,17 @@ impl LiveSite {
                 changed.insert(p);
             }
         }
+        // A page that only links a stylesheet under its new fingerprinted name is not
+        // reloaded: the browser swaps the stylesheet.
+        let renamed = self.good.as_ref().map_or_else(Vec::new, |g| {
+            output::assets::renamed(&g.rendered.site().assets, &site.assets)
+        });
         for f in rendered {
-            let same = files
-                .rendered
-                .get(&f.path)
-                .is_some_and(|old| same_bytes(old, &f.bytes));
+            let same = files.rendered.get(&f.path).is_some_and(|old| {
+                same_bytes(old, &f.bytes)
+                    || matches!((old, &f.bytes), (Bytes::Owned(a), Bytes::Owned(b))
+                        if output::assets::differ_only_by_names(a, b, &renamed))
+            });
             if !same {
                 changed.insert(f.path.clone());
             }

@@ -139,6 +139,10 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     pub volunteers: volunteers::VolunteerStats,
     pub progress: progress::Dashboard,
+    /// The fingerprinted names of the copied stylesheets and scripts (`style.css` →
+    /// `style.3f9a1c2e.css`), set once the static files are known; read by the `asset`
+    /// template function.
+    pub assets: Arc<BTreeMap<String, String>>,
 }
 
 /// What a content path names.
@@ -305,6 +309,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         warnings: Vec::new(),
         volunteers: Default::default(),
         progress: Default::default(),
+        assets: Default::default(),
     };
     keep_legacy_urls(&mut site, moved);
     errors.extend(check_unique_urls(&site));

@@ -190,8 +190,17 @@ impl Drop for ServeProcess {
 /// Starts `wenming serve --port 0 --root ROOT EXTRA…` as of [`DEMO_NOW`] (`WENMING_NOW`), so
 /// that it agrees with builds made with [`wenming_at`] at the same moment.
 pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wenming"))
-        .env("WENMING_NOW", DEMO_NOW)
+    start_serve_at(Some(DEMO_NOW), root, extra)
+}
+
+/// [`start_serve`] as of `now`, or on the real clock with `None`.
+pub fn start_serve_at(now: Option<&str>, root: &Path, extra: &[&str]) -> ServeProcess {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wenming"));
+    match now {
+        Some(now) => command.env("WENMING_NOW", now),
+        None => command.env_remove("WENMING_NOW"),
+    };
+    let mut child = command
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .args(extra)
