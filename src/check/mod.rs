@@ -507,6 +507,8 @@ pub struct CheckOptions {
     pub output: Option<PathBuf>,
     /// Also fetch outbound links.
     pub external: bool,
+    /// Check drafts too (`wenming import` checks the draft it wrote).
+    pub drafts: bool,
     pub now: Timestamp,
 }
 
@@ -516,6 +518,7 @@ impl CheckOptions {
             root: root.into(),
             output: None,
             external: false,
+            drafts: false,
             now: Timestamp::now(),
         }
     }
@@ -553,7 +556,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let site_options = SiteOptions {
         root: root.clone(),
         base_url: None,
-        drafts: false,
+        drafts: options.drafts,
         now: options.now,
     };
     let LoadedSite {
