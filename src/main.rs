@@ -439,7 +439,11 @@ fn run_import(options: ImportOptions) -> ExitCode {
         }
     };
     say!("已导入：{}（草稿）", imported.page.display());
-    if let Some(folder) = imported.page.parent() {
+    if let Some(folder) = imported
+        .page
+        .parent()
+        .filter(|_| !imported.pictures.is_empty())
+    {
         say!(
             "图片：{} 张，保存在 {}{}",
             imported.pictures.len(),

@@ -163,12 +163,15 @@ fn section_folder(root: &Path, section: &str) -> Result<PathBuf, Diagnostic> {
         })
         .collect();
     sections.sort();
-    let shown = if plain {
-        format!("栏目文件夹 content/{trimmed} 不存在")
+    let (file, message) = if plain {
+        (format!("content/{trimmed}"), "栏目文件夹不存在".to_string())
     } else {
-        format!("--section “{section}”不是 content/ 下的文件夹名")
+        (
+            "content".to_string(),
+            format!("--section “{section}”不是 content/ 下的文件夹名"),
+        )
     };
-    Err(Diagnostic::new("", shown).hint(if sections.is_empty() {
+    Err(Diagnostic::new(file, message).hint(if sections.is_empty() {
         "--section 写 content/ 下的栏目文件夹名，例如 news".to_string()
     } else {
         format!("可用的栏目：{}", sections.join("、"))
@@ -176,7 +179,7 @@ fn section_folder(root: &Path, section: &str) -> Result<PathBuf, Diagnostic> {
 }
 
 /// The page's title, removed from the body: the title property, else the paragraph in the
-/// Title style, else the first heading, else the first line. A first paragraph that repeats
+/// Title style, else the first heading or first line, whichever comes first. A first paragraph that repeats
 /// the title property is removed too.
 fn take_title(document: &mut docx::Document) -> Option<String> {
     let one_line = |content: &[Inline]| {
@@ -196,18 +199,18 @@ fn take_title(document: &mut docx::Document) -> Option<String> {
         }
         return Some(title);
     }
+    // The Title paragraph wherever it is; else the first heading or paragraph, whichever
+    // comes first (WPS and LibreOffice users often just write the title as the first line).
     let index = blocks
         .iter()
         .position(|b| matches!(b, Block::Title(_)))
         .or_else(|| {
-            blocks
-                .iter()
-                .position(|b| matches!(b, Block::Heading { .. }))
-        })
-        .or_else(|| {
-            blocks
-                .iter()
-                .position(|b| matches!(b, Block::Paragraph(c) if !one_line(c).is_empty()))
+            blocks.iter().position(|b| match b {
+                Block::Heading { content, .. } | Block::Paragraph(content) => {
+                    !one_line(content).is_empty()
+                }
+                _ => false,
+            })
         })?;
     let content = match &mut blocks[index] {
         Block::Title(c) | Block::Heading { content: c, .. } | Block::Paragraph(c) => c,
