@@ -314,8 +314,26 @@ fn bad_input_is_refused_with_a_clear_message_and_nothing_written() {
         "bomb.docx",
         &news,
         &format!(
-            "错误：{}: 文档解压后过大（其中 word/document.xml 解压后有 65 MB，上限 64 MB），可能已损坏或不是正常的 Word 文档，未导入\n    提示：在 Word 或 WPS 中打开文档，另存为一个新的 .docx 后再导入；照片可以另外发送",
+            "错误：{}: 文档超出导入的限制（其中 word/document.xml 解压后有 65 MB，上限 64 MB），可能已损坏或不是正常的 Word 文档，未导入\n    提示：在 Word 或 WPS 中打开文档，另存为一个新的 .docx 后再导入；照片可以另外发送",
             docx("bomb.docx")
+        ),
+    );
+    // Headers that claim a small part: the inflating stops at the claimed size.
+    refused(
+        "bomb-lying.docx",
+        &news,
+        &format!(
+            "错误：{}: 不是 Word 文档（.docx）：其中 word/document.xml 已损坏（File is larger than its declared uncompressed size）\n{SAVE_AS}",
+            docx("bomb-lying.docx")
+        ),
+    );
+    // Encrypted zip entries (not Office's own encryption, which is an OLE file).
+    refused(
+        "zip-encrypted.docx",
+        &news,
+        &format!(
+            "错误：{}: 文档设置了打开密码（已加密），无法读取其中的内容\n    提示：在 Word 中点“文件→信息→保护文档→用密码进行加密”，清空密码；WPS 中点“文件→文档加密→密码加密”，清空密码；保存后再导入",
+            docx("zip-encrypted.docx")
         ),
     );
     refused(

@@ -109,7 +109,7 @@ fn zip_error(shown: &Path, e: ZipError) -> Diagnostic {
 fn too_large(shown: &Path, what: String) -> Diagnostic {
     Diagnostic::new(
         shown,
-        format!("文档解压后过大（{what}），可能已损坏或不是正常的 Word 文档，未导入"),
+        format!("文档超出导入的限制（{what}），可能已损坏或不是正常的 Word 文档，未导入"),
     )
     .hint("在 Word 或 WPS 中打开文档，另存为一个新的 .docx 后再导入；照片可以另外发送")
 }
@@ -202,5 +202,41 @@ impl Package {
             Some(rest) => rest.to_string(),
             None => text,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use zip::write::{SimpleFileOptions, ZipWriter};
+
+    use super::*;
+
+    fn zip_with(entries: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = std::fs::File::create(dir.path().join("many.docx")).expect("file");
+        let mut zip = ZipWriter::new(file);
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for i in 0..entries {
+            zip.start_file(format!("word/media/{i}.png"), options)
+                .expect("entry");
+            zip.write_all(b"x").expect("write");
+        }
+        zip.finish().expect("finish");
+        dir
+    }
+
+    #[test]
+    fn refuses_more_entries_than_the_bound() {
+        let dir = zip_with(MAX_ENTRIES + 1);
+        let error = open(&dir.path().join("many.docx")).err().expect("refused");
+        assert_eq!(
+            error.message,
+            "文档超出导入的限制（有 10001 个部件，上限 10000 个），可能已损坏或不是正常的 Word 文档，未导入"
+        );
+        let dir = zip_with(3);
+        assert!(open(&dir.path().join("many.docx")).is_ok());
     }
 }
