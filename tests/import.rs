@@ -390,6 +390,16 @@ fn the_section_must_be_a_folder_of_content_and_the_kind_a_page_kind() {
         &["--section", "../news"],
         "错误：content: --section “../news”不是 content/ 下的文件夹名\n    提示：可用的栏目：news、stories",
     );
+    refused(
+        "word.docx",
+        &["--section", "news/wen-ming-zhan-lan"],
+        "错误：content/news/wen-ming-zhan-lan: 这是一篇页面的文件夹（其中有 index.md），不是栏目\n    提示：--section 写栏目文件夹，例如这篇页面所在的栏目",
+    );
+    refused(
+        "word.docx",
+        &["--section", ".git"],
+        "错误：content: --section “.git”不是 content/ 下的文件夹名\n    提示：可用的栏目：news、stories",
+    );
     let site = fixture_copy("import/site");
     let run = import(
         site.path(),

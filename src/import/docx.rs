@@ -617,10 +617,9 @@ impl Reader<'_> {
                 "t" => out.push(text(c.text(), fields)),
                 "tab" | "ptab" => out.push(text(" ".to_string(), fields)),
                 "noBreakHyphen" => out.push(text("-".to_string(), fields)),
-                "br" | "cr" => {
-                    if !matches!(c.attr("type"), Some("page" | "column")) {
-                        out.push(Inline::Break);
-                    }
+                // A page or column break is not a line break in a web page.
+                "br" | "cr" if !matches!(c.attr("type"), Some("page" | "column")) => {
+                    out.push(Inline::Break);
                 }
                 "footnoteReference" | "endnoteReference" => {
                     if let Some(id) = c.attr("id") {

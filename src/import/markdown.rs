@@ -14,7 +14,7 @@ pub fn write(blocks: &[Block], notes: &[Vec<Inline>], picture_names: &[String]) 
         let is_item = matches!(block, Block::Item { .. });
         if !out.is_empty() {
             out.push('\n');
-            if !(is_item && !list.is_empty()) {
+            if !is_item || list.is_empty() {
                 out.push('\n');
             }
         }

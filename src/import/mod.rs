@@ -22,6 +22,7 @@ use jiff::Timestamp;
 
 use crate::check::{self, CheckOptions, Finding};
 use crate::config::Config;
+use crate::content::is_ignored_name;
 use crate::error::{Diagnostic, relative};
 use crate::text::dates::Date;
 use crate::text::slug::slugify;
@@ -59,78 +60,119 @@ pub struct Imported {
     pub findings: Vec<Finding>,
 }
 
-/// Imports `options.file` as a draft page and checks it. Nothing is written when it fails.
-pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostic> {
-    let root = &options.root;
-    Config::load(root).map_err(|mut es| es.remove(0))?;
-    if let Some(kind) = options.kind.filter(|k| k.is_section_only()) {
-        return Err(
-            Diagnostic::new("", format!("{} 是栏目类型，不能用于一篇页面", kind.name()))
-                .hint("--kind 可选 story、rule、progress、notice、ranking、quiz"),
-        );
-    }
-    let section = section_folder(root, &options.section)?;
-    let mut package = package::open(&options.file)?;
+/// A document converted to a page, before it is placed in a section.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    pub title: String,
+    /// The folder name: the pinyin of the title.
+    pub slug: String,
+    /// The whole `index.md`: front matter and Markdown.
+    pub text: String,
+    /// The pictures: (file name beside `index.md`, bytes).
+    pub pictures: Vec<(String, Vec<u8>)>,
+    /// What was not imported or must be done by hand, in Chinese.
+    pub warnings: Vec<String>,
+}
+
+/// Converts the bytes of a .docx (`shown` names it in messages) into a draft page of `kind`,
+/// dated by its date line or `now`.
+pub fn convert(
+    bytes: Vec<u8>,
+    shown: &Path,
+    kind: Option<Kind>,
+    now: Timestamp,
+) -> Result<Converted, Diagnostic> {
+    let mut package = package::open(bytes, shown)?;
     let mut document = docx::read(&mut package)?;
     let title = take_title(&mut document).ok_or_else(|| {
-        Diagnostic::new(&options.file, "文档中没有文字，无法导入")
+        Diagnostic::new(shown, "文档中没有文字，无法导入")
             .hint("确认选择的是正确的文件；文档中至少要有标题")
     })?;
     let fields = tail::take(&mut document.blocks);
     let slug = slugify(&title);
     if slug.is_empty() {
         return Err(
-            Diagnostic::new(&options.file, format!("无法根据标题“{title}”生成文件夹名"))
+            Diagnostic::new(shown, format!("无法根据标题“{title}”生成文件夹名"))
                 .hint("标题中至少要有汉字、字母或数字"),
         );
     }
-    let folder = section.join(&slug);
-    for existing in [folder.clone(), section.join(format!("{slug}.md"))] {
-        if fs::symlink_metadata(&existing).is_ok() {
-            return Err(Diagnostic::new(
-                relative(root, &existing),
-                format!("同名页面已存在（标题“{title}”），未做任何修改"),
-            )
-            .hint("如果是同一篇稿件，直接编辑已有的页面；如果是另一篇，先在 Word 中修改标题（文件→属性中的标题，或第一行）再导入"));
-        }
-    }
-    let picture_names: Vec<String> = document
+    let names: Vec<String> = document
         .pictures
         .iter()
         .enumerate()
         .map(|(i, p)| format!("tu-pian-{}.{}", i + 1, p.extension))
         .collect();
-    let body = markdown::write(&document.blocks, &document.notes, &picture_names);
+    let body = markdown::write(&document.blocks, &document.notes, &names);
     let date = fields
         .date
         .clone()
-        .unwrap_or_else(|| Date::from_timestamp(options.now).metadata());
-    let text = format!(
-        "{}\n{body}",
-        front_matter(&title, &date, options.kind, &fields)
-    );
-    let mut files: Vec<(String, &[u8])> = vec![("index.md".to_string(), text.as_bytes())];
-    for (name, picture) in picture_names.iter().zip(&document.pictures) {
-        files.push((name.clone(), &picture.bytes));
-    }
-    write_bundle(root, &section, &folder, &files)?;
-    let folder_shown = relative(root, &folder);
+        .unwrap_or_else(|| Date::from_timestamp(now).metadata());
+    let text = format!("{}\n{body}", front_matter(&title, &date, kind, &fields));
     let mut warnings = document.warnings;
-    if !picture_names.is_empty() {
-        let placeholders: Vec<String> = (1..=picture_names.len())
-            .map(|n| format!("“图片{n}”"))
-            .collect();
+    if !names.is_empty() {
+        let placeholders: Vec<String> = (1..=names.len()).map(|n| format!("“图片{n}”")).collect();
         warnings.push(format!(
             "{} 张图片的说明文字是占位的{}，发布前必须改为描述图片内容的文字（看不见图片的读者用读屏软件听到的就是它）",
-            picture_names.len(),
+            names.len(),
             placeholders.join("")
         ));
     }
+    let pictures = names
+        .into_iter()
+        .zip(document.pictures)
+        .map(|(name, p)| (name, p.bytes))
+        .collect();
+    Ok(Converted {
+        title,
+        slug,
+        text,
+        pictures,
+        warnings,
+    })
+}
+
+/// Imports `options.file` as a draft page and checks it. Nothing is written when it fails.
+pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostic> {
+    let root = &options.root;
+    Config::load(root).map_err(|mut es| es.remove(0))?;
+    if let Some(kind) = options.kind.filter(|k| k.is_section_only()) {
+        return Err(Diagnostic::new(
+            &options.file,
+            format!("{} 是栏目类型，不能用于一篇页面", kind.name()),
+        )
+        .hint("--kind 可选 story、rule、progress、notice、ranking、quiz"));
+    }
+    let section = section_folder(root, &options.section)?;
+    let bytes = package::read_file(&options.file)?;
+    let converted = convert(bytes, &options.file, options.kind, options.now)?;
+    let folder = section.join(&converted.slug);
+    for existing in [
+        folder.clone(),
+        section.join(format!("{}.md", converted.slug)),
+    ] {
+        if fs::symlink_metadata(&existing).is_ok() {
+            return Err(Diagnostic::new(
+                relative(root, &existing),
+                format!("同名页面已存在（标题“{}”），未做任何修改", converted.title),
+            )
+            .hint("如果是同一篇稿件，直接编辑已有的页面；如果是另一篇，先在 Word 中修改标题（文件→属性中的标题，或第一行）再导入"));
+        }
+    }
+    let mut files: Vec<(&str, &[u8])> = vec![("index.md", converted.text.as_bytes())];
+    for (name, bytes) in &converted.pictures {
+        files.push((name, bytes));
+    }
+    write_bundle(root, &section, &folder, &files)?;
+    let folder_shown = relative(root, &folder);
     let findings = check_page(root, &folder_shown, options.now);
     Ok(Imported {
         page: folder_shown.join("index.md"),
-        pictures: picture_names.iter().map(|n| folder_shown.join(n)).collect(),
-        warnings,
+        pictures: converted
+            .pictures
+            .iter()
+            .map(|(n, _)| folder_shown.join(n))
+            .collect(),
+        warnings: converted.warnings,
         findings,
     })
 }
@@ -141,12 +183,20 @@ fn section_folder(root: &Path, section: &str) -> Result<PathBuf, Diagnostic> {
     let relative_path = Path::new(trimmed);
     let plain = !trimmed.is_empty()
         && !trimmed.contains('\\')
-        && relative_path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
+        && relative_path.components().all(|c| match c {
+            Component::Normal(name) => !is_ignored_name(&name.to_string_lossy()),
+            _ => false,
+        });
     let folder = root.join("content").join(relative_path);
     let is_dir = fs::symlink_metadata(&folder).is_ok_and(|m| m.is_dir());
     if plain && is_dir {
+        if folder.join("index.md").exists() {
+            return Err(Diagnostic::new(
+                format!("content/{trimmed}"),
+                "这是一篇页面的文件夹（其中有 index.md），不是栏目",
+            )
+            .hint("--section 写栏目文件夹，例如这篇页面所在的栏目"));
+        }
         return Ok(folder);
     }
     let mut sections: Vec<String> = walkdir::WalkDir::new(root.join("content"))
@@ -255,25 +305,40 @@ fn front_matter(title: &str, date: &str, kind: Option<Kind>, fields: &TailFields
     out
 }
 
-/// A YAML string as it reads best: plain when YAML reads it back as the same string, else
-/// double-quoted (JSON's quoting is valid YAML).
+/// A YAML string as it reads best: plain when YAML reads it back as the same string (and
+/// it has no brackets, which the front matter reader counts), else double-quoted.
 fn scalar(value: &str) -> String {
     let plain = !value.is_empty()
         && value.trim() == value
-        && !value.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c))
+        && !value.starts_with(|c: char| "-?:,#&*!|>'\"%@`".contains(c))
+        && !value.contains(['[', ']', '{', '}'])
         && !value.contains(": ")
         && !value.contains(" #")
         && !value.ends_with(':')
-        && !value.chars().any(char::is_control)
+        && !value
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}'))
         && matches!(
             serde_yaml::from_str::<serde_yaml::Value>(value),
             Ok(serde_yaml::Value::String(s)) if s == value
         );
     if plain {
-        value.to_string()
-    } else {
-        serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
+        return value.to_string();
     }
+    // A `"` inside is written `\x22`, so that the only quotes are the two around the value.
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\x22"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Writes `files` into a hidden folder in `section` (ignored by builds) and renames it to
@@ -282,7 +347,7 @@ fn write_bundle(
     root: &Path,
     section: &Path,
     folder: &Path,
-    files: &[(String, &[u8])],
+    files: &[(&str, &[u8])],
 ) -> Result<(), Diagnostic> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -337,5 +402,25 @@ mod tests {
         assert_eq!(scalar("“文明”在行动"), "“文明”在行动");
         assert_eq!(scalar("#1 新闻"), "\"#1 新闻\"");
         assert_eq!(scalar("引号\"中"), "引号\"中");
+        assert_eq!(scalar("[草稿] \"a\"\\"), "\"[草稿] \\x22a\\x22\\\\\"");
+        assert_eq!(scalar("a\tb"), "\"a\\u0009b\"");
+        for value in [
+            "学雷锋",
+            "2026",
+            "a: b",
+            "[草稿] \"a\"\\",
+            "x\u{2028}y",
+            "{{ config }}",
+            "会议 \"重要",
+        ] {
+            let text = format!("title: {}\ndate: 2026-03-05\n", scalar(value));
+            let doc = crate::yaml::YamlDoc::parse(&text, Path::new("t.md"), 1)
+                .unwrap_or_else(|d| panic!("{d}: {text:?}"));
+            assert_eq!(
+                doc.get("title").and_then(|t| t.as_str()),
+                Some(value),
+                "{text}"
+            );
+        }
     }
 }

@@ -34,15 +34,14 @@ pub struct Package {
     inflated: u64,
 }
 
-/// Reads `path` and opens it as a .docx, or says in Chinese what it is instead.
-pub fn open(path: &Path) -> Result<Package, Diagnostic> {
-    let shown = path.to_path_buf();
+/// Reads the file at `path`, refusing one larger than [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let size = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::io(&shown, "读取文件", &e))?
+        .map_err(|e| Diagnostic::io(path, "读取文件", &e))?
         .len();
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::new(
-            &shown,
+            path,
             format!(
                 "文件有 {} MB，超过了导入的上限 {} MB",
                 size / (1024 * 1024),
@@ -51,7 +50,13 @@ pub fn open(path: &Path) -> Result<Package, Diagnostic> {
         )
         .hint("把文档中的照片另外发送，文档只留文字后再导入"));
     }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::io(&shown, "读取文件", &e))?;
+    std::fs::read(path).map_err(|e| Diagnostic::io(path, "读取文件", &e))
+}
+
+/// Opens `bytes` as a .docx, or says in Chinese what they are instead; `shown` names the
+/// file in messages.
+pub fn open(bytes: Vec<u8>, shown: &Path) -> Result<Package, Diagnostic> {
+    let shown = shown.to_path_buf();
     if bytes.starts_with(&OLE_MAGIC) {
         return Err(if is_encrypted_ole(&bytes) {
             encrypted(&shown)
@@ -231,12 +236,16 @@ mod tests {
     #[test]
     fn refuses_more_entries_than_the_bound() {
         let dir = zip_with(MAX_ENTRIES + 1);
-        let error = open(&dir.path().join("many.docx")).err().expect("refused");
+        let path = dir.path().join("many.docx");
+        let error = open(read_file(&path).expect("read"), &path)
+            .err()
+            .expect("refused");
         assert_eq!(
             error.message,
             "文档超出导入的限制（有 10001 个部件，上限 10000 个），可能已损坏或不是正常的 Word 文档，未导入"
         );
         let dir = zip_with(3);
-        assert!(open(&dir.path().join("many.docx")).is_ok());
+        let path = dir.path().join("many.docx");
+        assert!(open(read_file(&path).expect("read"), &path).is_ok());
     }
 }
