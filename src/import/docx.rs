@@ -655,26 +655,30 @@ impl Reader<'_> {
         let mut blips = Vec::new();
         d.find_all("blip", &mut blips);
         if blips.is_empty() {
-            if d.find("txbxContent").is_some() {
-                self.skipped_text_boxes += 1;
-            } else {
-                self.skipped_drawings += 1;
-            }
-            return Ok(());
+            self.skip(d);
         }
         for blip in blips {
-            if let Some(link) = blip.attr("link") {
+            // Word's "insert and link" keeps an embedded copy too: that one is used.
+            if let Some(id) = blip.attr("embed") {
+                out.push(self.picture(id)?);
+            } else if let Some(link) = blip.attr("link") {
                 let target = self
                     .rels
                     .get(link)
                     .map_or_else(|| link.to_string(), |r| r.target.clone());
                 return Err(self.external_picture(&target));
             }
-            if let Some(id) = blip.attr("embed") {
-                out.push(self.picture(id)?);
-            }
         }
         Ok(())
+    }
+
+    /// Counts a drawing without a picture: a text box, or a shape or chart.
+    fn skip(&mut self, drawing: &Element) {
+        if drawing.find("txbxContent").is_some() {
+            self.skipped_text_boxes += 1;
+        } else {
+            self.skipped_drawings += 1;
+        }
     }
 
     /// A VML picture (`w:pict`, older Word and WPS): `v:imagedata r:id`.
@@ -682,12 +686,7 @@ impl Reader<'_> {
         let mut images = Vec::new();
         p.find_all("imagedata", &mut images);
         if images.is_empty() {
-            if p.find("txbxContent").is_some() {
-                self.skipped_text_boxes += 1;
-            } else {
-                self.skipped_drawings += 1;
-            }
-            return Ok(());
+            self.skip(p);
         }
         for image in images {
             if let Some(id) = image.attr("id").or_else(|| image.attr("relid")) {
@@ -945,7 +944,100 @@ pub fn trim_inlines(content: &mut Vec<Inline>) {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+    use std::path::Path;
+
     use super::*;
+
+    const W: &str = r#"xmlns:w="w" xmlns:r="r" xmlns:a="a" xmlns:wp="wp""#;
+
+    /// Reads a .docx made of `body` (inside `w:body`), `rels` (relationship elements) and
+    /// `media` parts.
+    fn read_body(body: &str, rels: &str, media: &[(&str, &[u8])]) -> Result<Document, Diagnostic> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let mut parts: Vec<(String, Vec<u8>)> = vec![
+            (
+                "word/document.xml".into(),
+                format!("<w:document {W}><w:body>{body}</w:body></w:document>").into_bytes(),
+            ),
+            (
+                "word/_rels/document.xml.rels".into(),
+                format!("<Relationships>{rels}</Relationships>").into_bytes(),
+            ),
+        ];
+        for (name, bytes) in media {
+            parts.push(((*name).to_string(), bytes.to_vec()));
+        }
+        for (name, bytes) in parts {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(&bytes).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        let mut package = super::super::package::open(bytes, Path::new("t.docx"))?;
+        read(&mut package)
+    }
+
+    fn texts(doc: &Document) -> Vec<String> {
+        doc.blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(c) | Block::Title(c) | Block::Heading { content: c, .. } => {
+                    plain_text(c)
+                }
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_picture_inserted_and_linked_uses_its_embedded_copy() {
+        let png = b"\x89PNG\r\n\x1a\nrest";
+        let doc = read_body(
+            r#"<w:p><w:r><w:drawing><a:blip r:embed="rId1" r:link="rId2"/></w:drawing></w:r></w:p>"#,
+            r#"<Relationship Id="rId1" Target="media/a.png"/><Relationship Id="rId2" Target="file:///C:/a.png" TargetMode="External"/>"#,
+            &[("word/media/a.png", png)],
+        )
+        .unwrap();
+        assert_eq!(doc.blocks, vec![Block::Paragraph(vec![Inline::Picture(0)])]);
+        assert_eq!(doc.pictures[0].bytes, png);
+        assert_eq!(doc.pictures[0].extension, "png");
+    }
+
+    #[test]
+    fn revisions_page_breaks_fields_and_tables_of_contents() {
+        let doc = read_body(
+            concat!(
+                r#"<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>"#,
+                r#"<w:sdtContent><w:p><w:r><w:t>目录 1</w:t></w:r></w:p></w:sdtContent></w:sdt>"#,
+                r#"<w:p><w:r><w:t>保留</w:t></w:r><w:del><w:r><w:delText>删除</w:delText></w:r></w:del>"#,
+                r#"<w:ins><w:r><w:t>插入</w:t></w:r></w:ins><w:r><w:br w:type="page"/><w:t>页</w:t></w:r></w:p>"#,
+                r#"<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>"#,
+                r#"<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#,
+            ),
+            "",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(texts(&doc), ["保留插入页", "7"]);
+        assert_eq!(
+            doc.warnings,
+            ["文档中自动生成的目录没有导入：网站会根据各级标题自动生成目录"]
+        );
+    }
+
+    #[test]
+    fn a_broken_part_is_reported_with_its_line_and_column() {
+        let error = read_body("<w:p>\n<w:r></w:p>", "", &[]).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("文档内容损坏：word/document.xml 第 2 行第 "),
+            "{}",
+            error.message
+        );
+    }
 
     #[test]
     fn resolves_relationship_targets() {

@@ -134,7 +134,10 @@ pub fn convert(
 /// Imports `options.file` as a draft page and checks it. Nothing is written when it fails.
 pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostic> {
     let root = &options.root;
-    Config::load(root).map_err(|mut es| es.remove(0))?;
+    if let Err(errors) = Config::load(root) {
+        let first = errors.into_iter().next();
+        return Err(first.unwrap_or_else(|| Diagnostic::new("site.yaml", "无法读取站点配置")));
+    }
     if let Some(kind) = options.kind.filter(|k| k.is_section_only()) {
         return Err(Diagnostic::new(
             &options.file,
