@@ -39,7 +39,7 @@ pub enum Inline {
     Text(Span),
     /// A picture: index into [`Document::pictures`].
     Picture(usize),
-    /// A picture that was not imported (its format, e.g. `EMF`).
+    /// A picture that was not imported, and why (`EMF 格式，浏览器无法显示`).
     Unsupported(String),
     /// A footnote or endnote reference: its number, from 1.
     Note(usize),
@@ -380,7 +380,7 @@ impl Numbering {
     }
 }
 
-/// The run formatting in force while reading inline content.
+/// What inline content inherits from around it: the link of a `w:hyperlink` or field.
 #[derive(Debug, Clone, Default)]
 struct Format {
     link: Option<String>,
@@ -408,8 +408,8 @@ struct Reader<'p> {
     numbering: Numbering,
     rels: HashMap<String, Relationship>,
     doc: Document,
-    /// Picture part → index in `doc.pictures` (`None`: not imported).
-    picture_parts: HashMap<String, Option<usize>>,
+    /// Picture part → index in `doc.pictures`, or why it was not imported.
+    picture_parts: HashMap<String, Result<usize, String>>,
     /// Referenced notes in order: (is an endnote, id).
     note_refs: Vec<(bool, String)>,
     /// Ordered list counters by (numId, level).
@@ -706,24 +706,29 @@ impl Reader<'_> {
 
     /// The picture of relationship `id`, saved once however often it is shown.
     fn picture(&mut self, id: &str) -> Result<Inline, Diagnostic> {
+        const MISSING: &str = "图片文件在文档中缺失";
         let Some(rel) = self.rels.get(id).cloned() else {
-            return Ok(Inline::Unsupported("缺失".to_string()));
+            self.doc
+                .warnings
+                .push(format!("文档中有一张图片缺失（{id}），没有导入"));
+            return Ok(Inline::Unsupported(MISSING.to_string()));
         };
         if rel.external {
             return Err(self.external_picture(&rel.target));
         }
         if let Some(known) = self.picture_parts.get(&rel.target) {
             return Ok(match known {
-                Some(i) => Inline::Picture(*i),
-                None => Inline::Unsupported(format_name(&rel.target)),
+                Ok(i) => Inline::Picture(*i),
+                Err(reason) => Inline::Unsupported(reason.clone()),
             });
         }
         let Some(bytes) = self.package.read(&rel.target)? else {
-            self.picture_parts.insert(rel.target.clone(), None);
             self.doc
                 .warnings
                 .push(format!("文档中的图片 {} 缺失，没有导入", rel.target));
-            return Ok(Inline::Unsupported("缺失".to_string()));
+            self.picture_parts
+                .insert(rel.target, Err(MISSING.to_string()));
+            return Ok(Inline::Unsupported(MISSING.to_string()));
         };
         match picture_extension(&bytes) {
             Some(extension) => {
@@ -733,7 +738,7 @@ impl Reader<'_> {
                     extension,
                 });
                 let index = self.doc.pictures.len() - 1;
-                self.picture_parts.insert(rel.target, Some(index));
+                self.picture_parts.insert(rel.target, Ok(index));
                 Ok(Inline::Picture(index))
             }
             None => {
@@ -741,8 +746,9 @@ impl Reader<'_> {
                 self.doc.warnings.push(format!(
                     "文档中有一张 {name} 格式的图片，浏览器无法显示，没有导入：请在 Word 中把它另存为 JPG 或 PNG 图片后放入页面文件夹"
                 ));
-                self.picture_parts.insert(rel.target, None);
-                Ok(Inline::Unsupported(name))
+                let reason = format!("{name} 格式，浏览器无法显示");
+                self.picture_parts.insert(rel.target, Err(reason.clone()));
+                Ok(Inline::Unsupported(reason))
             }
         }
     }

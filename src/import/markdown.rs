@@ -137,8 +137,8 @@ fn inline(content: &[Inline], picture_names: &[String], context: Context) -> Str
                 let name = picture_names.get(*n).map_or("", String::as_str);
                 out.push_str(&format!("![图片{}]({name})", n + 1));
             }
-            Inline::Unsupported(format) => {
-                out.push_str(&format!("（此处原有一张 {format} 格式的图片，未能导入）"))
+            Inline::Unsupported(reason) => {
+                out.push_str(&format!("（此处原有一张图片，未能导入：{reason}）"));
             }
             Inline::Note(n) => out.push_str(&format!("[^{n}]")),
             Inline::Break => out.push_str(match context {
