@@ -33,7 +33,7 @@ LAYERS = [
     {"pipeline"},
     {"check"},
     {"build"},
-    {"serve", "scaffold", "fuzz"},
+    {"serve", "scaffold", "import", "fuzz"},
 ]
 RANK = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 

@@ -16,6 +16,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fuzz;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -39,6 +39,7 @@ use wenming::check::{CheckOptions, check, json_report, text_report};
 use wenming::config::Config;
 use wenming::content::Kind;
 use wenming::error::Diagnostic;
+use wenming::import::{ImportOptions, import};
 use wenming::output::nginx::{NginxOptions, brotli_module_enabled, server_block};
 use wenming::scaffold;
 use wenming::serve::connections::Limits;
@@ -82,6 +83,20 @@ enum Command {
         /// 站点目录（含 site.yaml）
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// 把 Word 文档（.docx）导入为一篇草稿：wenming import 稿件.docx --section news
+    Import {
+        /// Word 文档（.docx）
+        file: PathBuf,
+        /// 放入哪个栏目：content/ 下的文件夹名，例如 news
+        #[arg(long)]
+        section: String,
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 内容类型（不写则按栏目的类型）
+        #[arg(long, value_parser = ["story", "rule", "progress", "notice", "ranking", "quiz"])]
+        kind: Option<String>,
     },
     /// 新建一个可以直接构建的站点
     Init {
@@ -232,6 +247,18 @@ fn main() -> ExitCode {
                 Err(d) => fail(&d),
             }
         }
+        Command::Import {
+            file,
+            section,
+            root,
+            kind,
+        } => run_import(ImportOptions {
+            root,
+            file,
+            section,
+            kind: kind.as_deref().and_then(Kind::parse),
+            now,
+        }),
         Command::Init { dir } => match scaffold::init(&dir) {
             Ok(files) => {
                 say!(
@@ -400,6 +427,50 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_import(options: ImportOptions) -> ExitCode {
+    let imported = match import(&options) {
+        Ok(imported) => imported,
+        Err(d) => {
+            warn!("错误：{d}");
+            warn!("导入失败，没有写入任何文件。");
+            return ExitCode::FAILURE;
+        }
+    };
+    say!("已导入：{}（草稿）", imported.page.display());
+    if let Some(folder) = imported
+        .page
+        .parent()
+        .filter(|_| !imported.pictures.is_empty())
+    {
+        say!(
+            "图片：{} 张，保存在 {}{}",
+            imported.pictures.len(),
+            folder.display(),
+            std::path::MAIN_SEPARATOR
+        );
+    }
+    for w in &imported.warnings {
+        warn!("警告：{w}");
+    }
+    if !imported.findings.is_empty() {
+        warn!(
+            "检查发现 {} 个问题（与 wenming check 相同的规则）：",
+            imported.findings.len()
+        );
+        for f in &imported.findings {
+            let level = match f.level {
+                wenming::check::Level::Error => "错误",
+                wenming::check::Level::Warning => "警告",
+            };
+            warn!("{level}：{}", f.to_diagnostic());
+        }
+    }
+    say!(
+        "这是一篇草稿（draft: true），请对照原文核对，用 wenming build --drafts 预览；确认无误后删除 draft 一行再发布。"
+    );
+    ExitCode::SUCCESS
 }
 
 fn run_serve(options: &ServeOptions) -> ExitCode {

@@ -509,6 +509,8 @@ pub struct CheckOptions {
     pub output: Option<PathBuf>,
     /// Also fetch outbound links.
     pub external: bool,
+    /// Check drafts too (`wenming import` checks the draft it wrote).
+    pub drafts: bool,
     pub now: Timestamp,
 }
 
@@ -518,6 +520,7 @@ impl CheckOptions {
             root: root.into(),
             output: None,
             external: false,
+            drafts: false,
             now: Timestamp::now(),
         }
     }
@@ -555,7 +558,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let site_options = SiteOptions {
         root: root.clone(),
         base_url: None,
-        drafts: false,
+        drafts: options.drafts,
         now: options.now,
     };
     let LoadedSite {
