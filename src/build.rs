@@ -406,7 +406,7 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
-    check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
+    refuse_unsafe_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
         .map_err(Diagnostics::from)?;
     let loaded = match pipeline::load_site(&options.site_options()) {
@@ -475,7 +475,7 @@ fn record_next_due(root: &Path, next_due: Option<Timestamp>) -> Result<(), Diagn
 
 /// The output directory is replaced whole, so it must never be the site itself, a folder
 /// holding it, a home directory, or one of the site's source folders.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+pub fn refuse_unsafe_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()
