@@ -90,6 +90,35 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A build that stopped: its errors, and the warnings it had found by then (an editor should
+/// learn of both in one run).
+#[derive(Debug, Default)]
+pub struct BuildFailure {
+    pub errors: Diagnostics,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    fn errors(errors: impl Into<Diagnostics>) -> Self {
+        BuildFailure {
+            errors: errors.into(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for BuildFailure {
+    /// The warnings first and the errors last, so that the errors stay on screen.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for w in &self.warnings {
+            writeln!(f, "警告：{w}")?;
+        }
+        write!(f, "{}", self.errors)
+    }
+}
+
+impl std::error::Error for BuildFailure {}
+
 /// What producing the files found out, besides the files.
 struct Produced {
     site: Arc<Site>,
@@ -106,7 +135,7 @@ fn produce(
     options: &BuildOptions,
     loaded: LoadedSite,
     emit: Emit,
-) -> Result<Produced, Diagnostics> {
+) -> Result<Produced, BuildFailure> {
     let root = &options.root;
     // The front half ran on whatever could be read, so that one run reports the errors of
     // every stage together; only now does the build stop.
@@ -122,14 +151,20 @@ fn produce(
     let Theme {
         files: theme,
         templates,
-    } = theme.map_err(Diagnostics::from)?;
+    } = theme.map_err(|e| BuildFailure {
+        errors: e.into(),
+        warnings: warnings.clone(),
+    })?;
     let mut errors = problems.content;
     errors.extend(problems.links);
     let sources = match templates {
         Ok(sources) => sources,
         Err(found) => {
             errors.extend(found);
-            return Err(errors.into());
+            return Err(BuildFailure {
+                errors: errors.into(),
+                warnings,
+            });
         }
     };
     errors.extend(problems.shortcodes);
@@ -154,19 +189,27 @@ fn produce(
         if let Err(found) = render::Renderer::new(Arc::new(site), sources, Arc::default()) {
             errors.extend(found);
         }
-        return Err(errors.into());
+        return Err(BuildFailure {
+            warnings: not_repeating(warnings, &errors),
+            errors: errors.into(),
+        });
     }
     let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
     release_sources(&mut site);
     let site = Arc::new(site);
+    let failed = |errors: Diagnostics| BuildFailure {
+        errors,
+        warnings: warnings.clone(),
+    };
     for file in statics {
-        emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
+        emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
-    render::render(site.clone(), sources, emit)?;
+    render::render(site.clone(), sources, emit).map_err(|e| failed(e.into()))?;
     for group in generated_plan(&site) {
-        generate_into(&site, group, emit)?;
+        generate_into(&site, group, emit).map_err(|e| failed(e.into()))?;
     }
-    emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json())).map_err(Diagnostics::from)?;
+    emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json()))
+        .map_err(|d| failed(d.into()))?;
     Ok(Produced {
         site,
         skipped_drafts,
@@ -174,6 +217,20 @@ fn produce(
         next_due,
         warnings,
     })
+}
+
+/// The warnings that do not repeat one of `errors`: a check rule that finds what a stage
+/// already reported as an error (a broken link) would otherwise print it twice.
+fn not_repeating(mut warnings: Vec<Diagnostic>, errors: &[Diagnostic]) -> Vec<Diagnostic> {
+    warnings.retain(|w| {
+        !errors.iter().any(|e| {
+            e.file == w.file
+                && e.line == w.line
+                && e.column == w.column
+                && w.message.starts_with(&e.message)
+        })
+    });
+    warnings
 }
 
 /// Runs the check rules (all but `--external`) as `build` and `serve` do: personal data, a
@@ -246,7 +303,8 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> 
     let produced = produce(options, loaded, &|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok(())
-    })?;
+    })
+    .map_err(|failure| failure.errors)?;
     Ok(RenderedSite {
         site: produced.site,
         files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
@@ -387,17 +445,17 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
 }
 
 /// Builds the site and replaces the output directory with the result.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let output_dir = options.output_dir();
-    check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
+    check_output_dir(&options.root, &output_dir).map_err(BuildFailure::errors)?;
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
-        .map_err(Diagnostics::from)?;
+        .map_err(BuildFailure::errors)?;
     let loaded = match pipeline::load_site(&options.site_options()) {
         Ok(loaded) => loaded,
         Err(errors) => {
             writer.abort();
-            return Err(errors.into());
+            return Err(BuildFailure::errors(errors));
         }
     };
     let writer = writer.compress(loaded.site.config.output.compress);
@@ -408,7 +466,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(errors);
         }
     };
-    let written = writer.commit().map_err(Diagnostics::from)?;
+    let written = writer.commit().map_err(|e| BuildFailure {
+        errors: e.into(),
+        warnings: produced.warnings.clone(),
+    })?;
     let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),

@@ -394,9 +394,16 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            warn_raw!("{errors}");
-            warn!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
+        Err(failure) => {
+            warn_raw!("{failure}");
+            let warnings = match failure.warnings.len() {
+                0 => String::new(),
+                n => format!("、{n} 个警告"),
+            };
+            warn!(
+                "构建失败：共 {} 个错误{warnings}，输出目录保持不变。",
+                failure.errors.len()
+            );
             ExitCode::FAILURE
         }
     }
