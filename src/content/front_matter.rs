@@ -88,7 +88,11 @@ pub struct PageMeta {
     pub slug: Option<String>,
     /// Validated URL path such as `/about/`.
     pub path: Option<String>,
+    /// The list teaser (Markdown), shown in listings.
     pub summary: Option<String>,
+    /// The meta description (plain text): `<meta name="description">`, the feed summary and
+    /// the start of the search text. Falls back to `summary`, then to the body's first words.
+    pub description: Option<String>,
     pub author: Option<String>,
     pub source: Option<String>,
     pub editor: Option<String>,
@@ -287,6 +291,7 @@ pub fn page_meta(
         slug: slug_field(&mut f, doc),
         path: path_field(&mut f, doc),
         summary: f.string("summary"),
+        description: f.string("description"),
         author: f.string("author"),
         source: f.string("source"),
         // The 初审 reviewer is the 责任编辑 unless `editor` says otherwise.

@@ -78,10 +78,16 @@ pub fn atom_feed(
             "    <author><name>{}</name></author>\n",
             esc(author)
         ));
-        out.push_str(&format!(
-            "    <summary type=\"html\">{}</summary>\n",
-            esc(&p.summary_html)
-        ));
+        match &p.page.meta.description {
+            Some(description) => out.push_str(&format!(
+                "    <summary type=\"text\">{}</summary>\n",
+                esc(description)
+            )),
+            None => out.push_str(&format!(
+                "    <summary type=\"html\">{}</summary>\n",
+                esc(&p.summary_html)
+            )),
+        }
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
             esc(p.html())

@@ -1,0 +1,118 @@
+//! Defects an editor meets on an ordinary day (issue 14): each test builds a small site that
+//! shows the defect and asserts the exact output or the exact message wenming prints.
+
+mod common;
+
+use std::path::Path;
+
+use common::{read, temp, wenming_at};
+
+/// A site with `site.yaml` and the given files (path relative to the site, text).
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = temp();
+    write(
+        dir.path(),
+        "site.yaml",
+        "title: 测试站\nbase_url: https://test.example.gov.cn\n",
+    );
+    for (rel, text) in files {
+        write(dir.path(), rel, text);
+    }
+    dir
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {rel}: {e}"));
+}
+
+/// Builds `root` into its `public/` as of 2026-03-10.
+fn build(root: &Path) -> common::Run {
+    let out = root.join("public");
+    wenming_at(
+        "2026-03-10 10:00",
+        &[
+            "build",
+            "--root",
+            &root.to_string_lossy(),
+            "--output",
+            &out.to_string_lossy(),
+        ],
+    )
+}
+
+/// Item 9: a failed build prints its warnings too, before the errors, so that the errors stay
+/// on screen and the editor learns of both in one run.
+#[test]
+fn a_failed_build_prints_its_warnings_before_its_errors() {
+    let site = site(&[(
+        "content/news/a.md",
+        "---\ntitle: 动态\ndate: 2026-03-09\n---\n见[旧文](@/news/old.md)。\n",
+    )]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    let warnings_end = run.stderr.rfind("警告：").unwrap_or(usize::MAX);
+    let errors_start = run.stderr.find("错误：").unwrap_or(0);
+    assert!(warnings_end < errors_start, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("警告：site.yaml: 页脚缺少“ICP 备案号”（footer.icp） [footer-missing]\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with(
+            "错误：content/news/a.md:5:2: 内部链接 @/news/old.md 指向的文件不存在
+    提示：是否想写 @/news/a.md？路径从 content/ 下算起
+构建失败：共 1 个错误、4 个警告，输出目录保持不变。
+"
+        ),
+        "{}",
+        run.stderr
+    );
+    let _ = read;
+}
+
+/// Item 8: `description`, the field Hugo, Zola and Jekyll use, is the page's meta description,
+/// its feed summary and the start of its search text; `summary` stays the list teaser.
+#[test]
+fn description_is_the_meta_description_feed_summary_and_search_text() {
+    let site = site(&[
+        (
+            "site.yaml",
+            "title: 测试站\nbase_url: https://test.example.gov.cn\nsearch: {enabled: true}\n",
+        ),
+        (
+            "content/news/a.md",
+            "---\ntitle: 动态\ndate: 2026-03-09\ndescription: 栖霞街道开展文明劝导 & 志愿服务\nsummary: 列表里的导语\n---\n正文第一段。\n",
+        ),
+        ("content/news/_index.md", "---\ntitle: 新闻\n---\n"),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = site.path().join("public");
+    let page = read(&out, "news/a/index.html");
+    assert!(
+        page.contains(
+            "<meta name=\"description\" content=\"栖霞街道开展文明劝导 &amp; 志愿服务\">"
+        ),
+        "{page}"
+    );
+    let list = read(&out, "news/index.html");
+    assert!(list.contains("列表里的导语"), "{list}");
+    let feed = read(&out, "atom.xml");
+    assert!(
+        feed.contains("    <summary type=\"text\">栖霞街道开展文明劝导 &amp; 志愿服务</summary>\n"),
+        "{feed}"
+    );
+    let record = read(&out, "search/pages/0.json");
+    assert!(
+        record.contains(
+            "\"text\":\"栖霞街道开展文明劝导 \\u0026 志愿服务\\n列表里的导语\\n正文第一段。"
+        ),
+        "{record}"
+    );
+}
