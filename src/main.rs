@@ -72,16 +72,19 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 新建一篇草稿：wenming new story "学雷锋志愿服务进社区"
+    /// 新建一篇草稿：wenming new article "文明出行倡议" --section news
     New {
         /// 内容类型
-        #[arg(value_parser = ["story", "rule", "progress", "notice", "ranking", "quiz"])]
+        #[arg(value_parser = ["article", "story", "rule", "progress", "notice", "ranking", "quiz"])]
         kind: String,
         /// 标题（文件名取其拼音）
         title: String,
         /// 站点目录（含 site.yaml）
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// 放在哪个栏目：content/ 下的栏目文件夹，例如 news；默认为该类型的第一个栏目
+        #[arg(long)]
+        section: Option<String>,
     },
     /// 新建一个可以直接构建的站点
     Init {
@@ -215,11 +218,21 @@ fn main() -> ExitCode {
             options.now = now;
             run_build(&options)
         }
-        Command::New { kind, title, root } => {
-            let Some(kind) = Kind::parse(&kind) else {
-                return ExitCode::from(2);
+        Command::New {
+            kind,
+            title,
+            root,
+            section,
+        } => {
+            // `article` is the default kind: a page that names none.
+            let kind = match kind.as_str() {
+                "article" => None,
+                other => match Kind::parse(other) {
+                    Some(kind) => Some(kind),
+                    None => return ExitCode::from(2),
+                },
             };
-            match scaffold::new_page(&root, kind, &title, now) {
+            match scaffold::new_page(&root, kind, &title, section.as_deref(), now) {
                 Ok(files) => {
                     for f in files {
                         say!("已新建 {}", f.display());

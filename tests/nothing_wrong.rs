@@ -116,3 +116,21 @@ fn description_is_the_meta_description_feed_summary_and_search_text() {
         "{record}"
     );
 }
+
+/// Item 11: a page that expires before it is published is a warning at its `expires` line.
+#[test]
+fn expires_before_date_is_a_warning_at_the_expires_line() {
+    let site = site(&[(
+        "content/notice.md",
+        "---\ntitle: 通知\ndate: 2026-03-09\nexpires: 2026-03-01\n---\n正文。\n",
+    )]);
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "警告：content/notice.md:4:1: 有效期至 expires（2026-03-01）早于发布时间 date（2026-03-09），页面一发布就是已过期 [date-expires-early]\n    提示：核对两个日期：expires 是内容失效的时间，应晚于 date\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -72,6 +72,7 @@ pub enum Code {
     ReviewAfterPublish,
     DateChanged,
     DateBackdated,
+    DateExpiresEarly,
     FooterMissing,
     TextControlChar,
     WaiverInvalid,
@@ -102,6 +103,7 @@ impl Code {
         Code::ReviewAfterPublish,
         Code::DateChanged,
         Code::DateBackdated,
+        Code::DateExpiresEarly,
         Code::FooterMissing,
         Code::TextControlChar,
         Code::WaiverInvalid,
@@ -132,6 +134,7 @@ impl Code {
             Code::ReviewAfterPublish => "review-after-publish",
             Code::DateChanged => "date-changed",
             Code::DateBackdated => "date-backdated",
+            Code::DateExpiresEarly => "date-expires-early",
             Code::FooterMissing => "footer-missing",
             Code::TextControlChar => "text-control-char",
             Code::WaiverInvalid => "waiver-invalid",
@@ -153,6 +156,7 @@ impl Code {
             | Code::TermDiscouraged
             | Code::ReviewAfterPublish
             | Code::DateBackdated
+            | Code::DateExpiresEarly
             | Code::FooterMissing
             | Code::TextControlChar => Level::Warning,
             _ => Level::Error,
