@@ -264,6 +264,7 @@ pub fn editorial_gate<'a>(
         external: None,
         rules,
         changed_files,
+        strict: false,
     });
     let (blocking, other): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.code.blocks_build());

@@ -245,7 +245,7 @@ fn main() -> ExitCode {
                 Err(d) => fail(&d),
             }
         }
-        Command::Init { dir } => match scaffold::init(&dir) {
+        Command::Init { dir } => match scaffold::init(&dir, now) {
             Ok(files) => {
                 say!(
                     "已在 {} 新建站点（{} 个文件）。下一步：",
@@ -267,6 +267,7 @@ fn main() -> ExitCode {
             let mut options = CheckOptions::new(root);
             options.output = output;
             options.external = external;
+            options.strict = strict;
             options.now = now;
             let report = check(&options);
             let text = match format {

@@ -260,3 +260,54 @@ fn new_article_goes_to_a_plain_section_and_section_picks_the_folder() {
     let built = at(&["build", "--drafts", "--root", root]);
     assert_eq!(built.code, 0, "{}", built.stderr);
 }
+
+/// Issue 14 item 12: a brand-new site builds without a single warning (its pages are dated
+/// the day of `init`, the footer items it leaves blank on purpose wait for `check --strict`),
+/// has search on, and its site.yaml lists every setting wenming knows.
+#[test]
+fn a_new_site_builds_quietly_with_search_and_every_setting_listed() {
+    let dir = temp();
+    let site = dir.path().join("site");
+    let root = site.to_str().unwrap_or_default();
+    let now = "2026-12-07 08:00";
+    let run = common::wenming_at(now, &["init", root]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let story = read(&site, "content/stories/xue-lei-feng.md");
+    assert!(story.contains("\ndate: 2026-12-07 08:00\n"), "{story}");
+    let built = common::wenming_at(now, &["build", "--root", root]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert_eq!(built.stderr, "");
+    assert!(
+        site.join("public/search/index.html").is_file(),
+        "search is on"
+    );
+    let later = common::wenming_at("2026-12-08 08:00", &["check", "--root", root]);
+    assert_eq!(later.code, 0, "{}", later.stdout);
+    let strict = common::wenming_at(now, &["check", "--strict", "--root", root]);
+    assert_eq!(strict.code, 1, "{}", strict.stdout);
+    assert!(
+        strict.stdout.contains(
+            "site.yaml  警告  footer-missing  页脚缺少“公安机关备案号”（footer.police_record）  (在 site.yaml 的 footer 中填写，例如 police_record: 示公网安备 00000000000000号)\n"
+        ),
+        "{}",
+        strict.stdout
+    );
+    let site_yaml = read(&site, "site.yaml");
+    for key in wenming::config::SITE_KEYS {
+        assert!(
+            site_yaml.contains(&format!("\n{key}:")),
+            "site.yaml lists {key}"
+        );
+    }
+    for key in [
+        "badge_link:",
+        "max_file_size:",
+        "max_pages:",
+        "enabled: true",
+    ] {
+        assert!(site_yaml.contains(key), "site.yaml lists {key}");
+    }
+    for hint in [&built.stderr, &strict.stdout] {
+        assert!(!hint.contains("栖云"), "hints name the demo city: {hint}");
+    }
+}

@@ -288,6 +288,9 @@ pub struct Inputs<'a> {
     /// only in these (a photo also when a folder above it is listed, a bundle's photo also
     /// when its page is) and in `data/`. `None`: in every file.
     pub changed_files: Option<&'a HashSet<PathBuf>>,
+    /// `check --strict`: also remind of what was left blank on purpose (footer items written
+    /// as `""`).
+    pub strict: bool,
 }
 
 /// Which rules [`run_rules`] runs.
@@ -341,7 +344,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
     if all {
         columns::check(site, &mut findings);
         directory::check(site, &mut findings);
-        footer::check(&site.config, &mut findings);
+        footer::check(&site.config, inputs.strict, &mut findings);
     }
     review::check(site, &mut findings);
     manifest::check(site, inputs.published, &mut findings);
@@ -511,6 +514,8 @@ pub struct CheckOptions {
     pub output: Option<PathBuf>,
     /// Also fetch outbound links.
     pub external: bool,
+    /// `--strict`: warnings fail too, and blanks left on purpose are reported.
+    pub strict: bool,
     pub now: Timestamp,
 }
 
@@ -520,6 +525,7 @@ impl CheckOptions {
             root: root.into(),
             output: None,
             external: false,
+            strict: false,
             now: Timestamp::now(),
         }
     }
@@ -618,6 +624,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         external: options.external.then_some(root.as_path()),
         rules: Rules::All,
         changed_files: None,
+        strict: options.strict,
     };
     findings.extend(run_rules(&inputs));
     sort(&mut findings);

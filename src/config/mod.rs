@@ -15,7 +15,8 @@ pub use check::{CheckConfig, ExternalConfig, Waivers};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
-const TOP_KEYS: &[&str] = &[
+/// The settings of `site.yaml`.
+pub const SITE_KEYS: &[&str] = &[
     "title",
     "base_url",
     "language",
@@ -171,6 +172,10 @@ pub struct Footer {
     pub badge_link: String,
     /// The 我为政府网站找错 address for this site (the 政务服务平台's error-report page).
     pub jiucuo: String,
+    /// The fields written as `""`: left blank on purpose (as `wenming init` does with the
+    /// ones a new site does not have yet), so only `check --strict` reminds of them.
+    #[serde(skip)]
+    pub left_blank: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -220,7 +225,7 @@ impl Config {
     /// Parses the text of a `site.yaml`.
     pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
         let doc = YamlDoc::parse(text, file, 0).map_err(|d| vec![d])?;
-        let mut errors = doc.unknown_keys(TOP_KEYS, "site.yaml ");
+        let mut errors = doc.unknown_keys(SITE_KEYS, "site.yaml ");
         let mut f = Fields::new(&doc);
 
         let title = f.string("title").unwrap_or_default();
@@ -238,7 +243,7 @@ impl Config {
         if title.trim().is_empty() {
             errors.push(
                 doc.error_at("title", "site.yaml 缺少网站名称 title")
-                    .hint("例如 title: 栖云文明网"),
+                    .hint("例如 title: 示例市文明网"),
             );
         }
         let base_url = base_url.trim().trim_end_matches('/').to_string();
@@ -434,6 +439,11 @@ fn parse_footer(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Footer {
         badge: get("badge"),
         badge_link: get("badge_link"),
         jiucuo: get("jiucuo"),
+        left_blank: FOOTER_KEYS
+            .iter()
+            .filter(|k| sub.get(k).and_then(|v| v.as_str()) == Some(""))
+            .map(|k| k.to_string())
+            .collect(),
     };
     errors.append(&mut f.errors);
     footer

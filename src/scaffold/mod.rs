@@ -20,8 +20,9 @@ use crate::yaml::YamlDoc;
 
 static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/scaffold/starter");
 
-/// Creates a new site in `dir`, which must not exist or be empty. Returns the files written.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+/// Creates a new site in `dir`, which must not exist or be empty, its example pages published
+/// `now` (so that the first build finds every column fresh). Returns the files written.
+pub fn init(dir: &Path, now: Timestamp) -> Result<Vec<PathBuf>, Diagnostic> {
     if dir.exists() {
         let empty = fs::read_dir(dir)
             .map(|mut entries| entries.next().is_none())
@@ -34,7 +35,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         }
     }
     let mut written = Vec::new();
-    write_dir(&STARTER, dir, &mut written)?;
+    let today = Date::from_timestamp(now).metadata();
+    write_dir(&STARTER, dir, &today, &mut written)?;
     let static_dir = dir.join("static");
     fs::create_dir_all(&static_dir)
         .map_err(|e| Diagnostic::new(&static_dir, format!("无法创建目录：{e}")))?;
@@ -45,6 +47,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 fn write_dir(
     embedded: &Dir<'static>,
     target: &Path,
+    today: &str,
     written: &mut Vec<PathBuf>,
 ) -> Result<(), Diagnostic> {
     for file in embedded.files() {
@@ -53,14 +56,30 @@ fn write_dir(
             fs::create_dir_all(parent)
                 .map_err(|e| Diagnostic::new(parent, format!("无法创建目录：{e}")))?;
         }
-        fs::write(&path, file.contents())
+        let contents = match file.contents_utf8() {
+            Some(text) if path.extension().is_some_and(|e| e == "md") => {
+                dated(text, today).into_bytes()
+            }
+            _ => file.contents().to_vec(),
+        };
+        fs::write(&path, contents)
             .map_err(|e| Diagnostic::new(&path, format!("无法写入文件：{e}")))?;
         written.push(path);
     }
     for sub in embedded.dirs() {
-        write_dir(sub, target, written)?;
+        write_dir(sub, target, today, written)?;
     }
     Ok(())
+}
+
+/// A starter page with its publish date (`date:` at the start of a line) set to `today`.
+fn dated(text: &str, today: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| match line.strip_prefix("date:") {
+            Some(_) => format!("date: {today}\n"),
+            None => line.to_string(),
+        })
+        .collect()
 }
 
 /// Writes a new draft page of `kind` (`None`: a plain article, the default kind) titled
