@@ -523,7 +523,7 @@ impl Walk<'_> {
                 }
                 Event::SoftBreak => {
                     let before = last_char(&out);
-                    let after = events.get(i + 1).and_then(|(e, _)| first_char(e));
+                    let after = first_char(events[i + 1..].iter().map(|(e, _)| e));
                     match (before, after) {
                         (Some(b), Some(a)) if is_cjk(b) && is_cjk(a) => {}
                         _ => {
@@ -837,18 +837,38 @@ fn rewrite_url<'a>(
     }
 }
 
+/// The last character of text before the end of `events`, looking through the edges of inline
+/// markup (`**…**`, links, `~~…~~`): what a reader sees just before a line break.
 fn last_char(events: &[Event]) -> Option<char> {
-    match events.last()? {
-        Event::Text(t) | Event::Code(t) => t.chars().last(),
-        _ => None,
+    for event in events.iter().rev() {
+        match event {
+            Event::Text(t) | Event::Code(t) => return t.chars().last(),
+            e if is_inline_edge(e) => {}
+            _ => return None,
+        }
     }
+    None
 }
 
-fn first_char(event: &Event) -> Option<char> {
-    match event {
-        Event::Text(t) | Event::Code(t) => t.chars().next(),
-        _ => None,
+/// The first character of text in `events`, looking through the edges of inline markup.
+fn first_char<'e>(events: impl IntoIterator<Item = &'e Event<'e>>) -> Option<char> {
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => return t.chars().next(),
+            e if is_inline_edge(e) => {}
+            _ => return None,
+        }
     }
+    None
+}
+
+/// The start or end of emphasis, strong, strikethrough or a link: markup that adds no text.
+fn is_inline_edge(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
 }
 
 /// Appends text to the excerpt; returns true once it is long enough.
@@ -935,6 +955,26 @@ mod tests {
     }
 
     #[test]
+    fn line_break_between_chinese_characters_is_not_a_space_through_inline_markup() {
+        assert_eq!(
+            html("倡导**文明出行**\n自觉排队"),
+            "<p>倡导<strong>文明出行</strong>自觉排队</p>\n"
+        );
+        assert_eq!(
+            html("详见[条例](https://example.cn/)\n全文"),
+            "<p>详见<a href=\"https://example.cn/\">条例</a>全文</p>\n"
+        );
+        assert_eq!(
+            html("文明\n*出行*，~~旧~~\n`新`规定"),
+            "<p>文明<em>出行</em>，<del>旧</del><code>新</code>规定</p>\n"
+        );
+        assert_eq!(
+            html("**city**\n*civilised*"),
+            "<p><strong>city</strong>\n<em>civilised</em></p>\n"
+        );
+    }
+
+    #[test]
     fn chinese_headings_get_stable_ids_and_a_toc() {
         let r = render(
             "## 第一章 总则\n\n### 第一条\n\n## 第一章 总则\n",
@@ -965,7 +1005,8 @@ mod tests {
             "见\n[条例](@/rules/tiaoli.md#第五条)",
             MarkdownOptions::default(),
         );
-        assert_eq!(r.html, "<p>见\n<a href=\"@wm-link/0\">条例</a></p>\n");
+        // The line break between 见 and 条 (through the link) is not a space.
+        assert_eq!(r.html, "<p>见<a href=\"@wm-link/0\">条例</a></p>\n");
         assert_eq!(r.links[0].target, "rules/tiaoli.md");
         assert_eq!(r.links[0].anchor.as_deref(), Some("第五条"));
         assert_eq!(r.links[0].position, Position { line: 2, column: 1 });
