@@ -386,7 +386,7 @@ fn unknown_search_sections_and_taken_urls_are_errors() {
     let run = build_root(root, out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：content/search.md: 网址与 站内搜索（wenming 生成的页面） 重复：两者都会生成 search/index.html
     提示：修改其中一个的 slug、path 或文件名
 构建失败：共 1 个错误，输出目录保持不变。
