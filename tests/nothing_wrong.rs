@@ -134,3 +134,81 @@ fn expires_before_date_is_a_warning_at_the_expires_line() {
         run.stderr
     );
 }
+
+/// Item 2: taxonomy terms that differ only in width or case are one term (the first spelling
+/// kept); different terms whose pinyin is the same get their own pages at distinct, stable
+/// URLs; an empty term is a warning at its line.
+#[test]
+fn distinct_taxonomy_terms_never_share_a_page_and_empty_ones_are_reported() {
+    let site = site(&[
+        (
+            "site.yaml",
+            "title: 测试站\nbase_url: https://test.example.gov.cn\ntaxonomies: [tags]\n",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-09\ntags: [公示, ABC, 重庆, '']\n---\n正文。\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: 乙\ndate: 2026-03-08\ntags: [攻势, abc]\n---\n正文。\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: 丙\ndate: 2026-03-07\ntags:\n  - 公式\n  - ＡＢＣ\n  - chong qing\n  - '　'\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = site.path().join("public");
+    let title_of = |term: &str| {
+        let html = read(&out, &format!("tags/{term}/index.html"));
+        let start = html.find("<h1").unwrap_or(0);
+        let end = html[start..].find("</h1>").map_or(start, |e| start + e);
+        html[start..end].to_string()
+    };
+    assert!(
+        title_of("gong-shi").contains("公示"),
+        "{}",
+        title_of("gong-shi")
+    );
+    assert!(
+        title_of("gong-shi-2").contains("攻势"),
+        "{}",
+        title_of("gong-shi-2")
+    );
+    assert!(
+        title_of("gong-shi-3").contains("公式"),
+        "{}",
+        title_of("gong-shi-3")
+    );
+    assert!(
+        title_of("chong-qing").contains("重庆"),
+        "{}",
+        title_of("chong-qing")
+    );
+    assert!(
+        title_of("chong-qing-2").contains("chong qing"),
+        "{}",
+        title_of("chong-qing-2")
+    );
+    let abc = read(&out, "tags/abc/index.html");
+    assert!(title_of("abc").contains("ABC"), "{}", title_of("abc"));
+    for page in ["/a/", "/b/", "/c/"] {
+        assert!(abc.contains(&format!("href=\"{page}\"")), "{page} in {abc}");
+    }
+    assert!(
+        run.stderr.contains(
+            "警告：content/a.md:4:1: tags 中有空白的一项，已忽略 [taxonomy-term-empty]\n    提示：删去空白的一项，或写上词条，例如 tags: [志愿服务]\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "警告：content/c.md:4:1: tags 中有空白的一项，已忽略 [taxonomy-term-empty]\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -94,6 +94,19 @@ pub fn check(site: &Site, out: &mut Vec<Finding>) {
                 .suggest("核对两个日期：expires 是内容失效的时间，应晚于 date"),
             );
         }
+        for taxonomy in &p.page.meta.empty_terms {
+            out.push(
+                super::review::at_key(
+                    p,
+                    taxonomy,
+                    Code::TaxonomyTermEmpty,
+                    format!("{taxonomy} 中有空白的一项，已忽略"),
+                )
+                .suggest(format!(
+                    "删去空白的一项，或写上词条，例如 {taxonomy}: [志愿服务]"
+                )),
+            );
+        }
     }
 }
 

@@ -73,6 +73,7 @@ pub enum Code {
     DateChanged,
     DateBackdated,
     DateExpiresEarly,
+    TaxonomyTermEmpty,
     FooterMissing,
     TextControlChar,
     WaiverInvalid,
@@ -104,6 +105,7 @@ impl Code {
         Code::DateChanged,
         Code::DateBackdated,
         Code::DateExpiresEarly,
+        Code::TaxonomyTermEmpty,
         Code::FooterMissing,
         Code::TextControlChar,
         Code::WaiverInvalid,
@@ -135,6 +137,7 @@ impl Code {
             Code::DateChanged => "date-changed",
             Code::DateBackdated => "date-backdated",
             Code::DateExpiresEarly => "date-expires-early",
+            Code::TaxonomyTermEmpty => "taxonomy-term-empty",
             Code::FooterMissing => "footer-missing",
             Code::TextControlChar => "text-control-char",
             Code::WaiverInvalid => "waiver-invalid",
@@ -157,6 +160,7 @@ impl Code {
             | Code::ReviewAfterPublish
             | Code::DateBackdated
             | Code::DateExpiresEarly
+            | Code::TaxonomyTermEmpty
             | Code::FooterMissing
             | Code::TextControlChar => Level::Warning,
             _ => Level::Error,

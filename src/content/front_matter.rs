@@ -97,6 +97,8 @@ pub struct PageMeta {
     pub source: Option<String>,
     pub editor: Option<String>,
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The taxonomies whose list held an empty term (`''`, `'　'`), which was left out.
+    pub empty_terms: Vec<String>,
     pub weight: Option<i64>,
     pub cover: Option<String>,
     pub aliases: Vec<SitePath>,
@@ -311,6 +313,7 @@ pub fn page_meta(
         exclude_from_search: !f.bool("search").unwrap_or(true),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
+        empty_terms: Vec::new(),
         waive: editorial::waive_field(&mut f, doc),
         review,
     };
@@ -318,7 +321,11 @@ pub fn page_meta(
         let mut terms: Vec<String> = Vec::new();
         for term in f.string_list(name) {
             let term = term.trim().to_string();
-            if !term.is_empty() && !terms.contains(&term) {
+            if term.is_empty() {
+                if !meta.empty_terms.contains(name) {
+                    meta.empty_terms.push(name.clone());
+                }
+            } else if !terms.contains(&term) {
                 terms.push(term);
             }
         }

@@ -642,7 +642,10 @@ fn build_taxonomies(
         .map(|tc| {
             let path = format!("/{}/", tc.name);
             let mut terms: Vec<Term> = Vec::new();
-            let mut by_slug: HashMap<String, usize> = HashMap::new();
+            let mut slugs: HashSet<String> = HashSet::new();
+            // Spellings that differ only in width or case (ABC, abc, ＡＢＣ) are one term,
+            // named as first written.
+            let mut by_folded: HashMap<String, usize> = HashMap::new();
             // Pages repeat a few names many times: each name's slug (pinyin) is made once.
             let mut by_name: HashMap<&str, usize> = HashMap::new();
             for (pi, p) in pages.iter().enumerate() {
@@ -650,11 +653,9 @@ fn build_taxonomies(
                     let ti = match by_name.get(name.as_str()) {
                         Some(&ti) => ti,
                         None => {
-                            let mut slug = name_slug(name);
-                            if slug.is_empty() {
-                                slug = format!("term-{}", terms.len() + 1);
-                            }
-                            let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                            let folded = crate::text::fold_width_and_case(name);
+                            let ti = *by_folded.entry(folded).or_insert_with(|| {
+                                let slug = distinct_term_slug(name, terms.len(), &mut slugs);
                                 terms.push(Term {
                                     name: name.clone(),
                                     path: format!("{path}{slug}/"),
@@ -698,6 +699,23 @@ fn build_taxonomies(
             }
         })
         .collect()
+}
+
+/// A slug for a new term that no earlier term has: its pinyin (`gong-shi`), and for a different
+/// term read the same (公示, 攻势, 公式) the next free `gong-shi-2`, `gong-shi-3`, in the order
+/// the pages are read, so a term's URL stays put from build to build.
+fn distinct_term_slug(name: &str, index: usize, taken: &mut HashSet<String>) -> String {
+    let mut base = name_slug(name);
+    if base.is_empty() {
+        base = format!("term-{}", index + 1);
+    }
+    let mut slug = base.clone();
+    let mut n = 2;
+    while !taken.insert(slug.clone()) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
 }
 
 /// The HTML site map (网站地图): every section and page title, and where the search box leads
