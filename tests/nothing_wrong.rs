@@ -212,3 +212,37 @@ fn distinct_taxonomy_terms_never_share_a_page_and_empty_ones_are_reported() {
         run.stderr
     );
 }
+
+/// Item 10: a story in two districts gives each half its hours, so the districts add up to
+/// the total; a name written with a stray space is the same volunteer.
+#[test]
+fn volunteer_hours_split_between_districts_and_names_are_trimmed() {
+    let site = site(&[
+        (
+            "site.yaml",
+            "title: 测试站\nbase_url: https://test.example.gov.cn\ntaxonomies: [districts]\n",
+        ),
+        (
+            "templates/index.html",
+            "{% for d in volunteer_stats.per_district %}{{ d.name }}={{ d.hours }}h/{{ d.volunteers }}人/{{ d.stories }}篇;{% endfor %}total={{ volunteer_stats.hours }}h/{{ volunteer_stats.volunteers }}人\n",
+        ),
+        (
+            "content/stories/_index.md",
+            "---\ntitle: 志愿服务\nkind: story\n---\n",
+        ),
+        (
+            "content/stories/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-09\nvolunteers: [李明, 王芳]\nhours: 10\ndistricts: [云栖区, 望湖区]\n---\n正文。\n",
+        ),
+        (
+            "content/stories/b.md",
+            "---\ntitle: 乙\ndate: 2026-03-08\nvolunteers: [\" 李明\", \"王芳 \"]\nhours: 4\ndistricts: [云栖区]\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(&site.path().join("public"), "index.html"),
+        "云栖区=9h/2人/2篇;望湖区=5h/2人/1篇;total=14h/2人\n"
+    );
+}
