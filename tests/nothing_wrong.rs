@@ -246,3 +246,40 @@ fn volunteer_hours_split_between_districts_and_names_are_trimmed() {
         "云栖区=9h/2人/2篇;望湖区=5h/2人/1篇;total=14h/2人\n"
     );
 }
+
+/// A 条例 of the given body in a rule section, with `effective` as given.
+fn rule_site(effective: &str, body: &str) -> tempfile::TempDir {
+    site(&[
+        (
+            "content/rules/_index.md",
+            "---\ntitle: 文明规范\nkind: rule\n---\n",
+        ),
+        (
+            "content/rules/tiaoli.md",
+            &format!(
+                "---\ntitle: 示例市文明行为促进条例\ndate: 2026-03-01\nissuer: 示例市人大常委会\neffective: {effective}\n---\n{body}"
+            ),
+        ),
+    ])
+}
+
+/// Item 5: a rule whose `effective` date is still to come is 尚未施行, with the date.
+#[test]
+fn a_rule_not_yet_in_effect_says_so_with_its_date() {
+    let site = rule_site("2026-05-01", "**第一条**　为了……\n");
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&site.path().join("public"), "rules/tiaoli/index.html");
+    assert!(
+        page.contains("<div><dt>效力状态</dt><dd>尚未施行（2026年5月1日起施行）</dd></div>"),
+        "{page}"
+    );
+    let site = rule_site("2026-03-01", "**第一条**　为了……\n");
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&site.path().join("public"), "rules/tiaoli/index.html");
+    assert!(
+        page.contains("<div><dt>效力状态</dt><dd>现行有效</dd></div>"),
+        "{page}"
+    );
+}
