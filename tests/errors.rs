@@ -192,9 +192,9 @@ fn kind_fields_are_validated_with_their_lines() {
 错误：content/progress/bad.md:13:5: 字段“done”应该是不小于 0 的数字
 错误：content/progress/bad.md:14:1: 字段“target”应该是数字
 错误：content/rules/gap.md:8:1: 条文编号不连续：第三条之前缺少第二条
-    提示：条文应从第一条起连续编号，不能跳号或重复
+    提示：条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一
 错误：content/rules/gap.md:10:1: 第三条重复：上一条是第三条
-    提示：条文应从第一条起连续编号，不能跳号或重复
+    提示：条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一
 错误：content/rules/status.md:3:1: status 不能是“作废”
     提示：可选：现行有效、已修订、已废止
 错误：content/stories/s.md:3:1: 字段“hours”应该是数字

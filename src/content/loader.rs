@@ -471,7 +471,11 @@ pub fn parse_file(
         errors.extend(body.article_errors.iter().map(|(pos, message)| {
             Diagnostic::new(&shown, message.clone())
                 .at(pos.line + body_line_offset, pos.column)
-                .hint("条文应从第一条起连续编号，不能跳号或重复")
+                .hint(if message.starts_with("章") || message.contains("章重复") {
+                    "章应从第一章起连续编号，不能跳号或重复"
+                } else {
+                    "条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一"
+                })
         }));
         return Err(errors);
     }

@@ -8,7 +8,7 @@ mod headings;
 mod sanitize;
 pub mod shortcodes;
 
-use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub use articles::{Article, Chapter};
 pub use headings::{Heading, heading_id};
@@ -268,6 +268,9 @@ impl Walk<'_> {
         self.reserve_footnote_ids(&events);
         let mut st = FragmentState::new(events.len(), fragment.placeholders.len());
         for (i, (event, range)) in events.iter().enumerate() {
+            if i < st.skip_until {
+                continue;
+            }
             match event {
                 Event::Start(tag) => self.on_start(&mut st, fragment, &events, i, tag, articles),
                 Event::End(tag_end) => self.on_end(&mut st, fragment, event, tag_end),
@@ -397,7 +400,10 @@ impl Walk<'_> {
             }
             Tag::Paragraph => st.paragraph_start = Some(st.out.len()),
             Tag::CodeBlock(_) => st.in_code_block = true,
-            Tag::Heading { .. } => st.heading_start = Some(st.out.len()),
+            Tag::Heading { .. } => {
+                st.heading_start = Some(st.out.len());
+                st.heading_offset = range.start;
+            }
             Tag::FootnoteDefinition(name) => {
                 st.out.push(Event::Start(Tag::FootnoteDefinition(
                     footnote_id(name).into(),
@@ -455,10 +461,18 @@ impl Walk<'_> {
         i: usize,
     ) {
         let (event, range) = &events[i];
-        match first_text(&events[i + 1..]).and_then(|t| articles::leading_number(t, '条')) {
-            Some((n, label)) => {
+        if let (Some((Event::Text(t), _)), Some((Event::End(TagEnd::Paragraph), _))) =
+            (events.get(i + 1), events.get(i + 2))
+            && let Some((level, title)) = articles::chapter_line(t)
+        {
+            self.open_chapter_line(st, range.start, level, title);
+            st.skip_until = i + 2;
+            return;
+        }
+        match first_text(&events[i + 1..]).and_then(articles::leading_article) {
+            Some((n, inserted, label)) => {
                 let position = self.position(fragment, range.start);
-                let id = self.regulation.article(n, &label, position);
+                let id = self.regulation.article(n, inserted, &label, position);
                 st.out.push(Event::Html(
                     format!(
                         "<p id=\"{}\" class=\"article\">",
@@ -473,6 +487,33 @@ impl Walk<'_> {
                 st.out.push(event.clone())
             }
         }
+    }
+
+    /// A chapter or section line written as a plain paragraph: opened as a heading of `level`
+    /// holding its normalised `title`; the paragraph's end closes it ([`Self::on_end`]).
+    fn open_chapter_line(
+        &mut self,
+        st: &mut FragmentState<'_>,
+        offset: usize,
+        level: u8,
+        title: String,
+    ) {
+        let level = if level == 2 {
+            HeadingLevel::H2
+        } else {
+            HeadingLevel::H3
+        };
+        st.heading_start = Some(st.out.len());
+        st.heading_offset = offset;
+        st.chapter_line = Some(level);
+        st.out.push(Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }));
+        self.count_text(&title, false, true);
+        st.out.push(Event::Text(title.into()));
     }
 
     /// A closing tag: an article or a table is closed, an image becomes its tag, a heading
@@ -506,6 +547,14 @@ impl Walk<'_> {
                 st.out.push(event.clone());
                 return;
             }
+            TagEnd::Paragraph if st.chapter_line.is_some() => {
+                let level = st.chapter_line.take().unwrap_or(HeadingLevel::H2);
+                st.depth = st.depth.saturating_sub(1);
+                self.text.push('\n');
+                self.finish_heading(st, fragment, level as u8);
+                st.out.push(Event::End(TagEnd::Heading(level)));
+                return;
+            }
             TagEnd::Image if !st.images.is_empty() => {
                 st.depth = st.depth.saturating_sub(1);
                 let (start, size) = st.images.pop().unwrap_or_default();
@@ -522,7 +571,7 @@ impl Walk<'_> {
         }
         match tag_end {
             TagEnd::CodeBlock => st.in_code_block = false,
-            TagEnd::Heading(level) => self.finish_heading(st, *level as u8),
+            TagEnd::Heading(level) => self.finish_heading(st, fragment, *level as u8),
             TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell
                 if !self.excerpt_full
                     && !self.excerpt.is_empty()
@@ -544,7 +593,7 @@ impl Walk<'_> {
 
     /// Gives the heading that just closed its unique id and adds it to the table of contents
     /// (and to the chapters of a 条例).
-    fn finish_heading(&mut self, st: &mut FragmentState<'_>, level: u8) {
+    fn finish_heading(&mut self, st: &mut FragmentState<'_>, fragment: &Fragment, level: u8) {
         let Some(start) = st.heading_start.take() else {
             return;
         };
@@ -562,8 +611,12 @@ impl Walk<'_> {
             Some(explicit) => self.heading_ids.claim(explicit),
             None => self.heading_ids.claim(&heading_id(&title)),
         };
-        if self.options.articles && articles::leading_number(&title, '章').is_some() {
-            self.regulation.chapter(id.clone(), title.clone());
+        if self.options.articles
+            && let Some((n, label)) = articles::leading_number(&title, '章')
+        {
+            let position = self.position(fragment, st.heading_offset);
+            self.regulation
+                .chapter(n, &label, id.clone(), title.clone(), position);
         }
         self.toc_flat.push((level, id.clone(), title));
         // Of `{#id .class key=value}` only the id and classes are kept: other attributes
@@ -764,6 +817,12 @@ struct FragmentState<'s> {
     depth: usize,
     in_code_block: bool,
     heading_start: Option<usize>,
+    /// Where the open heading starts in the fragment's source.
+    heading_offset: usize,
+    /// The level of the open chapter line (a `第X章` paragraph made a heading).
+    chapter_line: Option<HeadingLevel>,
+    /// Events before this index were taken in already (a chapter line's text).
+    skip_until: usize,
     html_block_start: Option<usize>,
     in_article: bool,
     /// The open table's header texts and alignments, for its body cells.
@@ -785,6 +844,9 @@ impl<'s> FragmentState<'s> {
             depth: 0,
             in_code_block: false,
             heading_start: None,
+            heading_offset: 0,
+            chapter_line: None,
+            skip_until: 0,
             html_block_start: None,
             in_article: false,
             table: None,
@@ -1196,6 +1258,78 @@ mod article_tests {
             vec![(
                 Position { line: 3, column: 1 },
                 "条文编号不连续：第三条之前缺少第二条".to_string()
+            )]
+        );
+    }
+
+    fn rule(md: &str) -> Rendered {
+        render(
+            md,
+            MarkdownOptions {
+                articles: true,
+                ..Default::default()
+            },
+        )
+    }
+
+    #[test]
+    fn chapter_lines_pasted_from_a_pdf_are_chapters_with_normalised_anchors() {
+        let r = rule(
+            "第一章 总 则\n\n第一条　甲。\n\n第一节　一般规定\n\n第二条　乙。\n\n第二章　文明行为规范\n\n第三条　丙。\n",
+        );
+        assert_eq!(
+            r.html,
+            "<h2 id=\"第一章-总则\">第一章 总则</h2>\n<p id=\"第一条\" class=\"article\">第一条　甲。</p>\n<h3 id=\"第一节-一般规定\">第一节 一般规定</h3>\n<p id=\"第二条\" class=\"article\">第二条　乙。</p>\n<h2 id=\"第二章-文明行为规范\">第二章 文明行为规范</h2>\n<p id=\"第三条\" class=\"article\">第三条　丙。</p>\n"
+        );
+        let titles: Vec<&str> = r.chapters.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, ["第一章 总则", "第二章 文明行为规范"]);
+        assert_eq!(r.toc[0].children[0].title, "第一节 一般规定");
+        assert!(r.article_errors.is_empty(), "{:?}", r.article_errors);
+    }
+
+    #[test]
+    fn inserted_articles_are_numbered_anchored_and_checked() {
+        let r = rule(
+            "第一条　甲。\n\n第二条　乙。\n\n第二条之一　乙之一。\n\n第二条之二　乙之二。\n\n第三条　丙。\n\n第三条之二　错。\n",
+        );
+        assert!(
+            r.html
+                .contains("<p id=\"第二条之一\" class=\"article\">第二条之一　乙之一。</p>"),
+            "{}",
+            r.html
+        );
+        let ids: Vec<&str> = r.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "第一条",
+                "第二条",
+                "第二条之一",
+                "第二条之二",
+                "第三条",
+                "第三条之二"
+            ]
+        );
+        assert_eq!(
+            r.article_errors,
+            vec![(
+                Position {
+                    line: 11,
+                    column: 1
+                },
+                "条文编号不连续：第三条之二之前缺少第三条之一".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn chapter_numbering_is_checked_like_articles() {
+        let r = rule("## 第一章 总则\n\n第一条　甲。\n\n## 第三章 附则\n\n第二条　乙。\n");
+        assert_eq!(
+            r.article_errors,
+            vec![(
+                Position { line: 5, column: 1 },
+                "章的编号不连续：第三章之前缺少第二章".to_string()
             )]
         );
     }
