@@ -283,3 +283,36 @@ fn a_rule_not_yet_in_effect_says_so_with_its_date() {
         "{page}"
     );
 }
+
+/// Item 5: a 条例 pasted from a PDF: its 目录 block is a warning (the theme makes one) and its
+/// lines do not count as chapters; a space a PDF leaves between two Chinese characters is a
+/// warning at its line and column.
+#[test]
+fn a_pasted_table_of_contents_and_stray_spaces_are_warnings() {
+    let site = rule_site(
+        "2026-03-01",
+        "目 录\n\n第一章 总 则\n\n第二章 附 则\n\n第一章 总 则\n\n第一条　为了引导 和促进文明行为，制定本条例。\n\n第二章 附 则\n\n第二条　本条例自公布之日起施行。\n",
+    );
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "警告：content/rules/tiaoli.md:7:1: 正文中粘贴了“目录”：主题会根据章节自动生成目录，粘贴的目录会重复 [rule-toc-pasted]\n    提示：删去“目录”和其下列出的各章标题\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "警告：content/rules/tiaoli.md:15:9: 汉字之间有空格：“引导 和促” [text-stray-space]\n    提示：多见于从 PDF 复制的文字；删去空格，确需分开的请用标点\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    let page = read(&site.path().join("public"), "rules/tiaoli/index.html");
+    assert_eq!(page.matches("<h2 id=\"第一章-总则").count(), 1, "{page}");
+    assert!(
+        page.contains("<h2 id=\"第一章-总则\">第一章 总则</h2>"),
+        "{page}"
+    );
+}

@@ -16,6 +16,7 @@ mod footer;
 mod links;
 pub mod location;
 pub mod manifest;
+mod pasted;
 mod report;
 mod review;
 mod terms;
@@ -74,6 +75,8 @@ pub enum Code {
     DateBackdated,
     DateExpiresEarly,
     TaxonomyTermEmpty,
+    TextStraySpace,
+    RuleTocPasted,
     FooterMissing,
     TextControlChar,
     WaiverInvalid,
@@ -106,6 +109,8 @@ impl Code {
         Code::DateBackdated,
         Code::DateExpiresEarly,
         Code::TaxonomyTermEmpty,
+        Code::TextStraySpace,
+        Code::RuleTocPasted,
         Code::FooterMissing,
         Code::TextControlChar,
         Code::WaiverInvalid,
@@ -138,6 +143,8 @@ impl Code {
             Code::DateBackdated => "date-backdated",
             Code::DateExpiresEarly => "date-expires-early",
             Code::TaxonomyTermEmpty => "taxonomy-term-empty",
+            Code::TextStraySpace => "text-stray-space",
+            Code::RuleTocPasted => "rule-toc-pasted",
             Code::FooterMissing => "footer-missing",
             Code::TextControlChar => "text-control-char",
             Code::WaiverInvalid => "waiver-invalid",
@@ -161,6 +168,8 @@ impl Code {
             | Code::DateBackdated
             | Code::DateExpiresEarly
             | Code::TaxonomyTermEmpty
+            | Code::TextStraySpace
+            | Code::RuleTocPasted
             | Code::FooterMissing
             | Code::TextControlChar => Level::Warning,
             _ => Level::Error,
@@ -324,6 +333,10 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
                 let scan = document::scan(doc.raw);
                 links::check(doc, &scan, site, known, &mut out, &mut external);
                 dictionary.check(&scan.prose, doc, &mut out);
+                pasted::stray_spaces(&scan.prose, doc, &mut out);
+                if doc.is_regulation {
+                    pasted::pasted_toc(&scan.prose, doc, &mut out);
+                }
                 for (offset, line) in front_matter_prose(doc.raw.front_matter()) {
                     dictionary.check(&document::Prose::from_line(line, offset), doc, &mut out);
                 }

@@ -170,6 +170,13 @@ pub fn chapter_line(text: &str) -> Option<(u8, String)> {
     Some((level, format!("{label}{title}")))
 }
 
+/// A line that says 目录 (`目 录`, `目　录`): the start of a table of contents pasted with the
+/// text.
+pub fn is_toc_line(text: &str) -> bool {
+    let mut chars = text.chars().filter(|c| !c.is_whitespace());
+    chars.next() == Some('目') && chars.next() == Some('录') && chars.next().is_none()
+}
+
 /// Collects chapters and articles while a document is rendered, checking the numbering.
 #[derive(Default)]
 pub struct Collector {

@@ -461,9 +461,28 @@ impl Walk<'_> {
         i: usize,
     ) {
         let (event, range) = &events[i];
-        if let (Some((Event::Text(t), _)), Some((Event::End(TagEnd::Paragraph), _))) =
-            (events.get(i + 1), events.get(i + 2))
-            && let Some((level, title)) = articles::chapter_line(t)
+        let lone_line = match (events.get(i + 1), events.get(i + 2)) {
+            (Some((Event::Text(t), _)), Some((Event::End(TagEnd::Paragraph), _))) => Some(t),
+            _ => None,
+        };
+        if lone_line.is_some_and(|t| articles::is_toc_line(t)) {
+            // A pasted 目录: the chapter lines under it are its entries, not chapters, until
+            // its first entry comes again as the text's first chapter (`check` warns of it).
+            st.pasted_toc = Some(None);
+        }
+        let chapter = lone_line.and_then(|t| articles::chapter_line(t));
+        if let (Some(Some(first)), Some((_, title))) = (&st.pasted_toc, &chapter)
+            && first == title
+        {
+            st.pasted_toc = None;
+        }
+        if let Some(None) = st.pasted_toc
+            && let Some((_, title)) = &chapter
+        {
+            st.pasted_toc = Some(Some(title.clone()));
+        }
+        if st.pasted_toc.is_none()
+            && let Some((level, title)) = chapter
         {
             self.open_chapter_line(st, range.start, level, title);
             st.skip_until = i + 2;
@@ -471,6 +490,7 @@ impl Walk<'_> {
         }
         match first_text(&events[i + 1..]).and_then(articles::leading_article) {
             Some((n, inserted, label)) => {
+                st.pasted_toc = None;
                 let position = self.position(fragment, range.start);
                 let id = self.regulation.article(n, inserted, &label, position);
                 st.out.push(Event::Html(
@@ -823,6 +843,9 @@ struct FragmentState<'s> {
     chapter_line: Option<HeadingLevel>,
     /// Events before this index were taken in already (a chapter line's text).
     skip_until: usize,
+    /// After a pasted `目录` line, until its first entry comes again or an article: the
+    /// first entry, once read.
+    pasted_toc: Option<Option<String>>,
     html_block_start: Option<usize>,
     in_article: bool,
     /// The open table's header texts and alignments, for its body cells.
@@ -847,6 +870,7 @@ impl<'s> FragmentState<'s> {
             heading_offset: 0,
             chapter_line: None,
             skip_until: 0,
+            pasted_toc: None,
             html_block_start: None,
             in_article: false,
             table: None,
