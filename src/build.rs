@@ -349,6 +349,8 @@ pub enum Generated {
     Sitemaps,
     /// A page's alias redirects and page-bundle files.
     PageFiles(usize),
+    /// Redirects from the URLs sections and taxonomy terms had before word-aware pinyin.
+    LegacyRedirects,
 }
 
 /// Every group of generated files of the site, in the order they are written.
@@ -373,6 +375,9 @@ pub fn generated_plan(site: &Site) -> Vec<Generated> {
             .filter(|(_, p)| !p.aliases.is_empty() || p.page.bundle_dir.is_some())
             .map(|(i, _)| Generated::PageFiles(i)),
     );
+    if !site.legacy_redirects.is_empty() {
+        plan.push(Generated::LegacyRedirects);
+    }
     plan
 }
 
@@ -442,6 +447,16 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
             }
             files
         }
+        Generated::LegacyRedirects => site
+            .legacy_redirects
+            .iter()
+            .map(|r| {
+                OutputFile::text(
+                    r.from.file.clone(),
+                    output::redirect_page(site, &r.to, &r.title),
+                )
+            })
+            .collect(),
     }
 }
 

@@ -316,3 +316,37 @@ fn a_pasted_table_of_contents_and_stray_spaces_are_warnings() {
         "{page}"
     );
 }
+
+/// A section folder and a taxonomy term whose slug changed with word-aware pinyin keep their
+/// old URLs as redirects, like pages do.
+#[test]
+fn sections_and_terms_whose_slug_changed_keep_their_old_urls() {
+    let site = site(&[
+        (
+            "site.yaml",
+            "title: 测试站\nbase_url: https://test.example.gov.cn\ntaxonomies: [tags]\n",
+        ),
+        ("content/长江/_index.md", "---\ntitle: 长江专栏\n---\n"),
+        (
+            "content/长江/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-09\ntags: [长江]\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = site.path().join("public");
+    assert!(read(&out, "chang-jiang/index.html").contains("长江专栏"));
+    let old = read(&out, "zhang-jiang/index.html");
+    assert!(
+        old.contains("<meta http-equiv=\"refresh\" content=\"0; url=/chang-jiang/\">")
+            && old.contains("<p>本页已迁移至<a href=\"/chang-jiang/\">长江专栏</a>。</p>"),
+        "{old}"
+    );
+    let old_term = read(&out, "tags/zhang-jiang/index.html");
+    assert!(
+        old_term.contains("<meta http-equiv=\"refresh\" content=\"0; url=/tags/chang-jiang/\">"),
+        "{old_term}"
+    );
+    // The page itself moved with its section and keeps its old URL too.
+    assert!(read(&out, "zhang-jiang/a/index.html").contains("url=/chang-jiang/a/"));
+}

@@ -19,7 +19,7 @@ pub const MANIFEST_FILE: &str = "wenming-manifest.json";
 pub const SEARCH_INDEX_DIR: &str = "search";
 
 pub use claims::check_generated_claims;
-pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
+pub use feeds::{alias_page, atom_feed, redirect_page, robots_txt, sitemaps, sitemaps_with_limit};
 pub use state::STATE_DIR;
 pub use write::{OutputWriter, WriteReport};
 

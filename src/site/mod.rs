@@ -139,6 +139,18 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     pub volunteers: volunteers::VolunteerStats,
     pub progress: progress::Dashboard,
+    /// Old URLs of sections and taxonomy terms whose slug changed with word-aware pinyin,
+    /// kept as redirects (pages keep theirs as aliases).
+    pub legacy_redirects: Vec<LegacyRedirect>,
+}
+
+/// A redirect from the URL a section or taxonomy term had before word-aware pinyin.
+#[derive(Debug, Clone)]
+pub struct LegacyRedirect {
+    pub from: SitePath,
+    /// The URL path it has now.
+    pub to: String,
+    pub title: String,
 }
 
 /// What a content path names.
@@ -318,11 +330,16 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     let legacy_section_slugs = folder_slugs(&sections, legacy_name_slug);
     let legacy_dir_path = |dir: &str| folder_url(dir, &legacy_section_slugs, legacy_name_slug).0;
     let mut moved: Vec<(usize, String)> = Vec::new();
+    let mut moved_sections: Vec<(usize, String)> = Vec::new();
 
     let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
     let mut section_by_dir: HashMap<String, usize> = HashMap::new();
     for section in sections {
         let path = dir_path(&section.dir, &mut errors, &section.source);
+        let legacy = legacy_dir_path(&section.dir);
+        if legacy != path && !legacy.contains("//") {
+            moved_sections.push((site_sections.len(), legacy));
+        }
         let parent = if section.dir.is_empty() {
             None
         } else {
@@ -451,8 +468,9 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         warnings: Vec::new(),
         volunteers: Default::default(),
         progress: Default::default(),
+        legacy_redirects: Vec::new(),
     };
-    keep_legacy_urls(&mut site, moved);
+    keep_legacy_urls(&mut site, moved, moved_sections);
     errors.extend(check_unique_urls(&site));
     let link_errors = links::resolve(&mut site);
     errors.extend(link_kinds(&mut site));
@@ -726,9 +744,34 @@ pub const SITEMAP_PATH: &str = "/sitemap/";
 pub const SEARCH_PATH: &str = "/search/";
 
 /// Adds each page's URL from before word-aware pinyin (`moved`: page index, old URL) as an
-/// alias, unless something else now has that URL.
-fn keep_legacy_urls(site: &mut Site, moved: Vec<(usize, String)>) {
-    if moved.is_empty() {
+/// alias, and each section's (`moved_sections`) and taxonomy term's as a redirect, unless
+/// something else now has that URL.
+fn keep_legacy_urls(
+    site: &mut Site,
+    moved: Vec<(usize, String)>,
+    moved_sections: Vec<(usize, String)>,
+) {
+    let moved_terms: Vec<LegacyRedirect> = site
+        .taxonomies
+        .iter()
+        .flat_map(|t| {
+            t.terms.iter().filter_map(|term| {
+                let legacy = legacy_name_slug(&term.name);
+                (!legacy.is_empty() && legacy != term.slug).then(|| LegacyRedirect {
+                    from: {
+                        let url = format!("{}{legacy}/", t.path);
+                        SitePath {
+                            file: index_file(&url),
+                            url,
+                        }
+                    },
+                    to: term.path.clone(),
+                    title: term.name.clone(),
+                })
+            })
+        })
+        .collect();
+    if moved.is_empty() && moved_sections.is_empty() && moved_terms.is_empty() {
         return;
     }
     let mut claimed: HashSet<String> = site
@@ -752,6 +795,19 @@ fn keep_legacy_urls(site: &mut Site, moved: Vec<(usize, String)>) {
             page.aliases.push(SitePath { url, file });
         }
     }
+    let sections = moved_sections.into_iter().map(|(i, url)| LegacyRedirect {
+        from: SitePath {
+            file: index_file(&url),
+            url,
+        },
+        to: site.sections[i].path.clone(),
+        title: site.sections[i].section.meta.title.clone(),
+    });
+    let redirects: Vec<LegacyRedirect> = sections
+        .chain(moved_terms)
+        .filter(|r| claimed.insert(r.from.url.clone()))
+        .collect();
+    site.legacy_redirects = redirects;
 }
 
 /// Two things may not claim one URL: pages, sections, taxonomy pages, aliases.
