@@ -350,3 +350,44 @@ fn sections_and_terms_whose_slug_changed_keep_their_old_urls() {
     // The page itself moved with its section and keeps its old URL too.
     assert!(read(&out, "zhang-jiang/a/index.html").contains("url=/chang-jiang/a/"));
 }
+
+/// Item 19: a taxonomy's negative `paginate` and a CSV file with a header twice are errors
+/// naming the file and line, not accepted silently.
+#[test]
+fn negative_taxonomy_paginate_and_duplicate_csv_headers_are_errors() {
+    let config = site(&[
+        (
+            "site.yaml",
+            "title: 测试站\nbase_url: https://test.example.gov.cn\ntaxonomies:\n  - {name: tags, paginate: -1}\n",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-09\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(config.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：site.yaml:4:1: 分类法 tags 的 paginate 应该是不小于 0 的整数，现在是 -1
+    提示：例如 paginate: 20；0 表示不分页
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+    let data = site(&[
+        ("data/scores.csv", "unit,score,score\n城东街道,90,95\n"),
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-09\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(data.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：data/scores.csv:1:12: CSV 表头中“score”出现了两次
+    提示：每一列的表头要不同，否则后一列会覆盖前一列
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+}

@@ -6,7 +6,7 @@ mod check;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_yaml::Value;
+use serde_yaml::{Mapping, Value};
 
 use crate::error::Diagnostic;
 use crate::yaml::{Fields, YamlDoc};
@@ -458,6 +458,35 @@ fn default_taxonomy_title(name: &str) -> String {
     }
 }
 
+/// A taxonomy's `paginate`: a count, or an error at its line (a negative or fractional
+/// number is not silently ignored).
+fn taxonomy_paginate(
+    map: &Mapping,
+    name: &str,
+    doc: &YamlDoc,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let value = map.get("paginate").filter(|v| !v.is_null())?;
+    match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
+        Some(n) => Some(n),
+        None => {
+            let shown = match value {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => format!("“{s}”"),
+                _ => "列表或字典".to_string(),
+            };
+            errors.push(
+                doc.error_at(
+                    "paginate",
+                    format!("分类法 {name} 的 paginate 应该是不小于 0 的整数，现在是 {shown}"),
+                )
+                .hint("例如 paginate: 20；0 表示不分页"),
+            );
+            None
+        }
+    }
+}
+
 fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<TaxonomyConfig> {
     let Some(value) = doc.get("taxonomies") else {
         return Vec::new();
@@ -470,7 +499,9 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
         return Vec::new();
     };
     let mut out: Vec<TaxonomyConfig> = Vec::new();
-    for item in items {
+    let item_docs = doc.items("taxonomies");
+    for (i, item) in items.iter().enumerate() {
+        let item_doc = item_docs.get(i).and_then(Option::as_ref).unwrap_or(doc);
         let parsed = match item {
             Value::String(name) => Some(TaxonomyConfig {
                 name: name.clone(),
@@ -498,10 +529,7 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
                             .and_then(Value::as_str)
                             .map(str::to_string)
                             .unwrap_or_else(|| default_taxonomy_title(&name)),
-                        paginate: map
-                            .get("paginate")
-                            .and_then(Value::as_u64)
-                            .map(|n| n as usize),
+                        paginate: taxonomy_paginate(map, &name, item_doc, errors),
                         name,
                     }),
                     None => {

@@ -117,6 +117,24 @@ fn parse_csv(text: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> 
         .headers()
         .map_err(|e| Diagnostic::new(shown, format!("CSV 表头无法读取：{e}")).at_line(1))?
         .clone();
+    for (i, header) in headers.iter().enumerate() {
+        if headers.iter().take(i).any(|h| h == header) {
+            return Err(
+                Diagnostic::new(shown, format!("CSV 表头中“{header}”出现了两次"))
+                    // Unquoted headers: the column where this one starts.
+                    .at(
+                        1,
+                        headers
+                            .iter()
+                            .take(i)
+                            .map(|h| h.chars().count() + 1)
+                            .sum::<usize>()
+                            + 1,
+                    )
+                    .hint("每一列的表头要不同，否则后一列会覆盖前一列"),
+            );
+        }
+    }
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
