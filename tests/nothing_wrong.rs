@@ -391,3 +391,27 @@ fn negative_taxonomy_paginate_and_duplicate_csv_headers_are_errors() {
 "
     );
 }
+
+/// Item 19: a section whose front matter has an error does not make its pages' kind fields
+/// "unknown": only the section's own error is reported.
+#[test]
+fn a_broken_section_does_not_make_its_pages_fields_unknown() {
+    let site = site(&[
+        (
+            "content/stories/_index.md",
+            "---\ntitle: 志愿服务\nkind: story\npaginate: -1\n---\n",
+        ),
+        (
+            "content/stories/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\nhours: 3\nvolunteers: [李明]\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/stories/_index.md:4:1: 字段“paginate”应该是不小于 0 的整数
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+}

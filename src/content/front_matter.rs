@@ -243,6 +243,11 @@ fn section_only_refused(kind: Option<Kind>, f: &mut Fields, doc: &YamlDoc) -> Op
     }
 }
 
+/// An "unknown field" error for a field some kind has (`hours` on a page without a kind).
+pub fn is_kind_field_error(e: &Diagnostic) -> bool {
+    e.message.contains("中有未知字段") && kind_owning_field(&e.message).is_some()
+}
+
 /// The kind whose field an "unknown field" message names, if any.
 fn kind_owning_field(message: &str) -> Option<&'static str> {
     Kind::NAMES.iter().copied().find(|name| {
