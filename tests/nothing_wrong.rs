@@ -415,3 +415,21 @@ fn a_broken_section_does_not_make_its_pages_fields_unknown() {
 "
     );
 }
+
+/// Item 19: a number too large for any field is named as such, not as a serde type error.
+#[test]
+fn a_huge_integer_is_reported_in_chinese() {
+    let site = site(&[(
+        "content/a.md",
+        "---\ntitle: 甲\ndate: 2026-03-01\nweight: 99999999999999999999999\n---\n正文。\n",
+    )]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/a.md:4:9: YAML 格式错误：数字 99999999999999999999999 太大，无法处理
+    提示：确实需要这么长的数字（例如编号）时，用引号把它写成文字，例如 \"99999999999999999999999\"
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+}
