@@ -47,7 +47,9 @@ fn spaces_between_han(line: &str) -> Vec<(usize, &str)> {
         while end < chars.len() && is_space(chars[end].1) {
             end += 1;
         }
+        // One or two spaces: a longer run is layout or a blanked URL, not a PDF's leftover.
         if end < chars.len()
+            && end - i <= 2
             && is_han(chars[end].1)
             && !after_label(line, chars[i].0)
             && !in_quotes(&line[..chars[i].0])
