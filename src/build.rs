@@ -92,6 +92,35 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A build that stopped: its errors, and the warnings it had found by then (an editor should
+/// learn of both in one run).
+#[derive(Debug, Default)]
+pub struct BuildFailure {
+    pub errors: Diagnostics,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    fn errors(errors: impl Into<Diagnostics>) -> Self {
+        BuildFailure {
+            errors: errors.into(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for BuildFailure {
+    /// The warnings first and the errors last, so that the errors stay on screen.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for w in &self.warnings {
+            writeln!(f, "警告：{w}")?;
+        }
+        write!(f, "{}", self.errors)
+    }
+}
+
+impl std::error::Error for BuildFailure {}
+
 /// What producing the files found out, besides the files.
 struct Produced {
     site: Arc<Site>,
@@ -110,7 +139,7 @@ fn produce(
     options: &BuildOptions,
     loaded: LoadedSite,
     emit: Emit,
-) -> Result<Produced, Diagnostics> {
+) -> Result<Produced, BuildFailure> {
     let root = &options.root;
     // The front half ran on whatever could be read, so that one run reports the errors of
     // every stage together; only now does the build stop.
@@ -126,14 +155,20 @@ fn produce(
     let Theme {
         files: theme,
         templates,
-    } = theme.map_err(Diagnostics::from)?;
+    } = theme.map_err(|e| BuildFailure {
+        errors: e.into(),
+        warnings: warnings.clone(),
+    })?;
     let mut errors = problems.content;
     errors.extend(problems.links);
     let sources = match templates {
         Ok(sources) => sources,
         Err(found) => {
             errors.extend(found);
-            return Err(errors.into());
+            return Err(BuildFailure {
+                errors: errors.into(),
+                warnings,
+            });
         }
     };
     errors.extend(problems.shortcodes);
@@ -159,18 +194,25 @@ fn produce(
         if let Err(found) = render::Renderer::new(Arc::new(site), sources, Arc::default()) {
             errors.extend(found);
         }
-        return Err(errors.into());
+        return Err(BuildFailure {
+            warnings: not_repeating(warnings, &errors),
+            errors: errors.into(),
+        });
     }
     let record = !options.drafts;
     let manifest = Manifest::next(previous.as_ref(), &site, record);
     release_sources(&mut site);
     let site = Arc::new(site);
+    let failed = |errors: Diagnostics| BuildFailure {
+        errors,
+        warnings: warnings.clone(),
+    };
     for file in statics {
-        emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
+        emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
-    render::render(site.clone(), sources, emit)?;
+    render::render(site.clone(), sources, emit).map_err(failed)?;
     for group in generated_plan(&site) {
-        generate_into(&site, group, emit)?;
+        generate_into(&site, group, emit).map_err(failed)?;
     }
     Ok(Produced {
         site,
@@ -182,6 +224,20 @@ fn produce(
         manifest: (record && (previous.as_ref() != Some(&manifest) || !Manifest::is_saved(root)))
             .then_some(manifest),
     })
+}
+
+/// The warnings that do not repeat one of `errors`: a check rule that finds what a stage
+/// already reported as an error (a broken link) would otherwise print it twice.
+fn not_repeating(mut warnings: Vec<Diagnostic>, errors: &[Diagnostic]) -> Vec<Diagnostic> {
+    warnings.retain(|w| {
+        !errors.iter().any(|e| {
+            e.file == w.file
+                && e.line == w.line
+                && e.column == w.column
+                && w.message.starts_with(&e.message)
+        })
+    });
+    warnings
 }
 
 /// Runs the check rules (all but `--external`) as `build` and `serve` do: personal data, a
@@ -215,6 +271,7 @@ pub fn editorial_gate<'a>(
         external: None,
         rules,
         changed_files,
+        strict: false,
     });
     let (blocking, other): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.code.blocks_build());
@@ -254,7 +311,8 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> 
     let produced = produce(options, loaded, &|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok(())
-    })?;
+    })
+    .map_err(|failure| failure.errors)?;
     Ok(RenderedSite {
         site: produced.site,
         files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
@@ -306,6 +364,8 @@ pub enum Generated {
     Sitemaps,
     /// A page's alias redirects and page-bundle files.
     PageFiles(usize),
+    /// Redirects from the URLs sections and taxonomy terms had before word-aware pinyin.
+    LegacyRedirects,
 }
 
 /// Every group of generated files of the site, in the order they are written.
@@ -330,6 +390,9 @@ pub fn generated_plan(site: &Site) -> Vec<Generated> {
             .filter(|(_, p)| !p.aliases.is_empty() || p.page.bundle_dir.is_some())
             .map(|(i, _)| Generated::PageFiles(i)),
     );
+    if !site.legacy_redirects.is_empty() {
+        plan.push(Generated::LegacyRedirects);
+    }
     plan
 }
 
@@ -399,21 +462,31 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
             }
             files
         }
+        Generated::LegacyRedirects => site
+            .legacy_redirects
+            .iter()
+            .map(|r| {
+                OutputFile::text(
+                    r.from.file.clone(),
+                    output::redirect_page(site, &r.to, &r.title),
+                )
+            })
+            .collect(),
     }
 }
 
 /// Builds the site and replaces the output directory with the result.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let output_dir = options.output_dir();
-    refuse_unsafe_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
+    refuse_unsafe_output_dir(&options.root, &output_dir).map_err(BuildFailure::errors)?;
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
-        .map_err(Diagnostics::from)?;
+        .map_err(BuildFailure::errors)?;
     let loaded = match pipeline::load_site(&options.site_options()) {
         Ok(loaded) => loaded,
         Err(errors) => {
             writer.abort();
-            return Err(errors.sorted());
+            return Err(BuildFailure::errors(errors.sorted()));
         }
     };
     let writer = writer.compress(loaded.site.config.output.compress);
@@ -426,15 +499,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     };
     // The manifest is saved before the output changes: a build that stops in between has
     // recorded dates that the next build publishes again, never published unrecorded ones.
+    let failed = |errors: Diagnostics| BuildFailure {
+        errors,
+        warnings: produced.warnings.clone(),
+    };
     if let Some(manifest) = &produced.manifest
         && let Err(d) = manifest.save(&options.root)
     {
         writer.abort();
-        return Err(d.into());
+        return Err(failed(d.into()));
     }
-    let written = writer.commit()?;
+    let written = writer.commit().map_err(failed)?;
     if !options.drafts {
-        record_next_due(&options.root, produced.next_due)?;
+        record_next_due(&options.root, produced.next_due).map_err(|d| failed(d.into()))?;
     }
     let site = &produced.site;
     Ok(BuildReport {

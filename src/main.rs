@@ -73,16 +73,19 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 新建一篇草稿：wenming new story "学雷锋志愿服务进社区"
+    /// 新建一篇草稿：wenming new article "文明出行倡议" --section news
     New {
         /// 内容类型
-        #[arg(value_parser = ["story", "rule", "progress", "notice", "ranking", "quiz"])]
+        #[arg(value_parser = ["article", "story", "rule", "progress", "notice", "ranking", "quiz"])]
         kind: String,
         /// 标题（文件名取其拼音）
         title: String,
         /// 站点目录（含 site.yaml）
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// 放在哪个栏目：content/ 下的栏目文件夹，例如 news；默认为该类型的第一个栏目
+        #[arg(long)]
+        section: Option<String>,
     },
     /// 把 Word 文档（.docx）导入为一篇草稿：wenming import 稿件.docx --section news
     Import {
@@ -230,11 +233,21 @@ fn main() -> ExitCode {
             options.now = now;
             run_build(&options)
         }
-        Command::New { kind, title, root } => {
-            let Some(kind) = Kind::parse(&kind) else {
-                return ExitCode::from(2);
+        Command::New {
+            kind,
+            title,
+            root,
+            section,
+        } => {
+            // `article` is the default kind: a page that names none.
+            let kind = match kind.as_str() {
+                "article" => None,
+                other => match Kind::parse(other) {
+                    Some(kind) => Some(kind),
+                    None => return ExitCode::from(2),
+                },
             };
-            match scaffold::new_page(&root, kind, &title, now) {
+            match scaffold::new_page(&root, kind, &title, section.as_deref(), now) {
                 Ok(files) => {
                     for f in files {
                         say!("已新建 {}", f.display());
@@ -259,7 +272,7 @@ fn main() -> ExitCode {
             kind: kind.as_deref().and_then(Kind::parse),
             now,
         }),
-        Command::Init { dir } => match scaffold::init(&dir) {
+        Command::Init { dir } => match scaffold::init(&dir, now) {
             Ok(files) => {
                 say!(
                     "已在 {} 新建站点（{} 个文件）。下一步：",
@@ -281,6 +294,7 @@ fn main() -> ExitCode {
             let mut options = CheckOptions::new(root);
             options.output = output;
             options.external = external;
+            options.strict = strict;
             options.now = now;
             let report = check(&options);
             let text = match format {
@@ -421,9 +435,16 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            warn_raw!("{errors}");
-            warn!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
+        Err(failure) => {
+            warn_raw!("{failure}");
+            let warnings = match failure.warnings.len() {
+                0 => String::new(),
+                n => format!("、{n} 个警告"),
+            };
+            warn!(
+                "构建失败：共 {} 个错误{warnings}，输出目录保持不变。",
+                failure.errors.len()
+            );
             ExitCode::FAILURE
         }
     }

@@ -92,7 +92,7 @@ fn every_planted_problem_is_reported_exactly() {
 content/news/pii.md:5:34  错误  pii-mobile  "
     ), "{}", text.stdout);
     assert!(
-        text.stdout.contains("\n\nsite.yaml  警告  footer-missing  页脚缺少“ICP 备案号”（footer.icp）  (在 site.yaml 的 footer 中填写，例如 icp: 栖ICP备20260001号-1)\n\n"),
+        text.stdout.contains("\n\nsite.yaml  警告  footer-missing  页脚缺少“ICP 备案号”（footer.icp）  (在 site.yaml 的 footer 中填写，例如 icp: 示ICP备00000000号-1)\n\n"),
         "{}",
         text.stdout
     );

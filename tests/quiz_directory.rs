@@ -208,7 +208,7 @@ fn quiz_and_directory_mistakes_are_reported_with_file_and_line() {
     let run = build("errors/quiz-directory", out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：content/missing/_index.md:4: 找不到阵地数据文件 data/zhendl.csv
     提示：是否想写 data: zhendi.csv？
 错误：content/nodata/_index.md:3:1: 阵地目录（kind: directory）缺少数据文件 data

@@ -387,7 +387,7 @@ fn unknown_search_sections_and_taken_urls_are_errors() {
     let run = build_root(root, out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：content/search.md: 网址与 站内搜索（wenming 生成的页面） 重复：两者都会生成 search/index.html
     提示：修改其中一个的 slug、path 或文件名
 构建失败：共 1 个错误，输出目录保持不变。
@@ -396,7 +396,7 @@ fn unknown_search_sections_and_taken_urls_are_errors() {
     std::fs::remove_file(root.join("content/search.md")).unwrap_or_default();
     let run = build_root(root, out.path());
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：site.yaml: search.sections 中的栏目“nwes”不存在
     提示：写 content/ 下栏目的目录名，可用的有：news
 构建失败：共 1 个错误，输出目录保持不变。

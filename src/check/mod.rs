@@ -16,6 +16,7 @@ mod footer;
 mod links;
 pub mod location;
 pub mod manifest;
+mod pasted;
 mod report;
 mod review;
 mod terms;
@@ -72,6 +73,10 @@ pub enum Code {
     ReviewAfterPublish,
     DateChanged,
     DateBackdated,
+    DateExpiresEarly,
+    TaxonomyTermEmpty,
+    TextStraySpace,
+    RuleTocPasted,
     FooterMissing,
     TextControlChar,
     WaiverInvalid,
@@ -102,6 +107,10 @@ impl Code {
         Code::ReviewAfterPublish,
         Code::DateChanged,
         Code::DateBackdated,
+        Code::DateExpiresEarly,
+        Code::TaxonomyTermEmpty,
+        Code::TextStraySpace,
+        Code::RuleTocPasted,
         Code::FooterMissing,
         Code::TextControlChar,
         Code::WaiverInvalid,
@@ -132,6 +141,10 @@ impl Code {
             Code::ReviewAfterPublish => "review-after-publish",
             Code::DateChanged => "date-changed",
             Code::DateBackdated => "date-backdated",
+            Code::DateExpiresEarly => "date-expires-early",
+            Code::TaxonomyTermEmpty => "taxonomy-term-empty",
+            Code::TextStraySpace => "text-stray-space",
+            Code::RuleTocPasted => "rule-toc-pasted",
             Code::FooterMissing => "footer-missing",
             Code::TextControlChar => "text-control-char",
             Code::WaiverInvalid => "waiver-invalid",
@@ -153,6 +166,10 @@ impl Code {
             | Code::TermDiscouraged
             | Code::ReviewAfterPublish
             | Code::DateBackdated
+            | Code::DateExpiresEarly
+            | Code::TaxonomyTermEmpty
+            | Code::TextStraySpace
+            | Code::RuleTocPasted
             | Code::FooterMissing
             | Code::TextControlChar => Level::Warning,
             _ => Level::Error,
@@ -284,6 +301,9 @@ pub struct Inputs<'a> {
     /// only in these (a photo also when a folder above it is listed, a bundle's photo also
     /// when its page is) and in `data/`. `None`: in every file.
     pub changed_files: Option<&'a HashSet<PathBuf>>,
+    /// `check --strict`: also remind of what was left blank on purpose (footer items written
+    /// as `""`).
+    pub strict: bool,
 }
 
 /// Which rules [`run_rules`] runs.
@@ -313,6 +333,10 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
                 let scan = document::scan(doc.raw);
                 links::check(doc, &scan, site, known, &mut out, &mut external);
                 dictionary.check(&scan.prose, doc, &mut out);
+                pasted::stray_spaces(&scan.prose, doc, &mut out);
+                if doc.is_regulation {
+                    pasted::pasted_toc(&scan.prose, doc, &mut out);
+                }
                 for (offset, line) in front_matter_prose(doc.raw.front_matter()) {
                     dictionary.check(&document::Prose::from_line(line, offset), doc, &mut out);
                 }
@@ -337,7 +361,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
     if all {
         columns::check(site, &mut findings);
         directory::check(site, &mut findings);
-        footer::check(&site.config, &mut findings);
+        footer::check(&site.config, inputs.strict, &mut findings);
     }
     review::check(site, &mut findings);
     manifest::check(site, inputs.published, &mut findings);
@@ -511,6 +535,8 @@ pub struct CheckOptions {
     pub external: bool,
     /// Check drafts too (`wenming import` checks the draft it wrote).
     pub drafts: bool,
+    /// `--strict`: warnings fail too, and blanks left on purpose are reported.
+    pub strict: bool,
     pub now: Timestamp,
 }
 
@@ -521,6 +547,7 @@ impl CheckOptions {
             output: None,
             external: false,
             drafts: false,
+            strict: false,
             now: Timestamp::now(),
         }
     }
@@ -619,6 +646,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         external: options.external.then_some(root.as_path()),
         rules: Rules::All,
         changed_files: None,
+        strict: options.strict,
     };
     findings.extend(run_rules(&inputs));
     sort(&mut findings);

@@ -102,7 +102,7 @@ impl ParseSettings {
 /// The `kind:` each section folder sets, which its pages and those of its subfolders
 /// inherit: it decides which fields a page may have and how its body is read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SectionKinds(HashMap<String, Kind>);
+pub struct SectionKinds(HashMap<String, Kind>, HashSet<String>);
 
 impl SectionKinds {
     /// The kinds of the sections among `parsed` (files that failed to parse set none).
@@ -115,7 +115,33 @@ impl SectionKinds {
                     _ => None,
                 })
                 .collect(),
+            HashSet::new(),
         )
+    }
+
+    /// Also remembers the folders of `sections` whose `_index.md` could not be read: what
+    /// kind they give their pages is unknown.
+    fn with_unreadable(mut self, sections: impl IntoIterator<Item = String>) -> Self {
+        self.1.extend(sections);
+        self
+    }
+
+    /// True when the section that decides the kind of folder `dir`'s pages could not be read
+    /// (its error is reported; the pages' kind fields are not reported as unknown then).
+    pub fn unknown(&self, dir: &str) -> bool {
+        let mut d = dir;
+        loop {
+            if self.0.contains_key(d) {
+                return false;
+            }
+            if self.1.contains(d) {
+                return true;
+            }
+            if d.is_empty() {
+                return false;
+            }
+            d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
     }
 
     /// The kind the pages of content folder `dir` inherit: its section's, else the nearest
@@ -162,7 +188,12 @@ pub fn parse_all(
                 .then(|| parse_file(root, f, settings, &no_kinds))
         })
         .collect();
-    let kinds = SectionKinds::of(results.iter().flatten());
+    let unreadable = files
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| matches!(r, Some(Err(_))))
+        .map(|(f, _)| parent_dir(&f.content_path));
+    let kinds = SectionKinds::of(results.iter().flatten()).with_unreadable(unreadable);
     results
         .par_iter_mut()
         .zip(files)
@@ -456,8 +487,13 @@ pub fn parse_file(
             (stem, Vec::new())
         }
     };
-    let meta: PageMeta =
-        front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))?;
+    let meta: PageMeta = front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))
+        .map_err(|mut errors| {
+            if kinds.unknown(&dir) {
+                errors.retain(|e| !front_matter::is_kind_field_error(e));
+            }
+            errors
+        })?;
     let is_rule = matches!(meta.fields, KindFields::Rule(_));
     let body = markdown::render_with_images(
         split.body,
@@ -472,7 +508,11 @@ pub fn parse_file(
         errors.extend(body.article_errors.iter().map(|(pos, message)| {
             Diagnostic::new(&shown, message.clone())
                 .at(pos.line + body_line_offset, pos.column)
-                .hint("条文应从第一条起连续编号，不能跳号或重复")
+                .hint(if message.starts_with("章") || message.contains("章重复") {
+                    "章应从第一章起连续编号，不能跳号或重复"
+                } else {
+                    "条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一"
+                })
         }));
         return Err(errors);
     }

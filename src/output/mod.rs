@@ -25,7 +25,7 @@ pub const LEGACY_MANIFEST_FILE: &str = "wenming-manifest.json";
 pub const SEARCH_INDEX_DIR: &str = "search";
 
 pub use claims::check_generated_claims;
-pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
+pub use feeds::{alias_page, atom_feed, redirect_page, robots_txt, sitemaps, sitemaps_with_limit};
 pub use state::{STATE_DIR, StateDir};
 pub use write::{OutputWriter, WriteReport};
 

@@ -76,6 +76,8 @@ pub struct RuleView<'a> {
     /// 现行有效, 已修订 or 已废止.
     pub status: RuleStatus,
     pub in_force: bool,
+    /// In force, but its `effective` date is still to come (尚未施行).
+    pub pending: bool,
     pub superseded_by: Option<LinkView<'a>>,
 }
 
@@ -342,6 +344,8 @@ fn rule_view<'a>(site: &'a Site, page: &'a SitePage, r: &'a Rule) -> RuleView<'a
         effective: r.effective.map(|d| d.for_templates()),
         status: r.status,
         in_force: r.status == RuleStatus::InForce,
+        pending: r.status == RuleStatus::InForce
+            && r.effective.is_some_and(|d| d.timestamp() > site.now),
         superseded_by: page.superseded_by.map(|i| {
             let target = &site.pages[i];
             LinkView {

@@ -222,12 +222,17 @@ fn indexed_pages<'a>(site: &'a Site, included: &[bool]) -> Vec<&'a SitePage> {
     pages
 }
 
-/// The searchable text of a page besides its title: the front matter summary, then the body.
+/// The searchable text of a page besides its title: the front matter description and summary,
+/// then the body (the search page shows its start as the excerpt).
 fn page_text(p: &SitePage) -> String {
-    match &p.page.meta.summary {
-        Some(summary) => format!("{summary}\n{}", p.page.body.text),
-        None => p.page.body.text.clone(),
+    let meta = &p.page.meta;
+    let mut text = String::new();
+    for field in [&meta.description, &meta.summary].into_iter().flatten() {
+        text.push_str(field);
+        text.push('\n');
     }
+    text.push_str(&p.page.body.text);
+    text
 }
 
 /// Adds page `id`'s singles and pairs to the index.

@@ -143,6 +143,18 @@ pub struct Site {
     /// `style.3f9a1c2e.css`), set once the static files are known; read by the `asset`
     /// template function.
     pub assets: Arc<BTreeMap<String, String>>,
+    /// Old URLs of sections and taxonomy terms whose slug changed with word-aware pinyin,
+    /// kept as redirects (pages keep theirs as aliases).
+    pub legacy_redirects: Vec<LegacyRedirect>,
+}
+
+/// A redirect from the URL a section or taxonomy term had before word-aware pinyin.
+#[derive(Debug, Clone)]
+pub struct LegacyRedirect {
+    pub from: SitePath,
+    /// The URL path it has now.
+    pub to: String,
+    pub title: String,
 }
 
 /// What a content path names.
@@ -289,7 +301,8 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     } = content;
     let sections = sections_in_order(sections, &config);
     let urls = FolderUrls::new(&sections);
-    let (mut site_sections, section_by_dir) = link_sections(sections, &urls, &config, &mut errors);
+    let (mut site_sections, section_by_dir, moved_sections) =
+        link_sections(sections, &urls, &config, &mut errors);
     let (mut site_pages, moved) = link_pages(pages, &section_by_dir, &urls, now, &mut errors);
     order_listings(&mut site_sections, &mut site_pages);
     let taxonomies = build_taxonomies(&config, &site_pages, &mut errors);
@@ -310,8 +323,9 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         volunteers: Default::default(),
         progress: Default::default(),
         assets: Default::default(),
+        legacy_redirects: Vec::new(),
     };
-    keep_legacy_urls(&mut site, moved);
+    keep_legacy_urls(&mut site, moved, moved_sections);
     errors.extend(check_unique_urls(&site));
     let link_errors = links::resolve(&mut site);
     errors.extend(link_kinds(&mut site));
@@ -379,18 +393,27 @@ impl FolderUrls {
     }
 }
 
-/// The sections (in the order of [`sections_in_order`]) with their URLs and parents, and
-/// each folder's section index.
+/// Sections or pages (by index) whose URL changed with word-aware pinyin, with their old URL.
+type MovedUrls = Vec<(usize, String)>;
+
+/// The sections (in the order of [`sections_in_order`]) with their URLs and parents, each
+/// folder's section index, and the sections whose URL changed with word-aware pinyin, with
+/// their old URL.
 fn link_sections(
     sections: Vec<Arc<Section>>,
     urls: &FolderUrls,
     config: &Config,
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<SiteSection>, HashMap<String, usize>) {
+) -> (Vec<SiteSection>, HashMap<String, usize>, MovedUrls) {
+    let mut moved_sections: MovedUrls = Vec::new();
     let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
     let mut section_by_dir: HashMap<String, usize> = HashMap::new();
     for section in sections {
         let path = urls.path(&section.dir, errors, &section.source);
+        let legacy = urls.legacy_path(&section.dir);
+        if legacy != path && !legacy.contains("//") {
+            moved_sections.push((site_sections.len(), legacy));
+        }
         let parent = if section.dir.is_empty() {
             None
         } else {
@@ -416,7 +439,7 @@ fn link_sections(
             directory: None,
         });
     }
-    (site_sections, section_by_dir)
+    (site_sections, section_by_dir, moved_sections)
 }
 
 /// The pages with their URLs (from `path:`, else section path + slug) and sections, and the
@@ -707,7 +730,10 @@ fn build_taxonomies(
         .map(|tc| {
             let path = format!("/{}/", tc.name);
             let mut terms: Vec<Term> = Vec::new();
-            let mut by_slug: HashMap<String, usize> = HashMap::new();
+            let mut slugs: HashSet<String> = HashSet::new();
+            // Spellings that differ only in width or case (ABC, abc, ＡＢＣ) are one term,
+            // named as first written.
+            let mut by_folded: HashMap<String, usize> = HashMap::new();
             // Pages repeat a few names many times: each name's slug (pinyin) is made once.
             let mut by_name: HashMap<&str, usize> = HashMap::new();
             for (pi, p) in pages.iter().enumerate() {
@@ -715,11 +741,9 @@ fn build_taxonomies(
                     let ti = match by_name.get(name.as_str()) {
                         Some(&ti) => ti,
                         None => {
-                            let mut slug = name_slug(name);
-                            if slug.is_empty() {
-                                slug = format!("term-{}", terms.len() + 1);
-                            }
-                            let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                            let folded = crate::text::fold_width_and_case(name);
+                            let ti = *by_folded.entry(folded).or_insert_with(|| {
+                                let slug = distinct_term_slug(name, terms.len(), &mut slugs);
                                 terms.push(Term {
                                     name: name.clone(),
                                     path: format!("{path}{slug}/"),
@@ -765,6 +789,23 @@ fn build_taxonomies(
         .collect()
 }
 
+/// A slug for a new term that no earlier term has: its pinyin (`gong-shi`), and for a different
+/// term read the same (公示, 攻势, 公式) the next free `gong-shi-2`, `gong-shi-3`, in the order
+/// the pages are read, so a term's URL stays put from build to build.
+fn distinct_term_slug(name: &str, index: usize, taken: &mut HashSet<String>) -> String {
+    let mut base = name_slug(name);
+    if base.is_empty() {
+        base = format!("term-{}", index + 1);
+    }
+    let mut slug = base.clone();
+    let mut n = 2;
+    while !taken.insert(slug.clone()) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
+}
+
 /// The HTML site map (网站地图): every section and page title, and where the search box leads
 /// without JavaScript.
 pub const SITEMAP_PATH: &str = "/sitemap/";
@@ -773,9 +814,34 @@ pub const SITEMAP_PATH: &str = "/sitemap/";
 pub const SEARCH_PATH: &str = "/search/";
 
 /// Adds each page's URL from before word-aware pinyin (`moved`: page index, old URL) as an
-/// alias, unless something else now has that URL.
-fn keep_legacy_urls(site: &mut Site, moved: Vec<(usize, String)>) {
-    if moved.is_empty() {
+/// alias, and each section's (`moved_sections`) and taxonomy term's as a redirect, unless
+/// something else now has that URL.
+fn keep_legacy_urls(
+    site: &mut Site,
+    moved: Vec<(usize, String)>,
+    moved_sections: Vec<(usize, String)>,
+) {
+    let moved_terms: Vec<LegacyRedirect> = site
+        .taxonomies
+        .iter()
+        .flat_map(|t| {
+            t.terms.iter().filter_map(|term| {
+                let legacy = legacy_name_slug(&term.name);
+                (!legacy.is_empty() && legacy != term.slug).then(|| LegacyRedirect {
+                    from: {
+                        let url = format!("{}{legacy}/", t.path);
+                        SitePath {
+                            file: index_file(&url),
+                            url,
+                        }
+                    },
+                    to: term.path.clone(),
+                    title: term.name.clone(),
+                })
+            })
+        })
+        .collect();
+    if moved.is_empty() && moved_sections.is_empty() && moved_terms.is_empty() {
         return;
     }
     let mut claimed: HashSet<String> = site
@@ -799,6 +865,19 @@ fn keep_legacy_urls(site: &mut Site, moved: Vec<(usize, String)>) {
             page.aliases.push(SitePath { url, file });
         }
     }
+    let sections = moved_sections.into_iter().map(|(i, url)| LegacyRedirect {
+        from: SitePath {
+            file: index_file(&url),
+            url,
+        },
+        to: site.sections[i].path.clone(),
+        title: site.sections[i].section.meta.title.clone(),
+    });
+    let redirects: Vec<LegacyRedirect> = sections
+        .chain(moved_terms)
+        .filter(|r| claimed.insert(r.from.url.clone()))
+        .collect();
+    site.legacy_redirects = redirects;
 }
 
 /// Two things may not claim one URL: pages, sections, taxonomy pages, aliases.

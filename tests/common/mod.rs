@@ -351,3 +351,31 @@ pub fn read_until_closed(stream: &mut TcpStream, timeout: Duration) -> RawRespon
         closed,
     }
 }
+
+/// What a failed build printed without its warnings (each `警告：` line and its hint lines)
+/// and without the warning count of the last line: for tests about the errors, whose
+/// fixtures also draw warnings that depend on the clock.
+pub fn errors_only(stderr: &str) -> String {
+    let mut out = String::new();
+    let mut in_warning = false;
+    for line in stderr.lines() {
+        if line.starts_with("警告：") {
+            in_warning = true;
+            continue;
+        }
+        if in_warning && line.starts_with("    ") {
+            continue;
+        }
+        in_warning = false;
+        let line = match (line.find("个错误、"), line.find(" 个警告")) {
+            (Some(start), Some(end)) if start < end => {
+                let start = start + "个错误".len();
+                format!("{}{}", &line[..start], &line[end + " 个警告".len()..])
+            }
+            _ => line.to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
