@@ -46,6 +46,7 @@ fn main() {
                 external: None,
                 rules: Rules::All,
                 changed_files: None,
+                strict: false,
             });
             rules.push(started.elapsed().as_secs_f64());
             std::hint::black_box(findings);

@@ -40,7 +40,7 @@ fn time_build(name: &str, n: usize, page: &str) -> (f64, String) {
         best = best.min(started.elapsed().as_secs_f64());
         outcome = match result {
             Ok(_) => "built".to_string(),
-            Err(errors) => format!("{} errors", errors.len()),
+            Err(failure) => format!("{} errors", failure.errors.len()),
         };
     }
     (best, outcome)

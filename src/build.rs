@@ -16,11 +16,13 @@ use jiff::Timestamp;
 
 use crate::check::{self, Finding, Manifest, Rules};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter};
+use crate::output::assets::AssetNames;
+use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter, StateDir};
 use crate::pipeline::{self, LoadedSite, SiteOptions, Theme};
 use crate::render::{self, templates};
 use crate::search;
 use crate::site::Site;
+use crate::text::dates::Date;
 
 /// What `wenming build` was asked to do.
 #[derive(Debug, Clone)]
@@ -127,6 +129,35 @@ pub struct BuildReport {
     pub photos: PhotoSummary,
 }
 
+/// A build that stopped: its errors, and the warnings it had found by then (an editor should
+/// learn of both in one run).
+#[derive(Debug, Default)]
+pub struct BuildFailure {
+    pub errors: Diagnostics,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    fn errors(errors: impl Into<Diagnostics>) -> Self {
+        BuildFailure {
+            errors: errors.into(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for BuildFailure {
+    /// The warnings first and the errors last, so that the errors stay on screen.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for w in &self.warnings {
+            writeln!(f, "警告：{w}")?;
+        }
+        write!(f, "{}", self.errors)
+    }
+}
+
+impl std::error::Error for BuildFailure {}
+
 /// What producing the files found out, besides the files.
 struct Produced {
     site: Arc<Site>,
@@ -135,6 +166,8 @@ struct Produced {
     next_due: Option<Timestamp>,
     warnings: Vec<Diagnostic>,
     photos: PhotoSummary,
+    /// The publish-date manifest after this build, when it differs from the site's.
+    manifest: Option<Manifest>,
 }
 
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
@@ -144,7 +177,7 @@ fn produce(
     options: &BuildOptions,
     loaded: LoadedSite,
     emit: Emit,
-) -> Result<Produced, Diagnostics> {
+) -> Result<Produced, BuildFailure> {
     let root = &options.root;
     // The front half ran on whatever could be read, so that one run reports the errors of
     // every stage together; only now does the build stop.
@@ -160,24 +193,31 @@ fn produce(
     let Theme {
         files: theme,
         templates,
-    } = theme.map_err(Diagnostics::from)?;
+    } = theme.map_err(|e| BuildFailure {
+        errors: e.into(),
+        warnings: warnings.clone(),
+    })?;
     let mut errors = problems.content;
     errors.extend(problems.links);
     let sources = match templates {
         Ok(sources) => sources,
         Err(found) => {
             errors.extend(found);
-            return Err(errors.into());
+            return Err(BuildFailure {
+                errors: errors.into(),
+                warnings,
+            });
         }
     };
     errors.extend(problems.shortcodes);
 
-    let statics = static_files(root, &theme, &site);
+    let (statics, assets) = static_files(root, &theme, &site);
+    site.assets = Arc::new(assets);
     errors.extend(output::check_generated_claims(
         &site,
         statics.iter().map(|f| f.path.as_str()),
     ));
-    let previous = Manifest::read(&options.output_dir()).unwrap_or_else(|d| {
+    let previous = Manifest::read(root, &options.output_dir()).unwrap_or_else(|d| {
         errors.push(d);
         None
     });
@@ -210,18 +250,26 @@ fn produce(
         if let Err(found) = render::Renderer::new(Arc::new(site), sources, Arc::default()) {
             errors.extend(found);
         }
-        return Err(errors.into());
+        return Err(BuildFailure {
+            warnings: not_repeating(warnings, &errors),
+            errors: errors.into(),
+        });
     }
-    let manifest = Manifest::next(previous.as_ref(), &site, !options.drafts);
+    let record = !options.drafts;
+    let manifest = Manifest::next(previous.as_ref(), &site, record);
     release_sources(&mut site);
     let site = Arc::new(site);
+    let failed = |errors: Diagnostics| BuildFailure {
+        errors,
+        warnings: warnings.clone(),
+    };
     // The site's photos are published by the photo pass, without their metadata.
     for file in statics.into_iter().filter(|f| !is_site_photo(f)) {
-        emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
+        emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
-    render::render(site.clone(), sources, emit)?;
+    render::render(site.clone(), sources, emit).map_err(failed)?;
     for group in generated_plan(&site) {
-        generate_into(&site, group, emit)?;
+        generate_into(&site, group, emit).map_err(failed)?;
     }
     let summary = PhotoSummary {
         photos: photos.photos,
@@ -229,9 +277,8 @@ fn produce(
         located: photos.located,
     };
     for file in photos.files {
-        emit(file).map_err(|d| Diagnostics::from(d.relative_to(root)))?;
+        emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
-    emit(OutputFile::text(check::MANIFEST_FILE, manifest.to_json())).map_err(Diagnostics::from)?;
     Ok(Produced {
         site,
         skipped_drafts,
@@ -239,7 +286,24 @@ fn produce(
         next_due,
         warnings,
         photos: summary,
+        // A preview of drafts records nothing, not even an empty manifest.
+        manifest: (record && (previous.as_ref() != Some(&manifest) || !Manifest::is_saved(root)))
+            .then_some(manifest),
     })
+}
+
+/// The warnings that do not repeat one of `errors`: a check rule that finds what a stage
+/// already reported as an error (a broken link) would otherwise print it twice.
+fn not_repeating(mut warnings: Vec<Diagnostic>, errors: &[Diagnostic]) -> Vec<Diagnostic> {
+    warnings.retain(|w| {
+        !errors.iter().any(|e| {
+            e.file == w.file
+                && e.line == w.line
+                && e.column == w.column
+                && w.message.starts_with(&e.message)
+        })
+    });
+    warnings
 }
 
 /// Runs the check rules (all but `--external`) as `build` and `serve` do: personal data, a
@@ -273,6 +337,7 @@ pub fn editorial_gate<'a>(
         external: None,
         rules,
         changed_files,
+        strict: false,
     });
     let (blocking, other): (Vec<Finding>, Vec<Finding>) =
         findings.into_iter().partition(|f| f.code.blocks_build());
@@ -308,11 +373,12 @@ fn release_sources(site: &mut Site) {
 /// Loads, links and renders the site in memory.
 pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let files = Mutex::new(Vec::new());
-    let loaded = pipeline::load_site(&options.site_options())?;
+    let loaded = pipeline::load_site(&options.site_options()).map_err(Diagnostics::sorted)?;
     let produced = produce(options, loaded, &|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok(())
-    })?;
+    })
+    .map_err(|failure| failure.errors)?;
     Ok(RenderedSite {
         site: produced.site,
         files: files.into_inner().unwrap_or_else(|e| e.into_inner()),
@@ -332,16 +398,24 @@ fn static_file((path, source): (String, templates::StaticSource)) -> OutputFile 
 }
 
 /// Files copied or written before the rendered pages, each replacing an earlier one with the
-/// same path: the theme's static files, robots.txt, the site's `static/`.
-pub fn static_files(root: &Path, theme: &templates::ThemeFiles, site: &Site) -> Vec<OutputFile> {
+/// same path: the theme's static files, robots.txt, the site's `static/`, and the
+/// fingerprinted copies of the stylesheets and scripts among them, whose names are returned
+/// for [`Site::assets`].
+pub fn static_files(
+    root: &Path,
+    theme: &templates::ThemeFiles,
+    site: &Site,
+) -> (Vec<OutputFile>, AssetNames) {
     let mut site_static = Vec::new();
     templates::disk_static(&root.join("static"), &mut site_static);
-    templates::theme_static(theme)
+    let mut files: Vec<OutputFile> = templates::theme_static(theme)
         .into_iter()
         .map(static_file)
         .chain([OutputFile::text("robots.txt", output::robots_txt(site))])
         .chain(site_static.into_iter().map(static_file))
-        .collect()
+        .collect();
+    let assets = output::assets::fingerprint(&mut files);
+    (files, assets)
 }
 
 /// One group of files made from the model without templates.
@@ -357,6 +431,8 @@ pub enum Generated {
     Sitemaps,
     /// A page's alias redirects and page-bundle files.
     PageFiles(usize),
+    /// Redirects from the URLs sections and taxonomy terms had before word-aware pinyin.
+    LegacyRedirects,
 }
 
 /// Every group of generated files of the site, in the order they are written.
@@ -381,17 +457,20 @@ pub fn generated_plan(site: &Site) -> Vec<Generated> {
             .filter(|(_, p)| !p.aliases.is_empty() || p.page.bundle_dir.is_some())
             .map(|(i, _)| Generated::PageFiles(i)),
     );
+    if !site.legacy_redirects.is_empty() {
+        plan.push(Generated::LegacyRedirects);
+    }
     plan
 }
 
 /// Hands the files of one group to `emit` as they are made (the search index is large).
-pub fn generate_into(site: &Site, group: Generated, emit: Emit) -> Result<(), Vec<Diagnostic>> {
+pub fn generate_into(site: &Site, group: Generated, emit: Emit) -> Result<(), Diagnostics> {
     match group {
         Generated::SearchIndex => search::build(site, emit).map(drop),
         _ => generate(site, group)
             .into_iter()
             .try_for_each(emit)
-            .map_err(|d| vec![d]),
+            .map_err(Diagnostics::from),
     }
 }
 
@@ -451,21 +530,31 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
             }
             files
         }
+        Generated::LegacyRedirects => site
+            .legacy_redirects
+            .iter()
+            .map(|r| {
+                OutputFile::text(
+                    r.from.file.clone(),
+                    output::redirect_page(site, &r.to, &r.title),
+                )
+            })
+            .collect(),
     }
 }
 
 /// Builds the site and replaces the output directory with the result.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let output_dir = options.output_dir();
-    check_output_dir(&options.root, &output_dir).map_err(Diagnostics::from)?;
+    refuse_unsafe_output_dir(&options.root, &output_dir).map_err(BuildFailure::errors)?;
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
-        .map_err(Diagnostics::from)?;
+        .map_err(BuildFailure::errors)?;
     let loaded = match pipeline::load_site(&options.site_options()) {
         Ok(loaded) => loaded,
         Err(errors) => {
             writer.abort();
-            return Err(errors.into());
+            return Err(BuildFailure::errors(errors.sorted()));
         }
     };
     let writer = writer.compress(loaded.site.config.output.compress);
@@ -476,7 +565,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
             return Err(errors);
         }
     };
-    let written = writer.commit().map_err(Diagnostics::from)?;
+    // The manifest is saved before the output changes: a build that stops in between has
+    // recorded dates that the next build publishes again, never published unrecorded ones.
+    let failed = |errors: Diagnostics| BuildFailure {
+        errors,
+        warnings: produced.warnings.clone(),
+    };
+    if let Some(manifest) = &produced.manifest
+        && let Err(d) = manifest.save(&options.root)
+    {
+        writer.abort();
+        return Err(failed(d.into()));
+    }
+    let written = writer.commit().map_err(failed)?;
+    if !options.drafts {
+        record_next_due(&options.root, produced.next_due).map_err(|d| failed(d.into()))?;
+    }
     let site = &produced.site;
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -495,9 +599,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     })
 }
 
+/// The state file holding when the published site next changes by itself (a scheduled page
+/// falls due or a page expires), for a scheduler or a monitoring script to read.
+pub const NEXT_DUE_FILE: &str = "next-due";
+
+/// Writes `.wenming/next-due`: that moment as one RFC 3339 line in Beijing time
+/// (`2026-12-31T00:00:00+08:00`), or removes the file when nothing is due.
+fn record_next_due(root: &Path, next_due: Option<Timestamp>) -> Result<(), Diagnostic> {
+    let state = StateDir::open(root)?;
+    match next_due {
+        Some(due) => {
+            let line = format!("{}\n", Date::from_timestamp(due).rfc3339());
+            if state.read(NEXT_DUE_FILE)?.as_deref() == Some(line.as_bytes()) {
+                return Ok(());
+            }
+            state.write(NEXT_DUE_FILE, line.as_bytes())
+        }
+        None => state.remove(NEXT_DUE_FILE),
+    }
+}
+
 /// The output directory is replaced whole, so it must never be the site itself, a folder
 /// holding it, a home directory, or one of the site's source folders.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+pub fn refuse_unsafe_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let absolute = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()

@@ -111,6 +111,11 @@ impl std::error::Error for Diagnostic {}
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// The problems as they were found (neither sorted nor deduplicated, unlike `from`).
+    pub fn unsorted(ds: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics(ds)
+    }
+
     pub fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
@@ -137,6 +142,12 @@ impl Diagnostics {
         }
     }
 
+    /// These problems sorted by file and position, without exact duplicates.
+    pub fn sorted(mut self) -> Diagnostics {
+        self.sort();
+        self
+    }
+
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
             (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
@@ -157,6 +168,30 @@ impl From<Vec<Diagnostic>> for Diagnostics {
         let mut d = Diagnostics(ds);
         d.sort();
         d
+    }
+}
+
+impl From<Diagnostics> for Vec<Diagnostic> {
+    fn from(ds: Diagnostics) -> Self {
+        ds.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 

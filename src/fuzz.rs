@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::content::front_matter;
 use crate::content::paths::{check_site_path, check_slug, check_template_name};
+use crate::import;
 use crate::markdown::{self, MarkdownOptions};
 use crate::search::tokenize::tokenize;
 use crate::text::pii;
@@ -24,6 +25,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("shortcodes", shortcodes),
     ("tokenize", tokenize_text),
     ("personal_data", personal_data),
+    ("docx", docx),
 ];
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -51,6 +53,47 @@ pub fn front_matter(data: &[u8]) {
             assert!(d.line.is_none_or(|l| l >= 1), "{d}");
         }
     }
+}
+
+/// `wenming import`: the bytes as a file, as the main part of a .docx and as the text of its
+/// first paragraph. Errors are fine, panics are not; a page made from the text has front
+/// matter that reads back with its title.
+pub fn docx(data: &[u8]) {
+    let shown = Path::new("fuzz.docx");
+    let now = jiff::Timestamp::UNIX_EPOCH;
+    let _ = import::convert(data.to_vec(), shown, None, now);
+    let _ = import::convert(zip_document(data), shown, None, now);
+    let escaped = crate::text::escape_xml(&text(data));
+    let paragraph = format!(
+        "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p><w:p><w:r><w:t>正文</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let Ok(page) = import::convert(zip_document(paragraph.as_bytes()), shown, None, now) else {
+        return;
+    };
+    let file = Path::new("content/fuzz/index.md");
+    let split =
+        front_matter::split(&page.text, file).unwrap_or_else(|d| panic!("{d}: {:?}", page.text));
+    let doc = YamlDoc::parse(split.front, file, split.front_line_offset)
+        .unwrap_or_else(|d| panic!("{d}: {:?}", page.text));
+    assert_eq!(
+        doc.get("title").and_then(|t| t.as_str()),
+        Some(page.title.as_str()),
+        "{:?}",
+        page.text
+    );
+}
+
+/// A .docx whose `word/document.xml` is `document`.
+fn zip_document(document: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let written = zip
+        .start_file("word/document.xml", options)
+        .and_then(|()| zip.write_all(document).map_err(Into::into))
+        .and_then(|()| zip.finish());
+    written.map(std::io::Cursor::into_inner).unwrap_or_default()
 }
 
 /// Personal numbers are found at character boundaries, in order, without overlaps, and

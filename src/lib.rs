@@ -5,7 +5,9 @@
 //! front half is one function, [`pipeline::load_site`], shared by `build`, `check` and
 //! `serve` — then `check` (editorial rules over the site) → `render` (Tera templates) →
 //! `output` (write the files atomically). [`build::build`] runs it all; [`serve::serve`] keeps
-//! it in memory and rebuilds what an edit touches. The library never prints.
+//! it in memory and re-renders what an edit touches, as `render::changes` (which knows what
+//! each page reads) tells it. All the problems of a run are one [`error::Diagnostics`]. The
+//! library never prints.
 //! `docs/architecture.md` shows which module owns what.
 
 pub mod build;
@@ -14,6 +16,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod fuzz;
+pub mod import;
 pub mod markdown;
 pub mod media;
 pub mod output;

@@ -39,6 +39,7 @@ use wenming::check::{CheckOptions, check, json_report, text_report};
 use wenming::config::Config;
 use wenming::content::Kind;
 use wenming::error::Diagnostic;
+use wenming::import::{ImportOptions, import};
 use wenming::output::nginx::{NginxOptions, brotli_module_enabled, server_block};
 use wenming::scaffold;
 use wenming::serve::connections::Limits;
@@ -72,16 +73,33 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 新建一篇草稿：wenming new story "学雷锋志愿服务进社区"
+    /// 新建一篇草稿：wenming new article "文明出行倡议" --section news
     New {
         /// 内容类型
-        #[arg(value_parser = ["story", "rule", "progress", "notice", "ranking", "quiz"])]
+        #[arg(value_parser = ["article", "story", "rule", "progress", "notice", "ranking", "quiz"])]
         kind: String,
         /// 标题（文件名取其拼音）
         title: String,
         /// 站点目录（含 site.yaml）
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// 放在哪个栏目：content/ 下的栏目文件夹，例如 news；默认为该类型的第一个栏目
+        #[arg(long)]
+        section: Option<String>,
+    },
+    /// 把 Word 文档（.docx）导入为一篇草稿：wenming import 稿件.docx --section news
+    Import {
+        /// Word 文档（.docx）
+        file: PathBuf,
+        /// 放入哪个栏目：content/ 下的文件夹名，例如 news
+        #[arg(long)]
+        section: String,
+        /// 站点目录（含 site.yaml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 内容类型（不写则按栏目的类型）
+        #[arg(long, value_parser = ["story", "rule", "progress", "notice", "ranking", "quiz"])]
+        kind: Option<String>,
     },
     /// 新建一个可以直接构建的站点
     Init {
@@ -215,11 +233,21 @@ fn main() -> ExitCode {
             options.now = now;
             run_build(&options)
         }
-        Command::New { kind, title, root } => {
-            let Some(kind) = Kind::parse(&kind) else {
-                return ExitCode::from(2);
+        Command::New {
+            kind,
+            title,
+            root,
+            section,
+        } => {
+            // `article` is the default kind: a page that names none.
+            let kind = match kind.as_str() {
+                "article" => None,
+                other => match Kind::parse(other) {
+                    Some(kind) => Some(kind),
+                    None => return ExitCode::from(2),
+                },
             };
-            match scaffold::new_page(&root, kind, &title, now) {
+            match scaffold::new_page(&root, kind, &title, section.as_deref(), now) {
                 Ok(files) => {
                     for f in files {
                         say!("已新建 {}", f.display());
@@ -232,7 +260,19 @@ fn main() -> ExitCode {
                 Err(d) => fail(&d),
             }
         }
-        Command::Init { dir } => match scaffold::init(&dir) {
+        Command::Import {
+            file,
+            section,
+            root,
+            kind,
+        } => run_import(ImportOptions {
+            root,
+            file,
+            section,
+            kind: kind.as_deref().and_then(Kind::parse),
+            now,
+        }),
+        Command::Init { dir } => match scaffold::init(&dir, now) {
             Ok(files) => {
                 say!(
                     "已在 {} 新建站点（{} 个文件）。下一步：",
@@ -254,6 +294,7 @@ fn main() -> ExitCode {
             let mut options = CheckOptions::new(root);
             options.output = output;
             options.external = external;
+            options.strict = strict;
             options.now = now;
             let report = check(&options);
             let text = match format {
@@ -397,12 +438,63 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            warn_raw!("{errors}");
-            warn!("构建失败：共 {} 个错误，输出目录保持不变。", errors.len());
+        Err(failure) => {
+            warn_raw!("{failure}");
+            let warnings = match failure.warnings.len() {
+                0 => String::new(),
+                n => format!("、{n} 个警告"),
+            };
+            warn!(
+                "构建失败：共 {} 个错误{warnings}，输出目录保持不变。",
+                failure.errors.len()
+            );
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_import(options: ImportOptions) -> ExitCode {
+    let imported = match import(&options) {
+        Ok(imported) => imported,
+        Err(d) => {
+            warn!("错误：{d}");
+            warn!("导入失败，没有写入任何文件。");
+            return ExitCode::FAILURE;
+        }
+    };
+    say!("已导入：{}（草稿）", imported.page.display());
+    if let Some(folder) = imported
+        .page
+        .parent()
+        .filter(|_| !imported.pictures.is_empty())
+    {
+        say!(
+            "图片：{} 张，保存在 {}{}",
+            imported.pictures.len(),
+            folder.display(),
+            std::path::MAIN_SEPARATOR
+        );
+    }
+    for w in &imported.warnings {
+        warn!("警告：{w}");
+    }
+    if !imported.findings.is_empty() {
+        warn!(
+            "检查发现 {} 个问题（与 wenming check 相同的规则）：",
+            imported.findings.len()
+        );
+        for f in &imported.findings {
+            let level = match f.level {
+                wenming::check::Level::Error => "错误",
+                wenming::check::Level::Warning => "警告",
+            };
+            warn!("{level}：{}", f.to_diagnostic());
+        }
+    }
+    say!(
+        "这是一篇草稿（draft: true），请对照原文核对，用 wenming build --drafts 预览；确认无误后删除 draft 一行再发布。"
+    );
+    ExitCode::SUCCESS
 }
 
 fn run_serve(options: &ServeOptions) -> ExitCode {
@@ -453,29 +545,42 @@ fn print_serve_event(event: ServeEvent) {
             } else {
                 names.join("、")
             };
-            match outcome {
-                Outcome::Changed(c) => say!(
-                    "{shown} 有变化 → 重新解析 {} 个文件，渲染 {} 个页面，{} 个文件变化，用时 {:.0} 毫秒",
-                    c.parsed,
-                    c.rendered,
-                    c.paths.len(),
-                    seconds * 1000.0
-                ),
-                Outcome::Unchanged => {
-                    say!(
-                        "{shown} 有变化 → 网站内容没有变化，用时 {:.0} 毫秒",
-                        seconds * 1000.0
-                    )
-                }
-                Outcome::Failed(errors) => {
-                    warn_raw!("{errors}");
-                    warn!(
-                        "{shown} 有变化 → 构建失败：共 {} 个错误；浏览器中显示错误，仍提供上一次成功构建的网站。",
-                        errors.len()
-                    );
-                }
-            }
+            print_rebuild(&format!("{shown} 有变化"), outcome, seconds);
+        }
+        ServeEvent::FellDue {
+            due,
+            outcome,
+            seconds,
+        } => {
+            let due = wenming::text::dates::Date::from_timestamp(due).metadata();
+            print_rebuild(&format!("定时发布或到期时间 {due} 已到"), outcome, seconds);
         }
         ServeEvent::WatchError(e) => warn!("警告：{e}"),
+    }
+}
+
+/// One line for a rebuild of `serve`, after `cause` (what happened).
+fn print_rebuild(cause: &str, outcome: Outcome, seconds: f64) {
+    match outcome {
+        Outcome::Changed(c) => say!(
+            "{cause} → 重新解析 {} 个文件，渲染 {} 个页面，{} 个文件变化，用时 {:.0} 毫秒",
+            c.parsed,
+            c.rendered,
+            c.paths.len(),
+            seconds * 1000.0
+        ),
+        Outcome::Unchanged => {
+            say!(
+                "{cause} → 网站内容没有变化，用时 {:.0} 毫秒",
+                seconds * 1000.0
+            )
+        }
+        Outcome::Failed(errors) => {
+            warn_raw!("{errors}");
+            warn!(
+                "{cause} → 构建失败：共 {} 个错误；浏览器中显示错误，仍提供上一次成功构建的网站。",
+                errors.len()
+            );
+        }
     }
 }

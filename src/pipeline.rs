@@ -12,7 +12,7 @@ use jiff::Timestamp;
 
 use crate::config::Config;
 use crate::content::{self, Content, LoadOptions};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::render::shortcodes;
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
 use crate::site::{self, Site};
@@ -42,7 +42,7 @@ pub struct Theme {
     pub files: ThemeFiles,
     /// The site's and the theme's templates, or why they could not all be read (then no
     /// shortcode was expanded).
-    pub templates: Result<Vec<TemplateSource>, Vec<Diagnostic>>,
+    pub templates: Result<Vec<TemplateSource>, Diagnostics>,
 }
 
 /// The problems the front half found besides the theme's, by stage (each caller decides which
@@ -82,7 +82,7 @@ pub struct LoadedSite {
 
 /// Reads the site at `options.root` and makes its linked, shortcode-expanded model. Fails only
 /// when site.yaml cannot be read (nothing else can be done without it).
-pub fn load_site(options: &SiteOptions) -> Result<LoadedSite, Vec<Diagnostic>> {
+pub fn load_site(options: &SiteOptions) -> Result<LoadedSite, Diagnostics> {
     let root = &options.root;
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {

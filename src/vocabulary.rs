@@ -68,6 +68,7 @@ pub const PAGE_KEYS: &[&str] = &[
     "slug",
     "path",
     "summary",
+    "description",
     "author",
     "source",
     "editor",

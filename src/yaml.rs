@@ -306,25 +306,42 @@ pub fn yaml_error(
             .at(line + line_offset, column)
             .hint("值以 \" 或 ' 开头时，必须用同样的引号结束，例如 title: \"标题\"");
     }
-    let (message, hint) = if message.contains("recursion limit") {
+    let huge = message
+        .split_once("invalid type: integer `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(digits, _)| digits.to_string());
+    let (message, hint) = if let Some(digits) = huge {
+        (
+            format!("数字 {digits} 太大，无法处理"),
+            Some(format!(
+                "确实需要这么长的数字（例如编号）时，用引号把它写成文字，例如 \"{digits}\""
+            )),
+        )
+    } else if message.contains("recursion limit") {
         (
             "嵌套层数过多".to_string(),
-            Some("列表和字典的嵌套请少于 128 层"),
+            Some("列表和字典的嵌套请少于 128 层".to_string()),
         )
     } else if message.contains("repetition limit") {
         (
             "别名（*）展开后的内容过多".to_string(),
-            Some("不要层层引用别名（&、*）；直接写出需要的值"),
+            Some("不要层层引用别名（&、*）；直接写出需要的值".to_string()),
         )
     } else if message.contains("cannot start any token") && text.contains('\t') {
-        (message, Some("YAML 不能用 Tab 缩进，请改用空格"))
+        (
+            message,
+            Some("YAML 不能用 Tab 缩进，请改用空格".to_string()),
+        )
     } else if message.contains("mapping values are not allowed") {
         (
             message,
-            Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\""),
+            Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"".to_string()),
         )
     } else if message.contains("did not find expected") {
-        (message, Some("检查这一行及上一行的缩进和引号是否配对"))
+        (
+            message,
+            Some("检查这一行及上一行的缩进和引号是否配对".to_string()),
+        )
     } else {
         (message, None)
     };

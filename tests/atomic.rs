@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{DEMO_NOW, temp};
+use common::{DEMO_NOW, errors_only, temp};
 
 /// A site of `pages` pages whose every page says `version`, so two versions differ in every
 /// page file.
@@ -298,7 +298,7 @@ fn a_second_build_of_the_same_output_is_refused_while_the_first_runs() {
         first.id(),
         output.display()
     );
-    assert_eq!(stderr, message);
+    assert_eq!(errors_only(&stderr), message);
     assert_eq!(snapshot(&output), snapshot(&expected));
     // The lock went with the first build: the next one runs.
     assert_eq!(run(&site, &output).0, 0);
@@ -321,7 +321,7 @@ fn output_folders_holding_the_site_or_a_home_are_refused() {
             output.display(),
             output.display()
         );
-        assert_eq!(stderr, expected);
+        assert_eq!(errors_only(&stderr), expected);
     };
     let elsewhere = tmp.path().join("nohome");
     refused(&site, &elsewhere, "它是站点目录本身或其上级目录");
@@ -390,7 +390,7 @@ fn files_wenming_did_not_write_are_never_deleted() {
     let (code, stderr) = run(&site, &output);
     assert_eq!(code, 1);
     assert_eq!(
-        stderr,
+        errors_only(&stderr),
         format!(
             "错误：{out}: 输出目录 {out} 不是空的，也没有 wenming 写入它的记录\n    提示：wenming 只替换和删除它自己写过的文件。如果目录中与网站同名的文件可以被覆盖，加 --force 重新构建（其他文件一律保留）；否则换一个空目录\n构建失败：共 1 个错误，输出目录保持不变。\n",
             out = output.display()
@@ -422,7 +422,7 @@ fn files_wenming_did_not_write_are_never_deleted() {
     let (code, stderr) = run(&site, &output);
     assert_eq!(code, 1);
     assert_eq!(
-        stderr,
+        errors_only(&stderr),
         format!(
             "错误：{}: 输出目录中已有不是 wenming 写的文件 news/p10/index.html，本次构建要写入同名文件\n    提示：确认可以覆盖后加 --force 重新构建；wenming 不会删除它没有写过的文件\n构建失败：共 1 个错误，输出目录保持不变。\n",
             output.join("news/p10/index.html").display()
@@ -459,10 +459,12 @@ fn an_output_built_by_the_previous_writer_is_taken_over_without_a_flag() {
     generated_site(&site, 20, "第一版");
     let expected = tmp.path().join("expected");
     assert_eq!(run(&site, &expected).0, 0);
-    // What the previous writer left: its manifest in the output, a page since dropped, a
+    // What the previous writer left: its manifest in the output (taken out: the manifest now
+    // lives in the site's `.wenming/`), a page since dropped, a
     // deploy checkout, and its lock and backup beside the output; no `.wenming/`.
     let output = tmp.path().join("public");
     common::copy_dir(&expected, &output);
+    write(&output.join("wenming-manifest.json"), "{\"pages\": {}}\n");
     write(&output.join("old-page/index.html"), "旧页面");
     write(&output.join(".git/HEAD"), "ref: refs/heads/main\n");
     write(&tmp.path().join(".public.wenming-lock"), "123");
@@ -503,23 +505,15 @@ fn a_symlinked_output_is_written_into_its_target() {
     let (code, stderr) = run(&site, &current);
     assert_eq!(code, 0, "{stderr}");
     assert!(std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()));
-    let mut after = snapshot(&releases.join("a"));
-    let mut clean = snapshot(&e2);
-    // Only the publish-date manifest remembers the first version.
-    after.remove("wenming-manifest.json");
-    clean.remove("wenming-manifest.json");
-    assert!(after == clean);
+    let clean = snapshot(&e2);
+    assert!(snapshot(&releases.join("a")) == clean);
     // Switching the link to a new, empty release: built there, the old release untouched.
     std::fs::create_dir_all(releases.join("b")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::remove_file(&current).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(releases.join("b"), &current).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run(&site, &current).0, 0);
-    let mut b = snapshot(&releases.join("b"));
-    b.remove("wenming-manifest.json");
-    assert!(b == clean);
-    let mut a = snapshot(&releases.join("a"));
-    a.remove("wenming-manifest.json");
-    assert!(a == clean);
+    assert!(snapshot(&releases.join("b")) == clean);
+    assert!(snapshot(&releases.join("a")) == clean);
 }
 
 #[test]
@@ -571,7 +565,7 @@ fn symlinks_planted_at_every_name_wenming_uses_redirect_nothing() {
         assert_eq!(code, if read_first { 1 } else { 0 }, "{suffix}: {stderr}");
         if code != 0 {
             assert_eq!(
-                stderr,
+                errors_only(&stderr),
                 format!(
                     "错误：{at}: {at} 是符号链接，不是 wenming 自己的状态文件，拒绝使用\n    提示：确认无人篡改后删除它，再重新构建\n构建失败：共 1 个错误，输出目录保持不变。\n",
                     at = at.display()
@@ -593,7 +587,7 @@ fn symlinks_planted_at_every_name_wenming_uses_redirect_nothing() {
     let (code, stderr) = run(&site, &output);
     assert_eq!(code, 1);
     assert_eq!(
-        stderr,
+        errors_only(&stderr),
         format!(
             "错误：{s}: wenming 状态目录 {s} 是符号链接，拒绝使用\n    提示：它应当是 wenming 自己创建的普通目录；确认无人篡改后删除它再重新构建\n构建失败：共 1 个错误，输出目录保持不变。\n",
             s = state.display()
@@ -616,7 +610,7 @@ fn symlinks_planted_at_every_name_wenming_uses_redirect_nothing() {
     let (code, stderr) = run(&site, &output);
     assert_eq!(code, 1);
     assert!(
-        stderr.starts_with(&format!(
+        errors_only(&stderr).starts_with(&format!(
             "错误：{}: 输出目录中的 news 不是文件夹（可能是符号链接），wenming 不会通过它写入或删除文件\n",
             news.display()
         )),
@@ -665,7 +659,6 @@ fn aliases_and_paths_may_not_name_a_generated_file() {
         ("a-bundle", "aliases: [/news/bundle/photo.jpg]"),
         ("a-feed", "aliases: [/news/atom.xml]"),
         ("a-image", "aliases: [/images/logo.png]"),
-        ("a-manifest", "aliases: [/wenming-manifest.json]"),
         ("a-part", "aliases: [/sitemap2.xml]"),
         ("a-robots", "aliases: [/robots.txt]"),
         ("a-search", "aliases: [/search/index.json]"),
@@ -705,12 +698,6 @@ fn aliases_and_paths_may_not_name_a_generated_file() {
             "aliases",
             "/images/logo.png",
             "静态文件 images/logo.png",
-        ),
-        (
-            "a-manifest",
-            "aliases",
-            "/wenming-manifest.json",
-            "发布记录 wenming-manifest.json",
         ),
         (
             "a-part",
@@ -754,7 +741,7 @@ fn aliases_and_paths_may_not_name_a_generated_file() {
     })
     .collect();
     assert_eq!(
-        stderr,
+        errors_only(&stderr),
         format!(
             "{expected}构建失败：共 {} 个错误，输出目录保持不变。\n",
             claims.len()

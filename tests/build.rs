@@ -10,13 +10,29 @@ fn basic_site_produces_exactly_these_files() {
     let out = temp();
     let run = build("basic", out.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // Fingerprinted names carry a hash of the theme's file: shown as HASH here.
+    let listed: Vec<String> = files(out.path())
+        .iter()
+        .map(|f| {
+            f.split('.')
+                .map(|part| {
+                    let hash = part.len() == 8 && part.bytes().all(|b| b.is_ascii_hexdigit());
+                    if hash { "HASH" } else { part }
+                })
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .collect();
     assert_eq!(
-        files(out.path()),
+        listed,
         [
             "404.html",
             "atom.xml",
             "atom.xml.br",
             "atom.xml.gz",
+            "elder.HASH.js",
+            "elder.HASH.js.br",
+            "elder.HASH.js.gz",
             "elder.js",
             "elder.js.br",
             "elder.js.gz",
@@ -34,6 +50,9 @@ fn basic_site_produces_exactly_these_files() {
             "news/link/index.html",
             "news/page/2/index.html",
             "news/page/3/index.html",
+            "quiz.HASH.js",
+            "quiz.HASH.js.br",
+            "quiz.HASH.js.gz",
             "quiz.js",
             "quiz.js.br",
             "quiz.js.gz",
@@ -42,6 +61,9 @@ fn basic_site_produces_exactly_these_files() {
             "rules/gong-yue/index.html",
             "rules/index.html",
             "rules/tiaoli/index.html",
+            "search.HASH.js",
+            "search.HASH.js.br",
+            "search.HASH.js.gz",
             "search.js",
             "search.js.br",
             "search.js.gz",
@@ -51,15 +73,15 @@ fn basic_site_produces_exactly_these_files() {
             "sitemap/index.html",
             "sitemap/index.html.br",
             "sitemap/index.html.gz",
+            "style.HASH.css",
             "style.css",
             "sw/202601/t20260110_1.shtml",
             "tags/index.html",
             "tags/xue-lei-feng/index.html",
             "tags/zhi-yuan-fu-wu/index.html",
-            "wenming-manifest.json",
         ]
     );
-    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 44 个文件"), "{}", run.stdout);
+    assert!(run.stdout.starts_with("构建完成：7 个页面，3 个栏目，未发布草稿 1 篇、定时发布 1 篇，已过期 1 篇；写入 53 个文件"), "{}", run.stdout);
 }
 
 #[test]
@@ -271,7 +293,7 @@ fn unchanged_files_keep_their_modification_time() {
     let run = build("basic", out.path());
     assert_eq!(run.code, 0);
     assert!(
-        run.stdout.contains("写入 0 个文件，44 个未变"),
+        run.stdout.contains("写入 0 个文件，53 个未变"),
         "{}",
         run.stdout
     );
@@ -360,4 +382,31 @@ fn control_characters_are_dropped_from_feeds_and_reported_where_they_are() {
         );
         assert!(run.stderr.contains(&line), "{line}in:\n{}", run.stderr);
     }
+}
+
+/// The next moment a scheduled page falls due is printed and kept in `.wenming/next-due` for
+/// a scheduler; with nothing due, neither.
+#[test]
+fn the_next_scheduled_moment_is_printed_and_written_beside_the_site() {
+    let site = fixture_copy("basic");
+    let out = temp();
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().nth(1),
+        Some(
+            "下一次定时发布或到期：2099-01-01 00:00，届时需要重新构建（见 docs/deploy.md 的定时构建）。"
+        )
+    );
+    assert_eq!(
+        read(site.path(), ".wenming/next-due"),
+        "2099-01-01T00:00:00+08:00\n"
+    );
+
+    std::fs::remove_file(site.path().join("content/news/future.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(!site.path().join(".wenming/next-due").exists());
 }

@@ -149,7 +149,9 @@ fn builds_racing_an_editor_never_panic_and_never_publish_half_a_change() {
                 if n.is_multiple_of(2) {
                     let _ = std::fs::remove_file(&gone);
                 } else {
-                    write(&gone, "---\ntitle: 时有时无\n---\n正文\n");
+                    // Restored whole (a build must not catch it half written: only `torn`
+                    // is written in place on purpose).
+                    save_atomically(&gone, "---\ntitle: 时有时无\n---\n正文\n");
                 }
                 save_atomically(&asset, &format!("版本{n}"));
                 n += 1;

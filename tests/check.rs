@@ -92,7 +92,7 @@ fn every_planted_problem_is_reported_exactly() {
 content/news/pii.md:5:34  错误  pii-mobile  "
     ), "{}", text.stdout);
     assert!(
-        text.stdout.contains("\n\nsite.yaml  警告  footer-missing  页脚缺少“ICP 备案号”（footer.icp）  (在 site.yaml 的 footer 中填写，例如 icp: 栖ICP备20260001号-1)\n\n"),
+        text.stdout.contains("\n\nsite.yaml  警告  footer-missing  页脚缺少“ICP 备案号”（footer.icp）  (在 site.yaml 的 footer 中填写，例如 icp: 示ICP备00000000号-1)\n\n"),
         "{}",
         text.stdout
     );
@@ -254,7 +254,7 @@ fn a_changed_publish_date_is_refused_until_it_is_put_back() {
     };
     assert_eq!(build().code, 0);
     assert_eq!(
-        read(out.path(), "wenming-manifest.json"),
+        read(site.path(), ".wenming/manifest.json"),
         r#"{
   "pages": {
     "/news/a/": {
@@ -324,7 +324,7 @@ fn a_changed_publish_date_is_refused_until_it_is_put_back() {
     );
     assert_eq!(build().code, 0);
     assert!(
-        read(out.path(), "wenming-manifest.json")
+        read(site.path(), ".wenming/manifest.json")
             .contains("\"date\": \"2026-11-18T10:00:00+08:00\"")
     );
 
@@ -348,6 +348,47 @@ fn a_changed_publish_date_is_refused_until_it_is_put_back() {
 const LOCATION: &str =
     "图片含有拍摄地点（GPS 坐标）：构建时会自动删除，但原图转发给别人仍会泄露拍摄位置";
 const LOCATION_HINT: &str = "删除照片中的位置信息后再放入网站：Windows 电脑上右键文件，选“属性→详细信息→删除属性和个人信息”；iPhone 在“照片”中点“分享”，点上方的“选项”，关闭“位置”后再发送或存储；安卓手机在相册中打开照片，点“详情”，删除位置信息。确需公开拍摄地点，请在 site.yaml 的 check.waive 中为这个文件写明 pii-location 的理由";
+
+/// A site last built when the manifest was `wenming-manifest.json` in the output: that copy
+/// still guards the publish dates, and the next good build moves it to `.wenming/` and takes
+/// it out of the web root.
+#[test]
+fn the_manifest_in_an_old_output_is_read_then_moved_out_of_the_web_root() {
+    let site = fixture_copy("check/clean");
+    let out = temp();
+    let build = || {
+        let args = [
+            "build",
+            "--root",
+            path(site.path()),
+            "--output",
+            path(out.path()),
+        ];
+        wenming_at(NOW, &args)
+    };
+    assert_eq!(build().code, 0);
+    let recorded = read(site.path(), ".wenming/manifest.json");
+    assert!(!out.path().join("wenming-manifest.json").exists());
+    // As an older wenming left it: the manifest in the output, no state folder.
+    std::fs::remove_dir_all(site.path().join(".wenming")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(out.path().join("wenming-manifest.json"), &recorded)
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let page = site.path().join("content/news/a.md");
+    let original = read(site.path(), "content/news/a.md");
+    let moved = original.replace("date: 2026-11-18 09:30", "date: 2026-11-20 08:00");
+    std::fs::write(&page, moved).unwrap_or_else(|e| panic!("{e}"));
+    let run = build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("[date-changed]"), "{}", run.stderr);
+    assert_eq!(read(out.path(), "wenming-manifest.json"), recorded);
+
+    std::fs::write(&page, &original).unwrap_or_else(|e| panic!("{e}"));
+    let run = build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!out.path().join("wenming-manifest.json").exists());
+    assert_eq!(read(site.path(), ".wenming/manifest.json"), recorded);
+}
 
 #[test]
 fn photos_that_record_where_they_were_taken_are_reported_by_file() {

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{build, build_root, files, fixture, read, temp, wenming_at};
+use common::{build, build_root, errors_only, files, fixture, read, temp, wenming_at};
 
 /// Every malformed YAML and encoding case is reported together, each with its own message.
 #[test]
@@ -17,7 +17,7 @@ fn malformed_front_matter_gets_one_chinese_error_per_file() {
     let run = build("hostile/yaml", out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：content/block.md:131:129: YAML 格式错误：嵌套层数过多
     提示：列表和字典的嵌套请少于 128 层
 错误：content/bom-only.md:1:1: 文件开头缺少 front matter
@@ -68,7 +68,7 @@ fn a_huge_bracket_bomb_fails_at_once() {
     let run = build_root(site.path(), out.path());
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：content/deep.md:3:72: YAML 的方括号或花括号嵌套超过 64 层，无法处理
     提示：列表和字典请少嵌套几层；也可以检查括号是否配对
 构建失败：共 1 个错误，输出目录保持不变。
@@ -82,7 +82,7 @@ fn slugs_paths_aliases_and_templates_cannot_leave_the_site() {
     let run = build("hostile/paths", out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：content/alias-dots.md:3:1: 路径“../../../tmp/x.html”中的“..”无效：只能用英文字母、数字、-、_ 和 .，且不能是 . 或 ..
     提示：例如 aliases: [/old/page.shtml]
 错误：content/alias-unc.md:3:1: 路径“\\\\server\\share”含有不允许的字符（\\、:、?、# 或空字符）
@@ -116,7 +116,7 @@ fn a_page_path_and_an_alias_on_another_pages_url_are_both_reported() {
     let run = build("hostile/same-url", out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：content/same-a.md: 网址与 content/news.md 重复：两者都会生成 same/index.html
     提示：修改其中一个的 slug、path 或文件名
 错误：content/same-b.md: 网址与 content/news.md 重复：两者都会生成 same/index.html
@@ -347,7 +347,7 @@ fn files_and_page_counts_over_the_limits_are_refused_with_the_setting_named() {
     let out = temp();
     let run = build_root(site.path(), out.path());
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：content/big.md: 文件大小 2.1 KB 超过了上限 1 KB（limits.max_file_size），不会被处理
     提示：把内容拆成几个文件；确需更大的文件，请在 site.yaml 的 limits 中调大 max_file_size
 错误：data/big.json: 文件大小 1.2 KB 超过了上限 1 KB（limits.max_file_size），不会被处理
@@ -366,7 +366,7 @@ fn files_and_page_counts_over_the_limits_are_refused_with_the_setting_named() {
     std::fs::remove_file(site.path().join("data/big.json")).unwrap_or_else(|e| panic!("{e}"));
     let run = build_root(site.path(), out.path());
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：content: 共有 4 个 Markdown 文件，超过了每次构建的上限 3 个（limits.max_pages）
     提示：检查是否误把大批文件放进了 content/；确需更多页面，请在 site.yaml 的 limits 中调大 max_pages
 构建失败：共 1 个错误，输出目录保持不变。
@@ -386,7 +386,7 @@ fn bad_limits_are_config_errors() {
     let out = temp();
     let run = build_root(site.path(), out.path());
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：site.yaml:4:3: limits.max_file_size“10 XB”应该是大于 0 的字节数或带单位的大小
     提示：例如 max_file_size: 10MB（可用单位 KB、MB、GB）
 错误：site.yaml:5:3: 字段“max_pages”应该是大于 0 的整数

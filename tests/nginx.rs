@@ -292,6 +292,42 @@ fn nginx_serves_precompressed_twins_identical_to_their_originals() {
     }
 }
 
+/// The stylesheet the pages link has a fingerprinted name: cached for a year, sent compressed,
+/// the same bytes as the plain `style.css` (which is only cached with revalidation).
+#[test]
+fn nginx_caches_fingerprinted_assets_for_a_year() {
+    let (_dir, output) = built_demo();
+    let nginx = start_nginx(Path::new(env!("CARGO_MANIFEST_DIR")), &output);
+    let home = String::from_utf8(nginx.get("/", None).body().to_vec()).unwrap_or_default();
+    let link = "<link rel=\"stylesheet\" href=\"";
+    let start = home.find(link).map(|i| i + link.len()).unwrap_or_default();
+    let href = &home[start..start + home[start..].find('"').unwrap_or_default()];
+    let hash = href
+        .strip_prefix("/style.")
+        .and_then(|h| h.strip_suffix(".css"))
+        .unwrap_or_else(|| panic!("the stylesheet link is not fingerprinted: {href}"));
+    assert!(
+        hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{href}"
+    );
+    let original = fs::read(output.join("style.css")).unwrap_or_default();
+    let asset = nginx.get(href, None);
+    assert_eq!(asset.status, 200, "{}", asset.head());
+    assert_eq!(
+        asset.header("Cache-Control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(asset.header("Content-Type"), "text/css; charset=utf-8");
+    assert_eq!(asset.body(), original);
+    let br = nginx.get(href, Some("br"));
+    assert_eq!(br.header("Content-Encoding"), "br", "{}", br.head());
+    assert_eq!(unbrotli(br.body()), original);
+    assert_eq!(
+        nginx.get("/style.css", None).header("Cache-Control"),
+        "no-cache"
+    );
+}
+
 #[test]
 fn nginx_serves_a_sub_path_site_with_its_404_page() {
     let (_dir, output) = built("basic", Some("https://www.example.gov.cn/wenming"));

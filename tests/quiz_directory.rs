@@ -98,7 +98,17 @@ fn a_quiz_has_a_fieldset_per_question_with_labelled_options_and_answers_in_detai
 </form>"
     ));
     assert!(!form.contains("action="), "the answers go nowhere");
-    assert!(html.contains("<script src=\"/quiz.js\" defer></script>"));
+    let script = html.find("<script src=\"/quiz.").map(|i| &html[i..]);
+    let script = script
+        .and_then(|s| s.split_once("</script>"))
+        .map(|(s, _)| s);
+    let hash = script
+        .and_then(|s| s.strip_prefix("<script src=\"/quiz."))
+        .and_then(|s| s.strip_suffix(".js\" defer>"));
+    assert!(
+        hash.is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit())),
+        "the quiz script is linked by its fingerprinted name: {script:?}"
+    );
 }
 
 #[test]
@@ -198,7 +208,7 @@ fn quiz_and_directory_mistakes_are_reported_with_file_and_line() {
     let run = build("errors/quiz-directory", out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：content/missing/_index.md:4: 找不到阵地数据文件 data/zhendl.csv
     提示：是否想写 data: zhendi.csv？
 错误：content/nodata/_index.md:3:1: 阵地目录（kind: directory）缺少数据文件 data

@@ -347,10 +347,11 @@ fn the_header_box_leads_to_the_site_map_until_javascript_points_it_at_search() {
     let search_page = read(out.path(), "search/index.html");
     assert!(
         search_page.contains(
-            r#"<p id="search-status" class="search-status" role="status" aria-live="polite" aria-atomic="true"></p>
+            &r#"<p id="search-status" class="search-status" role="status" aria-live="polite" aria-atomic="true"></p>
 <ol id="search-results" class="search-results" data-index="/search/" data-sitemap="/sitemap/"></ol>
 <button id="search-more" class="search-more" type="button" hidden>显示更多结果</button>
 <script src="/search.js"></script>"#
+                .replace("/search.js", &format!("/{}", fingerprinted(out.path(), "search.js")))
         ),
         "{search_page}"
     );
@@ -386,7 +387,7 @@ fn unknown_search_sections_and_taken_urls_are_errors() {
     let run = build_root(root, out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：content/search.md: 网址与 站内搜索（wenming 生成的页面） 重复：两者都会生成 search/index.html
     提示：修改其中一个的 slug、path 或文件名
 构建失败：共 1 个错误，输出目录保持不变。
@@ -395,10 +396,23 @@ fn unknown_search_sections_and_taken_urls_are_errors() {
     std::fs::remove_file(root.join("content/search.md")).unwrap_or_default();
     let run = build_root(root, out.path());
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：site.yaml: search.sections 中的栏目“nwes”不存在
     提示：写 content/ 下栏目的目录名，可用的有：news
 构建失败：共 1 个错误，输出目录保持不变。
 "
     );
+}
+
+/// The fingerprinted name the build gave `plain` (`search.js` → `search.3f9a1c2e.js`).
+fn fingerprinted(output: &Path, plain: &str) -> String {
+    let (stem, extension) = plain.rsplit_once('.').unwrap_or((plain, ""));
+    common::files(output)
+        .into_iter()
+        .find(|f| {
+            f.strip_prefix(&format!("{stem}."))
+                .and_then(|rest| rest.strip_suffix(&format!(".{extension}")))
+                .is_some_and(|hash| hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .unwrap_or_else(|| panic!("no fingerprinted {plain} in the output"))
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::edits::{Rng, demo_copy, random_edit, read, repair, set_field, write};
 use serde_json::Value;
-use wenming::check::MANIFEST_FILE;
+use wenming::check::LEGACY_MANIFEST_FILE;
 
 /// A running `wenming serve` and a browser-like listener on its event stream.
 struct Serve {
@@ -38,7 +38,12 @@ impl Response {
 
 impl Serve {
     fn start(root: &Path, extra: &[&str]) -> Serve {
-        let process = common::start_serve(root, extra);
+        Serve::start_at(Some(common::DEMO_NOW), root, extra)
+    }
+
+    /// [`Serve::start`] as of `now`, or on the real clock with `None`.
+    fn start_at(now: Option<&str>, root: &Path, extra: &[&str]) -> Serve {
+        let process = common::start_serve_at(now, root, extra);
         let url = process.url.clone();
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -508,12 +513,12 @@ fn errors_are_shown_and_the_last_good_site_is_kept_until_fixed() {
 fn what_would_stop_a_build_stops_the_preview() {
     let site = demo_copy();
     let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
-    // A build into ROOT/public first: its manifest records the publish dates.
+    // A build first: it records the publish dates in the site's manifest.
     let run = common::build_root_at(common::DEMO_NOW, &root, &root.join("public"));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let serve = Serve::start(&root, &[]);
     assert_eq!(
-        serve.get(MANIFEST_FILE).status,
+        serve.get(LEGACY_MANIFEST_FILE).status,
         404,
         "serve publishes nothing"
     );
@@ -533,7 +538,7 @@ fn what_would_stop_a_build_stops_the_preview() {
     write(&page, &good);
     assert!(serve.rebuilt()["errors"].is_null());
 
-    // A publish date changed since the build in ROOT/public.
+    // A publish date changed since that build.
     write(&page, &set_field(&good, "date", "2025-06-13 09:00"));
     let event = serve.rebuilt();
     assert!(
@@ -579,17 +584,11 @@ fn the_served_site_equals_a_fresh_build_after_random_edits() {
                 None => continue,
             }
         };
-        // The publish-date manifest records what a build published; serve publishes nothing.
         // Compressed twins are for the production server; serve sends files as they are.
         let files: Vec<String> = common::files(&expected)
             .into_iter()
-            .filter(|f| f != MANIFEST_FILE && !common::is_twin(f))
+            .filter(|f| !common::is_twin(f))
             .collect();
-        assert_eq!(
-            serve.get(MANIFEST_FILE).status,
-            404,
-            "step {n} ({what}): serve has no manifest"
-        );
         for file in &files {
             let built = std::fs::read(expected.join(file)).unwrap_or_else(|e| panic!("{e}"));
             let url: String = file
@@ -624,4 +623,33 @@ fn the_served_site_equals_a_fresh_build_after_random_edits() {
         }
         seen.extend(now);
     }
+}
+
+/// 定时发布 in the preview: a page dated a few seconds ahead appears at its time by itself,
+/// without an edit, and the browsers are told.
+#[test]
+fn a_scheduled_page_appears_at_its_time_without_an_edit() {
+    let site = common::fixture_copy("basic");
+    let serve = Serve::start_at(None, site.path(), &[]);
+    // Saved once serve runs, so that a slow start cannot reach the moment first.
+    let due = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(8);
+    let date = wenming::text::dates::Date::from_timestamp(due).rfc3339();
+    write(
+        &site.path().join("content/news/soon.md"),
+        &format!("---\ntitle: 定时发布的文章\ndate: {date}\n---\n到点发布。\n"),
+    );
+    serve.rebuilt();
+    assert!(
+        jiff::Timestamp::now() < due,
+        "the save took too long to check"
+    );
+    assert_eq!(serve.get("news/soon/").status, 404);
+    let soon = "news/soon/index.html".to_string();
+    let event = serve.rebuilt_until(|e| changed(e).contains(&soon));
+    assert!(changed(&event).contains(&soon), "{event}");
+    assert!(jiff::Timestamp::now() >= due);
+    let page = serve.get("news/soon/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("到点发布。"));
+    assert!(serve.get("news/").text().contains("定时发布的文章"));
 }

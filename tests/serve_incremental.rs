@@ -16,7 +16,6 @@ use std::path::Path;
 
 use jiff::Timestamp;
 use wenming::build::{BuildOptions, render_site};
-use wenming::check::MANIFEST_FILE;
 use wenming::output::Bytes;
 use wenming::serve::incremental::{LiveSite, Outcome};
 
@@ -44,7 +43,6 @@ fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
         Ok(r) => Ok(r
             .files
             .iter()
-            .filter(|f| f.path != MANIFEST_FILE)
             .map(|f| (f.path.clone(), bytes(&f.bytes)))
             .collect()),
         Err(e) => Err(e.to_string()),

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{build, read, temp};
+use common::{build, errors_only, read, temp};
 use wenming::markdown::{MarkdownOptions, render};
 
 #[test]
@@ -103,7 +103,7 @@ fn syntax_errors_name_file_line_column_and_what_to_write() {
     let run = build("shortcodes/syntax", out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        errors_only(&run.stderr),
         "错误：content/args.md:4:5: 短代码名称“Tip”无效：只能用小写英文字母、数字、_ 和 -
     提示：短代码写作 {{< 名称 参数=\"值\" >}}，以 >}} 结束；要显示“{{<”本身，请写 {{</* 名称 */>}}
 错误：content/args.md:6:15: 短代码 tip 的参数“title”用了中文引号
@@ -142,7 +142,7 @@ fn unknown_names_pairing_and_template_errors_name_the_call_and_the_template() {
     let out = temp();
     let run = build("shortcodes/render", out.path());
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "错误：content/pairs.md:4:1: 短代码 tip 没有结束标记 {{< /tip >}}
+    assert_eq!(errors_only(&run.stderr), "错误：content/pairs.md:4:1: 短代码 tip 没有结束标记 {{< /tip >}}
     提示：tip 要成对使用：在内容之后写 {{< /tip >}}
 错误：content/pairs.md:6:1: 短代码 figure 不能成对使用：它的模板不显示中间的内容
     提示：删掉 {{< /figure >}}，把内容写在短代码之外

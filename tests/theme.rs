@@ -379,6 +379,14 @@ fn an_ad_without_a_slogan_fails_the_build_with_a_reason() {
 fn every_page_has_the_elder_toggle_shown_once_its_script_runs_and_allows_zoom() {
     let out = demo();
     let pages = html_files(out.path());
+    // The script under its fingerprinted name (see `asset` in docs/templates.md).
+    let elder = common::files(out.path())
+        .into_iter()
+        .find(|f| {
+            f.starts_with("elder.") && f.ends_with(".js") && f.len() == "elder.12345678.js".len()
+        })
+        .unwrap_or_else(|| panic!("no fingerprinted elder.js"));
+    let elder_tag = format!("<script src=\"/{elder}\"></script>");
     for page in &pages {
         let html = read(out.path(), page);
         if html.contains("http-equiv=\"refresh\"") {
@@ -394,10 +402,7 @@ fn every_page_has_the_elder_toggle_shown_once_its_script_runs_and_allows_zoom() 
             html.contains("<button type=\"button\" id=\"elder-toggle\" class=\"elder-toggle\" aria-pressed=\"false\">长辈模式"),
             "{page}"
         );
-        assert!(
-            html.contains("<script src=\"/elder.js\"></script>"),
-            "{page}"
-        );
+        assert!(html.contains(&elder_tag), "{page}");
         assert!(
             html.contains("<a class=\"skip-link\" href=\"#main\">跳到正文</a>"),
             "{page}"

@@ -77,6 +77,36 @@ pub fn check(site: &Site, out: &mut Vec<Finding>) {
                 .suggest("在 front matter 中写 date: 2026-03-05 09:30；没有发布时间的信息在检查中视为未更新"),
             );
         }
+        if let (Some(date), Some(expires)) = (p.page.meta.date, p.page.meta.expires)
+            && expires < date
+        {
+            out.push(
+                super::review::at_key(
+                    p,
+                    "expires",
+                    Code::DateExpiresEarly,
+                    format!(
+                        "有效期至 expires（{}）早于发布时间 date（{}），页面一发布就是已过期",
+                        expires.metadata(),
+                        date.metadata()
+                    ),
+                )
+                .suggest("核对两个日期：expires 是内容失效的时间，应晚于 date"),
+            );
+        }
+        for taxonomy in &p.page.meta.empty_terms {
+            out.push(
+                super::review::at_key(
+                    p,
+                    taxonomy,
+                    Code::TaxonomyTermEmpty,
+                    format!("{taxonomy} 中有空白的一项，已忽略"),
+                )
+                .suggest(format!(
+                    "删去空白的一项，或写上词条，例如 {taxonomy}: [志愿服务]"
+                )),
+            );
+        }
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Doc<'a> {
     pub shortcodes: &'a [Call],
     /// Lines before the Markdown body in the file.
     pub body_line_offset: usize,
+    /// A 条例: its body has articles.
+    pub is_regulation: bool,
     /// Line starts of the file, made when a position is first asked for.
     lines: OnceLock<LineIndex<'a>>,
 }
@@ -73,6 +75,7 @@ pub fn documents<'a>(site: &'a Site) -> Vec<Doc<'a>> {
         waive: f.waive,
         shortcodes: &f.body.shortcodes.calls,
         body_line_offset: f.body_line_offset,
+        is_regulation: !f.body.articles.is_empty(),
         lines: OnceLock::new(),
     };
     let pages = site

@@ -4,27 +4,29 @@
 use super::{Code, Finding};
 use crate::config::Config;
 
-/// A warning for each required footer field left empty in `site.yaml`.
-pub fn check(config: &Config, out: &mut Vec<Finding>) {
+/// A warning for each required footer field left empty in `site.yaml`; one written as `""`
+/// (left blank on purpose, as a new site's are) only when `strict`.
+pub fn check(config: &Config, strict: bool, out: &mut Vec<Finding>) {
     let footer = &config.footer;
     let required = [
-        ("icp", "ICP 备案号", &footer.icp, "栖ICP备20260001号-1"),
-        ("sponsor", "主办单位", &footer.sponsor, "中共栖云市委宣传部"),
+        ("icp", "ICP 备案号", &footer.icp, "示ICP备00000000号-1"),
+        ("sponsor", "主办单位", &footer.sponsor, "中共示例市委宣传部"),
         (
             "police_record",
             "公安机关备案号",
             &footer.police_record,
-            "栖公网安备 00000000000001号",
+            "示公网安备 00000000000000号",
         ),
         (
             "contact",
             "联系方式",
             &footer.contact,
-            "栖云市文明办 0000-12345678",
+            "示例市文明办 0000-12345678",
         ),
     ];
     for (key, name, value, example) in required {
-        if value.trim().is_empty() {
+        let on_purpose = footer.left_blank.iter().any(|k| k == key);
+        if value.trim().is_empty() && (strict || !on_purpose) {
             out.push(
                 Finding::new(
                     Code::FooterMissing,

@@ -239,7 +239,7 @@ pub fn check(
                     Code::LinkTextVague,
                     format!("链接文字“{}”没有说明链接去向", link.text.trim()),
                 )
-                .suggest("改用说明去向的文字，例如“《栖云市文明行为促进条例》全文”"),
+                .suggest("改用说明去向的文字，例如“《示例市文明行为促进条例》全文”"),
             );
         }
         check_dest(

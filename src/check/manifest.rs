@@ -1,6 +1,9 @@
 //! The publish-date manifest: `build` records the publish date of every published page in
-//! `wenming-manifest.json` inside the output, so a later change of an already published date
-//! (伪造发稿日期, a veto item) is caught, and a new page dated far in the past is noticed.
+//! `.wenming/manifest.json` beside `site.yaml` (a file to commit with the site, never in the
+//! web root), so a later change of an already published date (伪造发稿日期, a veto item) is
+//! caught, and a new page dated far in the past is noticed. A site built before the manifest
+//! moved has it as `wenming-manifest.json` in its output; that copy is read until the first
+//! build writes the new one.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,7 +16,8 @@ use crate::error::Diagnostic;
 use crate::site::Site;
 use crate::text::dates::{self, Date};
 
-pub use crate::output::MANIFEST_FILE;
+pub use crate::output::{LEGACY_MANIFEST_FILE, MANIFEST_FILE};
+use crate::output::{STATE_DIR, StateDir};
 
 /// Published pages by URL path, with the publish date they were first published with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,19 +34,36 @@ pub struct Published {
 }
 
 impl Manifest {
-    /// The manifest of the previous build in `output`, if there was one.
-    pub fn read(output: &Path) -> Result<Option<Manifest>, Diagnostic> {
-        let path = output.join(MANIFEST_FILE);
-        let text = match std::fs::read_to_string(&path) {
+    /// The manifest of the site at `root`: `.wenming/manifest.json`, or, for a site last
+    /// built before the manifest moved there, the copy in its output folder `output`.
+    pub fn read(root: &Path, output: &Path) -> Result<Option<Manifest>, Diagnostic> {
+        match Manifest::read_file(&root.join(STATE_DIR).join(MANIFEST_FILE))? {
+            Some(manifest) => Ok(Some(manifest)),
+            None => Manifest::read_file(&output.join(LEGACY_MANIFEST_FILE)),
+        }
+    }
+
+    /// Whether the site at `root` has its manifest in `.wenming/` (not only a legacy copy).
+    pub fn is_saved(root: &Path) -> bool {
+        root.join(STATE_DIR).join(MANIFEST_FILE).is_file()
+    }
+
+    /// Records this manifest as the site's, in one step (a new file renamed over the old).
+    pub fn save(&self, root: &Path) -> Result<(), Diagnostic> {
+        StateDir::open(root)?.write(MANIFEST_FILE, self.to_json().as_bytes())
+    }
+
+    fn read_file(path: &Path) -> Result<Option<Manifest>, Diagnostic> {
+        let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(Diagnostic::new(&path, format!("无法读取发布记录：{e}")));
+                return Err(Diagnostic::new(path, format!("无法读取发布记录：{e}")));
             }
         };
         serde_json::from_str(&text).map(Some).map_err(|e| {
-            Diagnostic::new(&path, format!("发布记录格式错误：{e}")).hint(
-                "这个文件由 wenming build 生成，请从备份或上一次部署中恢复它；删除它会失去对已发布页面发布时间的保护",
+            Diagnostic::new(path, format!("发布记录格式错误：{e}")).hint(
+                "这个文件由 wenming build 生成，请从版本库或备份中恢复它；删除它会失去对已发布页面发布时间的保护",
             )
         })
     }

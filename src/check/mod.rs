@@ -15,6 +15,7 @@ pub mod external;
 mod footer;
 mod links;
 pub mod manifest;
+mod pasted;
 mod report;
 mod review;
 mod terms;
@@ -27,7 +28,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use links::ExternalLink;
-pub use manifest::{MANIFEST_FILE, Manifest};
+pub use manifest::{LEGACY_MANIFEST_FILE, MANIFEST_FILE, Manifest};
 pub use report::{json_report, text_report};
 
 use crate::config::Waivers;
@@ -72,6 +73,10 @@ pub enum Code {
     ReviewAfterPublish,
     DateChanged,
     DateBackdated,
+    DateExpiresEarly,
+    TaxonomyTermEmpty,
+    TextStraySpace,
+    RuleTocPasted,
     FooterMissing,
     TextControlChar,
     WaiverInvalid,
@@ -102,6 +107,10 @@ impl Code {
         Code::ReviewAfterPublish,
         Code::DateChanged,
         Code::DateBackdated,
+        Code::DateExpiresEarly,
+        Code::TaxonomyTermEmpty,
+        Code::TextStraySpace,
+        Code::RuleTocPasted,
         Code::FooterMissing,
         Code::TextControlChar,
         Code::WaiverInvalid,
@@ -132,6 +141,10 @@ impl Code {
             Code::ReviewAfterPublish => "review-after-publish",
             Code::DateChanged => "date-changed",
             Code::DateBackdated => "date-backdated",
+            Code::DateExpiresEarly => "date-expires-early",
+            Code::TaxonomyTermEmpty => "taxonomy-term-empty",
+            Code::TextStraySpace => "text-stray-space",
+            Code::RuleTocPasted => "rule-toc-pasted",
             Code::FooterMissing => "footer-missing",
             Code::TextControlChar => "text-control-char",
             Code::WaiverInvalid => "waiver-invalid",
@@ -153,6 +166,10 @@ impl Code {
             | Code::TermDiscouraged
             | Code::ReviewAfterPublish
             | Code::DateBackdated
+            | Code::DateExpiresEarly
+            | Code::TaxonomyTermEmpty
+            | Code::TextStraySpace
+            | Code::RuleTocPasted
             | Code::FooterMissing
             | Code::PiiLocation
             | Code::TextControlChar => Level::Warning,
@@ -284,6 +301,9 @@ pub struct Inputs<'a> {
     /// only in these (a photo also when a folder above it is listed, a bundle's photo also
     /// when its page is) and in `data/`. `None`: in every file.
     pub changed_files: Option<&'a HashSet<PathBuf>>,
+    /// `check --strict`: also remind of what was left blank on purpose (footer items written
+    /// as `""`).
+    pub strict: bool,
 }
 
 /// Which rules [`run_rules`] runs.
@@ -313,6 +333,10 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
                 let scan = document::scan(doc.raw);
                 links::check(doc, &scan, site, known, &mut out, &mut external);
                 dictionary.check(&scan.prose, doc, &mut out);
+                pasted::stray_spaces(&scan.prose, doc, &mut out);
+                if doc.is_regulation {
+                    pasted::pasted_toc(&scan.prose, doc, &mut out);
+                }
                 for (offset, line) in front_matter_prose(doc.raw.front_matter()) {
                     dictionary.check(&document::Prose::from_line(line, offset), doc, &mut out);
                 }
@@ -337,7 +361,7 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
     if all {
         columns::check(site, &mut findings);
         directory::check(site, &mut findings);
-        footer::check(&site.config, &mut findings);
+        footer::check(&site.config, inputs.strict, &mut findings);
     }
     review::check(site, &mut findings);
     manifest::check(site, inputs.published, &mut findings);
@@ -503,10 +527,16 @@ pub fn sort(findings: &mut Vec<Finding>) {
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub root: PathBuf,
-    /// Where the previous build is (for the publish-date manifest); defaults to `ROOT/public`.
+    /// The output folder of a site last built before the publish-date manifest moved to
+    /// `.wenming/`: its `wenming-manifest.json` is read when the site has no manifest of its
+    /// own. Defaults to `ROOT/public`.
     pub output: Option<PathBuf>,
     /// Also fetch outbound links.
     pub external: bool,
+    /// Check drafts too (`wenming import` checks the draft it wrote).
+    pub drafts: bool,
+    /// `--strict`: warnings fail too, and blanks left on purpose are reported.
+    pub strict: bool,
     pub now: Timestamp,
 }
 
@@ -516,6 +546,8 @@ impl CheckOptions {
             root: root.into(),
             output: None,
             external: false,
+            drafts: false,
+            strict: false,
             now: Timestamp::now(),
         }
     }
@@ -553,7 +585,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let site_options = SiteOptions {
         root: root.clone(),
         base_url: None,
-        drafts: false,
+        drafts: options.drafts,
         now: options.now,
     };
     let LoadedSite {
@@ -565,7 +597,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         Ok(loaded) => loaded,
         Err(errors) => {
             return CheckReport {
-                findings: site_errors(errors),
+                findings: site_errors(errors.0),
                 ..CheckReport::default()
             };
         }
@@ -576,7 +608,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     match theme {
         Ok(theme) => {
             static_files.extend(templates::theme_static(&theme.files));
-            template_errors = theme.templates.err().unwrap_or_default();
+            template_errors = theme.templates.err().unwrap_or_default().into();
         }
         Err(d) => findings.push(Finding::from_diagnostic(d)),
     }
@@ -593,7 +625,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         .output
         .clone()
         .unwrap_or_else(|| pipeline::default_output_dir(root));
-    let published = match Manifest::read(&output) {
+    let published = match Manifest::read(root, &output) {
         Ok(m) => m,
         Err(d) => {
             findings.push(Finding::from_diagnostic(d));
@@ -614,6 +646,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         external: options.external.then_some(root.as_path()),
         rules: Rules::All,
         changed_files: None,
+        strict: options.strict,
     };
     findings.extend(run_rules(&inputs));
     sort(&mut findings);

@@ -6,16 +6,17 @@ mod check;
 use std::path::Path;
 
 use serde::Serialize;
-use serde_yaml::Value;
+use serde_yaml::{Mapping, Value};
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::yaml::{Fields, YamlDoc};
 
 pub use check::{CheckConfig, ExternalConfig, Waivers};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
-const TOP_KEYS: &[&str] = &[
+/// The settings of `site.yaml`.
+pub const SITE_KEYS: &[&str] = &[
     "title",
     "base_url",
     "language",
@@ -205,6 +206,10 @@ pub struct Footer {
     pub badge_link: String,
     /// The 我为政府网站找错 address for this site (the 政务服务平台's error-report page).
     pub jiucuo: String,
+    /// The fields written as `""`: left blank on purpose (as `wenming init` does with the
+    /// ones a new site does not have yet), so only `check --strict` reminds of them.
+    #[serde(skip)]
+    pub left_blank: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -231,7 +236,7 @@ pub struct SearchConfig {
 
 impl Config {
     /// Reads `ROOT/site.yaml`. Every problem in the file is returned together.
-    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    pub fn load(root: &Path) -> Result<Config, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let file = Path::new(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -243,18 +248,18 @@ impl Config {
                 std::io::ErrorKind::InvalidData => format!("{CONFIG_FILE} 不是 UTF-8 编码"),
                 _ => format!("无法读取 {CONFIG_FILE}：{e}"),
             };
-            vec![
+            Diagnostics::from(
                 Diagnostic::new(file, message)
                     .hint("用 --root 指定站点目录，或用 wenming init 新建站点"),
-            ]
+            )
         })?;
         Config::parse(text.trim_start_matches('\u{feff}'), file)
     }
 
     /// Parses the text of a `site.yaml`.
-    pub fn parse(text: &str, file: &Path) -> Result<Config, Vec<Diagnostic>> {
-        let doc = YamlDoc::parse(text, file, 0).map_err(|d| vec![d])?;
-        let mut errors = doc.unknown_keys(TOP_KEYS, "site.yaml ");
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Diagnostics> {
+        let doc = YamlDoc::parse(text, file, 0)?;
+        let mut errors = doc.unknown_keys(SITE_KEYS, "site.yaml ");
         let mut f = Fields::new(&doc);
 
         let title = f.string("title").unwrap_or_default();
@@ -272,7 +277,7 @@ impl Config {
         if title.trim().is_empty() {
             errors.push(
                 doc.error_at("title", "site.yaml 缺少网站名称 title")
-                    .hint("例如 title: 栖云文明网"),
+                    .hint("例如 title: 示例市文明网"),
             );
         }
         let base_url = base_url.trim().trim_end_matches('/').to_string();
@@ -350,7 +355,7 @@ impl Config {
         };
 
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(Diagnostics::unsorted(errors));
         }
         Ok(Config {
             title,
@@ -525,6 +530,11 @@ fn parse_footer(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Footer {
         badge: get("badge"),
         badge_link: get("badge_link"),
         jiucuo: get("jiucuo"),
+        left_blank: FOOTER_KEYS
+            .iter()
+            .filter(|k| sub.get(k).and_then(|v| v.as_str()) == Some(""))
+            .map(|k| k.to_string())
+            .collect(),
     };
     errors.append(&mut f.errors);
     footer
@@ -536,6 +546,35 @@ fn default_taxonomy_title(name: &str) -> String {
         "districts" => "区县".into(),
         "categories" => "分类".into(),
         other => other.into(),
+    }
+}
+
+/// A taxonomy's `paginate`: a count, or an error at its line (a negative or fractional
+/// number is not silently ignored).
+fn taxonomy_paginate(
+    map: &Mapping,
+    name: &str,
+    doc: &YamlDoc,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let value = map.get("paginate").filter(|v| !v.is_null())?;
+    match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
+        Some(n) => Some(n),
+        None => {
+            let shown = match value {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => format!("“{s}”"),
+                _ => "列表或字典".to_string(),
+            };
+            errors.push(
+                doc.error_at(
+                    "paginate",
+                    format!("分类法 {name} 的 paginate 应该是不小于 0 的整数，现在是 {shown}"),
+                )
+                .hint("例如 paginate: 20；0 表示不分页"),
+            );
+            None
+        }
     }
 }
 
@@ -551,7 +590,9 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
         return Vec::new();
     };
     let mut out: Vec<TaxonomyConfig> = Vec::new();
-    for item in items {
+    let item_docs = doc.items("taxonomies");
+    for (i, item) in items.iter().enumerate() {
+        let item_doc = item_docs.get(i).and_then(Option::as_ref).unwrap_or(doc);
         let parsed = match item {
             Value::String(name) => Some(TaxonomyConfig {
                 name: name.clone(),
@@ -579,10 +620,7 @@ fn parse_taxonomies(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy
                             .and_then(Value::as_str)
                             .map(str::to_string)
                             .unwrap_or_else(|| default_taxonomy_title(&name)),
-                        paginate: map
-                            .get("paginate")
-                            .and_then(Value::as_u64)
-                            .map(|n| n as usize),
+                        paginate: taxonomy_paginate(map, &name, item_doc, errors),
                         name,
                     }),
                     None => {
@@ -635,7 +673,7 @@ fn is_reserved_taxonomy_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    fn parse(text: &str) -> Result<Config, Diagnostics> {
         Config::parse(text, Path::new("site.yaml"))
     }
 
@@ -663,7 +701,7 @@ mod tests {
             .expect_err("invalid");
         assert_eq!(errors.len(), 1);
         assert_eq!(
-            errors[0].to_string(),
+            errors.0[0].to_string(),
             "site.yaml:4:3: site.yaml 的 footer 中有未知字段“sponser”\n    提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link, jiucuo"
         );
     }

@@ -95,9 +95,13 @@ pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
 
 fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {
     match ext {
-        "json" => serde_json::from_str(text).map_err(|e| {
-            Diagnostic::new(shown, format!("JSON 格式错误：{e}")).at(e.line(), e.column())
-        }),
+        "json" => serde_json::from_str::<UniqueKeys>(text)
+            .map(|v| v.0)
+            .map_err(|e| {
+                let full = e.to_string();
+                let message = full.split(" at line ").next().unwrap_or(&full);
+                Diagnostic::new(shown, format!("JSON 格式错误：{message}")).at(e.line(), e.column())
+            }),
         "csv" => parse_csv(text, shown),
         _ => {
             let value: serde_yaml::Value =
@@ -105,6 +109,76 @@ fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagn
             serde_json::to_value(value)
                 .map_err(|e| Diagnostic::new(shown, format!("数据无法转换：{e}")))
         }
+    }
+}
+
+/// A JSON value whose objects never repeat a key: serde_json keeps the last of two silently,
+/// so a data file that says a thing twice would lose the first without a word.
+struct UniqueKeys(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor).map(UniqueKeys)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "键“{key}”重复：同一个对象中每个键只能写一次"
+                )));
+            }
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
     }
 }
 
@@ -117,6 +191,24 @@ fn parse_csv(text: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> 
         .headers()
         .map_err(|e| Diagnostic::new(shown, format!("CSV 表头无法读取：{e}")).at_line(1))?
         .clone();
+    for (i, header) in headers.iter().enumerate() {
+        if headers.iter().take(i).any(|h| h == header) {
+            return Err(
+                Diagnostic::new(shown, format!("CSV 表头中“{header}”出现了两次"))
+                    // Unquoted headers: the column where this one starts.
+                    .at(
+                        1,
+                        headers
+                            .iter()
+                            .take(i)
+                            .map(|h| h.chars().count() + 1)
+                            .sum::<usize>()
+                            + 1,
+                    )
+                    .hint("每一列的表头要不同，否则后一列会覆盖前一列"),
+            );
+        }
+    }
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -143,6 +235,29 @@ mod tests {
     fn csv_rows_become_objects() {
         let v = parse("区,得分\n云栖区,95.5\n", "csv", Path::new("data/a.csv")).expect("valid");
         assert_eq!(v, serde_json::json!([{"区": "云栖区", "得分": "95.5"}]));
+    }
+
+    #[test]
+    fn a_key_twice_in_a_json_object_is_an_error_at_its_place() {
+        let e = parse(
+            "{\"a\": 1,\n \"b\": {\"c\": 2, \"c\": 3}}",
+            "json",
+            Path::new("data/x.json"),
+        )
+        .expect_err("duplicate");
+        assert_eq!(
+            e.to_string(),
+            "data/x.json:2:18: JSON 格式错误：键“c”重复：同一个对象中每个键只能写一次"
+        );
+        let ok = parse(
+            "{\"a\": [1, 2.5, null, true], \"b\": \"文\"}",
+            "json",
+            Path::new("x.json"),
+        );
+        assert_eq!(
+            ok.ok(),
+            Some(serde_json::json!({"a": [1, 2.5, null, true], "b": "文"}))
+        );
     }
 
     #[test]

@@ -88,11 +88,17 @@ pub struct PageMeta {
     pub slug: Option<String>,
     /// Validated URL path such as `/about/`.
     pub path: Option<String>,
+    /// The list teaser (Markdown), shown in listings.
     pub summary: Option<String>,
+    /// The meta description (plain text): `<meta name="description">`, the feed summary and
+    /// the start of the search text. Falls back to `summary`, then to the body's first words.
+    pub description: Option<String>,
     pub author: Option<String>,
     pub source: Option<String>,
     pub editor: Option<String>,
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// The taxonomies whose list held an empty term (`''`, `'　'`), which was left out.
+    pub empty_terms: Vec<String>,
     pub weight: Option<i64>,
     pub cover: Option<String>,
     pub aliases: Vec<SitePath>,
@@ -237,6 +243,11 @@ fn section_only_refused(kind: Option<Kind>, f: &mut Fields, doc: &YamlDoc) -> Op
     }
 }
 
+/// An "unknown field" error for a field some kind has (`hours` on a page without a kind).
+pub fn is_kind_field_error(e: &Diagnostic) -> bool {
+    e.message.contains("中有未知字段") && kind_owning_field(&e.message).is_some()
+}
+
 /// The kind whose field an "unknown field" message names, if any.
 fn kind_owning_field(message: &str) -> Option<&'static str> {
     Kind::NAMES.iter().copied().find(|name| {
@@ -287,6 +298,7 @@ pub fn page_meta(
         slug: slug_field(&mut f, doc),
         path: path_field(&mut f, doc),
         summary: f.string("summary"),
+        description: f.string("description"),
         author: f.string("author"),
         source: f.string("source"),
         // The 初审 reviewer is the 责任编辑 unless `editor` says otherwise.
@@ -306,6 +318,7 @@ pub fn page_meta(
         exclude_from_search: !f.bool("search").unwrap_or(true),
         extra: f.map("extra").unwrap_or_else(empty_map),
         taxonomies: BTreeMap::new(),
+        empty_terms: Vec::new(),
         waive: editorial::waive_field(&mut f, doc),
         review,
     };
@@ -313,7 +326,11 @@ pub fn page_meta(
         let mut terms: Vec<String> = Vec::new();
         for term in f.string_list(name) {
             let term = term.trim().to_string();
-            if !term.is_empty() && !terms.contains(&term) {
+            if term.is_empty() {
+                if !meta.empty_terms.contains(name) {
+                    meta.empty_terms.push(name.clone());
+                }
+            } else if !terms.contains(&term) {
                 terms.push(term);
             }
         }

@@ -128,7 +128,8 @@ pub fn parse(kind: Option<Kind>, doc: &YamlDoc, f: &mut Fields) -> KindFields {
     match kind {
         None => KindFields::None,
         Some(Kind::Story) => KindFields::Story(Story {
-            volunteers: f.string_list("volunteers"),
+            // " 李明" is 李明: a stray space must not count a second person.
+            volunteers: trimmed_names(f.string_list("volunteers")),
             team: f.string("team"),
             hours: f.non_negative("hours"),
             place: f.string("place"),
@@ -322,6 +323,18 @@ pub fn corrections(doc: &YamlDoc, f: &mut Fields) -> Vec<Correction> {
                 date: date.for_templates(),
                 note,
             });
+        }
+    }
+    out
+}
+
+/// Names without surrounding spaces, empty ones and repeats left out.
+fn trimmed_names(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.trim();
+        if !name.is_empty() && !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
         }
     }
     out

@@ -104,7 +104,7 @@ impl ParseSettings {
 /// The `kind:` each section folder sets, which its pages and those of its subfolders
 /// inherit: it decides which fields a page may have and how its body is read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SectionKinds(HashMap<String, Kind>);
+pub struct SectionKinds(HashMap<String, Kind>, HashSet<String>);
 
 impl SectionKinds {
     /// The kinds of the sections among `parsed` (files that failed to parse set none).
@@ -117,7 +117,33 @@ impl SectionKinds {
                     _ => None,
                 })
                 .collect(),
+            HashSet::new(),
         )
+    }
+
+    /// Also remembers the folders of `sections` whose `_index.md` could not be read: what
+    /// kind they give their pages is unknown.
+    fn with_unreadable(mut self, sections: impl IntoIterator<Item = String>) -> Self {
+        self.1.extend(sections);
+        self
+    }
+
+    /// True when the section that decides the kind of folder `dir`'s pages could not be read
+    /// (its error is reported; the pages' kind fields are not reported as unknown then).
+    pub fn unknown(&self, dir: &str) -> bool {
+        let mut d = dir;
+        loop {
+            if self.0.contains_key(d) {
+                return false;
+            }
+            if self.1.contains(d) {
+                return true;
+            }
+            if d.is_empty() {
+                return false;
+            }
+            d = d.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
     }
 
     /// The kind the pages of content folder `dir` inherit: its section's, else the nearest
@@ -164,7 +190,12 @@ pub fn parse_all(
                 .then(|| parse_file(root, f, settings, &no_kinds))
         })
         .collect();
-    let kinds = SectionKinds::of(results.iter().flatten());
+    let unreadable = files
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| matches!(r, Some(Err(_))))
+        .map(|(f, _)| parent_dir(&f.content_path));
+    let kinds = SectionKinds::of(results.iter().flatten()).with_unreadable(unreadable);
     results
         .par_iter_mut()
         .zip(files)
@@ -321,6 +352,21 @@ pub fn assemble(
     (content, errors)
 }
 
+/// The first moment after `now` at which one of `pages` is published (its `date`) or expires:
+/// the next time the published site changes by itself.
+pub fn next_due<'a>(
+    pages: impl IntoIterator<Item = &'a Page>,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    pages
+        .into_iter()
+        .flat_map(|p| [p.meta.date, p.meta.expires])
+        .flatten()
+        .map(|d| d.timestamp())
+        .filter(|&t| t > now)
+        .min()
+}
+
 /// Drops drafts (and everything under a draft section) and future-dated pages unless asked
 /// to keep them, counting what was left out.
 fn apply_publication_rules(content: &mut Content, options: LoadOptions) {
@@ -341,21 +387,7 @@ fn apply_publication_rules(content: &mut Content, options: LoadOptions) {
         .retain(|p| !p.meta.draft && !under_draft(&p.dir));
     content.skipped_drafts = before - content.pages.len();
     let before = content.pages.len();
-    let mut next_due: Option<Timestamp> = None;
-    let mut due = |t: Timestamp| {
-        if t > options.now && next_due.is_none_or(|n| t < n) {
-            next_due = Some(t);
-        }
-    };
-    for page in &content.pages {
-        if let Some(date) = page.meta.date {
-            due(date.timestamp());
-        }
-        if let Some(expires) = page.meta.expires {
-            due(expires.timestamp());
-        }
-    }
-    content.next_due = next_due;
+    content.next_due = next_due(content.pages.iter().map(|p| &**p), options.now);
     content
         .pages
         .retain(|p| p.meta.date.is_none_or(|d| d.timestamp() <= options.now));
@@ -460,8 +492,13 @@ pub fn parse_file(
             (stem, Vec::new())
         }
     };
-    let meta: PageMeta =
-        front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))?;
+    let meta: PageMeta = front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))
+        .map_err(|mut errors| {
+            if kinds.unknown(&dir) {
+                errors.retain(|e| !front_matter::is_kind_field_error(e));
+            }
+            errors
+        })?;
     let cover_photo = meta.cover.as_deref().and_then(|cover| {
         let file = images::local_file(cover, &static_dir, found.bundle_dir.as_deref())?;
         image_files.borrow_mut().push(file.clone());
@@ -481,7 +518,11 @@ pub fn parse_file(
         errors.extend(body.article_errors.iter().map(|(pos, message)| {
             Diagnostic::new(&shown, message.clone())
                 .at(pos.line + body_line_offset, pos.column)
-                .hint("条文应从第一条起连续编号，不能跳号或重复")
+                .hint(if message.starts_with("章") || message.contains("章重复") {
+                    "章应从第一章起连续编号，不能跳号或重复"
+                } else {
+                    "条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一"
+                })
         }));
         return Err(errors);
     }

@@ -19,7 +19,7 @@ pub use files::{is_ignored_name, read_text};
 pub use front_matter::{Kind, PageMeta, SectionMeta, SortBy};
 pub use loader::{
     Content, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, assemble,
-    discover, load_all, parse_all, parse_file,
+    discover, load_all, next_due, parse_all, parse_file,
 };
 
 use crate::markdown::Rendered;

@@ -45,7 +45,46 @@ pub struct IdAllocator {
     next_suffix: HashMap<String, usize>,
 }
 
+/// The ids the default theme gives its own elements (the skip link's `main`, the table of
+/// contents' `toc-title`…): a heading never takes one of them.
+pub const THEME_IDS: &[&str] = &[
+    "black-title",
+    "dashboard-caption",
+    "dashboard-title",
+    "departments-caption",
+    "directory-counts-caption",
+    "directory-filter",
+    "directory-filter-title",
+    "directory-summary-title",
+    "elder-toggle",
+    "home-ads-title",
+    "home-feature-title",
+    "home-figures-title",
+    "home-progress-title",
+    "home-recent-title",
+    "main",
+    "metrics-caption",
+    "ranking-caption",
+    "red-title",
+    "search-box",
+    "search-box-query",
+    "search-more",
+    "search-query",
+    "search-results",
+    "search-status",
+    "subsections-title",
+    "toc-title",
+];
+
 impl IdAllocator {
+    /// An allocator that never hands out the theme's own ids ([`THEME_IDS`]).
+    pub fn reserving_theme_ids() -> Self {
+        IdAllocator {
+            used: THEME_IDS.iter().map(|id| id.to_string()).collect(),
+            next_suffix: HashMap::new(),
+        }
+    }
+
     pub fn claim(&mut self, wanted: &str) -> String {
         if self.used.insert(wanted.to_string()) {
             return wanted.to_string();
@@ -108,6 +147,27 @@ mod tests {
             .map(|w| ids.claim(w))
             .collect();
         assert_eq!(claimed, ["a", "a-1", "a-2", "a-3", "a-4", "b", "a-1-1"]);
+    }
+
+    /// Every fixed `id="…"` of the default theme's templates is reserved.
+    #[test]
+    fn every_fixed_id_of_the_default_theme_is_reserved() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut found = std::collections::BTreeSet::new();
+        for entry in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            for part in text.split("id=\"").skip(1) {
+                let id = part.split('"').next().unwrap_or_default();
+                if !id.is_empty() && !id.contains('{') {
+                    found.insert(id.to_string());
+                }
+            }
+        }
+        let reserved: std::collections::BTreeSet<String> =
+            THEME_IDS.iter().map(|id| id.to_string()).collect();
+        assert_eq!(found, reserved);
     }
 
     #[test]

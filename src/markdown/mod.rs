@@ -9,7 +9,7 @@ mod images;
 mod sanitize;
 pub mod shortcodes;
 
-use pulldown_cmark::{Alignment, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 pub use articles::{Article, Chapter};
 pub use headings::{Heading, heading_id};
@@ -143,7 +143,7 @@ pub fn render_with_images(
         image_info,
         plan: None,
         links: Vec::new(),
-        heading_ids: headings::IdAllocator::default(),
+        heading_ids: headings::IdAllocator::reserving_theme_ids(),
         toc_flat: Vec::new(),
         excerpt: String::new(),
         excerpt_full: false,
@@ -267,330 +267,430 @@ impl Walk<'_> {
             Parser::new_ext(source, parser_options())
                 .into_offset_iter()
                 .collect();
-        let options = self.options;
-
-        let mut out: Vec<Event> = Vec::with_capacity(events.len());
-        let mut has_raw_html = false;
-        let mut summary_cut: Option<usize> = None;
-        let mut depth = 0usize;
-        let mut in_code_block = false;
-        let mut heading_start: Option<usize> = None;
-        let mut html_block_start: Option<usize> = None;
-        let mut in_article = false;
-        // The open table's header texts and alignments, for its body cells.
-        let mut table: Option<TableCells> = None;
-        // Open images: where each starts in `out`, and its size if known.
-        let mut images: Vec<(usize, Option<ImageInfo>)> = Vec::new();
-        // Where the open paragraph starts in `out`, when it may hold a shortcode on its own
-        // line.
-        let mut paragraph_start: Option<usize> = None;
-        let mut placed = vec![false; fragment.placeholders.len()];
-
+        self.reserve_footnote_ids(&events);
+        let mut st = FragmentState::new(events.len(), fragment.placeholders.len());
         for (i, (event, range)) in events.iter().enumerate() {
+            if i < st.skip_until {
+                continue;
+            }
             match event {
-                Event::Start(Tag::Paragraph) if articles && depth == 0 => {
-                    depth += 1;
-                    match first_text(&events[i + 1..])
-                        .and_then(|t| articles::leading_number(t, '条'))
-                    {
-                        Some((n, label)) => {
-                            let position = self.position(fragment, range.start);
-                            let id = self.regulation.article(n, &label, position);
-                            out.push(Event::Html(
-                                format!(
-                                    "<p id=\"{}\" class=\"article\">",
-                                    crate::text::escape_html(&id)
-                                )
-                                .into(),
-                            ));
-                            in_article = true;
-                        }
-                        None => {
-                            paragraph_start = Some(out.len());
-                            out.push(event.clone())
-                        }
-                    }
-                }
-                Event::End(TagEnd::Paragraph) if in_article => {
-                    depth = depth.saturating_sub(1);
-                    in_article = false;
-                    out.push(Event::Html("</p>\n".into()));
-                    if !self.excerpt_full
-                        && !self.excerpt.is_empty()
-                        && !self.excerpt.ends_with(' ')
-                    {
-                        self.excerpt.push(' ');
-                    }
-                }
-                // A wide table scrolls sideways inside its own box on a phone; keyboard users
-                // must be able to focus that box to scroll it (WCAG 2.1.1), and it needs a name.
-                Event::Start(Tag::Table(alignments)) => {
-                    depth += 1;
-                    table = Some(TableCells {
-                        labels: header_labels(&events[i + 1..]),
-                        alignments: alignments.clone(),
-                        in_body: false,
-                        column: 0,
-                    });
-                    out.push(Event::Html(TABLE_WRAP_OPEN.into()));
-                    out.push(event.clone());
-                }
-                // A body cell carries its column's header text (data-label) so that the theme
-                // can show it beside the figure when the table becomes cards on a phone.
-                Event::Start(Tag::TableCell) if table.as_ref().is_some_and(|t| t.in_body) => {
-                    depth += 1;
-                    if let Some(t) = table.as_mut() {
-                        out.push(Event::Html(t.body_cell().into()));
-                    }
-                }
-                Event::End(TagEnd::Table) => {
-                    depth = depth.saturating_sub(1);
-                    table = None;
-                    out.push(event.clone());
-                    out.push(Event::Html("</div>\n".into()));
-                }
-                Event::Start(Tag::HtmlBlock) => {
-                    html_block_start = Some(out.len());
-                    out.push(event.clone());
-                }
-                Event::End(TagEnd::HtmlBlock) => {
-                    html_block_start = None;
-                    out.push(event.clone());
-                }
-                Event::Start(tag) => {
-                    depth += 1;
-                    let (lines, body) = (&self.lines, self.source);
-                    let position = || {
-                        lines
-                            .get_or_init(|| LineIndex::new(body))
-                            .position(fragment.source_offset(range.start))
-                    };
-                    match tag {
-                        Tag::TableRow => {
-                            if let Some(t) = table.as_mut() {
-                                t.in_body = true;
-                                t.column = 0;
-                            }
-                        }
-                        Tag::Paragraph => paragraph_start = Some(out.len()),
-                        Tag::CodeBlock(_) => in_code_block = true,
-                        Tag::Heading { .. } => heading_start = Some(out.len()),
-                        Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        } => {
-                            let dest = rewrite_url(dest_url, false, &position, &mut self.links);
-                            out.push(Event::Start(Tag::Link {
-                                link_type: *link_type,
-                                dest_url: dest,
-                                title: title.clone(),
-                                id: id.clone(),
-                            }));
-                            continue;
-                        }
-                        Tag::Image {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        } => {
-                            let mut dest = rewrite_url(dest_url, true, &position, &mut self.links);
-                            let info = if dest.starts_with("@wm-link/") {
-                                None
-                            } else {
-                                (self.image_info)(&dest)
-                            };
-                            if let Some(r) = info.as_ref().and_then(|i| i.responsive.as_ref()) {
-                                dest = r.src.clone().into();
-                            }
-                            images.push((out.len(), info));
-                            out.push(Event::Start(Tag::Image {
-                                link_type: *link_type,
-                                dest_url: dest,
-                                title: title.clone(),
-                                id: id.clone(),
-                            }));
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    out.push(event.clone());
-                }
-                Event::End(TagEnd::Image) if !images.is_empty() => {
-                    depth = depth.saturating_sub(1);
-                    let (start, info) = images.pop().unwrap_or_default();
-                    out.push(event.clone());
-                    let tag = images::image_tag(&out.split_off(start), info.as_ref());
-                    out.push(Event::InlineHtml(tag.into()));
-                }
-                Event::End(tag_end) => {
-                    depth = depth.saturating_sub(1);
-                    if ends_text_block(tag_end)
-                        && !self.text.is_empty()
-                        && !self.text.ends_with('\n')
-                    {
-                        self.text.push('\n');
-                    }
-                    match tag_end {
-                        TagEnd::CodeBlock => in_code_block = false,
-                        TagEnd::Heading(level) => {
-                            if let Some(start) = heading_start.take() {
-                                let title = headings::plain_text(&out[start + 1..]);
-                                if let Event::Start(Tag::Heading {
-                                    level: l,
-                                    id,
-                                    classes,
-                                    ..
-                                }) = &out[start]
-                                {
-                                    let id = match id {
-                                        Some(explicit) => self.heading_ids.claim(explicit),
-                                        None => self.heading_ids.claim(&heading_id(&title)),
-                                    };
-                                    if options.articles
-                                        && articles::leading_number(&title, '章').is_some()
-                                    {
-                                        self.regulation.chapter(id.clone(), title.clone());
-                                    }
-                                    self.toc_flat.push((*level as u8, id.clone(), title));
-                                    // Of `{#id .class key=value}` only the id and classes
-                                    // are kept: other attributes (`onclick=…`, `style=…`)
-                                    // would reach the page without passing the sanitizer.
-                                    out[start] = Event::Start(Tag::Heading {
-                                        level: *l,
-                                        id: Some(id.into()),
-                                        classes: classes.clone(),
-                                        attrs: Vec::new(),
-                                    });
-                                }
-                            }
-                        }
-                        TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell
-                            if !self.excerpt_full
-                                && !self.excerpt.is_empty()
-                                && !self.excerpt.ends_with(' ') =>
-                        {
-                            self.excerpt.push(' ');
-                        }
-                        _ => {}
-                    }
-                    out.push(event.clone());
-                    if *tag_end == TagEnd::Paragraph
-                        && let Some(start) = paragraph_start.take()
-                        && !fragment.placeholders.is_empty()
-                        && let Some(plan) = &self.plan
-                    {
-                        lift_lone_shortcodes(&mut out, start, &plan.shortcodes);
-                    }
-                }
+                Event::Start(tag) => self.on_start(&mut st, fragment, &events, i, tag, articles),
+                Event::End(tag_end) => self.on_end(&mut st, fragment, event, tag_end),
                 Event::Text(t)
                     if !fragment.placeholders.is_empty() && !fragment.within(range).is_empty() =>
                 {
-                    let in_heading = heading_start.is_some();
-                    // Only text copied as it stands can be cut at a placeholder; an image's alt
-                    // text becomes an attribute. Placeholders left unplaced are reported.
-                    let verbatim = source.get(range.clone()) == Some(t.as_ref())
-                        && images.is_empty()
-                        && !in_code_block;
-                    if !verbatim {
-                        self.count_text(t, in_code_block, in_heading);
-                        out.push(event.clone());
-                        continue;
-                    }
-                    let mut at = range.start;
-                    for k in fragment.within(range) {
-                        let (p, node) = &fragment.placeholders[k];
-                        let before = &source[at..p.start];
-                        if !before.is_empty() {
-                            self.count_text(before, in_code_block, in_heading);
-                            out.push(Event::Text(before.to_string().into()));
-                        }
-                        placed[k] = true;
-                        at = p.end;
-                        self.place(*node, &mut out, in_heading);
-                    }
-                    if at < range.end {
-                        let after = &source[at..range.end];
-                        self.count_text(after, in_code_block, in_heading);
-                        out.push(Event::Text(after.to_string().into()));
-                    }
+                    self.on_text_with_placeholders(&mut st, fragment, event, t, range);
                 }
                 Event::Text(t) => {
-                    self.count_text(t, in_code_block, heading_start.is_some());
-                    out.push(event.clone());
+                    self.count_text(t, st.in_code_block, st.heading_start.is_some());
+                    st.out.push(event.clone());
                 }
                 Event::Code(t) => {
                     self.words += count_words(t);
                     self.text.push_str(t);
-                    out.push(event.clone());
+                    st.out.push(event.clone());
                 }
                 Event::SoftBreak => {
-                    let before = last_char(&out);
-                    let after = events.get(i + 1).and_then(|(e, _)| first_char(e));
+                    let before = last_char(&st.out);
+                    let after = first_char(events[i + 1..].iter().map(|(e, _)| e));
                     match (before, after) {
                         (Some(b), Some(a)) if is_cjk(b) && is_cjk(a) => {}
                         _ => {
                             self.text.push(' ');
-                            out.push(Event::SoftBreak);
+                            st.out.push(Event::SoftBreak);
                         }
                     }
                 }
                 Event::HardBreak => {
                     self.text.push('\n');
-                    out.push(event.clone());
+                    st.out.push(event.clone());
                 }
                 Event::Html(html) | Event::InlineHtml(html) => {
                     if html.trim() == SUMMARY_MARKER {
-                        if top && summary_cut.is_none() && depth == 0 {
-                            summary_cut = Some(html_block_start.unwrap_or(out.len()));
+                        if top && st.summary_cut.is_none() && st.depth == 0 {
+                            st.summary_cut = Some(st.html_block_start.unwrap_or(st.out.len()));
                         }
                     } else {
-                        has_raw_html = true;
+                        st.has_raw_html = true;
                     }
-                    out.push(event.clone());
+                    st.out.push(event.clone());
                 }
-                _ => out.push(event.clone()),
+                Event::FootnoteReference(name) => {
+                    st.out
+                        .push(Event::FootnoteReference(footnote_id(name).into()));
+                }
+                _ => st.out.push(event.clone()),
             }
         }
-        for ((p, _), placed) in fragment.placeholders.iter().zip(placed) {
+        for ((p, _), placed) in fragment.placeholders.iter().zip(&st.placed) {
             if !placed {
                 self.misplaced.push(fragment.source_offset(p.start));
             }
         }
+        st.into_html(source.len(), self.options.unsafe_html)
+    }
 
-        let mut html = String::with_capacity(source.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, out.iter().cloned());
-        let mut summary_html = summary_cut.map(|cut| {
-            let mut s = String::new();
-            pulldown_cmark::html::push_html(&mut s, out[..cut].iter().cloned());
-            s
-        });
-        if has_raw_html && !options.unsafe_html {
-            if sanitize::too_deep(&html) {
-                // Too deep to sanitize in bounded time: the raw HTML is shown as text instead,
-                // which needs no sanitizing (see docs/robustness.md). Shortcode tokens are
-                // text either way.
-                let as_text = |events: &[Event<'_>]| {
-                    let mut s = String::new();
-                    pulldown_cmark::html::push_html(
-                        &mut s,
-                        events.iter().map(|e| match e {
-                            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h.clone()),
-                            other => other.clone(),
-                        }),
-                    );
-                    s
-                };
-                html = as_text(&out);
-                summary_html = summary_cut.map(|cut| as_text(&out[..cut]));
-            } else {
-                html = sanitize::clean(&html);
-                summary_html = summary_html.map(|s| sanitize::clean(&s));
+    /// Claims the ids of the fragment's footnotes (`fn-1`) before any heading can take them.
+    fn reserve_footnote_ids(&mut self, events: &[(Event, std::ops::Range<usize>)]) {
+        for (event, _) in events {
+            if let Event::Start(Tag::FootnoteDefinition(name)) = event {
+                self.heading_ids.claim(&footnote_id(name));
             }
         }
-        (html, summary_html)
+    }
+
+    /// An opening tag: articles of a 条例, tables, links and images are rewritten.
+    fn on_start<'s>(
+        &mut self,
+        st: &mut FragmentState<'s>,
+        fragment: &Fragment,
+        events: &[(Event<'s>, std::ops::Range<usize>)],
+        i: usize,
+        tag: &Tag<'s>,
+        articles: bool,
+    ) {
+        let (event, range) = &events[i];
+        match tag {
+            Tag::Paragraph if articles && st.depth == 0 => {
+                st.depth += 1;
+                self.open_top_paragraph(st, fragment, events, i);
+                return;
+            }
+            // A wide table scrolls sideways inside its own box on a phone; keyboard users
+            // must be able to focus that box to scroll it (WCAG 2.1.1), and it needs a name.
+            Tag::Table(alignments) => {
+                st.depth += 1;
+                st.table = Some(TableCells {
+                    labels: header_labels(&events[i + 1..]),
+                    alignments: alignments.clone(),
+                    in_body: false,
+                    column: 0,
+                });
+                st.out.push(Event::Html(TABLE_WRAP_OPEN.into()));
+                st.out.push(event.clone());
+                return;
+            }
+            // A body cell carries its column's header text (data-label) so that the theme
+            // can show it beside the figure when the table becomes cards on a phone.
+            Tag::TableCell if st.table.as_ref().is_some_and(|t| t.in_body) => {
+                st.depth += 1;
+                if let Some(t) = st.table.as_mut() {
+                    st.out.push(Event::Html(t.body_cell().into()));
+                }
+                return;
+            }
+            Tag::HtmlBlock => {
+                st.html_block_start = Some(st.out.len());
+                st.out.push(event.clone());
+                return;
+            }
+            _ => {}
+        }
+        st.depth += 1;
+        let (lines, body) = (&self.lines, self.source);
+        let position = || {
+            lines
+                .get_or_init(|| LineIndex::new(body))
+                .position(fragment.source_offset(range.start))
+        };
+        match tag {
+            Tag::TableRow => {
+                if let Some(t) = st.table.as_mut() {
+                    t.in_body = true;
+                    t.column = 0;
+                }
+            }
+            Tag::Paragraph => st.paragraph_start = Some(st.out.len()),
+            Tag::CodeBlock(_) => st.in_code_block = true,
+            Tag::Heading { .. } => {
+                st.heading_start = Some(st.out.len());
+                st.heading_offset = range.start;
+            }
+            Tag::FootnoteDefinition(name) => {
+                st.out.push(Event::Start(Tag::FootnoteDefinition(
+                    footnote_id(name).into(),
+                )));
+                return;
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let dest = rewrite_url(dest_url, false, &position, &mut self.links);
+                st.out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                return;
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let mut dest = rewrite_url(dest_url, true, &position, &mut self.links);
+                let info = if dest.starts_with("@wm-link/") {
+                    None
+                } else {
+                    (self.image_info)(&dest)
+                };
+                if let Some(r) = info.as_ref().and_then(|i| i.responsive.as_ref()) {
+                    dest = r.src.clone().into();
+                }
+                st.images.push((st.out.len(), info));
+                st.out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                return;
+            }
+            _ => {}
+        }
+        st.out.push(event.clone());
+    }
+
+    /// A paragraph at the top of a 条例: an article (`第五条 …`) gets its anchor, another is
+    /// a plain paragraph.
+    fn open_top_paragraph<'s>(
+        &mut self,
+        st: &mut FragmentState<'s>,
+        fragment: &Fragment,
+        events: &[(Event<'s>, std::ops::Range<usize>)],
+        i: usize,
+    ) {
+        let (event, range) = &events[i];
+        let lone_line = match (events.get(i + 1), events.get(i + 2)) {
+            (Some((Event::Text(t), _)), Some((Event::End(TagEnd::Paragraph), _))) => Some(t),
+            _ => None,
+        };
+        if lone_line.is_some_and(|t| articles::is_toc_line(t)) {
+            // A pasted 目录: the chapter lines under it are its entries, not chapters, until
+            // its first entry comes again as the text's first chapter (`check` warns of it).
+            st.pasted_toc = Some(None);
+        }
+        let chapter = lone_line.and_then(|t| articles::chapter_line(t));
+        if let (Some(Some(first)), Some((_, title))) = (&st.pasted_toc, &chapter)
+            && first == title
+        {
+            st.pasted_toc = None;
+        }
+        if let Some(None) = st.pasted_toc
+            && let Some((_, title)) = &chapter
+        {
+            st.pasted_toc = Some(Some(title.clone()));
+        }
+        if st.pasted_toc.is_none()
+            && let Some((level, title)) = chapter
+        {
+            self.open_chapter_line(st, range.start, level, title);
+            st.skip_until = i + 2;
+            return;
+        }
+        match first_text(&events[i + 1..]).and_then(articles::leading_article) {
+            Some((n, inserted, label)) => {
+                st.pasted_toc = None;
+                let position = self.position(fragment, range.start);
+                let id = self.regulation.article(n, inserted, &label, position);
+                st.out.push(Event::Html(
+                    format!(
+                        "<p id=\"{}\" class=\"article\">",
+                        crate::text::escape_html(&id)
+                    )
+                    .into(),
+                ));
+                st.in_article = true;
+            }
+            None => {
+                st.paragraph_start = Some(st.out.len());
+                st.out.push(event.clone())
+            }
+        }
+    }
+
+    /// A chapter or section line written as a plain paragraph: opened as a heading of `level`
+    /// holding its normalised `title`; the paragraph's end closes it ([`Self::on_end`]).
+    fn open_chapter_line(
+        &mut self,
+        st: &mut FragmentState<'_>,
+        offset: usize,
+        level: u8,
+        title: String,
+    ) {
+        let level = if level == 2 {
+            HeadingLevel::H2
+        } else {
+            HeadingLevel::H3
+        };
+        st.heading_start = Some(st.out.len());
+        st.heading_offset = offset;
+        st.chapter_line = Some(level);
+        st.out.push(Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }));
+        self.count_text(&title, false, true);
+        st.out.push(Event::Text(title.into()));
+    }
+
+    /// A closing tag: an article or a table is closed, an image becomes its tag, a heading
+    /// gets its id, a paragraph holding only a shortcode is lifted out of it.
+    fn on_end<'s>(
+        &mut self,
+        st: &mut FragmentState<'s>,
+        fragment: &Fragment,
+        event: &Event<'s>,
+        tag_end: &TagEnd,
+    ) {
+        match tag_end {
+            TagEnd::Paragraph if st.in_article => {
+                st.depth = st.depth.saturating_sub(1);
+                st.in_article = false;
+                st.out.push(Event::Html("</p>\n".into()));
+                if !self.excerpt_full && !self.excerpt.is_empty() && !self.excerpt.ends_with(' ') {
+                    self.excerpt.push(' ');
+                }
+                return;
+            }
+            TagEnd::Table => {
+                st.depth = st.depth.saturating_sub(1);
+                st.table = None;
+                st.out.push(event.clone());
+                st.out.push(Event::Html("</div>\n".into()));
+                return;
+            }
+            TagEnd::HtmlBlock => {
+                st.html_block_start = None;
+                st.out.push(event.clone());
+                return;
+            }
+            TagEnd::Paragraph if st.chapter_line.is_some() => {
+                let level = st.chapter_line.take().unwrap_or(HeadingLevel::H2);
+                st.depth = st.depth.saturating_sub(1);
+                self.text.push('\n');
+                self.finish_heading(st, fragment, level as u8);
+                st.out.push(Event::End(TagEnd::Heading(level)));
+                return;
+            }
+            TagEnd::Image if !st.images.is_empty() => {
+                st.depth = st.depth.saturating_sub(1);
+                let (start, info) = st.images.pop().unwrap_or_default();
+                st.out.push(event.clone());
+                let tag = images::image_tag(&st.out.split_off(start), info.as_ref());
+                st.out.push(Event::InlineHtml(tag.into()));
+                return;
+            }
+            _ => {}
+        }
+        st.depth = st.depth.saturating_sub(1);
+        if ends_text_block(tag_end) && !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        match tag_end {
+            TagEnd::CodeBlock => st.in_code_block = false,
+            TagEnd::Heading(level) => self.finish_heading(st, fragment, *level as u8),
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell
+                if !self.excerpt_full
+                    && !self.excerpt.is_empty()
+                    && !self.excerpt.ends_with(' ') =>
+            {
+                self.excerpt.push(' ');
+            }
+            _ => {}
+        }
+        st.out.push(event.clone());
+        if *tag_end == TagEnd::Paragraph
+            && let Some(start) = st.paragraph_start.take()
+            && !fragment.placeholders.is_empty()
+            && let Some(plan) = &self.plan
+        {
+            lift_lone_shortcodes(&mut st.out, start, &plan.shortcodes);
+        }
+    }
+
+    /// Gives the heading that just closed its unique id and adds it to the table of contents
+    /// (and to the chapters of a 条例).
+    fn finish_heading(&mut self, st: &mut FragmentState<'_>, fragment: &Fragment, level: u8) {
+        let Some(start) = st.heading_start.take() else {
+            return;
+        };
+        let title = headings::plain_text(&st.out[start + 1..]);
+        let Event::Start(Tag::Heading {
+            level: l,
+            id,
+            classes,
+            ..
+        }) = &st.out[start]
+        else {
+            return;
+        };
+        let id = match id {
+            Some(explicit) => self.heading_ids.claim(explicit),
+            None => self.heading_ids.claim(&heading_id(&title)),
+        };
+        if self.options.articles
+            && let Some((n, label)) = articles::leading_number(&title, '章')
+        {
+            let position = self.position(fragment, st.heading_offset);
+            self.regulation
+                .chapter(n, &label, id.clone(), title.clone(), position);
+        }
+        self.toc_flat.push((level, id.clone(), title));
+        // Of `{#id .class key=value}` only the id and classes are kept: other attributes
+        // (`onclick=…`, `style=…`) would reach the page without passing the sanitizer.
+        st.out[start] = Event::Start(Tag::Heading {
+            level: *l,
+            id: Some(id.into()),
+            classes: classes.clone(),
+            attrs: Vec::new(),
+        });
+    }
+
+    /// Text that holds shortcode placeholders: cut at each, and the shortcode placed there.
+    fn on_text_with_placeholders<'s>(
+        &mut self,
+        st: &mut FragmentState<'s>,
+        fragment: &Fragment,
+        event: &Event<'s>,
+        t: &str,
+        range: &std::ops::Range<usize>,
+    ) {
+        let source: &str = &fragment.text;
+        let in_heading = st.heading_start.is_some();
+        // Only text copied as it stands can be cut at a placeholder; an image's alt text
+        // becomes an attribute. Placeholders left unplaced are reported.
+        let verbatim =
+            source.get(range.clone()) == Some(t) && st.images.is_empty() && !st.in_code_block;
+        if !verbatim {
+            self.count_text(t, st.in_code_block, in_heading);
+            st.out.push(event.clone());
+            return;
+        }
+        let mut at = range.start;
+        for k in fragment.within(range) {
+            let (p, node) = &fragment.placeholders[k];
+            let before = &source[at..p.start];
+            if !before.is_empty() {
+                self.count_text(before, st.in_code_block, in_heading);
+                st.out.push(Event::Text(before.to_string().into()));
+            }
+            st.placed[k] = true;
+            at = p.end;
+            self.place(*node, &mut st.out, in_heading);
+        }
+        if at < range.end {
+            let after = &source[at..range.end];
+            self.count_text(after, st.in_code_block, in_heading);
+            st.out.push(Event::Text(after.to_string().into()));
+        }
     }
 
     /// Puts node `node` (a shortcode or an escape) where its placeholder was: an escape as
@@ -733,6 +833,101 @@ fn ends_text_block(tag: &TagEnd) -> bool {
     )
 }
 
+/// Where the walk over one fragment's events stands, and the events it has written.
+struct FragmentState<'s> {
+    out: Vec<Event<'s>>,
+    has_raw_html: bool,
+    /// Where the `<!-- more -->` summary ends in `out`.
+    summary_cut: Option<usize>,
+    depth: usize,
+    in_code_block: bool,
+    heading_start: Option<usize>,
+    /// Where the open heading starts in the fragment's source.
+    heading_offset: usize,
+    /// The level of the open chapter line (a `第X章` paragraph made a heading).
+    chapter_line: Option<HeadingLevel>,
+    /// Events before this index were taken in already (a chapter line's text).
+    skip_until: usize,
+    /// After a pasted `目录` line, until its first entry comes again or an article: the
+    /// first entry, once read.
+    pasted_toc: Option<Option<String>>,
+    html_block_start: Option<usize>,
+    in_article: bool,
+    /// The open table's header texts and alignments, for its body cells.
+    table: Option<TableCells>,
+    /// Open images: where each starts in `out`, and what is known of it.
+    images: Vec<(usize, Option<ImageInfo>)>,
+    /// Where the open paragraph starts in `out`, when it may hold a shortcode on its own line.
+    paragraph_start: Option<usize>,
+    /// Which of the fragment's placeholders found their place.
+    placed: Vec<bool>,
+}
+
+impl<'s> FragmentState<'s> {
+    fn new(events: usize, placeholders: usize) -> Self {
+        FragmentState {
+            out: Vec::with_capacity(events),
+            has_raw_html: false,
+            summary_cut: None,
+            depth: 0,
+            in_code_block: false,
+            heading_start: None,
+            heading_offset: 0,
+            chapter_line: None,
+            skip_until: 0,
+            pasted_toc: None,
+            html_block_start: None,
+            in_article: false,
+            table: None,
+            images: Vec::new(),
+            paragraph_start: None,
+            placed: vec![false; placeholders],
+        }
+    }
+
+    /// The HTML of the events written and of the summary before `<!-- more -->`, sanitized
+    /// when they hold raw HTML and the site does not opt out.
+    fn into_html(self, source_len: usize, unsafe_html: bool) -> (String, Option<String>) {
+        let (out, summary_cut) = (self.out, self.summary_cut);
+        let mut html = String::with_capacity(source_len * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, out.iter().cloned());
+        let mut summary_html = summary_cut.map(|cut| {
+            let mut s = String::new();
+            pulldown_cmark::html::push_html(&mut s, out[..cut].iter().cloned());
+            s
+        });
+        if self.has_raw_html && !unsafe_html {
+            if sanitize::too_deep(&html) {
+                // Too deep to sanitize in bounded time: the raw HTML is shown as text instead,
+                // which needs no sanitizing (see docs/robustness.md). Shortcode tokens are
+                // text either way.
+                let as_text = |events: &[Event<'_>]| {
+                    let mut s = String::new();
+                    pulldown_cmark::html::push_html(
+                        &mut s,
+                        events.iter().map(|e| match e {
+                            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h.clone()),
+                            other => other.clone(),
+                        }),
+                    );
+                    s
+                };
+                html = as_text(&out);
+                summary_html = summary_cut.map(|cut| as_text(&out[..cut]));
+            } else {
+                html = sanitize::clean(&html);
+                summary_html = summary_html.map(|s| sanitize::clean(&s));
+            }
+        }
+        (html, summary_html)
+    }
+}
+
+/// The id of footnote `name`: prefixed, so that footnote 1 and a heading `## 1` differ.
+fn footnote_id(name: &str) -> String {
+    format!("fn-{name}")
+}
+
 /// What a Markdown table's body cells need of its header: each column's header text and
 /// alignment, and where the open row is.
 struct TableCells {
@@ -826,18 +1021,38 @@ fn rewrite_url<'a>(
     }
 }
 
+/// The last character of text before the end of `events`, looking through the edges of inline
+/// markup (`**…**`, links, `~~…~~`): what a reader sees just before a line break.
 fn last_char(events: &[Event]) -> Option<char> {
-    match events.last()? {
-        Event::Text(t) | Event::Code(t) => t.chars().last(),
-        _ => None,
+    for event in events.iter().rev() {
+        match event {
+            Event::Text(t) | Event::Code(t) => return t.chars().last(),
+            e if is_inline_edge(e) => {}
+            _ => return None,
+        }
     }
+    None
 }
 
-fn first_char(event: &Event) -> Option<char> {
-    match event {
-        Event::Text(t) | Event::Code(t) => t.chars().next(),
-        _ => None,
+/// The first character of text in `events`, looking through the edges of inline markup.
+fn first_char<'e>(events: impl IntoIterator<Item = &'e Event<'e>>) -> Option<char> {
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => return t.chars().next(),
+            e if is_inline_edge(e) => {}
+            _ => return None,
+        }
     }
+    None
+}
+
+/// The start or end of emphasis, strong, strikethrough or a link: markup that adds no text.
+fn is_inline_edge(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)
+    )
 }
 
 /// Appends text to the excerpt; returns true once it is long enough.
@@ -931,6 +1146,38 @@ mod tests {
     }
 
     #[test]
+    fn ids_are_unique_against_footnotes_and_the_themes_own_ids() {
+        let r = render(
+            "## 1\n\n正文[^1]。\n\n[^1]: 注释。\n\n## Main\n\n## 目录 {#toc-title}\n\n## fn-1\n",
+            MarkdownOptions::default(),
+        );
+        assert_eq!(
+            r.html,
+            "<h2 id=\"1\">1</h2>\n<p>正文<sup class=\"footnote-reference\"><a href=\"#fn-1\">1</a></sup>。</p>\n<div class=\"footnote-definition\" id=\"fn-1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>注释。</p>\n</div>\n<h2 id=\"main-1\">Main</h2>\n<h2 id=\"toc-title-1\">目录</h2>\n<h2 id=\"fn-1-1\">fn-1</h2>\n"
+        );
+    }
+
+    #[test]
+    fn line_break_between_chinese_characters_is_not_a_space_through_inline_markup() {
+        assert_eq!(
+            html("倡导**文明出行**\n自觉排队"),
+            "<p>倡导<strong>文明出行</strong>自觉排队</p>\n"
+        );
+        assert_eq!(
+            html("详见[条例](https://example.cn/)\n全文"),
+            "<p>详见<a href=\"https://example.cn/\">条例</a>全文</p>\n"
+        );
+        assert_eq!(
+            html("文明\n*出行*，~~旧~~\n`新`规定"),
+            "<p>文明<em>出行</em>，<del>旧</del><code>新</code>规定</p>\n"
+        );
+        assert_eq!(
+            html("**city**\n*civilised*"),
+            "<p><strong>city</strong>\n<em>civilised</em></p>\n"
+        );
+    }
+
+    #[test]
     fn chinese_headings_get_stable_ids_and_a_toc() {
         let r = render(
             "## 第一章 总则\n\n### 第一条\n\n## 第一章 总则\n",
@@ -961,7 +1208,8 @@ mod tests {
             "见\n[条例](@/rules/tiaoli.md#第五条)",
             MarkdownOptions::default(),
         );
-        assert_eq!(r.html, "<p>见\n<a href=\"@wm-link/0\">条例</a></p>\n");
+        // The line break between 见 and 条 (through the link) is not a space.
+        assert_eq!(r.html, "<p>见<a href=\"@wm-link/0\">条例</a></p>\n");
         assert_eq!(r.links[0].target, "rules/tiaoli.md");
         assert_eq!(r.links[0].anchor.as_deref(), Some("第五条"));
         assert_eq!(r.links[0].position, Position { line: 2, column: 1 });
@@ -1030,6 +1278,78 @@ mod article_tests {
             vec![(
                 Position { line: 3, column: 1 },
                 "条文编号不连续：第三条之前缺少第二条".to_string()
+            )]
+        );
+    }
+
+    fn rule(md: &str) -> Rendered {
+        render(
+            md,
+            MarkdownOptions {
+                articles: true,
+                ..Default::default()
+            },
+        )
+    }
+
+    #[test]
+    fn chapter_lines_pasted_from_a_pdf_are_chapters_with_normalised_anchors() {
+        let r = rule(
+            "第一章 总 则\n\n第一条　甲。\n\n第一节　一般规定\n\n第二条　乙。\n\n第二章　文明行为规范\n\n第三条　丙。\n",
+        );
+        assert_eq!(
+            r.html,
+            "<h2 id=\"第一章-总则\">第一章 总则</h2>\n<p id=\"第一条\" class=\"article\">第一条　甲。</p>\n<h3 id=\"第一节-一般规定\">第一节 一般规定</h3>\n<p id=\"第二条\" class=\"article\">第二条　乙。</p>\n<h2 id=\"第二章-文明行为规范\">第二章 文明行为规范</h2>\n<p id=\"第三条\" class=\"article\">第三条　丙。</p>\n"
+        );
+        let titles: Vec<&str> = r.chapters.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, ["第一章 总则", "第二章 文明行为规范"]);
+        assert_eq!(r.toc[0].children[0].title, "第一节 一般规定");
+        assert!(r.article_errors.is_empty(), "{:?}", r.article_errors);
+    }
+
+    #[test]
+    fn inserted_articles_are_numbered_anchored_and_checked() {
+        let r = rule(
+            "第一条　甲。\n\n第二条　乙。\n\n第二条之一　乙之一。\n\n第二条之二　乙之二。\n\n第三条　丙。\n\n第三条之二　错。\n",
+        );
+        assert!(
+            r.html
+                .contains("<p id=\"第二条之一\" class=\"article\">第二条之一　乙之一。</p>"),
+            "{}",
+            r.html
+        );
+        let ids: Vec<&str> = r.articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "第一条",
+                "第二条",
+                "第二条之一",
+                "第二条之二",
+                "第三条",
+                "第三条之二"
+            ]
+        );
+        assert_eq!(
+            r.article_errors,
+            vec![(
+                Position {
+                    line: 11,
+                    column: 1
+                },
+                "条文编号不连续：第三条之二之前缺少第三条之一".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn chapter_numbering_is_checked_like_articles() {
+        let r = rule("## 第一章 总则\n\n第一条　甲。\n\n## 第三章 附则\n\n第二条　乙。\n");
+        assert_eq!(
+            r.article_errors,
+            vec![(
+                Position { line: 5, column: 1 },
+                "章的编号不连续：第三章之前缺少第二章".to_string()
             )]
         );
     }

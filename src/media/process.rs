@@ -115,51 +115,61 @@ pub fn process(
         write_atomic(&stripped, without_metadata.as_deref().unwrap_or(&bytes))?;
     }
     if !missing.is_empty() {
-        let image = decode(photo, &bytes)?;
-        drop(bytes);
-        // Resized as stored, then each small copy turned upright (turning the whole photo
-        // costs more than everything else). A centered crop turned is the turned photo's
-        // centered crop, with width and height swapped when the turn is a quarter.
-        let orientation = Orientation::from_exif(photo.orientation);
-        let quarter = photo.orientation >= 5;
-        let mut widest_made: Option<DynamicImage> = None;
-        for (r, file) in &missing {
-            let (w, h) = if quarter {
-                (r.height, r.width)
-            } else {
-                (r.width, r.height)
-            };
-            let resized = if r.cropped {
-                let (bw, bh) = crop_box(image.width(), image.height(), (w, h));
-                let (x, y) = ((image.width() - bw) / 2, (image.height() - bh) / 2);
-                downscale(&image.crop_imm(x, y, bw, bh), w, h)
-            } else {
-                let from = widest_made.as_ref().unwrap_or(&image);
-                if (w, h) == (from.width(), from.height()) {
-                    from.clone()
-                } else {
-                    downscale(from, w, h)
-                }
-            };
-            let bytes = match orientation {
-                Some(o) if photo.orientation != 1 => {
-                    let mut upright = resized.clone();
-                    upright.apply_orientation(o);
-                    encode(&upright, photo.output, photo.quality)?
-                }
-                _ => encode(&resized, photo.output, photo.quality)?,
-            };
-            write_atomic(file, &bytes)?;
-            if !r.cropped && widest_made.is_none() {
-                widest_made = Some(resized);
-            }
-        }
+        make_copies(photo, bytes, &missing)?;
     }
     Ok(Processed {
         copies: identity_to(copies, &is_identity, &stripped),
         original: Some(original),
         worked: true,
     })
+}
+
+/// Decodes the photo (`bytes`) and writes each `missing` copy: resized as stored, then each
+/// small copy turned upright (turning the whole photo costs more than everything else). A
+/// centered crop turned is the turned photo's centered crop, with width and height swapped
+/// when the turn is a quarter. Plain copies are made from the widest one made before them.
+fn make_copies(
+    photo: &Photo,
+    bytes: Vec<u8>,
+    missing: &[(Rendition, PathBuf)],
+) -> Result<(), PhotoError> {
+    let image = decode(photo, &bytes)?;
+    drop(bytes);
+    let orientation = Orientation::from_exif(photo.orientation);
+    let quarter = photo.orientation >= 5;
+    let mut widest_made: Option<DynamicImage> = None;
+    for (r, file) in missing {
+        let (w, h) = if quarter {
+            (r.height, r.width)
+        } else {
+            (r.width, r.height)
+        };
+        let resized = if r.cropped {
+            let (bw, bh) = crop_box(image.width(), image.height(), (w, h));
+            let (x, y) = ((image.width() - bw) / 2, (image.height() - bh) / 2);
+            downscale(&image.crop_imm(x, y, bw, bh), w, h)
+        } else {
+            let from = widest_made.as_ref().unwrap_or(&image);
+            if (w, h) == (from.width(), from.height()) {
+                from.clone()
+            } else {
+                downscale(from, w, h)
+            }
+        };
+        let bytes = match orientation {
+            Some(o) if photo.orientation != 1 => {
+                let mut upright = resized.clone();
+                upright.apply_orientation(o);
+                encode(&upright, photo.output, photo.quality)?
+            }
+            _ => encode(&resized, photo.output, photo.quality)?,
+        };
+        write_atomic(file, &bytes)?;
+        if !r.cropped && widest_made.is_none() {
+            widest_made = Some(resized);
+        }
+    }
+    Ok(())
 }
 
 /// Points the renditions that are the photo itself at its copy without metadata.

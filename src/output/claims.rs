@@ -10,7 +10,7 @@ use crate::content::paths::index_file;
 use crate::error::Diagnostic;
 use crate::site::Site;
 
-use super::{MANIFEST_FILE, SEARCH_INDEX_DIR};
+use super::SEARCH_INDEX_DIR;
 
 /// Every claim of a page's `aliases` or `path` on a generated file, as an error at that key.
 /// `statics` are the paths of the copied static files (theme and site, robots.txt).
@@ -100,7 +100,6 @@ fn generated_files<'a>(
     files.insert("404.html".into(), "错误页面");
     files.insert("atom.xml".into(), "订阅源");
     files.insert("sitemap.xml".into(), "站点地图");
-    files.insert(MANIFEST_FILE.into(), "发布记录");
     if site.config.search.enabled {
         files.insert(format!("{SEARCH_INDEX_DIR}/index.json"), "搜索索引");
     }

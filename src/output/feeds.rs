@@ -78,10 +78,16 @@ pub fn atom_feed(
             "    <author><name>{}</name></author>\n",
             esc(author)
         ));
-        out.push_str(&format!(
-            "    <summary type=\"html\">{}</summary>\n",
-            esc(&p.summary_html)
-        ));
+        match &p.page.meta.description {
+            Some(description) => out.push_str(&format!(
+                "    <summary type=\"text\">{}</summary>\n",
+                esc(description)
+            )),
+            None => out.push_str(&format!(
+                "    <summary type=\"html\">{}</summary>\n",
+                esc(&p.summary_html)
+            )),
+        }
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
             esc(p.html())
@@ -168,9 +174,14 @@ pub fn robots_txt(site: &Site) -> String {
 
 /// A page that sends readers (and search engines) from an old URL to the page's new one.
 pub fn alias_page(site: &Site, page: &SitePage) -> String {
-    let url = esc(&site.url_path(&page.path));
-    let permalink = esc(&site.permalink(&page.path));
-    let title = esc(&page.page.meta.title);
+    redirect_page(site, &page.path, &page.page.meta.title)
+}
+
+/// A page that sends readers (and search engines) from an old URL to `path`, titled `title`.
+pub fn redirect_page(site: &Site, path: &str, title: &str) -> String {
+    let url = esc(&site.url_path(path));
+    let permalink = esc(&site.permalink(path));
+    let title = esc(title);
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{permalink}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p>本页已迁移至<a href=\"{url}\">{title}</a>。</p>\n</body>\n</html>\n",
         lang = esc(&site.config.language)

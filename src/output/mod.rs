@@ -2,6 +2,7 @@
 //! alias redirects, copied static files) and writing them so that `public/` only changes
 //! after everything succeeded, only where the bytes differ, and only in files wenming wrote.
 
+pub mod assets;
 mod claims;
 pub mod compress;
 mod feeds;
@@ -11,16 +12,21 @@ mod write;
 
 use std::path::PathBuf;
 
-/// The publish-date manifest's file name inside the output folder (written by build, read by
-/// the check rules).
-pub const MANIFEST_FILE: &str = "wenming-manifest.json";
+/// The publish-date manifest's file name inside the site's state folder (`.wenming/`), written
+/// by build and read by the check rules. It lives with the site, never in the web root.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Where builds before the manifest moved to `.wenming/` wrote it: inside the output folder.
+/// Read once as the previous manifest when the site has none yet, then left to the writer,
+/// which removes it from the output like any file it no longer produces.
+pub const LEGACY_MANIFEST_FILE: &str = "wenming-manifest.json";
 
 /// The search index's folder below the output.
 pub const SEARCH_INDEX_DIR: &str = "search";
 
 pub use claims::check_generated_claims;
-pub use feeds::{alias_page, atom_feed, robots_txt, sitemaps, sitemaps_with_limit};
-pub use state::STATE_DIR;
+pub use feeds::{alias_page, atom_feed, redirect_page, robots_txt, sitemaps, sitemaps_with_limit};
+pub use state::{STATE_DIR, StateDir};
 pub use write::{OutputWriter, WriteReport};
 
 /// Where output files go as soon as they are ready (a staging folder, or memory).

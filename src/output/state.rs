@@ -8,6 +8,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read as _, Write as _};
 use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::Diagnostic;
 
@@ -100,10 +101,15 @@ impl StateDir {
 
     /// Replaces state file `name` with `bytes` in one step, durably: written to a new file
     /// (`O_EXCL`, so a planted link is never followed), flushed, then renamed over `name`.
+    /// The new file's name is this writer's own (process and call), so that builds of one
+    /// site into different output folders can save the site's files at the same time.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        static WRITES: AtomicU64 = AtomicU64::new(0);
         let path = self.path(name);
-        let temporary = self.path(&format!("{name}.tmp"));
-        self.remove(&format!("{name}.tmp"))?;
+        let unique = WRITES.fetch_add(1, Ordering::Relaxed);
+        let temporary_name = format!("{name}.{}-{unique}.tmp", std::process::id());
+        let temporary = self.path(&temporary_name);
+        self.remove(&temporary_name)?;
         let written = OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -111,7 +117,7 @@ impl StateDir {
             .open(&temporary)
             .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()));
         written.map_err(|e| planted_or(&temporary, "写入状态文件", &e))?;
-        self.rename(&format!("{name}.tmp"), name)
+        self.rename(&temporary_name, name)
             .map_err(|d| d.hint(format!("状态文件 {} 未能更新", path.display())))
     }
 

@@ -35,7 +35,7 @@ use walkdir::WalkDir;
 use super::compress;
 use super::state::StateDir;
 use super::{Bytes, OutputFile};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 
 /// What a write did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub struct WriteReport {
 
 /// The publish-date manifest the writer before `.wenming/` left in every output it built: an
 /// output folder holding it (and no record) was built by wenming, and is adopted.
-const OLD_WRITER_MANIFEST: &str = "wenming-manifest.json";
+const OLD_WRITER_MANIFEST: &str = super::LEGACY_MANIFEST_FILE;
 
 /// Folders of version control systems: never written, replaced or deleted.
 const VCS_DIRS: [&str; 8] = [
@@ -318,7 +318,7 @@ impl OutputWriter {
 
     /// Switches the output folder to exactly the files put (plus whatever in it is not
     /// wenming's), changing only what differs. Errors leave the output as it was.
-    pub fn commit(self) -> Result<WriteReport, Vec<Diagnostic>> {
+    pub fn commit(self) -> Result<WriteReport, Diagnostics> {
         let entries = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|e| e.into_inner()));
         let mut changed: Vec<(String, u64)> = entries
             .iter()
@@ -328,7 +328,7 @@ impl OutputWriter {
         let unchanged = entries.len() - changed.len();
         if let Err(errors) = self.check_targets(&changed) {
             self.abort();
-            return Err(errors);
+            return Err(errors.into());
         }
         // Stale files under a folder that is no longer a real folder, or that became a folder,
         // are left alone.
@@ -361,7 +361,7 @@ impl OutputWriter {
                     unchanged,
                     removed: 0,
                 })
-                .map_err(|d| vec![d]);
+                .map_err(Diagnostics::from);
         }
         let report = WriteReport {
             written: changed.len(),
@@ -373,7 +373,7 @@ impl OutputWriter {
             Err(e) => {
                 // Put the previous site back before reporting.
                 let _ = recover(&self.state, &self.names, &self.output);
-                Err(vec![e])
+                Err(e.into())
             }
         }
     }

@@ -63,6 +63,20 @@ fn percent(v: f64) -> String {
     format!("{rounded}%")
 }
 
+/// What a trend chart shows, for screen readers: each label with its rate.
+fn trend_description(points: &[(String, Option<f64>)]) -> String {
+    let values: Vec<String> = points
+        .iter()
+        .map(|(label, v)| {
+            format!(
+                "{label} {}",
+                v.map_or("无".to_string(), |v| format!("{v:.2}%"))
+            )
+        })
+        .collect();
+    format!("完成率变化：{}", values.join("，"))
+}
+
 /// A line chart of completion rates (in percent) over time. `points` are (label, value); a
 /// point without a value (target 0) is left out of the line. The scale reaches 100%, or the
 /// highest value when it is more.
@@ -106,16 +120,7 @@ pub fn trend(id: &str, title: &str, points: &[(String, Option<f64>)]) -> String 
     };
     let y = |v: f64| top + plot_h * (1.0 - v.max(0.0) / top_value);
 
-    let values: Vec<String> = points
-        .iter()
-        .map(|(label, v)| {
-            format!(
-                "{label} {}",
-                v.map_or("无".to_string(), |v| format!("{v:.2}%"))
-            )
-        })
-        .collect();
-    let desc = format!("完成率变化：{}", values.join("，"));
+    let desc = trend_description(points);
     let mut out = String::with_capacity(2048);
     open_svg(&mut out, id, title, &desc, width, height);
     for (v, label) in grid.iter().zip(&grid_labels) {

@@ -21,6 +21,19 @@ fn error(message: impl ToString) -> tera::Error {
     tera::Error::message(message)
 }
 
+/// `asset(path="/style.css")`: the URL of a stylesheet or script under its fingerprinted name
+/// (`/style.3f9a1c2e.css`, see `output::assets`), which changes whenever the file does.
+fn asset(shared: &Shared, kwargs: Kwargs) -> TeraResult<String> {
+    let path = kwargs.must_get::<&str>("path")?;
+    let site = &shared.site;
+    match site.assets.get(path.trim_start_matches('/')) {
+        Some(name) => Ok(site.url_path(&format!("/{name}"))),
+        None => Err(error(format!(
+            "asset：静态文件中没有 {path}（asset 只用于主题或 static/ 中的 .css、.js 文件，其他文件请用 url）"
+        ))),
+    }
+}
+
 /// Reads a date given to a filter; `none` (a page without a date) gives `None`.
 fn parse_date(value: &Value, filter: &str) -> TeraResult<Option<dates::Date>> {
     if value.is_none() || value.is_undefined() {
@@ -95,160 +108,171 @@ pub fn register_filters(tera: &mut Tera) {
     });
 }
 
-/// Registers the functions that read the linked site.
+/// Registers the functions that read the linked site, one line each (the functions are
+/// below, by the same names).
 fn register_functions(tera: &mut Tera, shared: Arc<Shared>) {
-    tera.register_function(
-        "qr_code",
-        |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let text = kwargs.must_get::<&str>("text")?;
-            let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
-            super::qr::svg(text, label).map_err(error)
-        },
-    );
+    tera.register_function("qr_code", |kwargs: Kwargs, _: &State| qr_code(kwargs));
     let s = shared.clone();
-    tera.register_function(
-        "days_until",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<i64> {
-            let date = kwargs.must_get::<&str>("date")?;
-            super::countdown::days_until(s.site.now, date).map_err(error)
-        },
-    );
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| asset(&s, kwargs));
     let s = shared.clone();
-    tera.register_function(
-        "url",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
-            let site = &s.site;
-            let site_path = if path.starts_with("@/") {
-                let (target, anchor) = path
-                    .split_once('#')
-                    .map_or((path, None), |(t, a)| (t, Some(a)));
-                let base = match site.lookup(target) {
-                    Some(Target::Page(i)) => site.pages[i].path.clone(),
-                    Some(Target::Section(i)) => site.sections[i].path.clone(),
-                    None => {
-                        return Err(error(format!("url：找不到 {path}，路径从 content/ 下算起")));
-                    }
-                };
-                anchor.map_or(base.clone(), |a| format!("{base}#{a}"))
-            } else if path.contains("://") {
-                return Ok(path.to_string());
-            } else {
-                format!("/{}", path.trim_start_matches('/'))
-            };
-            Ok(if absolute {
-                site.permalink(&site_path)
-            } else {
-                site.url_path(&site_path)
-            })
-        },
-    );
-
+    tera.register_function("days_until", move |kwargs: Kwargs, _: &State| {
+        days_until(&s, kwargs)
+    });
     let s = shared.clone();
-    tera.register_function(
-        "get_page",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?;
-            match s.site.lookup(path) {
-                Some(Target::Page(i)) => Ok(Value::from_serializable(&views::page_full(
-                    &s.site,
-                    &s.site.pages[i],
-                    &s.summaries,
-                ))),
-                _ => Err(error(format!(
-                    "get_page：找不到页面 {path}（路径从 content/ 下算起，例如 news/a.md）"
-                ))),
-            }
-        },
-    );
-
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| url(&s, kwargs));
     let s = shared.clone();
-    tera.register_function(
-        "get_section",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
-            match s.site.lookup(path) {
-                Some(Target::Section(i)) => {
-                    let section = &s.site.sections[i];
-                    let pages = section
-                        .pages
-                        .iter()
-                        .take(limit)
-                        .filter_map(|&p| s.summaries.get(p).cloned())
-                        .collect();
-                    Ok(Value::from_serializable(&views::section_full(
-                        &s.site, section, pages,
-                    )))
-                }
-                _ => Err(error(format!(
-                    "get_section：找不到栏目 {path}（例如 news/_index.md 或 news）"
-                ))),
-            }
-        },
-    );
-
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| {
+        get_page(&s, kwargs)
+    });
     let s = shared.clone();
-    tera.register_function(
-        "get_taxonomy",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let kind = kwargs.must_get::<&str>("kind")?;
-            let site = &s.site;
-            let Some(t) = site.taxonomies.iter().find(|t| t.name == kind) else {
-                let known: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
-                return Err(error(format!(
-                    "get_taxonomy：site.yaml 中没有分类法 {kind}（已有：{}）",
-                    known.join(", ")
-                )));
-            };
-            #[derive(serde::Serialize)]
-            struct TaxonomyWithTerms<'a> {
-                #[serde(flatten)]
-                taxonomy: views::TaxonomyView<'a>,
-                terms: Vec<views::TermView<'a>>,
-            }
-            Ok(Value::from_serializable(&TaxonomyWithTerms {
-                taxonomy: views::taxonomy_view(site, t),
-                terms: t
-                    .terms
-                    .iter()
-                    .map(|term| views::term_view(site, term))
-                    .collect(),
-            }))
-        },
-    );
-
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
+        get_section(&s, kwargs)
+    });
     let s = shared.clone();
-    tera.register_function(
-        "progress_dashboard",
-        move |_: Kwargs, _: &State| -> TeraResult<Value> {
-            Ok(s.dashboard
-                .get_or_init(|| Value::from_serializable(&views::dashboard(&s.site)))
-                .clone())
-        },
-    );
-
+    tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
+        get_taxonomy(&s, kwargs)
+    });
+    let s = shared.clone();
+    tera.register_function("progress_dashboard", move |_: Kwargs, _: &State| {
+        progress_dashboard(&s)
+    });
     let s = shared;
-    tera.register_function(
-        "load_data",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let key = path.trim_start_matches("data/").trim_start_matches('/');
-            // `default=` makes the file optional: a theme for every site can offer a block
-            // fed from data/ without failing the sites that have no such file.
-            let default = kwargs.get::<Value>("default")?;
-            match (s.site.data.get(key), default) {
-                (Some(v), _) => Ok(Value::from_serializable(v)),
-                (None, Some(default)) => Ok(default),
-                (None, None) => {
-                    let known: Vec<&str> = s.site.data.keys().map(String::as_str).collect();
-                    Err(error(format!(
-                        "load_data：data/ 下没有 {key}（已有：{}）；可选的数据文件请加 default=，例如 load_data(path=\"{key}\", default=[])",
-                        known.join(", ")
-                    )))
-                }
+    tera.register_function("load_data", move |kwargs: Kwargs, _: &State| {
+        load_data(&s, kwargs)
+    });
+}
+
+/// `qr_code(text=, label=)`: the QR code of `text` as inline SVG.
+fn qr_code(kwargs: Kwargs) -> TeraResult<String> {
+    let text = kwargs.must_get::<&str>("text")?;
+    let label = kwargs.get::<&str>("label")?.unwrap_or("二维码");
+    super::qr::svg(text, label).map_err(error)
+}
+
+/// `days_until(date=)`: whole days from the build's moment to `date`.
+fn days_until(s: &Shared, kwargs: Kwargs) -> TeraResult<i64> {
+    let date = kwargs.must_get::<&str>("date")?;
+    super::countdown::days_until(s.site.now, date).map_err(error)
+}
+
+/// `url(path=, absolute=)`: the URL of a content file (`@/news/a.md#anchor`), a site path,
+/// or an outside URL as it is.
+fn url(s: &Shared, kwargs: Kwargs) -> TeraResult<String> {
+    let path = kwargs.must_get::<&str>("path")?;
+    let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+    let site = &s.site;
+    let site_path = if path.starts_with("@/") {
+        let (target, anchor) = path
+            .split_once('#')
+            .map_or((path, None), |(t, a)| (t, Some(a)));
+        let base = match site.lookup(target) {
+            Some(Target::Page(i)) => site.pages[i].path.clone(),
+            Some(Target::Section(i)) => site.sections[i].path.clone(),
+            None => {
+                return Err(error(format!("url：找不到 {path}，路径从 content/ 下算起")));
             }
-        },
-    );
+        };
+        anchor.map_or(base.clone(), |a| format!("{base}#{a}"))
+    } else if path.contains("://") {
+        return Ok(path.to_string());
+    } else {
+        format!("/{}", path.trim_start_matches('/'))
+    };
+    Ok(if absolute {
+        site.permalink(&site_path)
+    } else {
+        site.url_path(&site_path)
+    })
+}
+
+/// `get_page(path=)`: a page's full view.
+fn get_page(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    let path = kwargs.must_get::<&str>("path")?;
+    match s.site.lookup(path) {
+        Some(Target::Page(i)) => Ok(Value::from_serializable(&views::page_full(
+            &s.site,
+            &s.site.pages[i],
+            &s.summaries,
+        ))),
+        _ => Err(error(format!(
+            "get_page：找不到页面 {path}（路径从 content/ 下算起，例如 news/a.md）"
+        ))),
+    }
+}
+
+/// `get_section(path=, limit=)`: a section's view with the summaries of its first pages.
+fn get_section(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    let path = kwargs.must_get::<&str>("path")?;
+    let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
+    match s.site.lookup(path) {
+        Some(Target::Section(i)) => {
+            let section = &s.site.sections[i];
+            let pages = section
+                .pages
+                .iter()
+                .take(limit)
+                .filter_map(|&p| s.summaries.get(p).cloned())
+                .collect();
+            Ok(Value::from_serializable(&views::section_full(
+                &s.site, section, pages,
+            )))
+        }
+        _ => Err(error(format!(
+            "get_section：找不到栏目 {path}（例如 news/_index.md 或 news）"
+        ))),
+    }
+}
+
+/// `get_taxonomy(kind=)`: a taxonomy with its terms.
+fn get_taxonomy(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    let kind = kwargs.must_get::<&str>("kind")?;
+    let site = &s.site;
+    let Some(t) = site.taxonomies.iter().find(|t| t.name == kind) else {
+        let known: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        return Err(error(format!(
+            "get_taxonomy：site.yaml 中没有分类法 {kind}（已有：{}）",
+            known.join(", ")
+        )));
+    };
+    #[derive(serde::Serialize)]
+    struct TaxonomyWithTerms<'a> {
+        #[serde(flatten)]
+        taxonomy: views::TaxonomyView<'a>,
+        terms: Vec<views::TermView<'a>>,
+    }
+    Ok(Value::from_serializable(&TaxonomyWithTerms {
+        taxonomy: views::taxonomy_view(site, t),
+        terms: t
+            .terms
+            .iter()
+            .map(|term| views::term_view(site, term))
+            .collect(),
+    }))
+}
+
+/// `progress_dashboard()`: the progress dashboard, made on first use and then shared.
+fn progress_dashboard(s: &Shared) -> TeraResult<Value> {
+    Ok(s.dashboard
+        .get_or_init(|| Value::from_serializable(&views::dashboard(&s.site)))
+        .clone())
+}
+
+/// `load_data(path=, default=)`: a file of `data/`.
+fn load_data(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    let path = kwargs.must_get::<&str>("path")?;
+    let key = path.trim_start_matches("data/").trim_start_matches('/');
+    // `default=` makes the file optional: a theme for every site can offer a block
+    // fed from data/ without failing the sites that have no such file.
+    let default = kwargs.get::<Value>("default")?;
+    match (s.site.data.get(key), default) {
+        (Some(v), _) => Ok(Value::from_serializable(v)),
+        (None, Some(default)) => Ok(default),
+        (None, None) => {
+            let known: Vec<&str> = s.site.data.keys().map(String::as_str).collect();
+            Err(error(format!(
+                "load_data：data/ 下没有 {key}（已有：{}）；可选的数据文件请加 default=，例如 load_data(path=\"{key}\", default=[])",
+                known.join(", ")
+            )))
+        }
+    }
 }

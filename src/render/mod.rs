@@ -1,6 +1,7 @@
 //! The render stage: Tera 2 set up with the theme and the site's templates, then every page,
 //! section pager, taxonomy page and the 404 page rendered in parallel into output files.
 
+pub mod changes;
 pub mod charts;
 mod countdown;
 mod functions;
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
 use crate::content::paths::index_file;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, Emit, OutputFile};
 use crate::site::pager::{pager_count, pager_path, pager_slice};
 use crate::site::{SEARCH_PATH, SITEMAP_PATH, Site};
@@ -66,7 +67,7 @@ pub fn render(
     site: Arc<Site>,
     sources: Vec<TemplateSource>,
     emit: Emit,
-) -> Result<(), Vec<Diagnostic>> {
+) -> Result<(), Diagnostics> {
     let renderer = Renderer::new(site.clone(), sources, page_summaries(&site))?;
     let errors: Vec<Diagnostic> = renderer
         .jobs()
@@ -76,7 +77,7 @@ pub fn render(
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(errors)
+        Err(errors.into())
     }
 }
 
@@ -85,13 +86,13 @@ pub fn page_summaries(site: &Site) -> Arc<Vec<Value>> {
     Arc::new(
         site.pages
             .par_iter()
-            .map(|p| page_summary(site, p))
+            .map(|p| page_summary_value(site, p))
             .collect(),
     )
 }
 
-/// One page's light summary (see [`page_summaries`]).
-pub fn page_summary(site: &Site, p: &crate::site::SitePage) -> Value {
+/// One page's light summary as templates get it (see [`page_summaries`]).
+pub fn page_summary_value(site: &Site, p: &crate::site::SitePage) -> Value {
     Value::from_serializable(&views::page_summary(site, p))
 }
 
@@ -110,8 +111,8 @@ impl Renderer {
         site: Arc<Site>,
         sources: Vec<TemplateSource>,
         summaries: Arc<Vec<Value>>,
-    ) -> Result<Renderer, Vec<Diagnostic>> {
-        let tera = setup_tera(&site, &sources, summaries.clone())?;
+    ) -> Result<Renderer, Diagnostics> {
+        let tera = setup_tera(&site, &sources, summaries.clone()).map_err(Diagnostics::from)?;
         Ok(Renderer {
             tera,
             site,
@@ -141,7 +142,11 @@ fn choose_template(tera: &Tera, site: &Site, job: &Job) -> Option<String> {
     match *job {
         Job::Page(i) => {
             let p = &site.pages[i];
-            templates::for_page(tera, p.page.meta.template.as_deref(), page_kind(site, i))
+            templates::for_page(
+                tera,
+                p.page.meta.template.as_deref(),
+                views::page_kind(site, p),
+            )
         }
         Job::Section(i, _) => {
             let s = &site.sections[i];
@@ -157,15 +162,6 @@ fn choose_template(tera: &Tera, site: &Site, job: &Job) -> Option<String> {
         Job::NotFound => Some("404.html".into()),
         Job::Builtin(_, template) => Some(template.into()),
     }
-}
-
-/// A page's content kind: its own, else its section's.
-fn page_kind(site: &Site, i: usize) -> Option<crate::content::Kind> {
-    let p = &site.pages[i];
-    p.page
-        .meta
-        .kind
-        .or(site.sections[p.section].section.meta.kind)
 }
 
 fn setup_tera(

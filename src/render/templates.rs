@@ -8,7 +8,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::front_matter::Kind;
-use crate::error::{Diagnostic, relative};
+use crate::error::{Diagnostic, Diagnostics, relative};
 
 /// The repository's `themes/default`, embedded.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -47,7 +47,7 @@ pub fn theme_files(root: &Path, config: &Config) -> Result<ThemeFiles, Diagnosti
 }
 
 /// Every template, theme first and then the site's, later ones replacing earlier ones.
-pub fn collect(root: &Path, theme: &ThemeFiles) -> Result<Vec<TemplateSource>, Vec<Diagnostic>> {
+pub fn collect(root: &Path, theme: &ThemeFiles) -> Result<Vec<TemplateSource>, Diagnostics> {
     let mut out: Vec<TemplateSource> = Vec::new();
     let mut errors = Vec::new();
     match theme {
@@ -62,7 +62,7 @@ pub fn collect(root: &Path, theme: &ThemeFiles) -> Result<Vec<TemplateSource>, V
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
+        Err(Diagnostics::unsorted(errors))
     }
 }
 

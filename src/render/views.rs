@@ -78,6 +78,8 @@ pub struct RuleView<'a> {
     /// 现行有效, 已修订 or 已废止.
     pub status: RuleStatus,
     pub in_force: bool,
+    /// In force, but its `effective` date is still to come (尚未施行).
+    pub pending: bool,
     pub superseded_by: Option<LinkView<'a>>,
 }
 
@@ -176,13 +178,12 @@ pub struct NavItem<'a> {
     pub permalink: String,
 }
 
-/// The section a page's kind comes from when the page sets none.
-pub fn page_kind(site: &Site, p: &SitePage) -> Option<&'static str> {
+/// A page's content kind: its own, else its section's.
+pub fn page_kind(site: &Site, p: &SitePage) -> Option<crate::content::Kind> {
     p.page
         .meta
         .kind
         .or(site.sections[p.section].section.meta.kind)
-        .map(|k| k.name())
 }
 
 /// A cover image given as a site path is placed under the base path; others stay as written.
@@ -236,7 +237,7 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
             .as_ref()
             .zip(p.page.meta.cover.as_deref())
             .and_then(|(photo, c)| super::photos::cover_image(photo, &asset_url(site, p, c))),
-        kind: page_kind(site, p),
+        kind: page_kind(site, p).map(|k| k.name()),
         weight: p.page.meta.weight,
         word_count: p.page.body.word_count,
         reading_time: reading_minutes(p.page.body.word_count),
@@ -351,6 +352,8 @@ fn rule_view<'a>(site: &'a Site, page: &'a SitePage, r: &'a Rule) -> RuleView<'a
         effective: r.effective.map(|d| d.for_templates()),
         status: r.status,
         in_force: r.status == RuleStatus::InForce,
+        pending: r.status == RuleStatus::InForce
+            && r.effective.is_some_and(|d| d.timestamp() > site.now),
         superseded_by: page.superseded_by.map(|i| {
             let target = &site.pages[i];
             LinkView {

@@ -5,8 +5,16 @@ use crate::content::front_matter::Kind;
 /// Header of the data file created with a new ranking.
 pub const RANKING_CSV: &str = "unit,score,found,fixed\n";
 
-/// The text of a new draft page.
-pub fn page(kind: Kind, title: &str, date: &str, slug: &str, taxonomies: &[&str]) -> String {
+/// The text of a new draft page of `kind` (`None`: a plain article). `own_kind` is written
+/// as the page's `kind:` when its section is not of that kind.
+pub fn page(
+    kind: Option<Kind>,
+    own_kind: Option<Kind>,
+    title: &str,
+    date: &str,
+    slug: &str,
+    taxonomies: &[&str],
+) -> String {
     let title = title.replace('"', "\\\"");
     let mut out = format!(
         "---\ntitle: \"{title}\"\ndate: {date}          # 发布时间（北京时间）\ndraft: true              # 草稿：确认无误后删除这一行再发布\nsource:                  # 来源\nauthor:                  # 作者\neditor:                  # 责任编辑\n"
@@ -14,6 +22,17 @@ pub fn page(kind: Kind, title: &str, date: &str, slug: &str, taxonomies: &[&str]
     for t in taxonomies {
         out.push_str(&format!("{t}: []\n"));
     }
+    if let Some(own) = own_kind {
+        out.push_str(&format!(
+            "{:<25}# 本栏目不是 {} 栏目，本篇单独写明类型\n",
+            format!("kind: {}", own.name()),
+            own.name()
+        ));
+    }
+    let Some(kind) = kind else {
+        out.push_str("---\n正文……\n");
+        return out;
+    };
     let (fields, body) = match kind {
         Kind::Story => (
             "volunteers: []           # 志愿者姓名，例如 [李明, 王芳]\nteam:                    # 服务队\nhours: 0                 # 服务时长（小时）\nplace:                   # 服务地点\n".to_string(),

@@ -25,7 +25,7 @@ pub use fold::fold;
 use shard::{Postings, encode_shard, shard_count, shard_of};
 use tokenize::{FieldTerms, Key, field_terms, tokenize};
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::output::Emit;
 use crate::output::{Bytes, OutputFile};
 use crate::site::{Site, SitePage};
@@ -74,11 +74,11 @@ struct PageRecord<'a> {
 }
 
 /// Builds the index and hands every file to `emit`. Does nothing when search is off.
-pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Vec<Diagnostic>> {
+pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Diagnostics> {
     if !site.config.search.enabled {
         return Ok(IndexSummary::default());
     }
-    let pages = indexed_pages(site, &included_sections(site)?);
+    let pages = indexed_pages(site, &included_sections(site).map_err(Diagnostics::from)?);
     let mut terms: FxHashMap<Key, Postings> = FxHashMap::default();
     let mut version = Fnv64::default();
     for (batch_number, batch) in pages.chunks(BATCH).enumerate() {
@@ -222,12 +222,17 @@ fn indexed_pages<'a>(site: &'a Site, included: &[bool]) -> Vec<&'a SitePage> {
     pages
 }
 
-/// The searchable text of a page besides its title: the front matter summary, then the body.
+/// The searchable text of a page besides its title: the front matter description and summary,
+/// then the body (the search page shows its start as the excerpt).
 fn page_text(p: &SitePage) -> String {
-    match &p.page.meta.summary {
-        Some(summary) => format!("{summary}\n{}", p.page.body.text),
-        None => p.page.body.text.clone(),
+    let meta = &p.page.meta;
+    let mut text = String::new();
+    for field in [&meta.description, &meta.summary].into_iter().flatten() {
+        text.push_str(field);
+        text.push('\n');
     }
+    text.push_str(&p.page.body.text);
+    text
 }
 
 /// Adds page `id`'s singles and pairs to the index.

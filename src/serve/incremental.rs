@@ -3,12 +3,9 @@
 //! and those showing a changed image), links the site again (cheap) or, when a page was
 //! edited in place, patches the last good site and computes the content kinds' site-wide
 //! figures again. Then it re-renders only the files whose inputs differ from the last good
-//! build: the edited page, its neighbours, the listings, taxonomy and home pages that show it,
-//! pages whose progress figures, ranking table or replacing rule changed, pages using a
-//! changed template, pages whose templates read the site through `get_page`, `get_section`,
-//! `get_taxonomy`, `load_data` or `url(path="@/…")`, and those reading the progress dashboard
-//! or the volunteer statistics when these changed. Whatever it renders, the result is the
-//! same as a fresh build: the tests compare the two after random edit sequences.
+//! build, as `render::changes` tells (render knows what each page reads; serve asks and
+//! writes). Whatever it renders, the result is the same as a fresh build: the tests compare
+//! the two after random edit sequences.
 //!
 //! Every rebuild runs the editorial checks a build runs; what would stop a build fails the
 //! rebuild. The publish-date manifest a build writes is not made: serve publishes nothing.
@@ -20,10 +17,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use jiff::Timestamp;
-use rayon::prelude::*;
-use tera::Value;
-
 use crate::build::{self, Generated};
 use crate::check::{Manifest, Rules};
 use crate::config::Config;
@@ -32,13 +25,15 @@ use crate::content::{
     self, ContentFile, Discovery, LoadOptions, ParseSettings, Parsed, SectionKinds, is_ignored_name,
 };
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::{Bytes, OutputFile};
+use crate::output::{self, Bytes, OutputFile};
 use crate::pipeline;
+use crate::render::changes::{Affected, LastRender};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
-use crate::render::{self, Job, RECENT_PAGES, Renderer, views};
+use crate::render::{Job, Renderer};
 use crate::search;
-use crate::site::pager::{pager_count, pager_slice};
-use crate::site::{self, Site, Target};
+use crate::site::{Site, Target};
+use jiff::Timestamp;
+use rayon::prelude::*;
 
 /// The files of the site as served: copied files, rendered pages, the search index and the
 /// other generated files, each layer replacing the one before for the same path, exactly as a
@@ -147,41 +142,14 @@ struct Disk {
     parsed: HashMap<PathBuf, Result<Parsed, Vec<Diagnostic>>>,
     kinds: SectionKinds,
     data: DataFiles,
-    templates: Result<Vec<TemplateSource>, Vec<Diagnostic>>,
+    templates: Result<Vec<TemplateSource>, Diagnostics>,
 }
 
-/// What the last good build rendered from, kept to tell what a change touches.
+/// The last good build: what its render read (to tell what a change touches) and whether
+/// two generated files have the same path (then order matters: all are made again).
 struct Good {
-    site: Arc<Site>,
-    summaries: Arc<Vec<Value>>,
-    section_summaries: Vec<Value>,
-    section_views: Vec<Value>,
-    nav: Value,
-    templates: Vec<TemplateSource>,
-    /// Every rendered file and the job that rendered it (shared while the shape stays).
-    shape: Arc<Shape>,
-    /// The template of each job of `shape`.
-    job_templates: Vec<Option<Arc<str>>>,
-    /// Two generated files have the same path (then order matters: all are made again).
+    rendered: LastRender,
     generated_overlap: bool,
-}
-
-/// The rendered files of a site and the jobs that render them.
-struct Shape {
-    jobs: Vec<(String, Job)>,
-    /// Output path → index in `jobs`.
-    index: HashMap<String, usize>,
-}
-
-impl Shape {
-    fn new(jobs: Vec<(String, Job)>) -> Shape {
-        let index = jobs
-            .iter()
-            .enumerate()
-            .map(|(k, (path, _))| (path.clone(), k))
-            .collect();
-        Shape { jobs, index }
-    }
 }
 
 /// What changed on disk since the last good build (kept across failed rebuilds).
@@ -237,6 +205,26 @@ impl LiveSite {
         };
         let outcome = live.rebuild(now, true);
         (live, outcome)
+    }
+
+    /// The first moment after the last good build at which a scheduled page falls due or a
+    /// page expires: serve rebuilds then by itself, as the timer does on a server.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let since = self.good.as_ref()?.rendered.site().now;
+        let disk = self.disk.as_ref().ok()?;
+        let pages = disk.parsed.values().filter_map(|p| match p {
+            Ok(Parsed::Page(page)) => Some(&**page),
+            _ => None,
+        });
+        content::next_due(pages, since)
+    }
+
+    /// Rebuilds because time passed: the pages published or expired since the last build
+    /// come and go (the site is linked again with the new `now`, nothing is read).
+    pub fn republish(&mut self, now: Timestamp) -> Outcome {
+        self.pending.model = true;
+        self.pending.structure = true;
+        self.rebuild(now, false)
     }
 
     /// The files being served; updated in place by each successful rebuild.
@@ -398,7 +386,7 @@ impl LiveSite {
         if self.pending.structure {
             return None;
         }
-        let since = good.site.now;
+        let since = good.rendered.site().now;
         let crosses = |d: Option<crate::text::dates::Date>| {
             d.is_some_and(|d| since < d.timestamp() && d.timestamp() <= now)
         };
@@ -409,7 +397,7 @@ impl LiveSite {
         if moved_in_time || now < since {
             return None;
         }
-        let mut site = Site::clone(&good.site);
+        let mut site = Site::clone(good.rendered.site());
         site.now = now;
         for path in &self.pending.pages {
             let Some(Ok(Parsed::Page(page))) = disk.parsed.get(path) else {
@@ -472,11 +460,11 @@ impl LiveSite {
         statics: Option<&HashMap<String, Bytes>>,
         full: bool,
     ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let published =
-            Manifest::read(&pipeline::default_output_dir(&self.root)).map_err(|d| vec![d])?;
+        let published = Manifest::read(&self.root, &pipeline::default_output_dir(&self.root))
+            .map_err(|d| vec![d])?;
         let changed = match (&self.good, full) {
             (Some(good), false) => {
-                let mut changed = changed_texts(&good.site, site);
+                let mut changed = changed_texts(good.rendered.site(), site);
                 let touched = self.pending.files.iter();
                 changed.extend(touched.map(|p| crate::error::relative(&self.root, p)));
                 Some(changed)
@@ -512,169 +500,146 @@ impl LiveSite {
                 ..Pending::default()
             };
         }
-        let disk = match &self.disk {
-            Ok(d) => d,
-            Err(errors) => return failed(errors.clone()),
-        };
-        let templates_now = match &disk.templates {
-            Ok(t) => t.clone(),
-            Err(errors) => return failed(errors.clone()),
-        };
-        let (site, same_shape, mut warnings) = match self.patched_site(now) {
+        match self.try_rebuild(now, full) {
+            Ok(outcome) => outcome,
+            Err(errors) => failed(errors),
+        }
+    }
+
+    /// [`LiveSite::rebuild`] after the reset; an error leaves the last good build and what
+    /// is pending as they were.
+    fn try_rebuild(&mut self, now: Timestamp, full: bool) -> Result<Outcome, Vec<Diagnostic>> {
+        let disk = self.disk.as_ref().map_err(Clone::clone)?;
+        let templates_now = disk.templates.clone()?;
+        let (mut site, same_shape, mut warnings) = self.new_site(now, &templates_now)?;
+        // A patched site keeps the fingerprinted names of the site it was patched from.
+        let statics = (self.pending.statics || !same_shape).then(|| {
+            let (files, assets) = build::static_files(&self.root, &disk.theme, &site);
+            site.assets = Arc::new(assets);
+            layer(files)
+        });
+        warnings.extend(self.editorial_gate(&site, statics.as_ref(), full)?);
+        let site = Arc::new(site);
+        let affected = Affected::new(
+            self.good.as_ref().map(|g| &g.rendered),
+            &site,
+            &templates_now,
+            self.pending.model,
+        );
+        let renderer = Renderer::new(site.clone(), templates_now.clone(), affected.summaries())?;
+        let reparsed = self.reparsed_pages(&site, same_shape);
+        let plan = affected.plan(&renderer, same_shape, &reparsed);
+        let rendered = render_jobs(&renderer, &plan.dirty)?;
+        let (generated, generated_overlap) = self.generated_files(&site, same_shape, &reparsed);
+        let generated = self.with_photos(&site, statics.as_ref(), generated)?;
+        let copies = self.copied_files(statics.as_ref(), &generated)?;
+        let live = (!same_shape).then(|| plan.paths().collect());
+        let changed = self.publish(&site, live, &rendered, statics, generated, copies);
+
+        let rendered_count = rendered.len();
+        drop(rendered);
+        self.good = Some(Good {
+            rendered: affected.into_rendered(plan),
+            generated_overlap,
+        });
+        self.pending = Pending::default();
+        if changed.is_empty() {
+            return Ok(Outcome::Unchanged);
+        }
+        Ok(Outcome::Changed(Changes {
+            paths: changed.into_iter().collect(),
+            rendered: rendered_count,
+            parsed: 0,
+            warnings: if full { warnings } else { Vec::new() },
+        }))
+    }
+
+    /// The site to render: the last good one patched with the re-parsed pages when it can
+    /// be (then `true`: same shape), else linked again; its shortcodes expanded with
+    /// `templates`; and the warnings to report.
+    fn new_site(
+        &self,
+        now: Timestamp,
+        templates: &[TemplateSource],
+    ) -> Result<(Site, bool, Vec<Diagnostic>), Vec<Diagnostic>> {
+        match self.patched_site(now) {
             Some(mut site) => {
-                let errors = pipeline::expand_shortcodes(&mut site, &templates_now);
+                let errors = pipeline::expand_shortcodes(&mut site, templates);
                 if !errors.is_empty() {
-                    return failed(errors);
+                    return Err(errors);
                 }
                 let warnings = site.warnings.clone();
-                (site, true, warnings)
+                Ok((site, true, warnings))
             }
-            None => match self.linked_site(&templates_now, now) {
-                Ok((site, warnings)) => (site, false, warnings),
-                Err(errors) => return failed(errors),
-            },
-        };
-        let statics = (self.pending.statics || !same_shape)
-            .then(|| layer(build::static_files(&self.root, &disk.theme, &site)));
-        match self.editorial_gate(&site, statics.as_ref(), full) {
-            Ok(found) => warnings.extend(found),
-            Err(errors) => return failed(errors),
+            None => {
+                let (site, warnings) = self.linked_site(templates, now)?;
+                Ok((site, false, warnings))
+            }
         }
-        let site = Arc::new(site);
-        let old = self.good.as_ref();
-        let compared = Compared::new(old, &site);
-        let renderer = match Renderer::new(
-            site.clone(),
-            templates_now.clone(),
-            compared.summaries.clone(),
-        ) {
-            Ok(r) => r,
-            Err(errors) => return failed(errors),
-        };
-        let graph = TemplateGraph::new(&templates_now);
-        let changed_templates: HashSet<&str> = match old {
-            Some(good) => changed_templates(&good.templates, &templates_now),
-            None => HashSet::new(),
-        };
-        let nav = Value::from_serializable(&views::nav(&site));
-        let global = old.is_none_or(|g| g.nav != nav);
-        // Site-wide figures of the content kinds, read by the templates that use them.
-        let aggregates_changed = |what: Reads| {
-            old.is_some_and(|g| match what {
-                Reads::Dashboard => g.site.progress != site.progress,
-                Reads::Volunteers => g.site.volunteers != site.volunteers,
-                Reads::Site => false,
-            })
-        };
-        let (dashboard_changed, volunteers_changed) = (
-            aggregates_changed(Reads::Dashboard),
-            aggregates_changed(Reads::Volunteers),
-        );
+    }
 
-        // Pages parsed again and found in place (a patched site).
-        let reparsed: Vec<usize> = if same_shape {
-            self.pending
-                .pages
-                .iter()
-                .filter_map(|p| match disk.parsed.get(p) {
-                    Some(Ok(Parsed::Page(page))) => {
-                        match site.by_content_path.get(&page.content_path) {
-                            Some(&Target::Page(i)) => Some(i),
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                })
-                .collect()
-        } else {
-            Vec::new()
+    /// Pages parsed again and found in place (on a patched site, `same_shape`).
+    fn reparsed_pages(&self, site: &Site, same_shape: bool) -> Vec<usize> {
+        let Some(disk) = self.disk.as_ref().ok().filter(|_| same_shape) else {
+            return Vec::new();
         };
-        // The same shape renders the same files: only templates may be chosen anew.
-        let template_of = |job: &Job| renderer.template_for(job).map(Arc::<str>::from);
-        let (shape, job_templates) = match old {
-            Some(good) if same_shape && changed_templates.is_empty() => {
-                let mut templates = good.job_templates.clone();
-                for &i in &reparsed {
-                    if let Some(&k) = good.shape.index.get(&Job::Page(i).output_path(&site)) {
-                        templates[k] = template_of(&Job::Page(i));
+        self.pending
+            .pages
+            .iter()
+            .filter_map(|p| match disk.parsed.get(p) {
+                Some(Ok(Parsed::Page(page))) => {
+                    match site.by_content_path.get(&page.content_path) {
+                        Some(&Target::Page(i)) => Some(i),
+                        _ => None,
                     }
                 }
-                (good.shape.clone(), templates)
-            }
-            Some(good) if same_shape => {
-                let templates = good
-                    .shape
-                    .jobs
-                    .par_iter()
-                    .map(|(_, job)| template_of(job))
-                    .collect();
-                (good.shape.clone(), templates)
-            }
-            _ => {
-                let jobs: Vec<(String, Job)> = renderer
-                    .jobs()
-                    .into_par_iter()
-                    .map(|job| (job.output_path(&site), job))
-                    .collect();
-                let templates = jobs.par_iter().map(|(_, job)| template_of(job)).collect();
-                (Arc::new(Shape::new(jobs)), templates)
-            }
-        };
-        let model_changed = self.pending.model;
-        let dirty: Vec<&Job> = shape
-            .jobs
-            .par_iter()
-            .zip(&job_templates)
-            .enumerate()
-            .filter(|(k, ((path, job), template))| {
-                let Some(good) = old else { return true };
-                let old_k = if same_shape {
-                    Some(*k)
-                } else {
-                    good.shape.index.get(path).copied()
-                };
-                let Some(old_k) = old_k else { return true };
-                let (Some(template), Some((_, old_job))) = (template, good.shape.jobs.get(old_k))
-                else {
-                    return true;
-                };
-                global
-                    || good.job_templates.get(old_k) != Some(&Some(template.clone()))
-                    || graph.uses_any(template, &changed_templates)
-                    || (model_changed && graph.reads(template, Reads::Site))
-                    || (dashboard_changed && graph.reads(template, Reads::Dashboard))
-                    || (volunteers_changed && graph.reads(template, Reads::Volunteers))
-                    || compared.job_changed(good, job, old_job)
+                _ => None,
             })
-            .map(|(_, ((_, job), _))| job)
-            .collect();
-        let results: Vec<Result<OutputFile, Diagnostic>> =
-            dirty.par_iter().map(|job| renderer.render(job)).collect();
-        let mut errors = Vec::new();
-        let mut rendered = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok(f) => rendered.push(f),
-                Err(e) => errors.push(e),
-            }
-        }
-        if !errors.is_empty() {
-            return failed(errors);
-        }
+            .collect()
+    }
 
-        // Generated files: on a patched site, only those that show the re-parsed pages. The
-        // search index is made when asked for (see `LazySearch`).
-        let generated_plan: Vec<Generated> = build::generated_plan(&site)
+    /// `generated` and the site's photos with their resized copies, as a build publishes them
+    /// (from the cache after the first time).
+    fn with_photos(
+        &self,
+        site: &Site,
+        statics: Option<&HashMap<String, Bytes>>,
+        mut generated: HashMap<String, Bytes>,
+    ) -> Result<HashMap<String, Bytes>, Vec<Diagnostic>> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        let statics = statics.unwrap_or(&files.statics);
+        let site_static = self.root.join("static");
+        let site_photos = statics.iter().filter_map(|(path, bytes)| match bytes {
+            Bytes::File(source) if source.starts_with(&site_static) => {
+                Some((path.as_str(), source.as_path()))
+            }
+            _ => None,
+        });
+        let photos = build::photo_files(&self.root, site, site_photos)?;
+        generated.extend(photos.files.into_iter().map(|f| (f.path, f.bytes)));
+        Ok(generated)
+    }
+
+    /// The generated files (feeds, sitemaps, aliases, bundle files…) and whether two of them
+    /// have the same path: on a patched site, only those that show the re-parsed pages are
+    /// made again. The search index is made when asked for (see `LazySearch`).
+    fn generated_files(
+        &self,
+        site: &Site,
+        same_shape: bool,
+        reparsed: &[usize],
+    ) -> (HashMap<String, Bytes>, bool) {
+        let generated_plan: Vec<Generated> = build::generated_plan(site)
             .into_iter()
             .filter(|g| *g != Generated::SearchIndex)
             .collect();
-        let (generated, generated_overlap) = match old {
+        match &self.good {
             Some(good) if same_shape && !good.generated_overlap => {
                 let files = self.files.read().unwrap_or_else(|e| e.into_inner());
                 let mut generated = files.generated.clone();
                 let mut groups = vec![Generated::SiteFeed];
-                for &i in &reparsed {
-                    let (p, q) = (&site.pages[i], &good.site.pages[i]);
+                for &i in reparsed {
+                    let (p, q) = (&site.pages[i], &good.rendered.site().pages[i]);
                     groups.push(Generated::SectionFeed(p.section));
                     groups.push(Generated::PageFiles(i));
                     if p.page.meta.updated != q.page.meta.updated {
@@ -682,7 +647,7 @@ impl LiveSite {
                     }
                 }
                 for group in groups.into_iter().filter(|g| generated_plan.contains(g)) {
-                    for f in build::generate(&site, group) {
+                    for f in build::generate(site, group) {
                         generated.insert(f.path, f.bytes);
                     }
                 }
@@ -691,127 +656,121 @@ impl LiveSite {
             _ => {
                 let files: Vec<OutputFile> = generated_plan
                     .iter()
-                    .flat_map(|&g| build::generate(&site, g))
+                    .flat_map(|&g| build::generate(site, g))
                     .collect();
                 let count = files.len();
                 let generated = layer(files);
                 let overlap = generated.len() != count;
                 (generated, overlap)
             }
-        };
-        // The site's photos and their resized copies, as a build publishes them (from the cache
-        // after the first time).
-        let generated = {
-            let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-            let statics = statics.as_ref().unwrap_or(&files.statics);
-            let site_static = self.root.join("static");
-            let site_photos = statics.iter().filter_map(|(path, bytes)| match bytes {
-                Bytes::File(source) if source.starts_with(&site_static) => {
-                    Some((path.as_str(), source.as_path()))
-                }
-                _ => None,
-            });
-            match build::photo_files(&self.root, &site, site_photos) {
-                Ok(photos) => {
-                    let mut generated = generated;
-                    generated.extend(photos.files.into_iter().map(|f| (f.path, f.bytes)));
-                    generated
-                }
-                Err(errors) => return failed(errors),
-            }
-        };
-        let copies = {
-            let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-            let statics = statics.as_ref().unwrap_or(&files.statics);
-            // Without a good build to compare with (the first, a full rebuild, or any rebuild
-            // after a full one failed, which forgot the files changed before it) every
-            // copied file is read again.
-            let empty = HashMap::new();
-            let old_copies = if old.is_none() { &empty } else { &files.copies };
-            match read_copies(
-                &self.root,
-                statics,
-                &generated,
-                old_copies,
-                &self.pending.files,
-            ) {
-                Ok(c) => c,
-                Err(errors) => return failed(errors),
-            }
-        };
-        let mut changed: BTreeSet<String> = BTreeSet::new();
-        {
-            let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-            files.copies = copies;
-            if !same_shape {
-                let live: HashSet<&str> = shape.jobs.iter().map(|(p, _)| p.as_str()).collect();
-                let stale: Vec<String> = files
-                    .rendered
-                    .keys()
-                    .filter(|p| !live.contains(p.as_str()))
-                    .cloned()
-                    .collect();
-                for p in stale {
-                    files.rendered.remove(&p);
-                    changed.insert(p);
-                }
-            }
-            for f in rendered.iter() {
-                let same = files
-                    .rendered
-                    .get(&f.path)
-                    .is_some_and(|old| same_bytes(old, &f.bytes));
-                if !same {
-                    changed.insert(f.path.clone());
-                }
-            }
-            for f in rendered.iter() {
-                files.rendered.insert(f.path.clone(), f.bytes.clone());
-            }
-            let touched = &self.pending.files;
-            if let Some(statics) = statics {
-                diff_layer(&files.statics, &statics, touched, &mut changed);
-                files.statics = statics;
-            }
-            diff_layer(&files.generated, &generated, touched, &mut changed);
-            files.generated = generated;
-            // The index changes with the content only (its pages' text, titles and places).
-            if !site.config.search.enabled {
-                files.search = None;
-            } else if self.pending.model || files.search.is_none() {
-                files.search = Some(Arc::new(LazySearch::new(site.clone())));
-            }
         }
+    }
 
-        let Compared {
-            summaries,
-            section_summaries,
-            section_views,
-            ..
-        } = compared;
-        let rendered_count = rendered.len();
-        drop(rendered);
-        self.good = Some(Good {
-            summaries,
-            section_summaries,
-            section_views,
-            nav,
-            templates: templates_now,
-            shape,
-            job_templates,
-            generated_overlap,
-            site,
-        });
-        self.pending = Pending::default();
-        if changed.is_empty() {
-            return Outcome::Unchanged;
+    /// The bytes of the copied files of the new static (`statics`, when made again) and
+    /// generated layers.
+    fn copied_files(
+        &self,
+        statics: Option<&HashMap<String, Bytes>>,
+        generated: &HashMap<String, Bytes>,
+    ) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Vec<Diagnostic>> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        let statics = statics.unwrap_or(&files.statics);
+        // Without a good build to compare with (the first, a full rebuild, or any rebuild
+        // after a full one failed, which forgot the files changed before it) every
+        // copied file is read again.
+        let empty = HashMap::new();
+        let old_copies = if self.good.is_none() {
+            &empty
+        } else {
+            &files.copies
+        };
+        read_copies(
+            &self.root,
+            statics,
+            generated,
+            old_copies,
+            &self.pending.files,
+        )
+    }
+
+    /// Puts the new files in the served site and returns the output paths added, changed or
+    /// removed. `live`: every rendered path of the new site, when its shape changed (the
+    /// rendered files not among them are removed).
+    fn publish(
+        &self,
+        site: &Arc<Site>,
+        live: Option<HashSet<&str>>,
+        rendered: &[OutputFile],
+        statics: Option<HashMap<String, Bytes>>,
+        generated: HashMap<String, Bytes>,
+        copies: HashMap<PathBuf, Arc<Vec<u8>>>,
+    ) -> BTreeSet<String> {
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        files.copies = copies;
+        if let Some(live) = live {
+            let stale: Vec<String> = files
+                .rendered
+                .keys()
+                .filter(|p| !live.contains(p.as_str()))
+                .cloned()
+                .collect();
+            for p in stale {
+                files.rendered.remove(&p);
+                changed.insert(p);
+            }
         }
-        Outcome::Changed(Changes {
-            paths: changed.into_iter().collect(),
-            rendered: rendered_count,
-            parsed: 0,
-            warnings: if full { warnings } else { Vec::new() },
-        })
+        // A page that only links a stylesheet under its new fingerprinted name is not
+        // reloaded: the browser swaps the stylesheet.
+        let renamed = self.good.as_ref().map_or_else(Vec::new, |g| {
+            output::assets::renamed(&g.rendered.site().assets, &site.assets)
+        });
+        for f in rendered {
+            let same = files.rendered.get(&f.path).is_some_and(|old| {
+                same_bytes(old, &f.bytes)
+                    || matches!((old, &f.bytes), (Bytes::Owned(a), Bytes::Owned(b))
+                        if output::assets::differ_only_by_names(a, b, &renamed))
+            });
+            if !same {
+                changed.insert(f.path.clone());
+            }
+        }
+        for f in rendered {
+            files.rendered.insert(f.path.clone(), f.bytes.clone());
+        }
+        let touched = &self.pending.files;
+        if let Some(statics) = statics {
+            diff_layer(&files.statics, &statics, touched, &mut changed);
+            files.statics = statics;
+        }
+        diff_layer(&files.generated, &generated, touched, &mut changed);
+        files.generated = generated;
+        // The index changes with the content only (its pages' text, titles and places).
+        if !site.config.search.enabled {
+            files.search = None;
+        } else if self.pending.model || files.search.is_none() {
+            files.search = Some(Arc::new(LazySearch::new(site.clone())));
+        }
+        changed
+    }
+}
+
+/// Renders `jobs` in parallel; every job's error is reported.
+fn render_jobs(renderer: &Renderer, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        jobs.par_iter().map(|job| renderer.render(job)).collect();
+    let mut errors = Vec::new();
+    let mut rendered = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => rendered.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(errors)
     }
 }
 
@@ -1082,403 +1041,4 @@ fn diff_layer(
             changed.insert(path.clone());
         }
     }
-}
-
-/// Template names whose text was added, removed or changed.
-fn changed_templates<'a>(old: &'a [TemplateSource], new: &'a [TemplateSource]) -> HashSet<&'a str> {
-    let old_by: HashMap<&str, &str> = old
-        .iter()
-        .map(|t| (t.name.as_str(), t.text.as_str()))
-        .collect();
-    let new_by: HashMap<&str, &str> = new
-        .iter()
-        .map(|t| (t.name.as_str(), t.text.as_str()))
-        .collect();
-    let mut out: HashSet<&str> = HashSet::new();
-    for (name, text) in &new_by {
-        if old_by.get(name) != Some(text) {
-            out.insert(name);
-        }
-    }
-    for name in old_by.keys() {
-        if !new_by.contains_key(name) {
-            out.insert(name);
-        }
-    }
-    out
-}
-
-/// Which templates each template uses (through `extends` and `include`, found as quoted
-/// template names in its text, which over-approximates safely) and which of them read more
-/// than their own context.
-struct TemplateGraph {
-    uses: HashMap<String, HashSet<String>>,
-    reads: HashMap<Reads, HashSet<String>>,
-}
-
-/// What a template may read beyond its own page's or listing's context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Reads {
-    /// Other pages, sections, taxonomies or data files.
-    Site,
-    /// The progress dashboard (`progress_dashboard()`).
-    Dashboard,
-    /// The volunteer statistics (the global `volunteer_stats`).
-    Volunteers,
-}
-
-/// The names in a template's text that make it read each of [`Reads`] (`__tera_context` is
-/// the whole context, globals included).
-const READERS: &[(Reads, &[&str])] = &[
-    (
-        Reads::Site,
-        &["get_page", "get_section", "get_taxonomy", "load_data", "@/"],
-    ),
-    (Reads::Dashboard, &["progress_dashboard", "__tera_context"]),
-    (Reads::Volunteers, &["volunteer_stats", "__tera_context"]),
-];
-
-impl TemplateGraph {
-    fn new(sources: &[TemplateSource]) -> TemplateGraph {
-        let code: Vec<String> = sources.iter().map(|t| without_comments(&t.text)).collect();
-        // Components are visible to every template, so their definitions are used by all.
-        let components: Vec<&str> = sources
-            .iter()
-            .zip(&code)
-            .filter(|(_, code)| code.contains("component "))
-            .map(|(t, _)| t.name.as_str())
-            .collect();
-        let direct: HashMap<&str, Vec<&str>> = sources
-            .iter()
-            .zip(&code)
-            .map(|(t, code)| {
-                let refs = sources
-                    .iter()
-                    .filter(|u| {
-                        code.contains(&format!("\"{}\"", u.name))
-                            || code.contains(&format!("'{}'", u.name))
-                    })
-                    .map(|u| u.name.as_str())
-                    .chain(components.iter().copied())
-                    .collect();
-                (t.name.as_str(), refs)
-            })
-            .collect();
-        let mut uses = HashMap::new();
-        for t in sources {
-            let mut seen: HashSet<String> = HashSet::new();
-            let mut stack = vec![t.name.as_str()];
-            while let Some(n) = stack.pop() {
-                if seen.insert(n.to_string()) {
-                    stack.extend(direct.get(n).into_iter().flatten().copied());
-                }
-            }
-            uses.insert(t.name.clone(), seen);
-        }
-        let reads = READERS
-            .iter()
-            .map(|(what, names)| {
-                let readers: HashSet<&str> = sources
-                    .iter()
-                    .zip(&code)
-                    .filter(|(_, code)| names.iter().any(|f| code.contains(f)))
-                    .map(|(t, _)| t.name.as_str())
-                    .collect();
-                let reading = uses
-                    .iter()
-                    .filter(|(_, used)| used.iter().any(|u| readers.contains(u.as_str())))
-                    .map(|(name, _)| name.clone())
-                    .collect();
-                (*what, reading)
-            })
-            .collect();
-        TemplateGraph { uses, reads }
-    }
-
-    /// True when `template` is, extends or includes one of `names`.
-    fn uses_any(&self, template: &str, names: &HashSet<&str>) -> bool {
-        if names.is_empty() {
-            return false;
-        }
-        match self.uses.get(template) {
-            Some(used) => used.iter().any(|u| names.contains(u.as_str())),
-            None => true,
-        }
-    }
-
-    /// True when `template` (or a template it uses) reads `what`.
-    fn reads(&self, template: &str, what: Reads) -> bool {
-        self.reads
-            .get(&what)
-            .is_some_and(|names| names.contains(template))
-    }
-}
-
-/// Template text without `{# comments #}`, which use nothing.
-fn without_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("{#") {
-        out.push_str(&rest[..start]);
-        match rest[start + 2..].find("#}") {
-            Some(end) => rest = &rest[start + 2 + end + 2..],
-            None => break,
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The new site's views next to the last good build's: which pages' summaries and contents,
-/// and which sections' views, differ. Unchanged summaries are reused, not rebuilt.
-struct Compared<'a> {
-    site: &'a Site,
-    summaries: Arc<Vec<Value>>,
-    section_summaries: Vec<Value>,
-    section_views: Vec<Value>,
-    /// New page index → the same page (by content path) in the old site.
-    old_page: Vec<Option<usize>>,
-    old_section: Vec<Option<usize>>,
-    summary_changed: Vec<bool>,
-    page_changed: Vec<bool>,
-    section_summary_changed: Vec<bool>,
-    section_view_changed: Vec<bool>,
-}
-
-impl<'a> Compared<'a> {
-    fn new(old: Option<&Good>, site: &'a Site) -> Compared<'a> {
-        let find = |content_path: &str| -> Option<Target> {
-            old.and_then(|g| g.site.by_content_path.get(content_path).copied())
-        };
-        // A patched site shares its index with the old one: every page is where it was.
-        let same_places =
-            old.is_some_and(|g| Arc::ptr_eq(&g.site.by_content_path, &site.by_content_path));
-        let old_page: Vec<Option<usize>> = if same_places {
-            (0..site.pages.len()).map(Some).collect()
-        } else {
-            site.pages
-                .iter()
-                .map(|p| match find(&p.page.content_path) {
-                    Some(Target::Page(j)) => Some(j),
-                    _ => None,
-                })
-                .collect()
-        };
-        let old_section: Vec<Option<usize>> = site
-            .sections
-            .iter()
-            .map(|s| match find(&s.section.content_path) {
-                Some(Target::Section(j)) => Some(j),
-                _ => None,
-            })
-            .collect();
-        let section_summaries: Vec<Value> = site
-            .sections
-            .iter()
-            .map(|s| Value::from_serializable(&views::section_summary(site, s)))
-            .collect();
-        let section_views: Vec<Value> = site
-            .sections
-            .iter()
-            .map(|s| Value::from_serializable(&views::section_full(site, s, Vec::new())))
-            .collect();
-        let compare = |values: &[Value], old_index: &[Option<usize>], old: Option<&Vec<Value>>| {
-            values
-                .iter()
-                .zip(old_index)
-                .map(|(v, j)| match (j, old) {
-                    (Some(j), Some(old)) => old.get(*j) != Some(v),
-                    _ => true,
-                })
-                .collect::<Vec<bool>>()
-        };
-        let section_summary_changed = compare(
-            &section_summaries,
-            &old_section,
-            old.map(|g| &g.section_summaries),
-        );
-        let section_view_changed =
-            compare(&section_views, &old_section, old.map(|g| &g.section_views));
-
-        // A summary is reused when everything it is made of is the same.
-        let per_page: Vec<(Value, bool, bool)> = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let Some((g, j)) = old.zip(old_page[i]) else {
-                    return (render::page_summary(site, p), true, true);
-                };
-                let q = &g.site.pages[j];
-                let same_section = !section_summary_changed[p.section]
-                    && old_section[p.section] == Some(q.section);
-                // A rule's summary links to the rule replacing it, by title and path.
-                let same_successor = successor(site, p) == successor(&g.site, q);
-                if Arc::ptr_eq(p, q)
-                    && same_section
-                    && same_successor
-                    && Arc::ptr_eq(&site.taxonomies, &g.site.taxonomies)
-                {
-                    return (g.summaries[j].clone(), false, false);
-                }
-                let same_inputs = Arc::ptr_eq(&p.page, &q.page)
-                    && p.path == q.path
-                    && p.expired == q.expired
-                    && p.summary_html == q.summary_html
-                    && p.description == q.description
-                    && same_section
-                    && same_successor
-                    && same_term_paths(site, &g.site, p);
-                let (summary, summary_changed) = if same_inputs {
-                    (g.summaries[j].clone(), false)
-                } else {
-                    let v = render::page_summary(site, p);
-                    let changed = g.summaries[j] != v;
-                    (v, changed)
-                };
-                // Progress figures and ranking tables depend on the announcements before.
-                let page_changed = summary_changed
-                    || !Arc::ptr_eq(&p.page, &q.page)
-                    || p.html() != q.html()
-                    || p.progress != q.progress
-                    || p.ranking != q.ranking;
-                (summary, summary_changed, page_changed)
-            })
-            .collect();
-        let mut summaries = Vec::with_capacity(per_page.len());
-        let mut summary_changed = Vec::with_capacity(per_page.len());
-        let mut page_changed = Vec::with_capacity(per_page.len());
-        for (v, s, p) in per_page {
-            summaries.push(v);
-            summary_changed.push(s);
-            page_changed.push(p);
-        }
-        Compared {
-            site,
-            summaries: Arc::new(summaries),
-            section_summaries,
-            section_views,
-            old_page,
-            old_section,
-            summary_changed,
-            page_changed,
-            section_summary_changed,
-            section_view_changed,
-        }
-    }
-
-    /// True when the same list of pages (in order, summaries unchanged) was shown before.
-    fn same_items(&self, new: &[usize], old: &[usize]) -> bool {
-        new.len() == old.len()
-            && new
-                .iter()
-                .zip(old)
-                .all(|(&i, &j)| self.old_page[i] == Some(j) && !self.summary_changed[i])
-    }
-
-    fn same_neighbour(&self, new: Option<usize>, old: Option<usize>) -> bool {
-        match (new, old) {
-            (None, None) => true,
-            (Some(i), Some(j)) => self.old_page[i] == Some(j) && !self.summary_changed[i],
-            _ => false,
-        }
-    }
-
-    /// Section `from` and its ancestors, as the same sections with the same summaries.
-    fn same_chain(&self, good: &Good, new: usize, old: usize) -> bool {
-        let (mut a, mut b) = (Some(new), Some(old));
-        loop {
-            match (a, b) {
-                (None, None) => return true,
-                (Some(x), Some(y)) => {
-                    if self.old_section[x] != Some(y) || self.section_summary_changed[x] {
-                        return false;
-                    }
-                    a = self.site.sections[x].parent;
-                    b = good.site.sections[y].parent;
-                }
-                _ => return false,
-            }
-        }
-    }
-
-    /// Whether the context of `job` differs from that of `old_job` in the good build. Both
-    /// render the same output path.
-    fn job_changed(&self, good: &Good, job: &Job, old_job: &Job) -> bool {
-        let (site, old_site) = (self.site, &good.site);
-        match (*job, *old_job) {
-            (Job::Page(i), Job::Page(j)) => {
-                let (p, q) = (&site.pages[i], &old_site.pages[j]);
-                self.old_page[i] != Some(j)
-                    || self.page_changed[i]
-                    || !self.same_neighbour(p.previous, q.previous)
-                    || !self.same_neighbour(p.next, q.next)
-                    || !self.same_chain(good, p.section, q.section)
-            }
-            (Job::Section(i, k), Job::Section(j, _)) => {
-                let (s, t) = (&site.sections[i], &old_site.sections[j]);
-                let root = i == site.root();
-                self.old_section[i] != Some(j)
-                    || self.section_view_changed[i]
-                    || s.pages.len() != t.pages.len()
-                    || s.paginate != t.paginate
-                    || !self.same_items(
-                        pager_slice(&s.pages, s.paginate, k),
-                        pager_slice(&t.pages, t.paginate, k),
-                    )
-                    || (root
-                        && !self.same_items(
-                            &render::recent_page_indices(site, RECENT_PAGES),
-                            &render::recent_page_indices(old_site, RECENT_PAGES),
-                        ))
-            }
-            (Job::TaxonomyList(t), Job::TaxonomyList(u)) => {
-                let (a, b) = (&site.taxonomies[t], &old_site.taxonomies[u]);
-                a.name != b.name
-                    || a.terms.len() != b.terms.len()
-                    || a.terms.iter().zip(&b.terms).any(|(x, y)| {
-                        (&x.name, &x.slug, &x.path, x.pages.len())
-                            != (&y.name, &y.slug, &y.path, y.pages.len())
-                    })
-            }
-            (Job::Term(t, term, k), Job::Term(u, old_term, _)) => {
-                let (tax, old_tax) = (&site.taxonomies[t], &old_site.taxonomies[u]);
-                let (x, y) = (&tax.terms[term], &old_tax.terms[old_term]);
-                (&x.name, &x.slug, &x.path, x.pages.len())
-                    != (&y.name, &y.slug, &y.path, y.pages.len())
-                    || tax.paginate != old_tax.paginate
-                    || pager_count(x.pages.len(), tax.paginate)
-                        != pager_count(y.pages.len(), old_tax.paginate)
-                    || !self.same_items(
-                        pager_slice(&x.pages, tax.paginate, k),
-                        pager_slice(&y.pages, old_tax.paginate, k),
-                    )
-            }
-            (Job::NotFound, Job::NotFound) => false,
-            _ => true,
-        }
-    }
-}
-
-/// The title and path of the rule that replaces rule page `p`, as its view shows them.
-fn successor<'a>(site: &'a Site, p: &site::SitePage) -> Option<(&'a str, &'a str)> {
-    p.superseded_by.map(|t| {
-        let target = &site.pages[t];
-        (target.page.meta.title.as_str(), target.path.as_str())
-    })
-}
-
-/// The term links of a page's summary are the same in both sites.
-fn same_term_paths(site: &Site, old_site: &Site, p: &site::SitePage) -> bool {
-    p.page.meta.taxonomies.iter().all(|(taxonomy, terms)| {
-        let path = |s: &Site, name: &str| {
-            s.taxonomies
-                .iter()
-                .find(|t| &t.name == taxonomy)
-                .and_then(|t| t.term_by_name.get(name).map(|&i| t.terms[i].path.clone()))
-        };
-        terms
-            .iter()
-            .all(|name| path(site, name) == path(old_site, name))
-    })
 }

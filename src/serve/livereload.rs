@@ -150,11 +150,25 @@ pub const SCRIPT: &str = r#"// wenming serve: live reload and build error overla
     document.body.appendChild(box);
   }
 
+  // A stylesheet's path without its fingerprint: /style.3f9a1c2e.css → /style.css.
+  function plain(path) {
+    return path.replace(/\.[0-9a-f]{8}(\.[^./]+)$/, '$1');
+  }
+
   function swapStylesheets(changed) {
-    const wanted = new Set(changed.map(fullPath));
+    // By the plain name, so that a changed stylesheet replaces the one the page links under
+    // its old fingerprinted name. The plain file is taken when it is there: the list also
+    // holds the old fingerprinted name, which is gone.
+    const wanted = new Map();
+    for (const c of changed) {
+      const path = fullPath(c);
+      const key = plain(path);
+      if (!wanted.has(key) || path === key) wanted.set(key, path);
+    }
     for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
-      if (!wanted.has(pathOf(link.href))) continue;
-      const url = new URL(link.href);
+      const now = wanted.get(plain(pathOf(link.href)));
+      if (!now) continue;
+      const url = new URL(now, location.href);
       url.searchParams.set('wenming-reload', String(Date.now()));
       const next = link.cloneNode();
       next.href = url.href;

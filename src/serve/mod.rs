@@ -19,7 +19,7 @@ pub mod watch;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use tokio::sync::broadcast;
@@ -58,6 +58,13 @@ pub enum ServeEvent {
     Rebuilt {
         /// The changed source files, relative to the root.
         sources: Vec<PathBuf>,
+        outcome: Outcome,
+        seconds: f64,
+    },
+    /// Rebuilt because the moment `due` passed: a scheduled page was published or a page
+    /// expired.
+    FellDue {
+        due: Timestamp,
         outcome: Outcome,
         seconds: f64,
     },
@@ -117,7 +124,11 @@ pub fn serve(
         .name("wenming-rebuild".into())
         .spawn(move || {
             let mut live = live;
-            while let Some(batch) = watch.next_batch() {
+            loop {
+                let due = live.next_due();
+                let Some(batch) = watch.next_batch(due.map(|due| wait_until(due, now()))) else {
+                    break;
+                };
                 let paths = match batch {
                     Ok(paths) => paths,
                     Err(e) => {
@@ -128,6 +139,17 @@ pub fn serve(
                 let paths: Vec<PathBuf> =
                     paths.into_iter().filter(|p| live.is_relevant(p)).collect();
                 if paths.is_empty() {
+                    // 定时发布: scheduled pages appear (and expired ones go) at their time.
+                    if let Some(due) = due.filter(|&due| due <= now()) {
+                        let started = Instant::now();
+                        let outcome = live.republish(now());
+                        publish(&status, &messages, &outcome);
+                        rebuild_report(ServeEvent::FellDue {
+                            due,
+                            outcome,
+                            seconds: started.elapsed().as_secs_f64(),
+                        });
+                    }
                     continue;
                 }
                 let started = Instant::now();
@@ -165,6 +187,14 @@ pub fn serve(
         connections::serve(listener, server::router(state), limits).await;
         Ok(())
     })
+}
+
+/// How long to wait for changes before the moment `due`: until just after it (a page dated
+/// `due` is published once now ≥ `due`), and at most a minute, so that a clock set forward
+/// is noticed.
+fn wait_until(due: Timestamp, now: Timestamp) -> Duration {
+    let left = due.duration_since(now).as_millis().max(0) as u64;
+    Duration::from_millis(left.min(60_000) + 20)
 }
 
 /// Tells the server and the browsers what a rebuild did.

@@ -65,10 +65,21 @@ impl Watch {
         Ok(())
     }
 
-    /// Waits for the next batch of changed source paths. Batches that arrive together are
-    /// merged. `None` when the watcher has stopped.
-    pub fn next_batch(&mut self) -> Option<Result<Vec<PathBuf>, Diagnostic>> {
-        let first = self.events.recv().ok()?;
+    /// Waits for the next batch of changed source paths, at most `wait` when given (then an
+    /// empty batch). Batches that arrive together are merged. `None` when the watcher has
+    /// stopped.
+    pub fn next_batch(
+        &mut self,
+        wait: Option<Duration>,
+    ) -> Option<Result<Vec<PathBuf>, Diagnostic>> {
+        let first = match wait {
+            None => self.events.recv().ok()?,
+            Some(wait) => match self.events.recv_timeout(wait) {
+                Ok(first) => first,
+                Err(RecvTimeoutError::Timeout) => return Some(Ok(Vec::new())),
+                Err(RecvTimeoutError::Disconnected) => return None,
+            },
+        };
         let mut paths = BTreeSet::new();
         let mut error = None;
         // Reading a file is no change (and wenming's own reads must not trigger rebuilds).

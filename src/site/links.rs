@@ -57,8 +57,9 @@ pub fn resolve_page(site: &Site, p: &SitePage) -> (ResolvedPage, Vec<Diagnostic>
         description: p
             .page
             .meta
-            .summary
+            .description
             .clone()
+            .or_else(|| p.page.meta.summary.clone())
             .unwrap_or_else(|| p.page.body.excerpt.clone()),
     };
     (resolved, errors)

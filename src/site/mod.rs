@@ -139,6 +139,22 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     pub volunteers: volunteers::VolunteerStats,
     pub progress: progress::Dashboard,
+    /// The fingerprinted names of the copied stylesheets and scripts (`style.css` →
+    /// `style.3f9a1c2e.css`), set once the static files are known; read by the `asset`
+    /// template function.
+    pub assets: Arc<BTreeMap<String, String>>,
+    /// Old URLs of sections and taxonomy terms whose slug changed with word-aware pinyin,
+    /// kept as redirects (pages keep theirs as aliases).
+    pub legacy_redirects: Vec<LegacyRedirect>,
+}
+
+/// A redirect from the URL a section or taxonomy term had before word-aware pinyin.
+#[derive(Debug, Clone)]
+pub struct LegacyRedirect {
+    pub from: SitePath,
+    /// The URL path it has now.
+    pub to: String,
+    pub title: String,
 }
 
 /// What a content path names.
@@ -276,15 +292,54 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     let mut errors = Vec::new();
     let Content {
         pages,
-        mut sections,
+        sections,
         data,
         data_text,
         data_modified,
         unreadable,
         ..
     } = content;
+    let sections = sections_in_order(sections, &config);
+    let urls = FolderUrls::new(&sections);
+    let (mut site_sections, section_by_dir, moved_sections) =
+        link_sections(sections, &urls, &config, &mut errors);
+    let (mut site_pages, moved) = link_pages(pages, &section_by_dir, &urls, now, &mut errors);
+    order_listings(&mut site_sections, &mut site_pages);
+    let taxonomies = build_taxonomies(&config, &site_pages, &mut errors);
+    let by_content_path = content_index(&site_sections, &site_pages);
 
-    // Sections: the root first, then by folder so parents come before children.
+    let mut site = Site {
+        config,
+        pages: site_pages.into_iter().map(Arc::new).collect(),
+        sections: site_sections,
+        taxonomies: Arc::new(taxonomies),
+        data,
+        data_text,
+        data_modified,
+        by_content_path: Arc::new(by_content_path),
+        unreadable: Arc::new(unreadable),
+        now,
+        warnings: Vec::new(),
+        volunteers: Default::default(),
+        progress: Default::default(),
+        assets: Default::default(),
+        legacy_redirects: Vec::new(),
+    };
+    keep_legacy_urls(&mut site, moved, moved_sections);
+    errors.extend(check_unique_urls(&site));
+    let link_errors = links::resolve(&mut site);
+    errors.extend(link_kinds(&mut site));
+    errors.extend(directory::link(&mut site));
+    Linked {
+        site,
+        errors,
+        link_errors,
+    }
+}
+
+/// The sections with a made-up home section when `content/_index.md` is missing, the root
+/// first, then by folder so parents come before children.
+fn sections_in_order(mut sections: Vec<Arc<Section>>, config: &Config) -> Vec<Arc<Section>> {
     if !sections.iter().any(|s| s.dir.is_empty()) {
         sections.push(Arc::new(Section {
             // An empty source marks the home section as made up, not read from a file.
@@ -303,9 +358,28 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         }));
     }
     sections.sort_by(|a, b| (depth(&a.dir), &a.dir).cmp(&(depth(&b.dir), &b.dir)));
-    let section_slugs = folder_slugs(&sections, name_slug);
-    let dir_path = |dir: &str, errors: &mut Vec<Diagnostic>, source: &std::path::Path| -> String {
-        let (url, unusable) = folder_url(dir, &section_slugs, name_slug);
+    sections
+}
+
+/// The URL path of each content folder, as now and as wenming gave it before word-aware
+/// pinyin (see `text::slug`): a page whose URL changed keeps its old one as an alias.
+struct FolderUrls {
+    current: HashMap<String, String>,
+    legacy: HashMap<String, String>,
+}
+
+impl FolderUrls {
+    fn new(sections: &[Arc<Section>]) -> FolderUrls {
+        FolderUrls {
+            current: folder_slugs(sections, name_slug),
+            legacy: folder_slugs(sections, legacy_name_slug),
+        }
+    }
+
+    /// The URL path of folder `dir`; a folder name that cannot become a URL is an error of
+    /// `source`.
+    fn path(&self, dir: &str, errors: &mut Vec<Diagnostic>, source: &std::path::Path) -> String {
+        let (url, unusable) = folder_url(dir, &self.current, name_slug);
         for seg in unusable {
             errors.push(
                 Diagnostic::new(source, format!("目录名“{seg}”无法转换成网址"))
@@ -313,17 +387,34 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             );
         }
         url
-    };
-    // The URLs wenming gave before word-aware pinyin (see `text::slug`): a page whose URL
-    // changed keeps its old one as an alias.
-    let legacy_section_slugs = folder_slugs(&sections, legacy_name_slug);
-    let legacy_dir_path = |dir: &str| folder_url(dir, &legacy_section_slugs, legacy_name_slug).0;
-    let mut moved: Vec<(usize, String)> = Vec::new();
+    }
 
+    fn legacy_path(&self, dir: &str) -> String {
+        folder_url(dir, &self.legacy, legacy_name_slug).0
+    }
+}
+
+/// Sections or pages (by index) whose URL changed with word-aware pinyin, with their old URL.
+type MovedUrls = Vec<(usize, String)>;
+
+/// The sections (in the order of [`sections_in_order`]) with their URLs and parents, each
+/// folder's section index, and the sections whose URL changed with word-aware pinyin, with
+/// their old URL.
+fn link_sections(
+    sections: Vec<Arc<Section>>,
+    urls: &FolderUrls,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<SiteSection>, HashMap<String, usize>, MovedUrls) {
+    let mut moved_sections: MovedUrls = Vec::new();
     let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
     let mut section_by_dir: HashMap<String, usize> = HashMap::new();
     for section in sections {
-        let path = dir_path(&section.dir, &mut errors, &section.source);
+        let path = urls.path(&section.dir, errors, &section.source);
+        let legacy = urls.legacy_path(&section.dir);
+        if legacy != path && !legacy.contains("//") {
+            moved_sections.push((site_sections.len(), legacy));
+        }
         let parent = if section.dir.is_empty() {
             None
         } else {
@@ -349,15 +440,27 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             directory: None,
         });
     }
+    (site_sections, section_by_dir, moved_sections)
+}
 
-    // Pages: URL from `path:`, else section path + slug.
+/// The pages with their URLs (from `path:`, else section path + slug) and sections, and the
+/// pages whose URL changed with word-aware pinyin, with their old URL. A page whose URL
+/// cannot be made is left out (an error).
+fn link_pages(
+    pages: Vec<Arc<Page>>,
+    section_by_dir: &HashMap<String, usize>,
+    urls: &FolderUrls,
+    now: Timestamp,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<SitePage>, Vec<(usize, String)>) {
+    let mut moved: Vec<(usize, String)> = Vec::new();
     let mut site_pages: Vec<SitePage> = Vec::with_capacity(pages.len());
     for page in pages {
-        let section = nearest_section(&section_by_dir, &page.dir);
+        let section = nearest_section(section_by_dir, &page.dir);
         let path = match (&page.meta.path, &page.meta.slug) {
             (Some(path), _) => path.clone(),
             (None, Some(slug)) => {
-                format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source))
+                format!("{}{slug}/", urls.path(&page.dir, errors, &page.source))
             }
             (None, None) => {
                 let mut slug = name_slug(&page.stem);
@@ -371,12 +474,12 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
                     );
                     continue;
                 }
-                let path = format!("{}{slug}/", dir_path(&page.dir, &mut errors, &page.source));
+                let path = format!("{}{slug}/", urls.path(&page.dir, errors, &page.source));
                 let mut legacy = legacy_name_slug(&page.stem);
                 if legacy.is_empty() {
                     legacy = legacy_slugify(&page.meta.title);
                 }
-                let legacy = format!("{}{legacy}/", legacy_dir_path(&page.dir));
+                let legacy = format!("{}{legacy}/", urls.legacy_path(&page.dir));
                 if legacy != path && !legacy.ends_with("//") {
                     moved.push((site_pages.len(), legacy));
                 }
@@ -402,12 +505,17 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
             superseded_by: None,
         });
     }
+    (site_pages, moved)
+}
 
+/// Lists each section's pages, sorted, with each page's neighbours, and sorts each section's
+/// subsections by weight, then title.
+fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]) {
     for (i, p) in site_pages.iter().enumerate() {
         site_sections[p.section].pages.push(i);
     }
-    for s in &mut site_sections {
-        sort_pages(&mut s.pages, &site_pages, s.section.meta.sort_by);
+    for s in site_sections.iter_mut() {
+        sort_pages(&mut s.pages, site_pages, s.section.meta.sort_by);
         for (pos, &pi) in s.pages.iter().enumerate() {
             let previous = pos.checked_sub(1).map(|p| s.pages[p]);
             let next = s.pages.get(pos + 1).copied();
@@ -427,42 +535,18 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         });
         site_sections[s].subsections = subs;
     }
+}
 
-    let taxonomies = build_taxonomies(&config, &site_pages, &mut errors);
-
+/// Content path → page or section.
+fn content_index(sections: &[SiteSection], pages: &[SitePage]) -> HashMap<String, Target> {
     let mut by_content_path = HashMap::new();
-    for (i, s) in site_sections.iter().enumerate() {
+    for (i, s) in sections.iter().enumerate() {
         by_content_path.insert(s.section.content_path.clone(), Target::Section(i));
     }
-    for (i, p) in site_pages.iter().enumerate() {
+    for (i, p) in pages.iter().enumerate() {
         by_content_path.insert(p.page.content_path.clone(), Target::Page(i));
     }
-
-    let mut site = Site {
-        config,
-        pages: site_pages.into_iter().map(Arc::new).collect(),
-        sections: site_sections,
-        taxonomies: Arc::new(taxonomies),
-        data,
-        data_text,
-        data_modified,
-        by_content_path: Arc::new(by_content_path),
-        unreadable: Arc::new(unreadable),
-        now,
-        warnings: Vec::new(),
-        volunteers: Default::default(),
-        progress: Default::default(),
-    };
-    keep_legacy_urls(&mut site, moved);
-    errors.extend(check_unique_urls(&site));
-    let link_errors = links::resolve(&mut site);
-    errors.extend(link_kinds(&mut site));
-    errors.extend(directory::link(&mut site));
-    Linked {
-        site,
-        errors,
-        link_errors,
-    }
+    by_content_path
 }
 
 /// What the content kinds compute over the whole site: progress figures and dashboard,
@@ -473,8 +557,12 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
 fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
     let base = site.config.base_path().to_string();
     let url_path = |p: &str| format!("{base}{p}");
-    let (per_page, dashboard, mut errors, warnings) =
-        progress::compute(&site.pages, site.now, url_path);
+    let progress::Progress {
+        pages: per_page,
+        dashboard,
+        mut errors,
+        warnings,
+    } = progress::compute(&site.pages, site.now, url_path);
     let (tables, mut ranking_errors) = ranking::compute(&site.pages, &site.data, url_path);
     errors.append(&mut ranking_errors);
     site.progress = dashboard;
@@ -643,7 +731,10 @@ fn build_taxonomies(
         .map(|tc| {
             let path = format!("/{}/", tc.name);
             let mut terms: Vec<Term> = Vec::new();
-            let mut by_slug: HashMap<String, usize> = HashMap::new();
+            let mut slugs: HashSet<String> = HashSet::new();
+            // Spellings that differ only in width or case (ABC, abc, ＡＢＣ) are one term,
+            // named as first written.
+            let mut by_folded: HashMap<String, usize> = HashMap::new();
             // Pages repeat a few names many times: each name's slug (pinyin) is made once.
             let mut by_name: HashMap<&str, usize> = HashMap::new();
             for (pi, p) in pages.iter().enumerate() {
@@ -651,11 +742,9 @@ fn build_taxonomies(
                     let ti = match by_name.get(name.as_str()) {
                         Some(&ti) => ti,
                         None => {
-                            let mut slug = name_slug(name);
-                            if slug.is_empty() {
-                                slug = format!("term-{}", terms.len() + 1);
-                            }
-                            let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                            let folded = crate::text::fold_width_and_case(name);
+                            let ti = *by_folded.entry(folded).or_insert_with(|| {
+                                let slug = distinct_term_slug(name, terms.len(), &mut slugs);
                                 terms.push(Term {
                                     name: name.clone(),
                                     path: format!("{path}{slug}/"),
@@ -701,6 +790,23 @@ fn build_taxonomies(
         .collect()
 }
 
+/// A slug for a new term that no earlier term has: its pinyin (`gong-shi`), and for a different
+/// term read the same (公示, 攻势, 公式) the next free `gong-shi-2`, `gong-shi-3`, in the order
+/// the pages are read, so a term's URL stays put from build to build.
+fn distinct_term_slug(name: &str, index: usize, taken: &mut HashSet<String>) -> String {
+    let mut base = name_slug(name);
+    if base.is_empty() {
+        base = format!("term-{}", index + 1);
+    }
+    let mut slug = base.clone();
+    let mut n = 2;
+    while !taken.insert(slug.clone()) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    slug
+}
+
 /// The HTML site map (网站地图): every section and page title, and where the search box leads
 /// without JavaScript.
 pub const SITEMAP_PATH: &str = "/sitemap/";
@@ -709,9 +815,34 @@ pub const SITEMAP_PATH: &str = "/sitemap/";
 pub const SEARCH_PATH: &str = "/search/";
 
 /// Adds each page's URL from before word-aware pinyin (`moved`: page index, old URL) as an
-/// alias, unless something else now has that URL.
-fn keep_legacy_urls(site: &mut Site, moved: Vec<(usize, String)>) {
-    if moved.is_empty() {
+/// alias, and each section's (`moved_sections`) and taxonomy term's as a redirect, unless
+/// something else now has that URL.
+fn keep_legacy_urls(
+    site: &mut Site,
+    moved: Vec<(usize, String)>,
+    moved_sections: Vec<(usize, String)>,
+) {
+    let moved_terms: Vec<LegacyRedirect> = site
+        .taxonomies
+        .iter()
+        .flat_map(|t| {
+            t.terms.iter().filter_map(|term| {
+                let legacy = legacy_name_slug(&term.name);
+                (!legacy.is_empty() && legacy != term.slug).then(|| LegacyRedirect {
+                    from: {
+                        let url = format!("{}{legacy}/", t.path);
+                        SitePath {
+                            file: index_file(&url),
+                            url,
+                        }
+                    },
+                    to: term.path.clone(),
+                    title: term.name.clone(),
+                })
+            })
+        })
+        .collect();
+    if moved.is_empty() && moved_sections.is_empty() && moved_terms.is_empty() {
         return;
     }
     let mut claimed: HashSet<String> = site
@@ -735,6 +866,19 @@ fn keep_legacy_urls(site: &mut Site, moved: Vec<(usize, String)>) {
             page.aliases.push(SitePath { url, file });
         }
     }
+    let sections = moved_sections.into_iter().map(|(i, url)| LegacyRedirect {
+        from: SitePath {
+            file: index_file(&url),
+            url,
+        },
+        to: site.sections[i].path.clone(),
+        title: site.sections[i].section.meta.title.clone(),
+    });
+    let redirects: Vec<LegacyRedirect> = sections
+        .chain(moved_terms)
+        .filter(|r| claimed.insert(r.from.url.clone()))
+        .collect();
+    site.legacy_redirects = redirects;
 }
 
 /// Two things may not claim one URL: pages, sections, taxonomy pages, aliases.

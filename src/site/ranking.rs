@@ -143,6 +143,46 @@ fn competition_ranks(scores: &[f64]) -> Vec<usize> {
     ranks
 }
 
+/// One row of a ranking at its `rank`, with its change since the `previous` ranking of the
+/// series (unit → rank) and the list (红榜, 黑榜) its score puts it on.
+fn ranked_row(
+    r: &Ranking,
+    row: Row,
+    rank: usize,
+    previous: Option<&HashMap<String, usize>>,
+) -> RankedRow {
+    let change = previous.map(|prev| match prev.get(&row.unit) {
+        None => "新".to_string(),
+        Some(&before) if before > rank => format!("↑{}", before - rank),
+        Some(&before) if before < rank => format!("↓{}", rank - before),
+        Some(_) => "—".to_string(),
+    });
+    let list = if r.red_at_least.is_some_and(|t| row.score >= t) {
+        Some("red")
+    } else if r.black_below.is_some_and(|t| row.score < t) {
+        Some("black")
+    } else {
+        None
+    };
+    let rate = match (row.found, row.fixed) {
+        (Some(found), Some(fixed)) if found > 0 => {
+            Some(two_decimals(fixed as f64 / found as f64 * 100.0))
+        }
+        _ => None,
+    };
+    RankedRow {
+        rank,
+        unit: row.unit,
+        score: row.score,
+        score_text: row.score_text,
+        found: row.found,
+        fixed: row.fixed,
+        rate,
+        change,
+        list,
+    }
+}
+
 /// Computes every ranking page's table; errors name the page or the data file and line.
 pub fn compute(
     pages: &[Arc<SitePage>],
@@ -206,40 +246,7 @@ pub fn compute(
             let ranked: Vec<RankedRow> = rows
                 .into_iter()
                 .zip(ranks)
-                .map(|(row, rank)| {
-                    let change = previous
-                        .as_ref()
-                        .map(|(prev, _)| match prev.get(&row.unit) {
-                            None => "新".to_string(),
-                            Some(&before) if before > rank => format!("↑{}", before - rank),
-                            Some(&before) if before < rank => format!("↓{}", rank - before),
-                            Some(_) => "—".to_string(),
-                        });
-                    let list = if r.red_at_least.is_some_and(|t| row.score >= t) {
-                        Some("red")
-                    } else if r.black_below.is_some_and(|t| row.score < t) {
-                        Some("black")
-                    } else {
-                        None
-                    };
-                    let rate = match (row.found, row.fixed) {
-                        (Some(found), Some(fixed)) if found > 0 => {
-                            Some(two_decimals(fixed as f64 / found as f64 * 100.0))
-                        }
-                        _ => None,
-                    };
-                    RankedRow {
-                        rank,
-                        unit: row.unit,
-                        score: row.score,
-                        score_text: row.score_text,
-                        found: row.found,
-                        fixed: row.fixed,
-                        rate,
-                        change,
-                        list,
-                    }
-                })
+                .map(|(row, rank)| ranked_row(r, row, rank, previous.as_ref().map(|(p, _)| p)))
                 .collect();
             let ranks_now: HashMap<String, usize> =
                 ranked.iter().map(|r| (r.unit.clone(), r.rank)).collect();

@@ -1,5 +1,7 @@
 //! Volunteer statistics from the story pages: stories, distinct volunteers and teams, total
-//! hours, and the same per team and per district — available to every template.
+//! hours, and the same per team and per district — available to every template. A story in
+//! several districts counts as a story in each, and its hours are split evenly between them,
+//! so the districts' hours add up to the total.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -69,23 +71,18 @@ pub fn compute(pages: &[Arc<SitePage>], district_taxonomy: &str) -> VolunteerSta
         let h = story.hours.unwrap_or(0.0);
         hours += h;
         volunteers.extend(story.volunteers.iter().cloned());
-        let add = |g: &mut Group| {
+        let add = |g: &mut Group, hours: f64| {
             g.stories += 1;
-            g.hours += h;
+            g.hours += hours;
             g.volunteers.extend(story.volunteers.iter().cloned());
         };
         if let Some(team) = &story.team {
-            add(teams.entry(team.clone()).or_default());
+            add(teams.entry(team.clone()).or_default(), h);
         }
-        for d in p
-            .page
-            .meta
-            .taxonomies
-            .get(district_taxonomy)
-            .into_iter()
-            .flatten()
-        {
-            add(districts.entry(d.clone()).or_default());
+        let in_districts = p.page.meta.taxonomies.get(district_taxonomy);
+        let share = h / in_districts.map_or(1, Vec::len).max(1) as f64;
+        for d in in_districts.into_iter().flatten() {
+            add(districts.entry(d.clone()).or_default(), share);
         }
     }
     VolunteerStats {

@@ -106,6 +106,19 @@ pub fn is_cjk(c: char) -> bool {
         )
 }
 
+/// `text` with full-width ASCII (ＡＢＣ１２３) and the ideographic space made half-width and
+/// Latin letters lowercased: two spellings an editor means as the same word compare equal.
+pub fn fold_width_and_case(text: &str) -> String {
+    text.chars()
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// Counts words the way Chinese readers count: each Han character is one, each run of
 /// Latin letters or digits is one.
 pub fn count_words(text: &str) -> usize {

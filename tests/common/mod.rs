@@ -190,8 +190,17 @@ impl Drop for ServeProcess {
 /// Starts `wenming serve --port 0 --root ROOT EXTRA…` as of [`DEMO_NOW`] (`WENMING_NOW`), so
 /// that it agrees with builds made with [`wenming_at`] at the same moment.
 pub fn start_serve(root: &Path, extra: &[&str]) -> ServeProcess {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wenming"))
-        .env("WENMING_NOW", DEMO_NOW)
+    start_serve_at(Some(DEMO_NOW), root, extra)
+}
+
+/// [`start_serve`] as of `now`, or on the real clock with `None`.
+pub fn start_serve_at(now: Option<&str>, root: &Path, extra: &[&str]) -> ServeProcess {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wenming"));
+    match now {
+        Some(now) => command.env("WENMING_NOW", now),
+        None => command.env_remove("WENMING_NOW"),
+    };
+    let mut child = command
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .args(extra)
@@ -341,4 +350,32 @@ pub fn read_until_closed(stream: &mut TcpStream, timeout: Duration) -> RawRespon
         bytes,
         closed,
     }
+}
+
+/// What a failed build printed without its warnings (each `警告：` line and its hint lines)
+/// and without the warning count of the last line: for tests about the errors, whose
+/// fixtures also draw warnings that depend on the clock.
+pub fn errors_only(stderr: &str) -> String {
+    let mut out = String::new();
+    let mut in_warning = false;
+    for line in stderr.lines() {
+        if line.starts_with("警告：") {
+            in_warning = true;
+            continue;
+        }
+        if in_warning && line.starts_with("    ") {
+            continue;
+        }
+        in_warning = false;
+        let line = match (line.find("个错误、"), line.find(" 个警告")) {
+            (Some(start), Some(end)) if start < end => {
+                let start = start + "个错误".len();
+                format!("{}{}", &line[..start], &line[end + " 个警告".len()..])
+            }
+            _ => line.to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
