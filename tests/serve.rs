@@ -632,7 +632,9 @@ fn a_scheduled_page_appears_at_its_time_without_an_edit() {
     let site = common::fixture_copy("basic");
     let serve = Serve::start_at(None, site.path(), &[]);
     // Saved once serve runs, so that a slow start cannot reach the moment first.
+    // Whole seconds, as the front matter says it.
     let due = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(8);
+    let due = jiff::Timestamp::from_second(due.as_second()).unwrap_or(due);
     let date = wenming::text::dates::Date::from_timestamp(due).rfc3339();
     write(
         &site.path().join("content/news/soon.md"),
