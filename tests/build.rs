@@ -410,3 +410,29 @@ fn the_next_scheduled_moment_is_printed_and_written_beside_the_site() {
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
     assert!(!site.path().join(".wenming/next-due").exists());
 }
+
+/// A rule that takes effect later (尚未施行) changes the site on that day: it is the next due
+/// moment when it comes before every scheduled page.
+#[test]
+fn a_rule_taking_effect_later_is_the_next_due_moment() {
+    let site = fixture_copy("basic");
+    std::fs::create_dir_all(site.path().join("content/fagui")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        site.path().join("content/fagui/_index.md"),
+        "---\ntitle: 法规\nkind: rule\n---\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        site.path().join("content/fagui/xin-tiao-li.md"),
+        "---\ntitle: 新条例\ndate: 2026-03-01\neffective: 2098-07-01\n---\n第一条 内容。\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = temp();
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(site.path(), ".wenming/next-due"),
+        "2098-07-01T00:00:00+08:00\n"
+    );
+    assert!(read(out.path(), "fagui/xin-tiao-li/index.html").contains("尚未施行"));
+}

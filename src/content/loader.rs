@@ -352,15 +352,22 @@ pub fn assemble(
     (content, errors)
 }
 
-/// The first moment after `now` at which one of `pages` is published (its `date`) or expires:
-/// the next time the published site changes by itself.
+/// The first moment after `now` at which one of `pages` is published (its `date`), expires,
+/// or, for a rule, takes effect (尚未施行 becomes 现行有效): the next time the published site
+/// changes by itself.
 pub fn next_due<'a>(
     pages: impl IntoIterator<Item = &'a Page>,
     now: Timestamp,
 ) -> Option<Timestamp> {
     pages
         .into_iter()
-        .flat_map(|p| [p.meta.date, p.meta.expires])
+        .flat_map(|p| {
+            let effective = match &p.meta.fields {
+                KindFields::Rule(rule) => rule.effective,
+                _ => None,
+            };
+            [p.meta.date, p.meta.expires, effective]
+        })
         .flatten()
         .map(|d| d.timestamp())
         .filter(|&t| t > now)
