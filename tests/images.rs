@@ -167,7 +167,7 @@ fn photos_are_resized_turned_upright_stripped_and_cached() {
     let html = std::fs::read_to_string(out.path().join("stories/a/index.html"))
         .unwrap_or_else(|e| panic!("{e}"));
     let expected = format!(
-        "<p><img src=\"photo.960.{hash}.jpg\" alt=\"志愿者在河边清理垃圾\" srcset=\"photo.480.{hash}.jpg 480w, photo.960.{hash}.jpg 960w, photo.1500.{hash}.jpg 1500w\" sizes=\"(max-width: 42rem) 100vw, 42rem\" width=\"960\" height=\"1280\" decoding=\"async\"></p>\n\
+        "<p><img src=\"photo.960.{hash}.jpg\" alt=\"志愿者在河边清理垃圾\" srcset=\"photo.480.{hash}.jpg 480w, photo.960.{hash}.jpg 960w, photo.1500.{hash}.jpg 1500w\" sizes=\"(max-width: 42rem) 100vw, 42rem\" width=\"960\" height=\"1280\" loading=\"lazy\" decoding=\"async\"></p>\n\
          <p><img src=\"/images/small.300.{small_hash}.jpg\" alt=\"小图\" srcset=\"/images/small.300.{small_hash}.jpg 300w\" sizes=\"(max-width: 42rem) 100vw, 42rem\" width=\"300\" height=\"200\" loading=\"lazy\" decoding=\"async\"></p>"
     );
     assert!(html.contains(&expected), "{html}");
@@ -280,7 +280,7 @@ fn bad_photos_are_reported_together_naming_the_pages_that_show_them() {
     let run = build(root, out.path());
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.stderr,
+        common::errors_only(&run.stderr),
         "错误：content/stories/a/cut.jpg: 图片已损坏，无法解码：文件不完整或结构错误（显示它的页面：content/stories/a/index.md）\n    \
          提示：文件可能没有传完整：重新从相机或手机导出这张照片\n\
          错误：static/images/bomb.png: 图片尺寸过大（20000×20000 像素，超过 10000 万像素）（显示它的页面：content/stories/a/index.md）\n    \

@@ -2,7 +2,7 @@
 //! files' headers, so that the text does not jump while images arrive on a slow phone, and
 //! for a photo (JPEG, PNG) the resized copies the build makes of it (see `media`).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -12,15 +12,15 @@ use crate::markdown::{ImageInfo, ResponsiveImage};
 use crate::media::{self, Photo};
 
 /// What the `<img>` of `file` (written `src` in the page) carries. A photo gets its resized
-/// copies, and loads lazily unless it is the first photo of the page (`first` is then
-/// cleared) and its plan is added to `planned` (the build's photo pass uses it instead of
+/// copies and loads lazily like every image in a page's text (where it falls on a phone's
+/// first screen is not known; the theme promises that nothing below it loads early), and its
+/// plan is added to `planned` (the build's photo pass uses it instead of
 /// reading the photo again); other images, and photos that cannot be planned (the build
 /// reports why), get the size their header gives.
 pub fn image_info(
     src: &str,
     file: &Path,
     config: &ImagesConfig,
-    first: &Cell<bool>,
     planned: &RefCell<Vec<Arc<Photo>>>,
 ) -> Option<ImageInfo> {
     if media::is_photo(file)
@@ -36,7 +36,7 @@ pub fn image_info(
                 srcset: r.srcset,
                 sizes: media::SIZES.to_string(),
             }),
-            lazy: !first.replace(false),
+            lazy: true,
         });
     }
     let (width, height) = size(file)?;

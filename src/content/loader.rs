@@ -452,11 +452,10 @@ pub fn parse_file(
     // parse the page again when one of them changes.
     let static_dir = root.join("static");
     let image_files = std::cell::RefCell::new(Vec::new());
-    let first_photo = std::cell::Cell::new(true);
     let photos = std::cell::RefCell::new(Vec::new());
     let image_size = |src: &str| {
         let file = images::local_file(src, &static_dir, found.bundle_dir.as_deref())?;
-        let info = images::image_info(src, &file, &settings.images, &first_photo, &photos);
+        let info = images::image_info(src, &file, &settings.images, &photos);
         image_files.borrow_mut().push(file);
         info
     };
