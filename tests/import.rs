@@ -129,8 +129,9 @@ extra:
         html.contains("<p>3月5日上午，<strong>蓝天志愿服务队</strong>的<em>30余名</em>志愿者"),
         "{html}"
     );
+    // The picture is published like any photo: a copy under a fingerprinted name.
     assert!(
-        html.contains("<img src=\"tu-pian-1.png\" alt=\"图片1\""),
+        html.contains("<img src=\"tu-pian-1.4.6978ed7f.png\" alt=\"图片1\""),
         "{html}"
     );
 }

@@ -255,7 +255,10 @@ fn write_atomic(file: &Path, bytes: &[u8]) -> Result<(), PhotoError> {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let temp = file.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    // A name of this call's own: two pages showing one photo may make its copies at once.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let unique = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = file.with_file_name(format!(".{name}.{}-{unique}.tmp", std::process::id()));
     std::fs::write(&temp, bytes)
         .and_then(|()| std::fs::rename(&temp, file))
         .map_err(|e| {
