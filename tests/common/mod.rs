@@ -145,10 +145,15 @@ pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Copies folder `from` with everything in it to `to`.
+/// Copies folder `from` with everything in it to `to`, except the site state folders
+/// (`.wenming/`): tests build fixtures in place, and a build running beside this copy writes
+/// and renames its state files there, so copying them would race with it.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("cannot create {}: {e}", to.display()));
     for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        if entry.file_name() == ".wenming" {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target);
