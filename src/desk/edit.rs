@@ -1,0 +1,688 @@
+//! 新建稿件 and the edit form: the page's fields and 正文 with a toolbar and a live preview,
+//! saved atomically; a save over a file changed meanwhile is refused (冲突); the version
+//! replaced is kept in the history.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Extension, Form};
+
+use super::access::{Session, token_refused};
+use super::fields::{self, Field, Input};
+use super::files::{self, SiteFile};
+use super::list::{self, SectionChoice};
+use super::{Desk, front, html};
+use crate::config::Config;
+use crate::content::front_matter::{self, Kind};
+use crate::markdown::{self, MarkdownOptions};
+use crate::text::dates::Date;
+use crate::text::pii::{self, Validation};
+
+type FormMap = HashMap<String, String>;
+
+/// A page's text cut at its front matter: `before` (the opening fence), `front`, `fence`
+/// (the closing fence line) and `body`.
+struct Parts {
+    before: String,
+    front: String,
+    fence: String,
+    body: String,
+}
+
+/// Cuts `text` (without BOM, `\n` line ends) into its parts.
+fn parts(text: &str, shown: &Path) -> Result<Parts, String> {
+    let split = front_matter::split(text, shown).map_err(|d| d.to_string())?;
+    let front_start = split.front.as_ptr() as usize - text.as_ptr() as usize;
+    let front_end = front_start + split.front.len();
+    let body_start = split.body.as_ptr() as usize - text.as_ptr() as usize;
+    Ok(Parts {
+        before: text[..front_start].to_string(),
+        front: split.front.to_string(),
+        fence: text[front_end..body_start].to_string(),
+        body: split.body.to_string(),
+    })
+}
+
+/// A file's text as the desk edits it: without BOM, with `\n` line ends.
+fn normalized(bytes: &[u8]) -> Result<String, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| "文件不是 UTF-8 编码，请用文本编辑器转换后再编辑".to_string())?;
+    Ok(text.trim_start_matches('\u{feff}').replace("\r\n", "\n"))
+}
+
+/// The kind of the page in `file`: its own `kind:`, else its section's.
+fn page_kind(file: &SiteFile, front: &str) -> Option<Kind> {
+    if let Some(kind) = front::value(front, "kind").and_then(|v| v.as_str().and_then(Kind::parse)) {
+        return Some(kind);
+    }
+    let mut dir = file.path.parent()?;
+    if file.path.file_name().is_some_and(|n| n == "index.md") {
+        dir = dir.parent()?;
+    }
+    let index = std::fs::read(dir.join("_index.md")).ok()?;
+    let text = normalized(&index).ok()?;
+    let p = parts(&text, Path::new("_index.md")).ok()?;
+    front::value(&p.front, "kind").and_then(|v| v.as_str().and_then(Kind::parse))
+}
+
+fn taxonomies(root: &Path) -> Vec<(String, String)> {
+    Config::load(root)
+        .map(|c| {
+            c.taxonomies
+                .iter()
+                .map(|t| (t.name.clone(), t.title.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What the form shows.
+#[derive(Default)]
+struct View {
+    csrf: String,
+    /// Editing this file (else a new page).
+    file: Option<String>,
+    hash: String,
+    sections: Vec<SectionChoice>,
+    section: String,
+    kind: Option<Kind>,
+    fields: Vec<Field>,
+    /// A field's text; `None`: not editable here (kept as written).
+    values: HashMap<String, Option<String>>,
+    body: String,
+    errors: Vec<String>,
+    field_errors: HashMap<String, String>,
+    notice: String,
+    preview_url: String,
+}
+
+fn field_html(view: &View, f: &Field) -> String {
+    let id = format!("field-{}", f.key);
+    let name = format!("f.{}", f.key);
+    let help = if f.help.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<span class=\"help\" id=\"{id}-help\">{}</span>",
+            html::text(&f.help)
+        )
+    };
+    let described = if f.help.is_empty() {
+        String::new()
+    } else {
+        format!(" aria-describedby=\"{id}-help\"")
+    };
+    let error = view
+        .field_errors
+        .get(&f.key)
+        .map(|e| {
+            format!(
+                "<p class=\"field-error\" id=\"{id}-error\">{}</p>",
+                html::text(e)
+            )
+        })
+        .unwrap_or_default();
+    let invalid = if error.is_empty() {
+        ""
+    } else {
+        " aria-invalid=\"true\""
+    };
+    let required = if f.required { " required" } else { "" };
+    let label = format!(
+        "<label for=\"{id}\">{}</label>{help}{error}",
+        html::text(&f.label)
+    );
+    let Some(Some(value)) = view.values.get(&f.key) else {
+        return format!(
+            "<label>{}</label><p class=\"readonly\">此项内容较复杂，表单中不能修改，保存时原样保留；请用文本编辑器修改。</p>",
+            html::text(&f.label)
+        );
+    };
+    let input = match f.input {
+        Input::LongText => format!(
+            "<textarea id=\"{id}\" name=\"{name}\" rows=\"3\"{described}{invalid}{required}>\n{}</textarea>",
+            html::text(value)
+        ),
+        Input::Choice(choices) => {
+            let mut s = format!("<select id=\"{id}\" name=\"{name}\"{described}{invalid}>");
+            if !choices.contains(&value.as_str()) {
+                s.push_str(&format!(
+                    "<option value=\"{}\" selected>{}</option>",
+                    html::attr(value),
+                    html::text(value)
+                ));
+            }
+            for c in choices {
+                let sel = if *c == value { " selected" } else { "" };
+                s.push_str(&format!("<option{sel}>{c}</option>"));
+            }
+            s.push_str("</select>");
+            s
+        }
+        _ => format!(
+            "<input type=\"text\" id=\"{id}\" name=\"{name}\" value=\"{}\"{described}{invalid}{required}>",
+            html::attr(value)
+        ),
+    };
+    format!("{label}{input}")
+}
+
+fn render_form(status: StatusCode, view: &View) -> Response {
+    let (title, action) = match &view.file {
+        Some(file) => (
+            format!(
+                "编辑：{}",
+                view.values
+                    .get("title")
+                    .cloned()
+                    .flatten()
+                    .unwrap_or_default()
+            ),
+            format!("/_desk/edit?file={}", html::query(file)),
+        ),
+        None => ("新建稿件".to_string(), "/_desk/new".to_string()),
+    };
+    let mut main = format!("<h1>{}</h1>", html::text(&title));
+    if !view.notice.is_empty() {
+        main.push_str(&html::notice("ok", &view.notice));
+    }
+    for e in &view.errors {
+        main.push_str(&html::notice("error", e));
+    }
+    if let Some(file) = &view.file {
+        main.push_str(&format!(
+            "<p>文件：<code>{}</code>　<a href=\"/_desk/history?file={}\">历史版本</a>{}</p>",
+            html::text(file),
+            html::query(file),
+            if view.preview_url.is_empty() {
+                String::new()
+            } else {
+                format!("　<a href=\"{}\">预览</a>", html::attr(&view.preview_url))
+            }
+        ));
+    }
+    main.push_str(&format!(
+        "<form method=\"post\" action=\"{}\" class=\"page-form\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <input type=\"hidden\" name=\"hash\" value=\"{}\"><input type=\"hidden\" name=\"kind\" value=\"{}\">",
+        html::attr(&action),
+        html::attr(&view.csrf),
+        html::attr(&view.hash),
+        view.kind.map_or("", Kind::name)
+    ));
+    main.push_str(&section_html(view));
+    for f in &view.fields {
+        main.push_str(&field_html(view, f));
+    }
+    main.push_str(&body_html(view));
+    main.push_str("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">保存</button>\
+                   <a class=\"button plain\" href=\"/_desk/\">返回列表</a></div></form>");
+    html::page(
+        status,
+        &title,
+        &main,
+        "<script src=\"/_desk/desk.js\"></script>\n",
+    )
+}
+
+fn section_html(view: &View) -> String {
+    if view.file.is_some() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "<label for=\"field-section\">栏目</label><span class=\"help\" id=\"field-section-help\">稿件放在哪个栏目；换栏目后点“保存”会先显示该栏目的字段</span><select id=\"field-section\" name=\"section\" aria-describedby=\"field-section-help\">",
+    );
+    for c in &view.sections {
+        let sel = if c.dir == view.section {
+            " selected"
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "<option value=\"{}\"{sel}>{}</option>",
+            html::attr(&c.dir),
+            html::text(&c.title)
+        ));
+    }
+    s.push_str("</select>");
+    s
+}
+
+fn body_html(view: &View) -> String {
+    format!(
+        "<div class=\"editor\"><div><label for=\"body\">正文</label>\
+         <span class=\"help\" id=\"body-help\">用 Markdown 书写：空一行分段，## 开头为小标题，- 开头为列表</span>\
+         <div class=\"toolbar\" id=\"toolbar\" role=\"toolbar\" aria-label=\"正文格式\" hidden>\
+         <button type=\"button\" data-action=\"bold\">加粗</button><button type=\"button\" data-action=\"heading\">小标题</button>\
+         <button type=\"button\" data-action=\"list\">列表</button><button type=\"button\" data-action=\"link\">链接</button>\
+         <button type=\"button\" data-action=\"table\">表格</button></div>\
+         <textarea class=\"body\" id=\"body\" name=\"body\" rows=\"20\" aria-describedby=\"body-help\">\n{}</textarea></div>\
+         <div><h2 id=\"preview-title\">预览</h2><div class=\"preview\" id=\"preview\" aria-labelledby=\"preview-title\" aria-live=\"polite\"></div></div></div>",
+        html::text(&view.body)
+    )
+}
+
+/// `GET /_desk/new?section=…`
+pub async fn new_form(
+    State(desk): State<Arc<Desk>>,
+    Extension(session): Extension<Session>,
+    Query(query): Query<FormMap>,
+) -> Response {
+    let root = desk.root.clone();
+    let now = desk.now();
+    let sections = tokio::task::spawn_blocking(move || list::load(&root, now))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map(|(s, _)| s)
+        .unwrap_or_default();
+    let mut view = View {
+        csrf: session.csrf,
+        ..View::default()
+    };
+    let wanted = query.get("section").cloned().unwrap_or_default();
+    view.section = sections
+        .iter()
+        .find(|s| s.dir == wanted)
+        .or_else(|| sections.iter().find(|s| s.kind.is_none()))
+        .or(sections.first())
+        .map(|s| s.dir.clone())
+        .unwrap_or_default();
+    view.kind = sections
+        .iter()
+        .find(|s| s.dir == view.section)
+        .and_then(|s| s.kind);
+    view.sections = sections;
+    view.fields = fields::fields(view.kind, &taxonomies(&desk.root));
+    for f in &view.fields {
+        view.values.insert(f.key.clone(), Some(String::new()));
+    }
+    view.values.insert(
+        "date".into(),
+        Some(Date::from_timestamp(desk.now()).metadata()),
+    );
+    render_form(StatusCode::OK, &view)
+}
+
+/// Applies the form's fields to `front`: a field whose text is what the form showed is left
+/// as written; others are checked and set. Errors go by field key.
+fn apply_fields(
+    front: &str,
+    fields: &[Field],
+    form: &FormMap,
+    errors: &mut HashMap<String, String>,
+) -> String {
+    let mut out = front.to_string();
+    for f in fields {
+        let Some(submitted) = form.get(&format!("f.{}", f.key)) else {
+            continue;
+        };
+        let submitted = submitted.replace("\r\n", "\n");
+        match front::shown(front, &f.key) {
+            Some(shown)
+                if shown.trim() == submitted.trim() && !(f.required && shown.trim().is_empty()) =>
+            {
+                continue;
+            }
+            None => continue,
+            _ => {}
+        }
+        match fields::to_yaml(f, &submitted) {
+            Ok(yaml) => out = front::set(&out, &f.key, &yaml),
+            Err(e) => {
+                errors.insert(f.key.clone(), e);
+            }
+        }
+    }
+    out
+}
+
+/// The body as submitted, with `\n` line ends; the old body when only line ends differ.
+fn new_body(old: &str, form: &FormMap) -> String {
+    let submitted = form
+        .get("body")
+        .map(|b| b.replace("\r\n", "\n"))
+        .unwrap_or_else(|| old.to_string());
+    if submitted == old {
+        old.to_string()
+    } else {
+        submitted
+    }
+}
+
+/// The first personal number in `text`, as a message naming its line.
+fn personal_data(text: &str) -> Option<String> {
+    let found = pii::find(text, Validation::Checksum);
+    let m = found.first()?;
+    let line = text[..m.range.start].matches('\n').count() + 1;
+    Some(format!(
+        "第 {line} 行有{}（{}）：网站不能公开个人信息，请删除或打码后再保存。稿件没有保存",
+        m.kind.name(),
+        m.masked
+    ))
+}
+
+/// The form's values as the view shows them again after a refused save.
+fn values_from(form: &FormMap, fields: &[Field], front: &str) -> HashMap<String, Option<String>> {
+    fields
+        .iter()
+        .map(|f| {
+            let v = match form.get(&format!("f.{}", f.key)) {
+                Some(v) => Some(v.replace("\r\n", "\n")),
+                None => front::shown(front, &f.key),
+            };
+            (f.key.clone(), v)
+        })
+        .collect()
+}
+
+/// `POST /_desk/new`: writes the new draft and opens it.
+pub async fn create(
+    State(desk): State<Arc<Desk>>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<FormMap>,
+) -> Response {
+    if let Some(r) = token_refused(&session, &form) {
+        return r;
+    }
+    let root = desk.root.clone();
+    let now = desk.now();
+    let sections = tokio::task::spawn_blocking(move || list::load(&root, now))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .map(|(s, _)| s)
+        .unwrap_or_default();
+    let section = form.get("section").cloned().unwrap_or_default();
+    let Some(choice) = sections.iter().find(|s| s.dir == section).cloned() else {
+        return html::page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "新建稿件",
+            &html::notice("error", "请选择一个栏目"),
+            "",
+        );
+    };
+    let fields = fields::fields(choice.kind, &taxonomies(&desk.root));
+    let mut view = View {
+        csrf: session.csrf.clone(),
+        sections: sections.clone(),
+        section: section.clone(),
+        kind: choice.kind,
+        values: values_from(&form, &fields, ""),
+        body: new_body("", &form),
+        fields,
+        ..View::default()
+    };
+    if form.get("kind").map(String::as_str).unwrap_or("") != choice.kind.map_or("", Kind::name) {
+        view.notice = "已换到栏目“".to_string() + &choice.title + "”，请填写本栏目的字段后再保存";
+        return render_form(StatusCode::OK, &view);
+    }
+    let title = form
+        .get("f.title")
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default();
+    if title.is_empty() {
+        view.field_errors
+            .insert("title".into(), "请填写标题".into());
+        return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    let planned = match crate::scaffold::plan_page(
+        &desk.root,
+        choice.kind,
+        &title,
+        Some(&section),
+        desk.now(),
+    ) {
+        Ok(p) => p,
+        Err(d) => {
+            view.errors.push(format!(
+                "{}{}",
+                d.message,
+                d.hint.map(|h| format!("（{h}）")).unwrap_or_default()
+            ));
+            return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
+        }
+    };
+    let rel = planned
+        .page
+        .strip_prefix(&desk.root)
+        .map(list::slashes)
+        .unwrap_or_default();
+    let Some(file) = files::confine(&desk.root, &rel) else {
+        return super::access::forbidden("只能在 content/ 下新建稿件");
+    };
+    let Ok(p) = parts(&planned.text, Path::new(&rel)) else {
+        return html::page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "新建稿件",
+            &html::notice("error", "稿件模板有误"),
+            "",
+        );
+    };
+    let front = apply_fields(&p.front, &view.fields, &form, &mut view.field_errors);
+    if !view.field_errors.is_empty() {
+        return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    let text = format!("{}{front}{}{}", p.before, p.fence, view.body);
+    if let Some(message) = personal_data(&text) {
+        view.errors.push(message);
+        return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    let _guard = desk.write_lock.lock().await;
+    if file.path.exists() {
+        view.errors.push(format!(
+            "文件 {rel} 已存在，未做任何修改：换一个标题，或在列表中打开它编辑"
+        ));
+        return render_form(StatusCode::CONFLICT, &view);
+    }
+    if let Some((data, csv)) = &planned.data
+        && let Err(e) = files::write_atomic(data, csv.as_bytes())
+    {
+        view.errors.push(format!("无法写入数据文件：{e}"));
+        return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
+    }
+    if let Err(e) = files::write_atomic(&file.path, text.as_bytes()) {
+        view.errors.push(format!("无法写入文件 {rel}：{e}"));
+        return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
+    }
+    html::redirect(&format!("/_desk/edit?file={}&saved=new", html::query(&rel)))
+}
+
+/// Reads `file` for the form: its bytes, and its text cut in parts.
+fn read_page(file: &SiteFile) -> Result<(Vec<u8>, Parts), String> {
+    let bytes = std::fs::read(&file.path).map_err(|e| format!("无法读取 {}：{e}", file.rel))?;
+    let text = normalized(&bytes)?;
+    let p = parts(&text, Path::new(&file.rel))?;
+    Ok((bytes, p))
+}
+
+pub(super) fn not_found(rel: &str) -> Response {
+    html::page(
+        StatusCode::NOT_FOUND,
+        "找不到稿件",
+        &format!(
+            "<h1>找不到稿件</h1>{}<p><a href=\"/_desk/\">返回列表</a></p>",
+            html::notice(
+                "error",
+                &format!("没有这个稿件：{rel}（只能编辑 content/ 下的 .md 文件）")
+            )
+        ),
+        "",
+    )
+}
+
+/// The page file a form or URL names, when it is a Markdown file the desk may edit.
+pub(super) fn page_file(desk: &Desk, rel: &str) -> Option<SiteFile> {
+    files::confine(&desk.root, rel).filter(|f| {
+        f.rel.starts_with("content/") && f.rel.ends_with(".md") && !f.rel.ends_with("/_index.md")
+    })
+}
+
+fn edit_view(desk: &Desk, csrf: String, file: &SiteFile, bytes: &[u8], p: &Parts) -> View {
+    let kind = page_kind(file, &p.front);
+    let fields = fields::fields(kind, &taxonomies(&desk.root));
+    let values = fields
+        .iter()
+        .map(|f| (f.key.clone(), front::shown(&p.front, &f.key)))
+        .collect();
+    View {
+        csrf,
+        file: Some(file.rel.clone()),
+        hash: files::hash(bytes),
+        kind,
+        fields,
+        values,
+        body: p.body.clone(),
+        ..View::default()
+    }
+}
+
+/// `GET /_desk/edit?file=content/…md`
+pub async fn edit_form(
+    State(desk): State<Arc<Desk>>,
+    Extension(session): Extension<Session>,
+    Query(query): Query<FormMap>,
+) -> Response {
+    let rel = query.get("file").cloned().unwrap_or_default();
+    let Some(file) = page_file(&desk, &rel) else {
+        return not_found(&rel);
+    };
+    let (bytes, p) = match read_page(&file) {
+        Ok(found) => found,
+        Err(_) if !file.path.exists() => return not_found(&rel),
+        Err(e) => {
+            return html::page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "编辑",
+                &html::notice("error", &e),
+                "",
+            );
+        }
+    };
+    let mut view = edit_view(&desk, session.csrf, &file, &bytes, &p);
+    view.notice = match query.get("saved").map(String::as_str) {
+        Some("new") => "已新建稿件（草稿）。".into(),
+        Some("1") => "已保存。".into(),
+        Some("same") => "内容没有变化，文件未改动。".into(),
+        Some("restored") => "已恢复到所选版本；恢复前的内容保存在历史版本中。".into(),
+        _ => String::new(),
+    };
+    render_form(StatusCode::OK, &view)
+}
+
+/// `POST /_desk/edit?file=…`: saves, unless the file changed since the form was opened.
+pub async fn save(
+    State(desk): State<Arc<Desk>>,
+    Extension(session): Extension<Session>,
+    Query(query): Query<FormMap>,
+    Form(form): Form<FormMap>,
+) -> Response {
+    if let Some(r) = token_refused(&session, &form) {
+        return r;
+    }
+    let rel = query.get("file").cloned().unwrap_or_default();
+    let Some(file) = page_file(&desk, &rel) else {
+        return super::access::forbidden("只能保存 content/ 下的稿件（.md 文件）");
+    };
+    let _guard = desk.write_lock.lock().await;
+    let (bytes, p) = match read_page(&file) {
+        Ok(found) => found,
+        Err(_) if !file.path.exists() => return not_found(&rel),
+        Err(e) => {
+            return html::page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "编辑",
+                &html::notice("error", &e),
+                "",
+            );
+        }
+    };
+    let mut view = edit_view(&desk, session.csrf.clone(), &file, &bytes, &p);
+    let front = apply_fields(&p.front, &view.fields, &form, &mut view.field_errors);
+    let body = new_body(&p.body, &form);
+    let text = format!("{}{front}{}{body}", p.before, p.fence);
+    if form.get("hash").map(String::as_str) != Some(view.hash.as_str()) {
+        return conflict(&view, &bytes, &text);
+    }
+    view.values = values_from(&form, &view.fields, &p.front);
+    view.body = body;
+    if !view.field_errors.is_empty() {
+        view.errors.push("有字段填写不正确，稿件没有保存".into());
+        return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    if text.as_bytes() == bytes.as_slice() || normalized(&bytes).is_ok_and(|t| t == text) {
+        return html::redirect(&format!(
+            "/_desk/edit?file={}&saved=same",
+            html::query(&rel)
+        ));
+    }
+    if let Some(message) = personal_data(&text) {
+        view.errors.push(message);
+        return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    if let Err(e) = files::keep_version(&desk.root, &file, &bytes, desk.now()) {
+        view.errors
+            .push(format!("无法保存历史版本，稿件没有保存：{e}"));
+        return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
+    }
+    if let Err(e) = files::write_atomic(&file.path, text.as_bytes()) {
+        view.errors.push(format!("无法写入文件 {rel}：{e}"));
+        return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
+    }
+    html::redirect(&format!("/_desk/edit?file={}&saved=1", html::query(&rel)))
+}
+
+/// The answer to a stale save: both versions, nothing written.
+fn conflict(view: &View, disk: &[u8], mine: &str) -> Response {
+    let file = view.file.clone().unwrap_or_default();
+    let main = format!(
+        "<h1>保存冲突</h1>{}<p><a class=\"button\" href=\"/_desk/edit?file={}\">打开磁盘上的当前版本重新编辑</a></p>\
+         <div class=\"versions\"><section><h2>磁盘上的当前版本</h2><pre class=\"source\">{}</pre></section>\
+         <section><h2>您提交的版本（未保存）</h2><pre class=\"source\">{}</pre></section></div>",
+        html::notice(
+            "error",
+            "冲突：这篇稿件在您打开之后已被修改（可能是另一位编辑或文本编辑器改的）。您的修改没有保存，磁盘上的文件没有改动。请对照下面两个版本，打开当前版本后重新修改。"
+        ),
+        html::query(&file),
+        html::text(&String::from_utf8_lossy(disk)),
+        html::text(mine)
+    );
+    html::page(StatusCode::CONFLICT, "保存冲突", &main, "")
+}
+
+/// `POST /_desk/preview`: the body rendered as the site renders it, as an HTML fragment.
+pub async fn preview(
+    State(desk): State<Arc<Desk>>,
+    Extension(session): Extension<Session>,
+    Form(form): Form<FormMap>,
+) -> Response {
+    if let Some(r) = token_refused(&session, &form) {
+        return r;
+    }
+    let unsafe_html = Config::load(&desk.root).is_ok_and(|c| c.markdown.unsafe_html);
+    let body = form
+        .get("body")
+        .map(|b| b.replace("\r\n", "\n"))
+        .unwrap_or_default();
+    let articles = form.get("kind").is_some_and(|k| k == "rule");
+    let rendered = markdown::render(
+        &body,
+        MarkdownOptions {
+            unsafe_html,
+            articles,
+        },
+    );
+    let mut r = axum::response::IntoResponse::into_response(rendered.html);
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    r
+}

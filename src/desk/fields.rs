@@ -1,0 +1,221 @@
+//! The fields of the desk's form: the common ones of every page and those of each kind, with
+//! the Chinese label, help text and validation an editor sees, and how a value is written
+//! back as YAML.
+
+use crate::content::front_matter::Kind;
+use crate::text::dates;
+
+/// What a field holds, which decides its input and its check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Text,
+    /// Several lines of text (a summary).
+    LongText,
+    /// A date, optionally with a time (北京时间).
+    Date,
+    /// A number, not negative.
+    Number,
+    /// A list, written `学雷锋、志愿服务` (`、`, `,` or `，` between items).
+    List,
+    /// One of the values given.
+    Choice(&'static [&'static str]),
+}
+
+/// One field of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The front matter key.
+    pub key: String,
+    pub label: String,
+    pub help: String,
+    pub input: Input,
+    pub required: bool,
+}
+
+fn field(key: &str, label: &str, help: &str, input: Input) -> Field {
+    Field {
+        key: key.into(),
+        label: label.into(),
+        help: help.into(),
+        input,
+        required: false,
+    }
+}
+
+/// The fields of a page of `kind` (`None`: a plain article), the site's taxonomies
+/// (`(name, title)`, such as `(tags, 标签)`) among them. The title comes first.
+pub fn fields(kind: Option<Kind>, taxonomies: &[(String, String)]) -> Vec<Field> {
+    let mut out = vec![
+        Field {
+            required: true,
+            ..field(
+                "title",
+                "标题",
+                "页面的标题，也用来生成文件名（拼音）",
+                Input::Text,
+            )
+        },
+        field(
+            "date",
+            "发布时间",
+            "北京时间，例如 2026-03-05 或 2026-03-05 09:30；晚于现在的时间会定时发布",
+            Input::Date,
+        ),
+        field("source", "来源", "例如 示例市文明办", Input::Text),
+        field("author", "作者", "", Input::Text),
+        field("editor", "责任编辑", "不填时显示初审人", Input::Text),
+        field(
+            "summary",
+            "摘要",
+            "列表中显示的简介；不填则取正文开头",
+            Input::LongText,
+        ),
+    ];
+    for (name, title) in taxonomies {
+        out.push(field(
+            name,
+            title,
+            "可写多个，用顿号“、”隔开，例如 学雷锋、志愿服务",
+            Input::List,
+        ));
+    }
+    out.extend(kind_fields(kind));
+    out
+}
+
+fn kind_fields(kind: Option<Kind>) -> Vec<Field> {
+    use Input::*;
+    match kind {
+        Some(Kind::Story) => vec![
+            field(
+                "volunteers",
+                "志愿者",
+                "志愿者姓名，用顿号隔开，例如 李明、王芳",
+                List,
+            ),
+            field("team", "服务队", "", Text),
+            field("hours", "服务时长（小时）", "例如 2 或 1.5", Number),
+            field("place", "服务地点", "", Text),
+        ],
+        Some(Kind::Rule) => vec![
+            field("doc_number", "文号", "例如 示人大常〔2026〕1号", Text),
+            field(
+                "issuer",
+                "发布机关",
+                "例如 示例市人民代表大会常务委员会",
+                Text,
+            ),
+            field("adopted", "通过日期", "例如 2026-01-15", Date),
+            field(
+                "effective",
+                "施行日期",
+                "例如 2026-03-01；施行前显示“尚未施行”",
+                Date,
+            ),
+            field(
+                "status",
+                "效力状态",
+                "现行有效、已修订 或 已废止",
+                Choice(&["现行有效", "已修订", "已废止"]),
+            ),
+        ],
+        Some(Kind::Notice) => vec![
+            field("doc_number", "文号", "", Text),
+            field("expires", "有效期至", "过了这一天，通知标为已过期", Date),
+        ],
+        Some(Kind::Ranking) => vec![
+            field("series", "评比系列", "同一系列的各期相互比较名次", Text),
+            field("red_at_least", "红榜分数线", "得分不低于此分上红榜", Number),
+            field("black_below", "黑榜分数线", "得分低于此分上黑榜", Number),
+        ],
+        Some(Kind::Progress) => vec![field("issue_no", "期号", "例如 2026年第1期", Text)],
+        _ => Vec::new(),
+    }
+}
+
+/// Checks the text an editor typed into `field` and writes it as YAML (empty: no value).
+/// `Err` is the message shown beside the field.
+pub fn to_yaml(field: &Field, text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        if field.required {
+            return Err(format!("请填写{}", field.label));
+        }
+        return Ok(String::new());
+    }
+    match field.input {
+        Input::Text | Input::LongText => Ok(super::front::scalar(
+            &text.replace("\r\n", "\n").replace('\n', " "),
+            false,
+        )),
+        Input::Date => match dates::parse(text) {
+            Ok(_) => Ok(super::front::scalar(text, false)),
+            Err(e) => Err(format!(
+                "{}“{text}”不是有效的日期：{e}。请写成 2026-03-05 或 2026-03-05 09:30",
+                field.label
+            )),
+        },
+        Input::Number => match text.parse::<f64>() {
+            Ok(n) if n.is_finite() && n >= 0.0 => Ok(text.to_string()),
+            _ => Err(format!(
+                "{}“{text}”应该是不小于 0 的数字，例如 2 或 1.5",
+                field.label
+            )),
+        },
+        Input::List => {
+            let items: Vec<String> = split_list(text)
+                .iter()
+                .map(|s| super::front::scalar(s, true))
+                .collect();
+            Ok(format!("[{}]", items.join(", ")))
+        }
+        Input::Choice(choices) => {
+            if choices.contains(&text) {
+                Ok(text.to_string())
+            } else {
+                Err(format!("{}只能是 {}", field.label, choices.join("、")))
+            }
+        }
+    }
+}
+
+/// `学雷锋、志愿服务` (or with `,` `，`) → the items, trimmed, empty ones left out.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(['、', ',', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_checked_and_written_as_yaml() {
+        let all = fields(Some(Kind::Story), &[("tags".into(), "标签".into())]);
+        let get = |key: &str| all.iter().find(|f| f.key == key).unwrap().clone();
+        assert_eq!(to_yaml(&get("title"), " ").unwrap_err(), "请填写标题");
+        assert_eq!(to_yaml(&get("title"), "学雷锋").unwrap(), "学雷锋");
+        assert_eq!(
+            to_yaml(&get("tags"), "学雷锋、志愿服务，文明, x").unwrap(),
+            "[学雷锋, 志愿服务, 文明, x]"
+        );
+        assert_eq!(to_yaml(&get("hours"), "1.5").unwrap(), "1.5");
+        assert_eq!(
+            to_yaml(&get("hours"), "两小时").unwrap_err(),
+            "服务时长（小时）“两小时”应该是不小于 0 的数字，例如 2 或 1.5"
+        );
+        assert!(
+            to_yaml(&get("date"), "2026-13-05")
+                .unwrap_err()
+                .starts_with("发布时间“2026-13-05”不是有效的日期")
+        );
+        assert_eq!(
+            to_yaml(&get("date"), "2026-03-05 09:30").unwrap(),
+            "2026-03-05 09:30"
+        );
+        assert_eq!(to_yaml(&get("source"), "").unwrap(), "");
+    }
+}

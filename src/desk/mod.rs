@@ -1,0 +1,113 @@
+//! The editor's desk (编辑台) of `wenming serve`, at `/_desk/`: editors list, write, edit and
+//! restore pages in the browser, with server-rendered Chinese forms and a little progressive
+//! script. `serve` mounts [`router`] beside the site's files; `wenming build` never sees it.
+//!
+//! - `access`: who may use the desk (open on loopback, closed or behind a password
+//!   elsewhere), sessions, CSRF tokens and the Origin check, failed-login rate limit;
+//! - `files`: which files may be written (confined to `content/`, `static/`, `data/`), the
+//!   file hash a form carries, atomic writes, and the history of versions;
+//! - `front`: editing single fields of a front matter in place, everything else kept byte
+//!   for byte;
+//! - `fields`: the form's fields per kind, with Chinese labels, help and validation;
+//! - `list`, `edit`, `history`: the pages of the desk; `html`: the shared page shell.
+
+mod access;
+mod edit;
+mod fields;
+mod files;
+mod front;
+mod history;
+mod html;
+mod list;
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use jiff::Timestamp;
+
+pub use access::Access;
+
+/// Where the desk lives on the preview server.
+pub const DESK_PATH: &str = "/_desk/";
+
+/// What the desk needs from `serve`.
+#[derive(Debug, Clone)]
+pub struct DeskOptions {
+    /// The site root (canonical).
+    pub root: PathBuf,
+    /// The address the server is bound to: the desk is open only on loopback, unless a
+    /// password is given.
+    pub bind: IpAddr,
+    /// `--desk-password` / `WENMING_DESK_PASSWORD`.
+    pub password: Option<String>,
+    /// The moment taken as now (`WENMING_NOW`), else the clock.
+    pub now: Option<Timestamp>,
+    /// The largest request body read (site.yaml `desk: {max_upload}`).
+    pub max_upload: u64,
+    /// The names offered as 审核人 (site.yaml `desk: {reviewers}`).
+    pub reviewers: Vec<String>,
+}
+
+/// The desk's state, shared by its handlers.
+pub struct Desk {
+    root: PathBuf,
+    now: Option<Timestamp>,
+    access: access::Gate,
+    /// Saves run one at a time, so that the hash check and the write cannot interleave.
+    write_lock: tokio::sync::Mutex<()>,
+    #[allow(dead_code)]
+    reviewers: Vec<String>,
+}
+
+impl Desk {
+    pub fn new(options: DeskOptions) -> Desk {
+        Desk {
+            access: access::Gate::new(Access::for_bind(options.bind, options.password)),
+            root: options.root,
+            now: options.now,
+            write_lock: tokio::sync::Mutex::new(()),
+            reviewers: options.reviewers,
+        }
+    }
+
+    fn now(&self) -> Timestamp {
+        self.now.unwrap_or_else(Timestamp::now)
+    }
+
+    /// Whether the desk is open without a password (bound to loopback).
+    pub fn access(&self) -> &Access {
+        self.access.access()
+    }
+}
+
+/// The desk's routes, all below [`DESK_PATH`], behind the access gate and the body limit.
+pub fn router(options: DeskOptions) -> Router {
+    let limit = usize::try_from(options.max_upload).unwrap_or(usize::MAX);
+    let desk = Arc::new(Desk::new(options));
+    Router::new()
+        .route("/_desk", get(html::to_desk))
+        .route("/_desk/", get(list::list))
+        .route("/_desk/desk.css", get(html::css))
+        .route("/_desk/desk.js", get(html::script))
+        .route("/_desk/login", post(access::login))
+        .route("/_desk/new", get(edit::new_form).post(edit::create))
+        .route("/_desk/edit", get(edit::edit_form).post(edit::save))
+        .route("/_desk/preview", post(edit::preview))
+        .route("/_desk/history", get(history::list))
+        .route("/_desk/version", get(history::view))
+        .route("/_desk/restore", post(history::restore))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(desk.clone(), access::gate))
+        .with_state(desk)
+}
+
+/// Whether a request path belongs to the desk (its POST routes pass the preview's
+/// GET-only rule).
+pub fn is_desk_path(path: &str) -> bool {
+    path == "/_desk" || path.starts_with(DESK_PATH)
+}
