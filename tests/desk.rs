@@ -110,6 +110,18 @@ fn hidden(html: &str, name: &str) -> String {
     html[at..].split('"').next().unwrap_or_default().to_string()
 }
 
+/// Waits (boundedly) until serve has printed a line containing `text`.
+fn printed(serve: &ServeProcess, text: &str) -> bool {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while std::time::Instant::now() < deadline {
+        if serve.output().contains(text) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
 fn body(r: &RawResponse) -> String {
     String::from_utf8_lossy(r.body()).into_owned()
 }
@@ -140,10 +152,13 @@ fn the_desk_lists_pages_and_the_banner_names_it() {
     let site = site_with_page();
     let serve = start_serve_at(Some(NOW), site.path(), &[]);
     assert!(
-        serve.output().contains(&format!(
-            "编辑台：http://127.0.0.1:{}/_desk/（在浏览器中写稿、审核、发布）",
-            serve.port
-        )),
+        printed(
+            &serve,
+            &format!(
+                "编辑台：http://127.0.0.1:{}/_desk/（在浏览器中写稿、审核、发布）",
+                serve.port
+            )
+        ),
         "{}",
         serve.output()
     );
@@ -699,9 +714,10 @@ fn bound_to_another_address_the_desk_is_closed_without_a_password() {
     let site = site_with_page();
     let serve = start_serve_at(Some(NOW), site.path(), &["--bind", "0.0.0.0"]);
     assert!(
-        serve
-            .output()
-            .contains("编辑台：未开放（只对本机开放；在局域网内使用请加 --desk-password 密码"),
+        printed(
+            &serve,
+            "编辑台：未开放（只对本机开放；在局域网内使用请加 --desk-password 密码"
+        ),
         "{}",
         serve.output()
     );
@@ -786,4 +802,127 @@ fn with_a_password_the_desk_asks_for_it_and_limits_failures() {
     assert_eq!(r.status, 429);
     assert!(body(&r).contains("密码错误次数过多，请 1 分钟后再试"));
     assert_eq!(get(serve.port, "/_desk/", &cookie).status, 401);
+}
+
+const DRAFT: &str = "---\ntitle: 垃圾分类进小区\ndate: 2026-03-10 07:00\ndraft: true   # 草稿\nauthor: 王芳\n---\n垃圾分类宣传。\n";
+
+/// Posts the review form of `rel` with `level` (初审, 复审, 终审 or 退回).
+fn review(browser: &Browser, rel: &str, level: &str, reviewer: &str, opinion: &str) -> RawResponse {
+    let page = body(&browser.get(&format!("/_desk/edit?file={rel}")));
+    browser.post(
+        "/_desk/review",
+        &[
+            ("csrf", &hidden(&page, "csrf")),
+            ("file", rel),
+            ("hash", &hidden(&page, "hash")),
+            ("level", level),
+            ("reviewer", reviewer),
+            ("opinion", opinion),
+        ],
+    )
+}
+
+fn publish(browser: &Browser, rel: &str) -> RawResponse {
+    let page = body(&browser.get(&format!("/_desk/edit?file={rel}")));
+    browser.post(
+        "/_desk/publish",
+        &[
+            ("csrf", &hidden(&page, "csrf")),
+            ("file", rel),
+            ("hash", &hidden(&page, "hash")),
+        ],
+    )
+}
+
+#[test]
+fn the_three_reviews_are_recorded_and_publishing_waits_for_them() {
+    let site = site_with_page();
+    let config = read(site.path(), "site.yaml") + "check:\n  require_review: true\n";
+    fs::write(site.path().join("site.yaml"), config).unwrap();
+    let rel = "content/news/la-ji-fen-lei.md";
+    fs::write(site.path().join(rel), DRAFT).unwrap();
+    let serve = start_serve_at(Some(NOW), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    let page = body(&browser.get(&format!("/_desk/edit?file={rel}")));
+    assert!(
+        page.contains("<p>初审：未审　复审：未审　终审：未审</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<button type=\"submit\" name=\"level\" value=\"初审\">初审通过</button>"),
+        "{page}"
+    );
+    assert!(page.contains("review-missing"), "{page}");
+
+    let r = publish(&browser, rel);
+    assert_eq!(r.status, 422);
+    assert!(body(&r).contains("不能发布："), "{}", body(&r));
+    assert_eq!(read(site.path(), rel), DRAFT);
+
+    assert_eq!(review(&browser, rel, "初审", "王芳", "同意").status, 303);
+    let r = review(&browser, rel, "终审", "张伟", "");
+    assert_eq!(r.status, 422);
+    assert!(
+        body(&r).contains("还没有复审，不能终审：请按 初审、复审、终审 的顺序审核"),
+        "{}",
+        body(&r)
+    );
+    assert_eq!(
+        review(&browser, rel, "复审", "李强", "同意发布").status,
+        303
+    );
+    assert_eq!(review(&browser, rel, "终审", "张伟", "").status, 303);
+    let reviewed = DRAFT.replace(
+        "author: 王芳\n",
+        "author: 王芳\nreview:\n  初审: {by: 王芳, date: 2026-03-10 08:00, opinion: 同意}\n  复审: {by: 李强, date: 2026-03-10 08:00, opinion: 同意发布}\n  终审: {by: 张伟, date: 2026-03-10 08:00}\n",
+    );
+    assert_eq!(read(site.path(), rel), reviewed);
+    let list = body(&browser.get("/_desk/"));
+    assert!(list.contains("垃圾分类进小区</a></td><td data-label=\"状态\"><span class=\"status status-待审\">待审</span>"), "{list}");
+
+    let r = publish(&browser, rel);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        r.header("location"),
+        format!("/_desk/edit?file={rel}&saved=published")
+    );
+    assert_eq!(
+        read(site.path(), rel),
+        reviewed.replace("draft: true   # 草稿\n", "")
+    );
+    assert_eq!(tree(&site.path().join(".wenming/history")).len(), 4);
+}
+
+#[test]
+fn returning_a_page_clears_its_trail_and_leaves_the_note() {
+    let site = site_with_page();
+    let rel = "content/news/la-ji-fen-lei.md";
+    fs::write(site.path().join(rel), DRAFT).unwrap();
+    let serve = start_serve_at(Some(NOW), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    assert_eq!(review(&browser, rel, "初审", "王芳", "").status, 303);
+    let r = review(&browser, rel, "退回", "李强", "");
+    assert_eq!(r.status, 422);
+    assert!(body(&r).contains("退回修改时请在“意见”中写明要改什么"));
+    assert_eq!(
+        review(&browser, rel, "退回", "李强", "第二段的数字请核实").status,
+        303
+    );
+    assert_eq!(
+        read(site.path(), rel),
+        DRAFT.replace(
+            "author: 王芳\n",
+            "author: 王芳\n# 退回修改（李强，2026-03-10 08:00）：第二段的数字请核实\n"
+        )
+    );
+    let page = body(&browser.get(&format!("/_desk/edit?file={rel}")));
+    assert!(
+        page.contains(
+            "<p class=\"error\">退回修改（李强，2026-03-10 08:00）：第二段的数字请核实</p>"
+        ),
+        "{page}"
+    );
+    // Without required review, a draft is published at once.
+    assert_eq!(publish(&browser, rel).status, 303);
+    assert!(!read(site.path(), rel).contains("draft"));
 }

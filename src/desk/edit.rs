@@ -98,6 +98,8 @@ struct View {
     field_errors: HashMap<String, String>,
     notice: String,
     preview_url: String,
+    /// 检查, 审核 and 发布, below the form of an existing page.
+    panel: String,
 }
 
 fn field_html(view: &View, f: &Field) -> String {
@@ -220,6 +222,7 @@ fn render_form(status: StatusCode, view: &View) -> Response {
     main.push_str(&body_html(view));
     main.push_str("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">保存</button>\
                    <a class=\"button plain\" href=\"/_desk/\">返回列表</a></div></form>");
+    main.push_str(&view.panel);
     html::page(
         status,
         &title,
@@ -499,28 +502,6 @@ fn read_page(file: &SiteFile) -> Result<(Vec<u8>, Parts), String> {
     Ok((bytes, p))
 }
 
-pub(super) fn not_found(rel: &str) -> Response {
-    html::page(
-        StatusCode::NOT_FOUND,
-        "找不到稿件",
-        &format!(
-            "<h1>找不到稿件</h1>{}<p><a href=\"/_desk/\">返回列表</a></p>",
-            html::notice(
-                "error",
-                &format!("没有这个稿件：{rel}（只能编辑 content/ 下的 .md 文件）")
-            )
-        ),
-        "",
-    )
-}
-
-/// The page file a form or URL names, when it is a Markdown file the desk may edit.
-pub(super) fn page_file(desk: &Desk, rel: &str) -> Option<SiteFile> {
-    files::confine(&desk.root, rel).filter(|f| {
-        f.rel.starts_with("content/") && f.rel.ends_with(".md") && !f.rel.ends_with("/_index.md")
-    })
-}
-
 fn edit_view(desk: &Desk, csrf: String, file: &SiteFile, bytes: &[u8], p: &Parts) -> View {
     let kind = page_kind(file, &p.front);
     let fields = fields::fields(kind, &taxonomies(&desk.root));
@@ -547,12 +528,12 @@ pub async fn edit_form(
     Query(query): Query<FormMap>,
 ) -> Response {
     let rel = query.get("file").cloned().unwrap_or_default();
-    let Some(file) = page_file(&desk, &rel) else {
-        return not_found(&rel);
+    let Some(file) = files::page_file(&desk.root, &rel) else {
+        return html::not_found(&rel);
     };
     let (bytes, p) = match read_page(&file) {
         Ok(found) => found,
-        Err(_) if !file.path.exists() => return not_found(&rel),
+        Err(_) if !file.path.exists() => return html::not_found(&rel),
         Err(e) => {
             return html::page(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -568,8 +549,15 @@ pub async fn edit_form(
         Some("1") => "已保存。".into(),
         Some("same") => "内容没有变化，文件未改动。".into(),
         Some("restored") => "已恢复到所选版本；恢复前的内容保存在历史版本中。".into(),
+        Some("reviewed") => "已记录审核意见。".into(),
+        Some("published") => "已发布：稿件不再是草稿。".into(),
         _ => String::new(),
     };
+    let (root, rel, now) = (desk.root.clone(), file.rel.clone(), desk.now());
+    let found = tokio::task::spawn_blocking(move || super::review::findings(&root, &rel, now))
+        .await
+        .unwrap_or_default();
+    view.panel = super::review::panel(&desk, &view.csrf, &file, &view.hash, &p.front, &found);
     render_form(StatusCode::OK, &view)
 }
 
@@ -584,13 +572,13 @@ pub async fn save(
         return r;
     }
     let rel = query.get("file").cloned().unwrap_or_default();
-    let Some(file) = page_file(&desk, &rel) else {
+    let Some(file) = files::page_file(&desk.root, &rel) else {
         return super::access::forbidden("只能保存 content/ 下的稿件（.md 文件）");
     };
     let _guard = desk.write_lock.lock().await;
     let (bytes, p) = match read_page(&file) {
         Ok(found) => found,
-        Err(_) if !file.path.exists() => return not_found(&rel),
+        Err(_) if !file.path.exists() => return html::not_found(&rel),
         Err(e) => {
             return html::page(
                 StatusCode::UNPROCESSABLE_ENTITY,

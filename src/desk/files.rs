@@ -67,6 +67,13 @@ pub fn confine(root: &Path, rel: &str) -> Option<SiteFile> {
     })
 }
 
+/// The page file a form or URL names, when it is a Markdown file the desk may edit.
+pub fn page_file(root: &Path, rel: &str) -> Option<SiteFile> {
+    confine(root, rel).filter(|f| {
+        f.rel.starts_with("content/") && f.rel.ends_with(".md") && !f.rel.ends_with("/_index.md")
+    })
+}
+
 /// The hash a form carries of the file it was opened on ("" for no file).
 pub fn hash(bytes: &[u8]) -> String {
     let h = siphasher::sip128::SipHasher13::new_with_keys(0x6465_736b, 0x6861_7368).hash(bytes);

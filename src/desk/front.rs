@@ -199,7 +199,6 @@ fn width(text: &str) -> usize {
 }
 
 /// Removes top-level `key` (its line and continuation lines) from `front`.
-#[allow(dead_code)]
 pub fn remove(front: &str, key: &str) -> String {
     match entry(front, key) {
         Some(e) => format!("{}{}", &front[..e.range.start], &front[e.range.end..]),
@@ -207,10 +206,9 @@ pub fn remove(front: &str, key: &str) -> String {
     }
 }
 
-/// The 1-based line (within `front`) of top-level `key`.
-#[allow(dead_code)]
-pub fn line_of(front: &str, key: &str) -> Option<usize> {
-    entry(front, key).map(|e| front[..e.range.start].matches('\n').count() + 1)
+/// The bytes of top-level `key`'s entry: its line and the indented lines that follow.
+pub fn entry_range(front: &str, key: &str) -> Option<Range<usize>> {
+    entry(front, key).map(|e| e.range)
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ use axum::response::Response;
 use axum::{Extension, Form};
 
 use super::access::{Session, token_refused};
-use super::edit::{not_found, page_file};
 use super::{Desk, files, html};
 
 type FormMap = HashMap<String, String>;
@@ -18,8 +17,8 @@ type FormMap = HashMap<String, String>;
 /// `GET /_desk/history?file=…`
 pub async fn list(State(desk): State<Arc<Desk>>, Query(query): Query<FormMap>) -> Response {
     let rel = query.get("file").cloned().unwrap_or_default();
-    let Some(file) = page_file(&desk, &rel) else {
-        return not_found(&rel);
+    let Some(file) = files::page_file(&desk.root, &rel) else {
+        return html::not_found(&rel);
     };
     let versions = files::versions(&desk.root, &file);
     let mut main = format!(
@@ -54,11 +53,11 @@ pub async fn view(
 ) -> Response {
     let rel = query.get("file").cloned().unwrap_or_default();
     let name = query.get("v").cloned().unwrap_or_default();
-    let Some(file) = page_file(&desk, &rel) else {
-        return not_found(&rel);
+    let Some(file) = files::page_file(&desk.root, &rel) else {
+        return html::not_found(&rel);
     };
     let Some(bytes) = files::read_version(&desk.root, &file, &name) else {
-        return not_found(&format!("{rel} 的版本 {name}"));
+        return html::not_found(&format!("{rel} 的版本 {name}"));
     };
     let current = std::fs::read(&file.path).unwrap_or_default();
     let main = format!(
@@ -90,11 +89,11 @@ pub async fn restore(
     }
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (rel, name) = (get("file"), get("v"));
-    let Some(file) = page_file(&desk, &rel) else {
+    let Some(file) = files::page_file(&desk.root, &rel) else {
         return super::access::forbidden("只能恢复 content/ 下的稿件（.md 文件）");
     };
     let Some(version) = files::read_version(&desk.root, &file, &name) else {
-        return not_found(&format!("{rel} 的版本 {name}"));
+        return html::not_found(&format!("{rel} 的版本 {name}"));
     };
     let _guard = desk.write_lock.lock().await;
     let current = std::fs::read(&file.path).unwrap_or_default();

@@ -92,5 +92,21 @@ pub fn notice(kind: &str, message: &str) -> String {
     format!("<p class=\"{kind}\" role=\"{role}\">{}</p>", text(message))
 }
 
+/// The 404 page for a page the desk cannot edit.
+pub fn not_found(rel: &str) -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "找不到稿件",
+        &format!(
+            "<h1>找不到稿件</h1>{}<p><a href=\"/_desk/\">返回列表</a></p>",
+            notice(
+                "error",
+                &format!("没有这个稿件：{rel}（只能编辑 content/ 下的 .md 文件）")
+            )
+        ),
+        "",
+    )
+}
+
 const CSS: &str = include_str!("desk.css");
 const SCRIPT: &str = include_str!("desk.js");

@@ -9,7 +9,8 @@
 //! - `front`: editing single fields of a front matter in place, everything else kept byte
 //!   for byte;
 //! - `fields`: the form's fields per kind, with Chinese labels, help and validation;
-//! - `list`, `edit`, `history`: the pages of the desk; `html`: the shared page shell.
+//! - `list`, `edit`, `history`: the pages of the desk; `review`: 检查, 审核 and 发布 on the
+//!   edit page; `html`: the shared page shell.
 
 mod access;
 mod edit;
@@ -19,6 +20,7 @@ mod front;
 mod history;
 mod html;
 mod list;
+mod review;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -60,7 +62,6 @@ pub struct Desk {
     access: access::Gate,
     /// Saves run one at a time, so that the hash check and the write cannot interleave.
     write_lock: tokio::sync::Mutex<()>,
-    #[allow(dead_code)]
     reviewers: Vec<String>,
 }
 
@@ -98,6 +99,8 @@ pub fn router(options: DeskOptions) -> Router {
         .route("/_desk/new", get(edit::new_form).post(edit::create))
         .route("/_desk/edit", get(edit::edit_form).post(edit::save))
         .route("/_desk/preview", post(edit::preview))
+        .route("/_desk/review", post(review::review))
+        .route("/_desk/publish", post(review::publish))
         .route("/_desk/history", get(history::list))
         .route("/_desk/version", get(history::view))
         .route("/_desk/restore", post(history::restore))
