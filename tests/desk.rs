@@ -67,6 +67,42 @@ impl Browser {
         )
     }
 
+    /// POSTs a `multipart/form-data` form with `files` as (field, file name, bytes).
+    fn post_multipart(
+        &self,
+        target: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> RawResponse {
+        let boundary = "----wenmingdesktest";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, file, bytes) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut request = format!(
+            "POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nOrigin: http://127.0.0.1:{port}\r\n\
+             Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len(),
+            port = self.port,
+            cookie = self.cookie,
+        )
+        .into_bytes();
+        request.extend_from_slice(&body);
+        raw_request(self.port, &request, TIMEOUT)
+    }
+
     /// The session's token, from a desk form.
     fn csrf(&self) -> String {
         hidden(&self.get("/_desk/new").text(), "csrf")
@@ -925,4 +961,153 @@ fn returning_a_page_clears_its_trail_and_leaves_the_note() {
     // Without required review, a draft is published at once.
     assert_eq!(publish(&browser, rel).status, 303);
     assert!(!read(site.path(), rel).contains("draft"));
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([200, 30, 30]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn an_inserted_picture_goes_beside_the_page_which_becomes_a_bundle() {
+    let site = site_with_page();
+    let serve = start_serve_at(Some(NOW), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    let target = "/_desk/edit?file=content/news/b.md";
+    let page = body(&browser.get(target));
+    assert!(
+        page.contains("<label for=\"alt\">图片说明</label>"),
+        "{page}"
+    );
+    let fields: Vec<(String, String)> = form_fields(&page)
+        .into_iter()
+        .filter(|(k, _)| !["photo", "alt", "cursor"].contains(&k.as_str()))
+        .collect();
+    let mut pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    pairs.extend([("action", "image"), ("cursor", "")]);
+    let photo = png();
+    // Without 图片说明: refused, nothing written.
+    let r = browser.post_multipart(target, &pairs, &[("photo", "路口 劝导.PNG", &photo)]);
+    assert_eq!(r.status, 422);
+    assert!(body(&r).contains("请填写图片说明"), "{}", body(&r));
+    // Not a picture: refused.
+    let mut with_alt = pairs.clone();
+    with_alt.push(("alt", "志愿者在路口劝导"));
+    let r = browser.post_multipart(target, &with_alt, &[("photo", "假图片.png", b"not a png")]);
+    assert_eq!(r.status, 422);
+    assert!(
+        body(&r).contains("“假图片.png”不是可以用在网页上的图片"),
+        "{}",
+        body(&r)
+    );
+    assert_eq!(read(site.path(), "content/news/b.md"), PAGE);
+    assert!(!site.path().join("content/news/b").exists());
+
+    let r = browser.post_multipart(target, &with_alt, &[("photo", "路口 劝导.PNG", &photo)]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        r.header("location"),
+        "/_desk/edit?file=content/news/b/index.md&saved=image"
+    );
+    assert!(!site.path().join("content/news/b.md").exists());
+    assert_eq!(
+        read(site.path(), "content/news/b/index.md"),
+        PAGE.replace(
+            "文明交通劝导活动。\n",
+            "文明交通劝导活动。\n\n![志愿者在路口劝导](lu-kou-quan-dao.png)\n"
+        )
+    );
+    assert_eq!(
+        fs::read(site.path().join("content/news/b/lu-kou-quan-dao.png")).unwrap(),
+        photo
+    );
+    // At the cursor (a textarea's count), into the existing bundle, under a free name.
+    let target = "/_desk/edit?file=content/news/b/index.md";
+    let fields: Vec<(String, String)> = form_fields(&body(&browser.get(target)))
+        .into_iter()
+        .filter(|(k, _)| !["photo", "alt", "cursor"].contains(&k.as_str()))
+        .collect();
+    let mut pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    pairs.extend([("action", "image"), ("cursor", "0"), ("alt", "第二张")]);
+    let r = browser.post_multipart(target, &pairs, &[("photo", "路口劝导.png", &photo)]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert!(
+        read(site.path(), "content/news/b/index.md").ends_with("---\n![第二张](lu-kou-quan-dao-2.png)\n\n文明交通劝导活动。\n\n![志愿者在路口劝导](lu-kou-quan-dao.png)\n"),
+        "{}",
+        read(site.path(), "content/news/b/index.md")
+    );
+}
+
+#[test]
+fn a_word_document_is_imported_and_opened() {
+    let site = fixture_copy("import/site");
+    let serve = start_serve_at(Some(NOW), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    let form = body(&browser.get("/_desk/new"));
+    assert!(
+        form.contains("<label for=\"docx\">导入Word文档</label>"),
+        "{form}"
+    );
+    assert!(
+        form.contains("<button type=\"submit\">导入</button>"),
+        "{form}"
+    );
+    let csrf = hidden(&form, "csrf");
+    let word = fs::read(common::fixture("import").join("word.docx")).unwrap();
+    let r = browser.post_multipart(
+        "/_desk/import",
+        &[("csrf", &csrf), ("section", "news")],
+        &[("docx", "稿件.docx", &word)],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let folder = "content/news/xue-lei-feng-zhi-yuan-fu-wu-huo-dong-zou-jin-wang-hu-she-qu";
+    assert_eq!(
+        r.header("location"),
+        format!("/_desk/edit?file={folder}/index.md&saved=imported")
+    );
+    assert_eq!(
+        common::files(&site.path().join(folder)),
+        ["index.md", "tu-pian-1.png"]
+    );
+    let page = body(&browser.get(&r.header("location")));
+    assert!(
+        page.contains("已导入 Word 文档，新稿件是草稿，请核对后再送审。"),
+        "{page}"
+    );
+    assert!(page.contains("1 张图片的说明文字是占位的“图片1”"), "{page}");
+    assert_eq!(
+        tree(&site.path().join(".wenming/desk-uploads")),
+        Vec::<String>::new()
+    );
+    // The same document again: refused, nothing overwritten.
+    let r = browser.post_multipart(
+        "/_desk/import",
+        &[("csrf", &csrf), ("section", "news")],
+        &[("docx", "稿件.docx", &word)],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        body(&r).contains("无法导入“稿件.docx”：同名页面已存在"),
+        "{}",
+        body(&r)
+    );
+    // Without the token: 403.
+    let r = browser.post_multipart(
+        "/_desk/import",
+        &[("section", "news")],
+        &[("docx", "稿件.docx", &word)],
+    );
+    assert_eq!(r.status, 403);
 }

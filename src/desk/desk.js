@@ -65,5 +65,24 @@
     timer = setTimeout(render, 400);
   }
   area.addEventListener('input', schedule);
+
+  // 插入图片: the picture goes where the cursor is; a dropped or pasted photo is chosen in
+  // the file input, then the editor writes its 图片说明.
+  var cursor = document.getElementById('cursor');
+  var photo = document.getElementById('photo');
+  var alt = document.getElementById('alt');
+  if (form && cursor) {
+    form.addEventListener('submit', function () { cursor.value = String(area.selectionStart); });
+  }
+  function takeFiles(files, event) {
+    if (!photo || !files || !files.length || !/^image\//.test(files[0].type)) { return; }
+    event.preventDefault();
+    try { photo.files = files; } catch (e) { return; }
+    cursor.value = String(area.selectionStart);
+    if (alt) { alt.focus(); }
+  }
+  area.addEventListener('dragover', function (event) { if (photo) { event.preventDefault(); } });
+  area.addEventListener('drop', function (event) { takeFiles(event.dataTransfer && event.dataTransfer.files, event); });
+  area.addEventListener('paste', function (event) { takeFiles(event.clipboardData && event.clipboardData.files, event); });
   render();
 }());

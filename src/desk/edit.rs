@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
@@ -15,6 +15,7 @@ use super::access::{Session, token_refused};
 use super::fields::{self, Field, Input};
 use super::files::{self, SiteFile};
 use super::list::{self, SectionChoice};
+use super::upload::{self, Upload};
 use super::{Desk, front, html};
 use crate::config::Config;
 use crate::content::front_matter::{self, Kind};
@@ -208,9 +209,10 @@ fn render_form(status: StatusCode, view: &View) -> Response {
         ));
     }
     main.push_str(&format!(
-        "<form method=\"post\" action=\"{}\" class=\"page-form\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+        "<form method=\"post\" action=\"{}\" class=\"page-form\"{}><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <input type=\"hidden\" name=\"hash\" value=\"{}\"><input type=\"hidden\" name=\"kind\" value=\"{}\">",
         html::attr(&action),
+        if view.file.is_some() { " enctype=\"multipart/form-data\"" } else { "" },
         html::attr(&view.csrf),
         html::attr(&view.hash),
         view.kind.map_or("", Kind::name)
@@ -221,13 +223,62 @@ fn render_form(status: StatusCode, view: &View) -> Response {
     }
     main.push_str(&body_html(view));
     main.push_str("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">保存</button>\
-                   <a class=\"button plain\" href=\"/_desk/\">返回列表</a></div></form>");
+                   <a class=\"button plain\" href=\"/_desk/\">返回列表</a></div>");
+    main.push_str(&extras_html(view));
+    main.push_str("</form>");
     main.push_str(&view.panel);
+    if view.file.is_none() {
+        main.push_str(&import_html(view));
+    }
     html::page(
         status,
         &title,
         &main,
         "<script src=\"/_desk/desk.js\"></script>\n",
+    )
+}
+
+/// 插入图片 in the edit form; 导入Word文档 beside the new form.
+fn extras_html(view: &View) -> String {
+    if view.file.is_some() {
+        return "<fieldset class=\"photo\"><legend>插入图片</legend>\
+            <label for=\"photo\">选择图片</label><span class=\"help\" id=\"photo-help\">JPG、PNG、GIF 或 WebP；也可以把照片拖到正文框里或粘贴进去。图片放在正文光标处，稿件同时保存</span>\
+            <input type=\"file\" id=\"photo\" name=\"photo\" accept=\"image/jpeg,image/png,image/gif,image/webp\" aria-describedby=\"photo-help\">\
+            <label for=\"alt\">图片说明</label><span class=\"help\" id=\"alt-help\">必填：用一句话描述图片内容，例如“志愿者在社区清理小广告”</span>\
+            <input type=\"text\" id=\"alt\" name=\"alt\" aria-describedby=\"alt-help\"><input type=\"hidden\" id=\"cursor\" name=\"cursor\" value=\"\">\
+            <div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"image\" class=\"plain\">插入图片</button></div></fieldset>"
+            .to_string();
+    }
+    String::new()
+}
+
+/// 导入Word文档: a form of its own, after the new form.
+fn import_html(view: &View) -> String {
+    let options: String = view
+        .sections
+        .iter()
+        .map(|c| {
+            let sel = if c.dir == view.section {
+                " selected"
+            } else {
+                ""
+            };
+            format!(
+                "<option value=\"{}\"{sel}>{}</option>",
+                html::attr(&c.dir),
+                html::text(&c.title)
+            )
+        })
+        .collect();
+    format!(
+        "<section aria-labelledby=\"import-title\"><h2 id=\"import-title\">导入Word文档</h2>\
+         <form method=\"post\" action=\"/_desk/import\" enctype=\"multipart/form-data\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <label for=\"import-section\">导入到栏目</label><select id=\"import-section\" name=\"section\">{options}</select>\
+         <label for=\"docx\">导入Word文档</label><span class=\"help\" id=\"docx-help\">区县报来的 .docx 稿件：标题、正文、图片和文末的来源、作者会自动整理成一篇草稿</span>\
+         <input type=\"file\" id=\"docx\" name=\"docx\" accept=\".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document\" required aria-describedby=\"docx-help\">\
+         <div class=\"actions\"><button type=\"submit\">导入</button></div></form></section>",
+        html::attr(&view.csrf)
     )
 }
 
@@ -551,8 +602,11 @@ pub async fn edit_form(
         Some("restored") => "已恢复到所选版本；恢复前的内容保存在历史版本中。".into(),
         Some("reviewed") => "已记录审核意见。".into(),
         Some("published") => "已发布：稿件不再是草稿。".into(),
+        Some("image") => "已插入图片并保存。".into(),
+        Some("imported") => "已导入 Word 文档，新稿件是草稿，请核对后再送审。".into(),
         _ => String::new(),
     };
+    view.errors.extend(desk.take_flash(&view.csrf));
     let (root, rel, now) = (desk.root.clone(), file.rel.clone(), desk.now());
     let found = tokio::task::spawn_blocking(move || super::review::findings(&root, &rel, now))
         .await
@@ -561,13 +615,89 @@ pub async fn edit_form(
     render_form(StatusCode::OK, &view)
 }
 
-/// `POST /_desk/edit?file=…`: saves, unless the file changed since the form was opened.
+/// A photo to add with a save: its bytes, its name in the bundle, and the page's path once a
+/// bundle.
+struct Photo {
+    bytes: Vec<u8>,
+    name: String,
+    target: SiteFile,
+}
+
+/// For 插入图片: the photo checked and placed, and the body with its Markdown at the cursor.
+fn with_photo(
+    desk: &Desk,
+    file: &SiteFile,
+    form: &FormMap,
+    uploads: Vec<Upload>,
+    body: &str,
+) -> Result<(Photo, String), String> {
+    let Some(upload) = uploads.into_iter().find(|u| u.field == "photo") else {
+        return Err("请先选择要插入的图片".into());
+    };
+    let alt = form
+        .get("alt")
+        .map(|a| a.trim().replace(['\r', '\n', '[', ']'], " "))
+        .unwrap_or_default();
+    if alt.is_empty() {
+        return Err("请填写图片说明：用一句话描述图片内容（看不见图片的读者听到的就是它）".into());
+    }
+    let ext = upload::photo_extension(&upload)?;
+    let target = upload::bundle_of(&desk.root, file)?;
+    let dir = target.path.parent().ok_or("无法确定图片的位置")?;
+    let name = upload::photo_name(dir, &upload, &ext);
+    let cursor = form.get("cursor").and_then(|c| c.trim().parse().ok());
+    let body = upload::insert_at(body, cursor, &format!("![{alt}]({name})"));
+    Ok((
+        Photo {
+            bytes: upload.bytes,
+            name,
+            target,
+        },
+        body,
+    ))
+}
+
+/// Keeps the version replaced and writes `text` (and the photo, moving a single-file page
+/// into its bundle); the page's path afterwards.
+fn write_page(
+    desk: &Desk,
+    file: &SiteFile,
+    old: &[u8],
+    text: &str,
+    photo: Option<Photo>,
+) -> Result<String, String> {
+    files::keep_version(&desk.root, file, old, desk.now())
+        .map_err(|e| format!("无法保存历史版本，稿件没有保存：{e}"))?;
+    let Some(photo) = photo else {
+        files::write_atomic(&file.path, text.as_bytes())
+            .map_err(|e| format!("无法写入文件 {}：{e}", file.rel))?;
+        return Ok(file.rel.clone());
+    };
+    let target = &photo.target;
+    let dir = target.path.parent().ok_or("无法确定图片的位置")?;
+    files::write_atomic(&dir.join(&photo.name), &photo.bytes)
+        .map_err(|e| format!("无法保存图片：{e}"))?;
+    files::write_atomic(&target.path, text.as_bytes())
+        .map_err(|e| format!("无法写入文件 {}：{e}", target.rel))?;
+    if target.path != file.path {
+        std::fs::remove_file(&file.path)
+            .map_err(|e| format!("稿件已移入文件夹 {}，但无法删除原文件：{e}", target.rel))?;
+    }
+    Ok(target.rel.clone())
+}
+
+/// `POST /_desk/edit?file=…`: saves (and 插入图片), unless the file changed since the form
+/// was opened.
 pub async fn save(
     State(desk): State<Arc<Desk>>,
     Extension(session): Extension<Session>,
     Query(query): Query<FormMap>,
-    Form(form): Form<FormMap>,
+    request: Request,
 ) -> Response {
+    let (form, uploads) = match upload::read_form(request).await {
+        Ok(read) => read,
+        Err(r) => return r,
+    };
     if let Some(r) = token_refused(&session, &form) {
         return r;
     }
@@ -590,18 +720,30 @@ pub async fn save(
     };
     let mut view = edit_view(&desk, session.csrf.clone(), &file, &bytes, &p);
     let front = apply_fields(&p.front, &view.fields, &form, &mut view.field_errors);
-    let body = new_body(&p.body, &form);
+    let mut body = new_body(&p.body, &form);
+    let stale = form.get("hash").map(String::as_str) != Some(view.hash.as_str());
+    let mut photo = None;
+    if !stale && form.get("action").is_some_and(|a| a == "image") {
+        match with_photo(&desk, &file, &form, uploads, &body) {
+            Ok((found, with)) => (photo, body) = (Some(found), with),
+            Err(e) => view.errors.push(format!("{e}。稿件没有保存")),
+        }
+    }
     let text = format!("{}{front}{}{body}", p.before, p.fence);
-    if form.get("hash").map(String::as_str) != Some(view.hash.as_str()) {
+    if stale {
         return conflict(&view, &bytes, &text);
     }
     view.values = values_from(&form, &view.fields, &p.front);
     view.body = body;
     if !view.field_errors.is_empty() {
         view.errors.push("有字段填写不正确，稿件没有保存".into());
+    }
+    if !view.errors.is_empty() {
         return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
-    if text.as_bytes() == bytes.as_slice() || normalized(&bytes).is_ok_and(|t| t == text) {
+    if photo.is_none()
+        && (text.as_bytes() == bytes.as_slice() || normalized(&bytes).is_ok_and(|t| t == text))
+    {
         return html::redirect(&format!(
             "/_desk/edit?file={}&saved=same",
             html::query(&rel)
@@ -611,16 +753,17 @@ pub async fn save(
         view.errors.push(message);
         return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
-    if let Err(e) = files::keep_version(&desk.root, &file, &bytes, desk.now()) {
-        view.errors
-            .push(format!("无法保存历史版本，稿件没有保存：{e}"));
-        return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
+    let saved = if photo.is_some() { "image" } else { "1" };
+    match write_page(&desk, &file, &bytes, &text, photo) {
+        Ok(now_at) => html::redirect(&format!(
+            "/_desk/edit?file={}&saved={saved}",
+            html::query(&now_at)
+        )),
+        Err(e) => {
+            view.errors.push(e);
+            render_form(StatusCode::INTERNAL_SERVER_ERROR, &view)
+        }
     }
-    if let Err(e) = files::write_atomic(&file.path, text.as_bytes()) {
-        view.errors.push(format!("无法写入文件 {rel}：{e}"));
-        return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
-    }
-    html::redirect(&format!("/_desk/edit?file={}&saved=1", html::query(&rel)))
 }
 
 /// The answer to a stale save: both versions, nothing written.

@@ -10,7 +10,8 @@
 //!   for byte;
 //! - `fields`: the form's fields per kind, with Chinese labels, help and validation;
 //! - `list`, `edit`, `history`: the pages of the desk; `review`: 检查, 审核 and 发布 on the
-//!   edit page; `html`: the shared page shell.
+//!   edit page; `upload`: forms with files (插入图片, 导入Word文档); `html`: the shared page
+//!   shell.
 
 mod access;
 mod edit;
@@ -21,6 +22,7 @@ mod history;
 mod html;
 mod list;
 mod review;
+mod upload;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -63,6 +65,8 @@ pub struct Desk {
     /// Saves run one at a time, so that the hash check and the write cannot interleave.
     write_lock: tokio::sync::Mutex<()>,
     reviewers: Vec<String>,
+    /// Messages for a session's next page (what an import left to do), by CSRF token.
+    flash: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,
 }
 
 impl Desk {
@@ -73,7 +77,25 @@ impl Desk {
             now: options.now,
             write_lock: tokio::sync::Mutex::new(()),
             reviewers: options.reviewers,
+            flash: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    /// Keeps `notes` for the next page the session with token `key` opens.
+    fn flash(&self, key: &str, notes: Vec<String>) {
+        let mut flash = self.flash.lock().unwrap_or_else(|e| e.into_inner());
+        if flash.len() > 1000 {
+            flash.clear();
+        }
+        if !notes.is_empty() {
+            flash.insert(key.to_string(), notes);
+        }
+    }
+
+    /// The notes kept for the session with token `key`, once.
+    fn take_flash(&self, key: &str) -> Vec<String> {
+        let mut flash = self.flash.lock().unwrap_or_else(|e| e.into_inner());
+        flash.remove(key).unwrap_or_default()
     }
 
     fn now(&self) -> Timestamp {
@@ -101,6 +123,7 @@ pub fn router(options: DeskOptions) -> Router {
         .route("/_desk/preview", post(edit::preview))
         .route("/_desk/review", post(review::review))
         .route("/_desk/publish", post(review::publish))
+        .route("/_desk/import", post(upload::import_word))
         .route("/_desk/history", get(history::list))
         .route("/_desk/version", get(history::view))
         .route("/_desk/restore", post(history::restore))
