@@ -271,7 +271,7 @@ fn import_html(view: &View) -> String {
         })
         .collect();
     format!(
-        "<section aria-labelledby=\"import-title\"><h2 id=\"import-title\">导入Word文档</h2>\
+        "<section aria-labelledby=\"import-title\"><h2 id=\"import-title\">从 Word 稿件新建</h2>\
          <form method=\"post\" action=\"/_desk/import\" enctype=\"multipart/form-data\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label for=\"import-section\">导入到栏目</label><select id=\"import-section\" name=\"section\">{options}</select>\
