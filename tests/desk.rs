@@ -743,6 +743,29 @@ fn the_preview_renders_the_body_as_the_site_does() {
     );
     assert_eq!(r.status, 200);
     assert_eq!(body(&r), "<p><strong>加粗</strong></p>\n");
+    // Shortcodes with the site's templates, and `@/` links, as on the page.
+    let r = browser.post(
+        "/_desk/preview",
+        &[
+            ("csrf", &csrf),
+            (
+                "body",
+                "见[上一篇](@/news/a.md)。\r\n\r\n{{< tip >}}提示**内容**{{< /tip >}}",
+            ),
+        ],
+    );
+    assert_eq!(
+        body(&r),
+        "<p>见<a href=\"/news/a/\">上一篇</a>。</p>\n<div class=\"tip\" role=\"note\">\n<p class=\"tip-title\">提示</p>\n<p>提示<strong>内容</strong></p>\n</div>\n"
+    );
+    let r = browser.post(
+        "/_desk/preview",
+        &[("csrf", &csrf), ("body", "{{< nothing >}}")],
+    );
+    assert_eq!(
+        body(&r),
+        "<p class=\"error\" role=\"alert\">短代码有误：未知的短代码“nothing”</p>"
+    );
 }
 
 #[test]
@@ -1047,6 +1070,21 @@ fn an_inserted_picture_goes_beside_the_page_which_becomes_a_bundle() {
         read(site.path(), "content/news/b/index.md").ends_with("---\n![第二张](lu-kou-quan-dao-2.png)\n\n文明交通劝导活动。\n\n![志愿者在路口劝导](lu-kou-quan-dao.png)\n"),
         "{}",
         read(site.path(), "content/news/b/index.md")
+    );
+    // The versions followed the page into its folder.
+    assert_eq!(
+        tree(&site.path().join(".wenming/history")),
+        [
+            "content/news/b/index.md/20260310-080000-2.md",
+            "content/news/b/index.md/20260310-080000.md"
+        ]
+    );
+    assert_eq!(
+        read(
+            site.path(),
+            ".wenming/history/content/news/b/index.md/20260310-080000.md"
+        ),
+        PAGE
     );
 }
 

@@ -327,11 +327,8 @@ pub async fn new_form(
 ) -> Response {
     let root = desk.root.clone();
     let now = desk.now();
-    let sections = tokio::task::spawn_blocking(move || list::load(&root, now))
+    let sections = tokio::task::spawn_blocking(move || list::sections(&root, now))
         .await
-        .ok()
-        .and_then(Result::ok)
-        .map(|(s, _)| s)
         .unwrap_or_default();
     let mut view = View {
         csrf: session.csrf,
@@ -444,11 +441,8 @@ pub async fn create(
     }
     let root = desk.root.clone();
     let now = desk.now();
-    let sections = tokio::task::spawn_blocking(move || list::load(&root, now))
+    let sections = tokio::task::spawn_blocking(move || list::sections(&root, now))
         .await
-        .ok()
-        .and_then(Result::ok)
-        .map(|(s, _)| s)
         .unwrap_or_default();
     let section = form.get("section").cloned().unwrap_or_default();
     let Some(choice) = sections.iter().find(|s| s.dir == section).cloned() else {
@@ -682,6 +676,8 @@ fn write_page(
     if target.path != file.path {
         std::fs::remove_file(&file.path)
             .map_err(|e| format!("稿件已移入文件夹 {}，但无法删除原文件：{e}", target.rel))?;
+        // Its versions follow it.
+        files::move_versions(&desk.root, file, target);
     }
     Ok(target.rel.clone())
 }
@@ -784,7 +780,8 @@ fn conflict(view: &View, disk: &[u8], mine: &str) -> Response {
     html::page(StatusCode::CONFLICT, "保存冲突", &main, "")
 }
 
-/// `POST /_desk/preview`: the body rendered as the site renders it, as an HTML fragment.
+/// `POST /_desk/preview`: the body rendered as the site renders it, as an HTML fragment:
+/// Markdown, and when the text has any, shortcodes (with the site's templates) and `@/` links.
 pub async fn preview(
     State(desk): State<Arc<Desk>>,
     Extension(session): Extension<Session>,
@@ -793,20 +790,16 @@ pub async fn preview(
     if let Some(r) = token_refused(&session, &form) {
         return r;
     }
-    let unsafe_html = Config::load(&desk.root).is_ok_and(|c| c.markdown.unsafe_html);
     let body = form
         .get("body")
         .map(|b| b.replace("\r\n", "\n"))
         .unwrap_or_default();
     let articles = form.get("kind").is_some_and(|k| k == "rule");
-    let rendered = markdown::render(
-        &body,
-        MarkdownOptions {
-            unsafe_html,
-            articles,
-        },
-    );
-    let mut r = axum::response::IntoResponse::into_response(rendered.html);
+    let (root, now) = (desk.root.clone(), desk.now());
+    let html = tokio::task::spawn_blocking(move || preview_html(&root, now, &body, articles))
+        .await
+        .unwrap_or_default();
+    let mut r = axum::response::IntoResponse::into_response(html);
     r.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
@@ -816,4 +809,41 @@ pub async fn preview(
         axum::http::HeaderValue::from_static("no-store"),
     );
     r
+}
+
+/// The preview of `body`: the site is loaded only when the text has a shortcode or an `@/`
+/// link (they need its templates and pages).
+fn preview_html(root: &Path, now: jiff::Timestamp, body: &str, articles: bool) -> String {
+    let config = Config::load(root).ok();
+    let unsafe_html = config.as_ref().is_some_and(|c| c.markdown.unsafe_html);
+    let rendered = markdown::render(
+        body,
+        MarkdownOptions {
+            unsafe_html,
+            articles,
+        },
+    );
+    if rendered.shortcodes.is_empty() && rendered.links.is_empty() {
+        return rendered.html;
+    }
+    let options = crate::pipeline::SiteOptions {
+        root: root.to_path_buf(),
+        base_url: None,
+        drafts: true,
+        now,
+    };
+    let Ok(loaded) = crate::pipeline::load_site(&options) else {
+        return rendered.html;
+    };
+    let templates = match &loaded.theme {
+        Ok(theme) => theme.templates.as_ref().map(Vec::as_slice).unwrap_or(&[]),
+        Err(_) => &[],
+    };
+    match crate::render::shortcodes::expand_fragment(&loaded.site, templates, &rendered, "", "/") {
+        Ok(html) => html,
+        Err(errors) => {
+            let shown: Vec<String> = errors.iter().take(3).map(|e| e.message.clone()).collect();
+            html::notice("error", &format!("短代码有误：{}", shown.join("；")))
+        }
+    }
 }

@@ -150,6 +150,18 @@ pub fn keep_version(
     Err(std::io::Error::other("同一秒内保存的版本过多"))
 }
 
+/// Moves the versions of `from` to those of `to` (a page that became a bundle keeps its
+/// history), when `to` has none yet.
+pub fn move_versions(root: &Path, from: &SiteFile, to: &SiteFile) {
+    let (old, new) = (history_dir(root, from), history_dir(root, to));
+    if old.is_dir() && !new.exists() {
+        if let Some(parent) = new.parent() {
+            let _ = fs::create_dir_all(parent);
+        }
+        let _ = fs::rename(&old, &new);
+    }
+}
+
 /// The kept versions of `file`, newest first, with their sizes.
 pub fn versions(root: &Path, file: &SiteFile) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = fs::read_dir(history_dir(root, file))

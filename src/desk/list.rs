@@ -59,16 +59,41 @@ pub fn status(meta: &PageMeta, expired: bool, now: Timestamp) -> &'static str {
     }
 }
 
-/// The site's sections and pages (drafts and scheduled pages included), with the findings
-/// of `check` per file. `Err`: site.yaml cannot be read.
-pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>), String> {
+/// The site as the desk lists it: drafts and scheduled pages included. `Err`: site.yaml
+/// cannot be read.
+fn load_site(root: &Path, now: Timestamp) -> Result<pipeline::LoadedSite, String> {
     let options = SiteOptions {
         root: root.to_path_buf(),
         base_url: None,
         drafts: true,
         now,
     };
-    let loaded = pipeline::load_site(&options).map_err(|e| e.to_string())?;
+    pipeline::load_site(&options).map_err(|e| e.to_string())
+}
+
+/// The sections a page can be written into.
+pub fn sections(root: &Path, now: Timestamp) -> Vec<SectionChoice> {
+    load_site(root, now)
+        .map(|loaded| section_choices(&loaded.site))
+        .unwrap_or_default()
+}
+
+fn section_choices(site: &crate::site::Site) -> Vec<SectionChoice> {
+    site.sections
+        .iter()
+        .filter(|s| s.from_file && !s.section.dir.is_empty())
+        .map(|s| SectionChoice {
+            dir: s.section.dir.clone(),
+            title: s.section.meta.title.clone(),
+            kind: s.section.meta.kind,
+        })
+        .collect()
+}
+
+/// The site's sections and pages (drafts and scheduled pages included), with the findings
+/// of `check` per file. `Err`: site.yaml cannot be read.
+pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>), String> {
+    let loaded = load_site(root, now)?;
     let site = &loaded.site;
     let report = check::check(&CheckOptions {
         drafts: true,
@@ -79,16 +104,7 @@ pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>
     for f in &report.findings {
         *findings.entry(slashes(&f.file)).or_default() += 1;
     }
-    let sections = site
-        .sections
-        .iter()
-        .filter(|s| s.from_file && !s.section.dir.is_empty())
-        .map(|s| SectionChoice {
-            dir: s.section.dir.clone(),
-            title: s.section.meta.title.clone(),
-            kind: s.section.meta.kind,
-        })
-        .collect();
+    let sections = section_choices(site);
     let base = site.config.base_path().to_string();
     let rows = site
         .pages
