@@ -1149,3 +1149,92 @@ fn a_word_document_is_imported_and_opened() {
     );
     assert_eq!(r.status, 403);
 }
+
+#[test]
+fn a_progress_reports_metrics_and_a_rankings_data_are_edited_as_tables() {
+    let site = fixture_copy("kinds");
+    let serve = start_serve_at(Some(NOW), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    let progress = "content/progress/p1.md";
+    let before = read(site.path(), progress);
+    let target = format!("/_desk/edit?file={progress}");
+    let page = body(&browser.get(&target));
+    assert!(
+        page.contains("<label for=\"field-metrics\">指标</label>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(">\na,老旧小区改造,个,120,30,市住建局,2026-03-31\nb,公交站亭,座,50,50,市交通局,2026-12-31\nc,背街小巷,条,200,20,市住建局,2026-12-31</textarea>"),
+        "{page}"
+    );
+    let fields = form_fields(&page);
+    let r = submit(&browser, &target, &fields, &[]);
+    assert_eq!(
+        r.header("location"),
+        format!("/_desk/edit?file={progress}&saved=same")
+    );
+    assert_eq!(read(site.path(), progress), before);
+    let r = submit(
+        &browser,
+        &target,
+        &fields,
+        &[(
+            "f.metrics",
+            "a,老旧小区改造,个,120,45,市住建局,2026-03-31\r\n,公交站亭,座,50,50\r\n",
+        )],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        read(site.path(), progress),
+        "---\ntitle: 第1期\ndate: 2026-01-10\nissue_no: 2026年第1期\nmetrics:\n\
+         - {id: a, name: 老旧小区改造, unit: 个, target: 120, done: 45, department: 市住建局, deadline: 2026-03-31}\n\
+         - {id: gong-jiao-zhan-ting, name: 公交站亭, unit: 座, target: 50, done: 50}\n---\n"
+    );
+
+    let ranking = "/_desk/edit?file=content/rankings/w1.md";
+    let page = body(&browser.get(ranking));
+    assert!(
+        page.contains("<label for=\"field-data-csv\">排名数据（CSV）</label>"),
+        "{page}"
+    );
+    let fields = form_fields(&page);
+    let csv = "unit,score,found,fixed\r\n甲街道,95,40,40\r\n乙街道,88,30,30\r\n";
+    let r = submit(
+        &browser,
+        ranking,
+        &fields,
+        &[("data_csv", "unit,score,found,fixed\r\n甲街道,95,40\r\n")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        body(&r).contains("排名数据第 2 行有误：有 3 列，表头有 4 列（每行的列数要和表头相同）"),
+        "{}",
+        body(&r)
+    );
+    let r = submit(&browser, ranking, &fields, &[("data_csv", csv)]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        read(site.path(), "data/rankings/w1.csv"),
+        "unit,score,found,fixed\n甲街道,95,40,40\n乙街道,88,30,30\n"
+    );
+    assert_eq!(
+        read(
+            site.path(),
+            ".wenming/history/data/rankings/w1.csv/20260310-080000.csv"
+        ),
+        "unit,score,found,fixed\n甲街道,92.5,40,38\n乙街道,88,30,30\n丙街道,79.5,50,20\n丁街道,88,10,9\n"
+    );
+    // A stale data hash is a conflict.
+    let r = submit(
+        &browser,
+        ranking,
+        &fields,
+        &[("data_csv", "unit,score\n甲,1\n")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        body(&r).contains("冲突：排名数据 data/rankings/w1.csv 在您打开之后已被修改"),
+        "{}",
+        body(&r)
+    );
+}

@@ -101,6 +101,8 @@ struct View {
     preview_url: String,
     /// 检查, 审核 and 发布, below the form of an existing page.
     panel: String,
+    /// A ranking's data file, and the text its box shows.
+    data: Option<(super::ranking::DataFile, String)>,
 }
 
 fn field_html(view: &View, f: &Field) -> String {
@@ -146,8 +148,9 @@ fn field_html(view: &View, f: &Field) -> String {
         );
     };
     let input = match f.input {
-        Input::LongText => format!(
-            "<textarea id=\"{id}\" name=\"{name}\" rows=\"3\"{described}{invalid}{required}>\n{}</textarea>",
+        Input::LongText | Input::Metrics => format!(
+            "<textarea id=\"{id}\" name=\"{name}\" rows=\"{}\"{described}{invalid}{required}>\n{}</textarea>",
+            if f.input == Input::Metrics { 6 } else { 3 },
             html::text(value)
         ),
         Input::Choice(choices) => {
@@ -220,6 +223,9 @@ fn render_form(status: StatusCode, view: &View) -> Response {
     main.push_str(&section_html(view));
     for f in &view.fields {
         main.push_str(&field_html(view, f));
+    }
+    if let Some((data, shown)) = &view.data {
+        main.push_str(&super::ranking::html(data, shown));
     }
     main.push_str(&body_html(view));
     main.push_str("<div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"save\">保存</button>\
@@ -358,6 +364,14 @@ pub async fn new_form(
     render_form(StatusCode::OK, &view)
 }
 
+/// What the form shows for field `f` of `front` (`None`: not editable in the form).
+fn shown(front: &str, f: &Field) -> Option<String> {
+    match f.input {
+        Input::Metrics => fields::metrics_text(front::value(front, &f.key).as_ref()),
+        _ => front::shown(front, &f.key),
+    }
+}
+
 /// Applies the form's fields to `front`: a field whose text is what the form showed is left
 /// as written; others are checked and set. Errors go by field key.
 fn apply_fields(
@@ -372,7 +386,7 @@ fn apply_fields(
             continue;
         };
         let submitted = submitted.replace("\r\n", "\n");
-        match front::shown(front, &f.key) {
+        match shown(front, f) {
             Some(shown)
                 if shown.trim() == submitted.trim() && !(f.required && shown.trim().is_empty()) =>
             {
@@ -423,7 +437,7 @@ fn values_from(form: &FormMap, fields: &[Field], front: &str) -> HashMap<String,
         .map(|f| {
             let v = match form.get(&format!("f.{}", f.key)) {
                 Some(v) => Some(v.replace("\r\n", "\n")),
-                None => front::shown(front, &f.key),
+                None => shown(front, f),
             };
             (f.key.clone(), v)
         })
@@ -552,7 +566,7 @@ fn edit_view(desk: &Desk, csrf: String, file: &SiteFile, bytes: &[u8], p: &Parts
     let fields = fields::fields(kind, &taxonomies(&desk.root));
     let values = fields
         .iter()
-        .map(|f| (f.key.clone(), front::shown(&p.front, &f.key)))
+        .map(|f| (f.key.clone(), shown(&p.front, f)))
         .collect();
     View {
         csrf,
@@ -562,6 +576,10 @@ fn edit_view(desk: &Desk, csrf: String, file: &SiteFile, bytes: &[u8], p: &Parts
         fields,
         values,
         body: p.body.clone(),
+        data: super::ranking::open(&desk.root, kind, &p.front).map(|d| {
+            let text = d.text.clone();
+            (d, text)
+        }),
         ..View::default()
     }
 }
@@ -682,6 +700,16 @@ fn write_page(
     Ok(target.rel.clone())
 }
 
+/// Writes a ranking's data file, keeping the version it replaces.
+fn write_data(desk: &Desk, data: &super::ranking::DataFile, text: &str) -> Result<(), String> {
+    if let Ok(old) = std::fs::read(&data.file.path) {
+        files::keep_version(&desk.root, &data.file, &old, desk.now())
+            .map_err(|e| format!("无法保存历史版本，没有保存：{e}"))?;
+    }
+    files::write_atomic(&data.file.path, text.as_bytes())
+        .map_err(|e| format!("无法写入 {}：{e}", data.file.rel))
+}
+
 /// `POST /_desk/edit?file=…`: saves (and 插入图片), unless the file changed since the form
 /// was opened.
 pub async fn save(
@@ -731,23 +759,43 @@ pub async fn save(
     }
     view.values = values_from(&form, &view.fields, &p.front);
     view.body = body;
+    let mut data_text = None;
+    if let Some((data, shown)) = view.data.as_mut() {
+        if let Some(submitted) = form.get("data_csv") {
+            *shown = submitted.replace("\r\n", "\n");
+        }
+        match super::ranking::change(data, &form) {
+            Ok(new) => data_text = new.map(|t| (data.clone(), t)),
+            Err(e) => view.errors.push(e),
+        }
+    }
     if !view.field_errors.is_empty() {
         view.errors.push("有字段填写不正确，稿件没有保存".into());
     }
     if !view.errors.is_empty() {
         return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
-    if photo.is_none()
-        && (text.as_bytes() == bytes.as_slice() || normalized(&bytes).is_ok_and(|t| t == text))
-    {
+    let unchanged =
+        text.as_bytes() == bytes.as_slice() || normalized(&bytes).is_ok_and(|t| t == text);
+    if photo.is_none() && unchanged && data_text.is_none() {
         return html::redirect(&format!(
             "/_desk/edit?file={}&saved=same",
             html::query(&rel)
         ));
     }
-    if let Some(message) = personal_data(&text) {
+    let data_shown = data_text.as_ref().map_or("", |(_, t)| t.as_str());
+    if let Some(message) = personal_data(&text).or_else(|| personal_data(data_shown)) {
         view.errors.push(message);
         return render_form(StatusCode::UNPROCESSABLE_ENTITY, &view);
+    }
+    if let Some((data, new)) = &data_text
+        && let Err(e) = write_data(&desk, data, new)
+    {
+        view.errors.push(e);
+        return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
+    }
+    if photo.is_none() && unchanged {
+        return html::redirect(&format!("/_desk/edit?file={}&saved=1", html::query(&rel)));
     }
     let saved = if photo.is_some() { "image" } else { "1" };
     match write_page(&desk, &file, &bytes, &text, photo) {

@@ -19,7 +19,20 @@ pub enum Input {
     List,
     /// One of the values given.
     Choice(&'static [&'static str]),
+    /// A progress announcement's metrics, one a line: 编号,名称,单位,目标,已完成,责任单位,完成期限.
+    Metrics,
 }
+
+/// The columns of a metrics line, in order.
+const METRIC_COLUMNS: [&str; 7] = [
+    "id",
+    "name",
+    "unit",
+    "target",
+    "done",
+    "department",
+    "deadline",
+];
 
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +141,15 @@ fn kind_fields(kind: Option<Kind>) -> Vec<Field> {
             field("red_at_least", "红榜分数线", "得分不低于此分上红榜", Number),
             field("black_below", "黑榜分数线", "得分低于此分上黑榜", Number),
         ],
-        Some(Kind::Progress) => vec![field("issue_no", "期号", "例如 2026年第1期", Text)],
+        Some(Kind::Progress) => vec![
+            field("issue_no", "期号", "例如 2026年第1期", Text),
+            field(
+                "metrics",
+                "指标",
+                "每行一项，用逗号隔开：编号,名称,单位,目标,已完成,责任单位,完成期限。编号可不填（按名称拼音生成，各期要一致），责任单位和完成期限可不填。例如 lao-jiu-xiao-qu,老旧小区改造,个,120,38,市住建局,2026-09-30",
+                Metrics,
+            ),
+        ],
         _ => Vec::new(),
     }
 }
@@ -137,6 +158,9 @@ fn kind_fields(kind: Option<Kind>) -> Vec<Field> {
 /// `Err` is the message shown beside the field.
 pub fn to_yaml(field: &Field, text: &str) -> Result<String, String> {
     let text = text.trim();
+    if field.input == Input::Metrics {
+        return metrics_yaml(text);
+    }
     if text.is_empty() {
         if field.required {
             return Err(format!("请填写{}", field.label));
@@ -144,6 +168,7 @@ pub fn to_yaml(field: &Field, text: &str) -> Result<String, String> {
         return Ok(String::new());
     }
     match field.input {
+        Input::Metrics => metrics_yaml(text),
         Input::Text | Input::LongText => Ok(super::front::scalar(
             &text.replace("\r\n", "\n").replace('\n', " "),
             false,
@@ -177,6 +202,105 @@ pub fn to_yaml(field: &Field, text: &str) -> Result<String, String> {
             }
         }
     }
+}
+
+/// What the form shows of a front matter's `metrics` (`value`, parsed): one line per metric,
+/// its columns joined by `,`; `None` when a metric is not a plain mapping of them.
+pub fn metrics_text(value: Option<&serde_yaml::Value>) -> Option<String> {
+    let Some(value) = value else {
+        return Some(String::new());
+    };
+    let serde_yaml::Value::Sequence(items) = value else {
+        return value.is_null().then(String::new);
+    };
+    let mut lines = Vec::new();
+    for item in items {
+        let map = item.as_mapping()?;
+        if map
+            .keys()
+            .any(|k| !k.as_str().is_some_and(|k| METRIC_COLUMNS.contains(&k)))
+        {
+            return None;
+        }
+        let cells: Option<Vec<String>> = METRIC_COLUMNS
+            .iter()
+            .map(|c| match map.get(*c) {
+                None | Some(serde_yaml::Value::Null) => Some(String::new()),
+                Some(serde_yaml::Value::String(s)) if !s.contains([',', '，', '\n']) => {
+                    Some(s.clone())
+                }
+                Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
+                Some(_) => None,
+            })
+            .collect();
+        lines.push(cells?.join(",").trim_end_matches(',').to_string());
+    }
+    Some(lines.join("\n"))
+}
+
+/// The metrics lines as a YAML block (`\n- {id: …}` per line; `[]` for none).
+fn metrics_yaml(text: &str) -> Result<String, String> {
+    let mut out = String::new();
+    for (i, line) in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let n = i + 1;
+        let mut cells: Vec<String> = line
+            .split([',', '，'])
+            .map(|c| c.trim().to_string())
+            .collect();
+        cells.resize(METRIC_COLUMNS.len().max(cells.len()), String::new());
+        if cells.len() > METRIC_COLUMNS.len() {
+            return Err(format!(
+                "指标第 {n} 行多于 7 列：编号,名称,单位,目标,已完成,责任单位,完成期限"
+            ));
+        }
+        if cells[1].is_empty() || cells[2].is_empty() {
+            return Err(format!("指标第 {n} 行缺少名称或单位"));
+        }
+        if cells[0].is_empty() {
+            cells[0] = crate::text::slug::slugify(&cells[1]);
+        }
+        if !crate::text::slug::is_clean_slug(&cells[0]) {
+            return Err(format!(
+                "指标第 {n} 行的编号“{}”只能用小写英文字母、数字、- 和 _",
+                cells[0]
+            ));
+        }
+        for (c, what) in [(3, "目标"), (4, "已完成")] {
+            if !cells[c]
+                .parse::<f64>()
+                .is_ok_and(|x| x.is_finite() && x >= 0.0)
+            {
+                return Err(format!(
+                    "指标第 {n} 行的{what}“{}”应该是不小于 0 的数字",
+                    cells[c]
+                ));
+            }
+        }
+        if !cells[6].is_empty()
+            && let Err(e) = dates::parse(&cells[6])
+        {
+            return Err(format!(
+                "指标第 {n} 行的完成期限“{}”不是有效的日期：{e}",
+                cells[6]
+            ));
+        }
+        let pairs: Vec<String> = METRIC_COLUMNS
+            .iter()
+            .zip(&cells)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| match *k {
+                "target" | "done" => format!("{k}: {v}"),
+                _ => format!("{k}: {}", super::front::scalar(v, true)),
+            })
+            .collect();
+        out.push_str(&format!("\n- {{{}}}", pairs.join(", ")));
+    }
+    Ok(if out.is_empty() { "[]".into() } else { out })
 }
 
 /// `学雷锋、志愿服务` (or with `,` `，`) → the items, trimmed, empty ones left out.
@@ -217,5 +341,24 @@ mod tests {
             "2026-03-05 09:30"
         );
         assert_eq!(to_yaml(&get("source"), "").unwrap(), "");
+        let metrics = fields(Some(Kind::Progress), &[]);
+        let metrics = metrics.iter().find(|f| f.key == "metrics").unwrap();
+        assert_eq!(
+            to_yaml(metrics, "lao-jiu-xiao-qu,老旧小区改造,个,120,38,市住建局,2026-09-30\r\n,背街小巷整治，条，50，10\n").unwrap(),
+            "\n- {id: lao-jiu-xiao-qu, name: 老旧小区改造, unit: 个, target: 120, done: 38, department: 市住建局, deadline: 2026-09-30}\n- {id: bei-jie-xiao-xiang-zheng-zhi, name: 背街小巷整治, unit: 条, target: 50, done: 10}"
+        );
+        assert_eq!(to_yaml(metrics, "").unwrap(), "[]");
+        assert_eq!(
+            to_yaml(metrics, "a,名称,个,很多,1").unwrap_err(),
+            "指标第 1 行的目标“很多”应该是不小于 0 的数字"
+        );
+        let value: serde_yaml::Value = serde_yaml::from_str(
+            "- {id: a, name: 甲, unit: 个, target: 10, done: 2.5}\n- {id: b, name: 乙, unit: 条, target: 3, done: 3, department: 市城管局, deadline: 2026-09-30}",
+        )
+        .unwrap();
+        assert_eq!(
+            metrics_text(Some(&value)).unwrap(),
+            "a,甲,个,10,2.5\nb,乙,条,3,3,市城管局,2026-09-30"
+        );
     }
 }

@@ -152,16 +152,24 @@ pub fn set(front: &str, key: &str, yaml: &str) -> String {
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
         }
-        out.push_str(&format!("{key}: {yaml}\n"));
+        match yaml.strip_prefix('\n') {
+            Some(block) => out.push_str(&format!("{key}:\n{block}\n")),
+            None => out.push_str(&format!("{key}: {yaml}\n")),
+        }
         return out;
     };
     let line = &front[e.first_line.clone()];
     let single = e.range == e.first_line;
     let comment = if single { trailing_comment(line) } else { None };
-    let mut new_line = if yaml.is_empty() {
+    // A block value (`\n- …`) starts on the next line; the comment stays on the key's.
+    let (head, block) = match yaml.strip_prefix('\n') {
+        Some(block) => ("", Some(block)),
+        None => (yaml, None),
+    };
+    let mut new_line = if head.is_empty() {
         format!("{key}:")
     } else {
-        format!("{key}: {yaml}")
+        format!("{key}: {head}")
     };
     if let Some(comment) = comment {
         let line_text = line.trim_end_matches('\n');
@@ -177,6 +185,10 @@ pub fn set(front: &str, key: &str, yaml: &str) -> String {
         new_line.push_str(hash);
     }
     new_line.push('\n');
+    if let Some(block) = block {
+        new_line.push_str(block);
+        new_line.push('\n');
+    }
     format!(
         "{}{}{}",
         &front[..e.range.start],

@@ -21,6 +21,7 @@ mod front;
 mod history;
 mod html;
 mod list;
+mod ranking;
 mod review;
 mod upload;
 
