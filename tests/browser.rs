@@ -634,4 +634,9 @@ fn the_desk_in_chromium_from_new_draft_to_publish() {
     assert_eq!(r["violations"], serde_json::json!([]), "{r}");
     assert_eq!(r["overflow"], serde_json::json!([]), "{r}");
     assert_eq!(r["errors"], serde_json::json!([]), "{r}");
+
+    // desk.js is plain ES5, for the WeChat and old Android WebViews.
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/desk/desk.js");
+    let checked = node("es5.mjs", &[script.to_str().unwrap_or_default()]);
+    assert_eq!(checked["error"], serde_json::Value::Null, "{checked}");
 }

@@ -131,6 +131,12 @@ fn kind_fields(kind: Option<Kind>) -> Vec<Field> {
                 "现行有效、已修订 或 已废止",
                 Choice(&["现行有效", "已修订", "已废止"]),
             ),
+            field(
+                "superseded_by",
+                "取代它的规定",
+                "已修订或已废止时填写，例如 rules/xin-gui-ding.md",
+                Text,
+            ),
         ],
         Some(Kind::Notice) => vec![
             field("doc_number", "文号", "", Text),
