@@ -1238,3 +1238,78 @@ fn a_progress_reports_metrics_and_a_rankings_data_are_edited_as_tables() {
         body(&r)
     );
 }
+
+/// `git -C root ARGS…`, its standard output.
+fn git(root: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "-c",
+            "user.name=测试",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("git: {e}"));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn in_a_git_repository_every_change_is_also_a_commit() {
+    let site = site_with_page();
+    let rel = "content/news/la-ji-fen-lei.md";
+    fs::write(site.path().join(rel), DRAFT).unwrap();
+    git(site.path(), &["init", "-q"]);
+    git(site.path(), &["add", "-A"]);
+    git(site.path(), &["commit", "-qm", "站点"]);
+    // Something else staged stays staged, out of the desk's commits.
+    fs::write(
+        site.path().join("content/news/a.md"),
+        "---\ntitle: 别人的改动\n---\n",
+    )
+    .unwrap();
+    git(site.path(), &["add", "content/news/a.md"]);
+    let serve = start_serve_at(Some(NOW), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    let target = "/_desk/edit?file=content/news/b.md";
+    let fields = form_fields(&body(&browser.get(target)));
+    let r = submit(
+        &browser,
+        target,
+        &fields,
+        &[("f.editor", "赵敏"), ("body", "改过的正文。\r\n")],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(review(&browser, rel, "初审", "王芳", "同意").status, 303);
+    assert_eq!(publish(&browser, rel).status, 303);
+    let log = git(site.path(), &["log", "--format=%an|%cn|%s", "-4"]);
+    assert_eq!(
+        log,
+        format!(
+            "wenming 编辑台|wenming 编辑台|编辑台：发布 {rel}\n王芳|wenming 编辑台|编辑台：初审通过 {rel}\n\
+             赵敏|wenming 编辑台|编辑台：保存 content/news/b.md\n测试|测试|站点\n"
+        )
+    );
+    assert_eq!(
+        git(site.path(), &["diff", "--cached", "--name-only"]),
+        "content/news/a.md\n"
+    );
+    assert_eq!(
+        git(
+            site.path(),
+            &["status", "--porcelain", "--", "content/news/b.md", rel]
+        ),
+        ""
+    );
+    let page = body(&browser.get(target));
+    assert!(!page.contains("未能提交到 git"), "{page}");
+}

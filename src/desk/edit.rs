@@ -550,6 +550,16 @@ pub async fn create(
         view.errors.push(format!("无法写入文件 {rel}：{e}"));
         return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
     }
+    let mut paths = vec![rel.clone()];
+    if let Some((data, _)) = &planned.data {
+        paths.extend(data.strip_prefix(&desk.root).ok().map(list::slashes));
+    }
+    desk.record(
+        &session.csrf,
+        paths,
+        &format!("编辑台：新建 {rel}"),
+        &editor_name(&form),
+    );
     html::redirect(&format!("/_desk/edit?file={}&saved=new", html::query(&rel)))
 }
 
@@ -700,6 +710,13 @@ fn write_page(
     Ok(target.rel.clone())
 }
 
+/// The 责任编辑 the form names, as the author of a git commit.
+fn editor_name(form: &FormMap) -> String {
+    form.get("f.editor")
+        .map(|e| e.trim().to_string())
+        .unwrap_or_default()
+}
+
 /// Writes a ranking's data file, keeping the version it replaces.
 fn write_data(desk: &Desk, data: &super::ranking::DataFile, text: &str) -> Result<(), String> {
     if let Ok(old) = std::fs::read(&data.file.path) {
@@ -794,15 +811,35 @@ pub async fn save(
         view.errors.push(e);
         return render_form(StatusCode::INTERNAL_SERVER_ERROR, &view);
     }
+    let mut paths: Vec<String> = data_text.iter().map(|(d, _)| d.file.rel.clone()).collect();
+    let author = editor_name(&form);
     if photo.is_none() && unchanged {
+        desk.record(
+            &session.csrf,
+            paths,
+            &format!("编辑台：保存 {rel}"),
+            &author,
+        );
         return html::redirect(&format!("/_desk/edit?file={}&saved=1", html::query(&rel)));
     }
     let saved = if photo.is_some() { "image" } else { "1" };
     match write_page(&desk, &file, &bytes, &text, photo) {
-        Ok(now_at) => html::redirect(&format!(
-            "/_desk/edit?file={}&saved={saved}",
-            html::query(&now_at)
-        )),
+        Ok(now_at) => {
+            paths.push(rel.clone());
+            if saved == "image" {
+                paths.push(now_at.trim_end_matches("/index.md").to_string());
+            }
+            desk.record(
+                &session.csrf,
+                paths,
+                &format!("编辑台：保存 {now_at}"),
+                &author,
+            );
+            html::redirect(&format!(
+                "/_desk/edit?file={}&saved={saved}",
+                html::query(&now_at)
+            ))
+        }
         Err(e) => {
             view.errors.push(e);
             render_form(StatusCode::INTERNAL_SERVER_ERROR, &view)

@@ -123,6 +123,11 @@ pub async fn restore(
                 "",
             );
         }
+        let message = format!(
+            "编辑台：恢复 {rel} 到 {} 的版本",
+            files::version_label(&name)
+        );
+        desk.record(&session.csrf, vec![rel.clone()], &message, "");
     }
     html::redirect(&format!(
         "/_desk/edit?file={}&saved=restored",

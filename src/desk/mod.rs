@@ -9,6 +9,7 @@
 //! - `front`: editing single fields of a front matter in place, everything else kept byte
 //!   for byte;
 //! - `fields`: the form's fields per kind, with Chinese labels, help and validation;
+//! - `git`: each change also committed when the site is a git repository;
 //! - `list`, `edit`, `history`: the pages of the desk; `review`: 检查, 审核 and 发布 on the
 //!   edit page; `upload`: forms with files (插入图片, 导入Word文档); `html`: the shared page
 //!   shell.
@@ -18,6 +19,7 @@ mod edit;
 mod fields;
 mod files;
 mod front;
+mod git;
 mod history;
 mod html;
 mod list;
@@ -89,7 +91,15 @@ impl Desk {
             flash.clear();
         }
         if !notes.is_empty() {
-            flash.insert(key.to_string(), notes);
+            flash.entry(key.to_string()).or_default().extend(notes);
+        }
+    }
+
+    /// Commits what a change wrote when the site is a git repository (`git::commit`); a
+    /// failure is told to the session with token `key` on its next page.
+    fn record(&self, key: &str, paths: Vec<String>, message: &str, author: &str) {
+        if let Err(e) = git::commit(&self.root, &paths, message, author) {
+            self.flash(key, vec![format!("已保存，但未能提交到 git 仓库：{e}")]);
         }
     }
 

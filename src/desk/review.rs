@@ -345,10 +345,19 @@ pub async fn review(
         })
     };
     match result {
-        Ok(()) => html::redirect(&format!(
-            "/_desk/edit?file={}&saved=reviewed",
-            html::query(&file.rel)
-        )),
+        Ok(()) => {
+            let what = if level == "退回" {
+                "退回修改".to_string()
+            } else {
+                format!("{level}通过")
+            };
+            let message = format!("编辑台：{what} {}", file.rel);
+            desk.record(&session.csrf, vec![file.rel.clone()], &message, &by);
+            html::redirect(&format!(
+                "/_desk/edit?file={}&saved=reviewed",
+                html::query(&file.rel)
+            ))
+        }
         Err(e) => refused(&file.rel, &e),
     }
 }
@@ -411,10 +420,14 @@ pub async fn publish(
         Ok(front::remove(front, "draft"))
     });
     match result {
-        Ok(()) => html::redirect(&format!(
-            "/_desk/edit?file={}&saved=published",
-            html::query(&file.rel)
-        )),
+        Ok(()) => {
+            let message = format!("编辑台：发布 {}", file.rel);
+            desk.record(&session.csrf, vec![file.rel.clone()], &message, "");
+            html::redirect(&format!(
+                "/_desk/edit?file={}&saved=published",
+                html::query(&file.rel)
+            ))
+        }
         Err(e) => refused(&file.rel, &e),
     }
 }

@@ -204,6 +204,9 @@ pub async fn import_word(
     match done {
         Ok(Ok((page, notes))) => {
             desk.flash(&session.csrf, notes);
+            let folder = page.trim_end_matches("/index.md").to_string();
+            let message = format!("编辑台：导入 Word 文档 {page}");
+            desk.record(&session.csrf, vec![folder], &message, "");
             html::redirect(&format!(
                 "/_desk/edit?file={}&saved=imported",
                 html::query(&page)
