@@ -602,6 +602,7 @@ fn the_desk_in_chromium_from_new_draft_to_publish() {
     assert_eq!(r["failure"], serde_json::Value::Null, "{r}");
     let steps = &r["steps"];
     assert_eq!(steps["previewBold"], true, "{r}");
+    assert_eq!(steps["switched"], 1, "{r}");
     assert_eq!(
         steps["created"],
         "content/news/wen-ming-can-zhuo-xing-dong-qi-dong.md"

@@ -308,6 +308,30 @@ fn a_new_page_is_written_from_the_form() {
         body(&again)
     );
     assert!(read(site.path(), rel).ends_with("## 活动现场\n"));
+    // Another section: its fields, nothing written.
+    let r = browser.post(
+        "/_desk/new",
+        &[
+            ("csrf", &csrf),
+            ("kind", ""),
+            ("section", "rules"),
+            ("switch", "1"),
+            ("f.title", "换栏目"),
+            ("body", "x"),
+        ],
+    );
+    assert_eq!(r.status, 200);
+    let page = body(&r);
+    assert!(
+        page.contains("已换到栏目“文明规范”，请填写本栏目的字段后再保存"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<option value=\"rules\" selected>文明规范</option>"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"换栏目\""), "{page}");
+    assert!(!site.path().join("content/rules/huan-lan-mu.md").exists());
     // A title is required.
     let untitled = browser.post(
         "/_desk/new",

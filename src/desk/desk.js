@@ -66,6 +66,19 @@
   }
   area.addEventListener('input', schedule);
 
+  // 新建稿件: another 栏目 shows that section's fields at once (the server saves nothing).
+  var section = document.getElementById('field-section');
+  if (section && form) {
+    section.addEventListener('change', function () {
+      var flag = document.createElement('input');
+      flag.type = 'hidden';
+      flag.name = 'switch';
+      flag.value = '1';
+      form.appendChild(flag);
+      form.submit();
+    });
+  }
+
   // 插入图片: the picture goes where the cursor is; a dropped or pasted photo is chosen in
   // the file input, then the editor writes its 图片说明.
   var cursor = document.getElementById('cursor');

@@ -293,7 +293,7 @@ fn section_html(view: &View) -> String {
         return String::new();
     }
     let mut s = String::from(
-        "<label for=\"field-section\">栏目</label><span class=\"help\" id=\"field-section-help\">稿件放在哪个栏目；换栏目后点“保存”会先显示该栏目的字段</span><select id=\"field-section\" name=\"section\" aria-describedby=\"field-section-help\">",
+        "<label for=\"field-section\">栏目</label><span class=\"help\" id=\"field-section-help\">稿件放在哪个栏目；换了栏目，表单会换成该栏目要填的内容（没有换时请点“保存”），请补充后再保存</span><select id=\"field-section\" name=\"section\" aria-describedby=\"field-section-help\">",
     );
     for c in &view.sections {
         let sel = if c.dir == view.section {
@@ -320,7 +320,7 @@ fn body_html(view: &View) -> String {
          <button type=\"button\" data-action=\"list\">列表</button><button type=\"button\" data-action=\"link\">链接</button>\
          <button type=\"button\" data-action=\"table\">表格</button></div>\
          <textarea class=\"body\" id=\"body\" name=\"body\" rows=\"20\" aria-describedby=\"body-help\">\n{}</textarea></div>\
-         <div><h2 id=\"preview-title\">预览</h2><div class=\"preview\" id=\"preview\" aria-labelledby=\"preview-title\" aria-live=\"polite\"></div></div></div>",
+         <div><h2 id=\"preview-title\">预览</h2><div class=\"preview\" id=\"preview\" aria-labelledby=\"preview-title\"></div></div></div>",
         html::text(&view.body)
     )
 }
@@ -478,7 +478,9 @@ pub async fn create(
         fields,
         ..View::default()
     };
-    if form.get("kind").map(String::as_str).unwrap_or("") != choice.kind.map_or("", Kind::name) {
+    let switched = form.contains_key("switch")
+        || form.get("kind").map(String::as_str).unwrap_or("") != choice.kind.map_or("", Kind::name);
+    if switched {
         view.notice = "已换到栏目“".to_string() + &choice.title + "”，请填写本栏目的字段后再保存";
         return render_form(StatusCode::OK, &view);
     }
