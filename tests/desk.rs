@@ -217,6 +217,16 @@ fn the_desk_lists_pages_and_the_banner_names_it() {
         list.contains("<span class=\"status status-已发布\">已发布</span>"),
         "{list}"
     );
+    // 预览 leads to the page in the preview.
+    let r = browser.get("/_desk/view?file=content/news/a.md");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), "/news/a/");
+    assert_eq!(
+        browser
+            .get("/_desk/view?file=content/news/nothing.md")
+            .status,
+        404
+    );
     let drafts = body(&browser.get("/_desk/?status=%E8%8D%89%E7%A8%BF"));
     assert!(!drafts.contains(">文明交通劝导</a>"), "{drafts}");
     let search = body(&browser.get("/_desk/?q=%E4%BA%A4%E9%80%9A"));
@@ -711,6 +721,11 @@ fn bodies_over_the_upload_limit_are_refused() {
         ],
     );
     assert_eq!(r.status, 413, "{}", r.text());
+    assert!(
+        body(&r).contains("提交的内容太大，没有保存：上传的照片或文档最大 2 KB（可在 site.yaml 中用 desk: {max_upload: 50MB} 调整）"),
+        "{}",
+        body(&r)
+    );
     assert!(
         !site
             .path()

@@ -223,7 +223,7 @@ pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Nex
             return forbidden("请先输入编辑台密码");
         }
         request.extensions_mut().insert(Session { csrf });
-        return next.run(request).await;
+        return in_chinese(next.run(request).await, desk.max_upload);
     }
     let (id, csrf, signed_in, new) = match found {
         Some((id, csrf, signed_in)) => (id, csrf, signed_in, false),
@@ -254,6 +254,37 @@ pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Nex
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     response
+}
+
+/// A form the extractors refused (axum answers in English plain text) as a desk page in
+/// Chinese, with the same status.
+fn in_chinese(response: Response, max_upload: u64) -> Response {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    let status = response.status();
+    if !plain || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "提交的内容太大，没有保存：上传的照片或文档最大 {}（可在 site.yaml 中用 desk: {{max_upload: 50MB}} 调整）",
+            crate::config::format_size(max_upload)
+        )
+    } else {
+        "提交的表单无法读取，没有保存：请刷新页面后重试".to_string()
+    };
+    html::page(
+        status,
+        "未保存",
+        &format!(
+            "<h1>未保存</h1>{}<p><a href=\"/_desk/\">返回编辑台</a></p>",
+            html::notice("error", &message)
+        ),
+        "",
+    )
 }
 
 fn login_page(csrf: &str, next: &str, status: StatusCode, error: &str) -> Response {

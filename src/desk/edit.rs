@@ -98,7 +98,6 @@ struct View {
     errors: Vec<String>,
     field_errors: HashMap<String, String>,
     notice: String,
-    preview_url: String,
     /// 检查, 审核 and 发布, below the form of an existing page.
     panel: String,
     /// A ranking's data file, and the text its box shows.
@@ -201,14 +200,9 @@ fn render_form(status: StatusCode, view: &View) -> Response {
     }
     if let Some(file) = &view.file {
         main.push_str(&format!(
-            "<p>文件：<code>{}</code>　<a href=\"/_desk/history?file={}\">历史版本</a>{}</p>",
+            "<p>文件：<code>{}</code>　<a href=\"/_desk/view?file={q}\">预览</a>　<a href=\"/_desk/history?file={q}\">历史版本</a></p>",
             html::text(file),
-            html::query(file),
-            if view.preview_url.is_empty() {
-                String::new()
-            } else {
-                format!("　<a href=\"{}\">预览</a>", html::attr(&view.preview_url))
-            }
+            q = html::query(file),
         ));
     }
     main.push_str(&format!(

@@ -130,6 +130,31 @@ pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>
     Ok((sections, rows))
 }
 
+/// `GET /_desk/view?file=…`: to the page in the preview.
+pub async fn view(
+    State(desk): State<Arc<Desk>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let rel = query.get("file").cloned().unwrap_or_default();
+    let (root, now) = (desk.root.clone(), desk.now());
+    let wanted = rel.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        let loaded = load_site(&root, now).ok()?;
+        let site = &loaded.site;
+        site.pages
+            .iter()
+            .find(|p| slashes(&p.page.source) == wanted)
+            .map(|p| format!("{}{}", site.config.base_path(), p.path))
+    })
+    .await
+    .ok()
+    .flatten();
+    match found {
+        Some(url) => html::redirect(&url),
+        None => html::not_found(&rel),
+    }
+}
+
 pub fn slashes(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }

@@ -68,6 +68,7 @@ pub struct Desk {
     /// Saves run one at a time, so that the hash check and the write cannot interleave.
     write_lock: tokio::sync::Mutex<()>,
     reviewers: Vec<String>,
+    max_upload: u64,
     /// Messages for a session's next page (what an import left to do), by CSRF token.
     flash: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,
 }
@@ -80,6 +81,7 @@ impl Desk {
             now: options.now,
             write_lock: tokio::sync::Mutex::new(()),
             reviewers: options.reviewers,
+            max_upload: options.max_upload,
             flash: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -138,6 +140,7 @@ pub fn router(options: DeskOptions) -> Router {
         .route("/_desk/history", get(history::list))
         .route("/_desk/version", get(history::view))
         .route("/_desk/restore", post(history::restore))
+        .route("/_desk/view", get(list::view))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(desk.clone(), access::gate))
         .with_state(desk)
