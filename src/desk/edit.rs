@@ -361,7 +361,10 @@ pub async fn new_form(
 /// What the form shows for field `f` of `front` (`None`: not editable in the form).
 fn shown(front: &str, f: &Field) -> Option<String> {
     match f.input {
-        Input::Metrics => fields::metrics_text(front::value(front, &f.key).as_ref()),
+        Input::Metrics => match front::value(front, &f.key) {
+            Some(_) if front::entry_range(front, &f.key).is_none() => None,
+            value => fields::metrics_text(value.as_ref()),
+        },
         _ => front::shown(front, &f.key),
     }
 }

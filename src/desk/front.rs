@@ -67,6 +67,9 @@ pub fn shown(front: &str, key: &str) -> Option<String> {
     let Some(v) = value(front, key) else {
         return Some(String::new());
     };
+    // Written in a way the in-place edit cannot find (`"title": …`, a flow mapping): left
+    // alone.
+    entry(front, key)?;
     let text = scalar_text(&v);
     match (&v, text) {
         (_, Some(t)) if !t.contains('\n') => Some(t),
@@ -237,6 +240,7 @@ mod tests {
         assert_eq!(shown(FRONT, "missing").as_deref(), Some(""));
         assert_eq!(shown(FRONT, "tags").as_deref(), Some("学雷锋、志愿服务"));
         assert_eq!(shown(FRONT, "extra"), None);
+        assert_eq!(shown("\"title\": 引号\n", "title"), None);
     }
 
     #[test]

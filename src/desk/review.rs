@@ -160,6 +160,11 @@ pub fn panel(
 /// adding the block or the line when missing; everything else is kept.
 fn set_level(front: &str, level: &str, value: &str) -> Result<String, String> {
     let Some(range) = front::entry_range(front, "review") else {
+        if front::value(front, "review").is_some() {
+            return Err(
+                "这篇稿件的 review 写法特殊，编辑台不能修改：请用文本编辑器改成每级一行".into(),
+            );
+        }
         let mut out = front.to_string();
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
@@ -417,7 +422,13 @@ pub async fn publish(
                 ));
             }
         }
-        Ok(front::remove(front, "draft"))
+        let out = front::remove(front, "draft");
+        if front::value(&out, "draft").is_some_and(|v| v == Value::Bool(true)) {
+            return Err(
+                "这篇稿件的 draft 写法特殊，编辑台不能修改：请用文本编辑器删除 draft 一行".into(),
+            );
+        }
+        Ok(out)
     });
     match result {
         Ok(()) => {
