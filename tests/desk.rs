@@ -1352,3 +1352,55 @@ fn in_a_git_repository_every_change_is_also_a_commit() {
     let page = body(&browser.get(target));
     assert!(!page.contains("未能提交到 git"), "{page}");
 }
+
+#[test]
+fn saving_any_page_unchanged_changes_nothing() {
+    for fixture in [
+        "basic",
+        "kinds",
+        "import/site",
+        "quiz-directory",
+        "check/planted",
+        "check/review",
+        "search",
+    ] {
+        let site = fixture_copy(fixture);
+        let serve = start_serve_at(Some(NOW), site.path(), &[]);
+        let browser = Browser::open(&serve);
+        let pages: Vec<String> = common::files(&site.path().join("content"))
+            .into_iter()
+            .filter(|f| f.ends_with(".md") && !f.ends_with("_index.md"))
+            .map(|f| format!("content/{f}"))
+            .collect();
+        assert!(!pages.is_empty(), "{fixture}");
+        for rel in pages {
+            let before = fs::read(site.path().join(&rel)).unwrap();
+            const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+                .remove(b'/')
+                .remove(b'.')
+                .remove(b'-')
+                .remove(b'_');
+            let q = percent_encoding::utf8_percent_encode(&rel, KEEP).to_string();
+            let target = format!("/_desk/edit?file={q}");
+            let page = browser.get(&target);
+            assert_eq!(page.status, 200, "{fixture} {rel}");
+            let r = submit(&browser, &target, &form_fields(&body(&page)), &[]);
+            assert_eq!(r.status, 303, "{fixture} {rel}: {}", body(&r));
+            assert_eq!(
+                r.header("location"),
+                format!("/_desk/edit?file={q}&saved=same"),
+                "{fixture} {rel}"
+            );
+            assert_eq!(
+                fs::read(site.path().join(&rel)).unwrap(),
+                before,
+                "{fixture} {rel}"
+            );
+        }
+        assert_eq!(
+            tree(&site.path().join(".wenming/history")),
+            Vec::<String>::new(),
+            "{fixture}"
+        );
+    }
+}
