@@ -1404,3 +1404,25 @@ fn saving_any_page_unchanged_changes_nothing() {
         );
     }
 }
+
+#[test]
+fn configured_reviewers_are_the_only_names_offered_and_accepted() {
+    let site = site_with_page();
+    let config = read(site.path(), "site.yaml") + "desk:\n  reviewers: [王芳, 张伟]\n";
+    fs::write(site.path().join("site.yaml"), config).unwrap();
+    let rel = "content/news/la-ji-fen-lei.md";
+    fs::write(site.path().join(rel), DRAFT).unwrap();
+    let serve = start_serve_at(Some(NOW), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    let page = body(&browser.get(&format!("/_desk/edit?file={rel}")));
+    assert!(
+        page.contains("<select id=\"reviewer\" name=\"reviewer\"><option>王芳</option><option>张伟</option></select>"),
+        "{page}"
+    );
+    let r = review(&browser, rel, "初审", "李强", "");
+    assert_eq!(r.status, 422);
+    assert!(body(&r).contains("审核人只能是 王芳、张伟"), "{}", body(&r));
+    assert_eq!(read(site.path(), rel), DRAFT);
+    assert_eq!(review(&browser, rel, "初审", "张伟", "").status, 303);
+    assert!(read(site.path(), rel).contains("  初审: {by: 张伟, date: 2026-03-10 08:00}\n"));
+}
