@@ -980,14 +980,23 @@ fn the_three_reviews_are_recorded_and_publishing_waits_for_them() {
 
     let r = publish(&browser, rel);
     assert_eq!(r.status, 303, "{}", r.text());
+    // 先审后发: the publish time (07:00) was before the 终审 (08:00), so it becomes now.
     assert_eq!(
         r.header("location"),
-        format!("/_desk/edit?file={rel}&saved=published")
+        format!("/_desk/edit?file={rel}&saved=published-now")
     );
     assert_eq!(
         read(site.path(), rel),
-        reviewed.replace("draft: true   # 草稿\n", "")
+        reviewed
+            .replace("draft: true   # 草稿\n", "")
+            .replace("date: 2026-03-10 07:00", "date: 2026-03-10 08:00")
     );
+    let page = body(&browser.get(&r.header("location")));
+    assert!(
+        page.contains("原发布时间早于终审，已改为现在（先审后发）。"),
+        "{page}"
+    );
+    assert!(!page.contains("review-after-publish"), "{page}");
     assert_eq!(tree(&site.path().join(".wenming/history")).len(), 4);
 }
 

@@ -623,6 +623,9 @@ pub async fn edit_form(
         Some("restored") => "已恢复到所选版本；恢复前的内容保存在历史版本中。".into(),
         Some("reviewed") => "已记录审核意见。".into(),
         Some("published") => "已发布：稿件不再是草稿。".into(),
+        Some("published-now") => {
+            "已发布：稿件不再是草稿。原发布时间早于终审，已改为现在（先审后发）。".into()
+        }
         Some("image") => "已插入图片并保存。".into(),
         Some("imported") => "已导入 Word 文档，新稿件是草稿，请核对后再送审。".into(),
         _ => String::new(),

@@ -20,7 +20,7 @@ use super::{Desk, front, html};
 use crate::check::{self, CheckOptions, Finding, Level};
 use crate::config::Config;
 use crate::content::editorial::REVIEW_LEVELS;
-use crate::text::dates::Date;
+use crate::text::dates::{self, Date};
 
 type FormMap = HashMap<String, String>;
 
@@ -154,6 +154,24 @@ pub fn panel(
     }
     out.push_str("</section>");
     out
+}
+
+/// Whether the 终审 recorded in `front` is later than its `date` (先审后发 not kept).
+fn reviewed_after_date(front: &str) -> bool {
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let date = text(front::value(front, "date").as_ref()).and_then(|d| dates::parse(&d).ok());
+    let review = front::value(front, "review");
+    let last = text(
+        review
+            .as_ref()
+            .and_then(|r| r.get(REVIEW_LEVELS[2]))
+            .and_then(|s| s.get("date")),
+    )
+    .and_then(|d| dates::parse(&d).ok());
+    matches!((last, date), (Some(last), Some(date)) if last.timestamp() > date.timestamp())
 }
 
 /// Sets the line of `level` in the `review` block of `front` to `value` (a flow mapping),
@@ -407,6 +425,8 @@ pub async fn publish(
             ),
         );
     }
+    let now_text = Date::from_timestamp(desk.now()).metadata();
+    let mut redated = false;
     let result = rewrite(&desk, &file, &bytes, &text, |front| {
         if require {
             let done = recorded(front);
@@ -422,11 +442,16 @@ pub async fn publish(
                 ));
             }
         }
-        let out = front::remove(front, "draft");
+        let mut out = front::remove(front, "draft");
         if front::value(&out, "draft").is_some_and(|v| v == Value::Bool(true)) {
             return Err(
                 "这篇稿件的 draft 写法特殊，编辑台不能修改：请用文本编辑器删除 draft 一行".into(),
             );
+        }
+        // 先审后发: a publish time before the 终审 becomes now.
+        if reviewed_after_date(&out) && front::entry_range(&out, "date").is_some() {
+            out = front::set(&out, "date", &now_text);
+            redated = true;
         }
         Ok(out)
     });
@@ -434,8 +459,13 @@ pub async fn publish(
         Ok(()) => {
             let message = format!("编辑台：发布 {}", file.rel);
             desk.record(&session.csrf, vec![file.rel.clone()], &message, "");
+            let saved = if redated {
+                "published-now"
+            } else {
+                "published"
+            };
             html::redirect(&format!(
-                "/_desk/edit?file={}&saved=published",
+                "/_desk/edit?file={}&saved={saved}",
                 html::query(&file.rel)
             ))
         }
