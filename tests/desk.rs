@@ -797,6 +797,15 @@ fn the_preview_renders_the_body_as_the_site_does() {
         body(&r),
         "<p>见<a href=\"/news/a/\">上一篇</a>。</p>\n<div class=\"tip\" role=\"note\">\n<p class=\"tip-title\">提示</p>\n<p>提示<strong>内容</strong></p>\n</div>\n"
     );
+    // Personal data is pointed out before saving.
+    let r = browser.post(
+        "/_desk/preview",
+        &[("csrf", &csrf), ("body", "联系人\r\n电话 13812345678")],
+    );
+    assert_eq!(
+        body(&r),
+        "<p class=\"error\" role=\"alert\">正文第 2 行有手机号（138****5678）：网站不能公开个人信息，请删除或打码，否则不能保存</p><p>联系人电话 13812345678</p>\n"
+    );
     let r = browser.post(
         "/_desk/preview",
         &[("csrf", &csrf), ("body", "{{< nothing >}}")],

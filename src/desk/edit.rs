@@ -427,6 +427,18 @@ fn personal_data(text: &str) -> Option<String> {
     ))
 }
 
+/// The first personal number in the unsaved body, as the preview warns of it.
+fn body_personal_data(body: &str) -> Option<String> {
+    let found = pii::find(body, Validation::Checksum);
+    let m = found.first()?;
+    let line = body[..m.range.start].matches('\n').count() + 1;
+    Some(format!(
+        "正文第 {line} 行有{}（{}）：网站不能公开个人信息，请删除或打码，否则不能保存",
+        m.kind.name(),
+        m.masked
+    ))
+}
+
 /// The form's values as the view shows them again after a refused save.
 fn values_from(form: &FormMap, fields: &[Field], front: &str) -> HashMap<String, Option<String>> {
     fields
@@ -883,9 +895,14 @@ pub async fn preview(
         .unwrap_or_default();
     let articles = form.get("kind").is_some_and(|k| k == "rule");
     let (root, now) = (desk.root.clone(), desk.now());
+    // Personal data is pointed out before saving, which would refuse it.
+    let warning = body_personal_data(&body)
+        .map(|m| html::notice("error", &m))
+        .unwrap_or_default();
     let html = tokio::task::spawn_blocking(move || preview_html(&root, now, &body, articles))
         .await
         .unwrap_or_default();
+    let html = warning + &html;
     let mut r = axum::response::IntoResponse::into_response(html);
     r.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
