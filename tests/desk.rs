@@ -857,6 +857,10 @@ fn with_a_password_the_desk_asks_for_it_and_limits_failures() {
         .next()
         .unwrap_or_default()
         .to_string();
+    // Its stylesheet is served to the login page.
+    let css = get(serve.port, "/_desk/desk.css", "");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), "text/css; charset=utf-8");
     let csrf = hidden(&page, "csrf");
     let own = format!("http://127.0.0.1:{}", serve.port);
     // Nothing but the login form answers before the password.

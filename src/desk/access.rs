@@ -205,6 +205,13 @@ pub fn forbidden(message: &str) -> Response {
 
 /// Runs before every desk route: closed desk, sign-in, sessions and the POST checks.
 pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Next) -> Response {
+    // The stylesheet and the script are the same for everyone (the login and refusal pages
+    // use them).
+    if request.method() != Method::POST
+        && matches!(request.uri().path(), "/_desk/desk.css" | "/_desk/desk.js")
+    {
+        return next.run(request).await;
+    }
     let gate = &desk.access;
     if gate.access == Access::Closed {
         return forbidden(
