@@ -603,6 +603,7 @@ fn the_desk_in_chromium_from_new_draft_to_publish() {
     let steps = &r["steps"];
     assert_eq!(steps["previewBold"], true, "{r}");
     assert_eq!(steps["switched"], 1, "{r}");
+    assert_eq!(steps["defaultSection"], "news", "创文动态 first: {r}");
     assert_eq!(
         steps["created"],
         "content/news/wen-ming-can-zhuo-xing-dong-qi-dong.md"

@@ -287,7 +287,7 @@ fn section_html(view: &View) -> String {
         return String::new();
     }
     let mut s = String::from(
-        "<label for=\"field-section\">栏目</label><span class=\"help\" id=\"field-section-help\">稿件放在哪个栏目；换了栏目，表单会换成该栏目要填的内容（没有换时请点“保存”），请补充后再保存</span><select id=\"field-section\" name=\"section\" aria-describedby=\"field-section-help\">",
+        "<label for=\"field-section\">栏目</label><span class=\"help\" id=\"field-section-help\">稿件放在哪个栏目；换了栏目，下面会换成该栏目要填的内容</span><select id=\"field-section\" name=\"section\" aria-describedby=\"field-section-help\">",
     );
     for c in &view.sections {
         let sel = if c.dir == view.section {

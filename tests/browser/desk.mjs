@@ -84,6 +84,8 @@ try {
   out.steps.switched = await page.getByText('已换到栏目“志愿服务”').count();
   await page.getByLabel('栏目', { exact: true }).selectOption({ label: '创文动态' });
   await page.getByText('已换到栏目“创文动态”').waitFor();
+  await page.goto(`${deskUrl}new`, { waitUntil: 'load' });
+  out.steps.defaultSection = await page.getByLabel('栏目', { exact: true }).inputValue();
   await page.getByLabel('标题', { exact: true }).fill('文明餐桌行动启动');
   const body = page.getByLabel('正文', { exact: true });
   await body.fill('全市餐饮单位倡导光盘行动。\n\n## 活动安排\n\n- 发放倡议书\n- 评选文明餐桌示范店\n');
