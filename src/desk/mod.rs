@@ -9,6 +9,7 @@
 //! - `front`: editing single fields of a front matter in place, everything else kept byte
 //!   for byte;
 //! - `fields`: the form's fields per kind, with Chinese labels, help and validation;
+//!   `form`: the edit form as HTML;
 //! - `git`: each change also committed when the site is a git repository;
 //! - `list`, `edit`, `history`: the pages of the desk; `review`: 检查, 审核 and 发布 on the
 //!   edit page; `upload`: forms with files (插入图片, 导入Word文档); `html`: the shared page
@@ -18,6 +19,7 @@ mod access;
 mod edit;
 mod fields;
 mod files;
+mod form;
 mod front;
 mod git;
 mod history;
