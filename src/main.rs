@@ -342,7 +342,7 @@ fn main() -> ExitCode {
                     max_connections: max_connections.unwrap_or(defaults.max_connections),
                 },
                 allow_hosts,
-                desk_password,
+                desk_password: desk_password.map(wenming::desk::Password),
             })
         }
         Command::NginxConf {

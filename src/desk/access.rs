@@ -31,6 +31,16 @@ const MAX_SESSIONS: usize = 1000;
 const MAX_FAILURES: u32 = 5;
 const LOCKOUT: Duration = Duration::from_secs(60);
 
+/// The desk's password, never shown (its `Debug` is `Password(…)`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
 /// Who may use the desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
@@ -39,12 +49,12 @@ pub enum Access {
     /// Bound to another address without a password: the desk answers 403.
     Closed,
     /// Bound to another address with `--desk-password`.
-    Password(String),
+    Password(Password),
 }
 
 impl Access {
-    pub fn for_bind(bind: IpAddr, password: Option<String>) -> Access {
-        match password.filter(|p| !p.is_empty()) {
+    pub fn for_bind(bind: IpAddr, password: Option<Password>) -> Access {
+        match password.filter(|p| !p.0.is_empty()) {
             _ if bind.is_loopback() => Access::Open,
             Some(p) => Access::Password(p),
             None => Access::Closed,
@@ -353,7 +363,7 @@ pub async fn login(
             return r;
         }
         let given = form.get("password").map(String::as_str).unwrap_or("");
-        if !same_secret(given, password) {
+        if !same_secret(given, &password.0) {
             failures.count += 1;
             if failures.count >= MAX_FAILURES {
                 failures.count = 0;
@@ -372,4 +382,28 @@ pub async fn login(
         gate.sign_in(&id);
     }
     html::redirect(&next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_is_never_shown_and_loopback_needs_none() {
+        let secret = Some(Password("机密".into()));
+        let lan = Access::for_bind([192, 168, 1, 5].into(), secret.clone());
+        assert_eq!(format!("{lan:?}"), "Password(Password(…))");
+        assert_eq!(
+            Access::for_bind([127, 0, 0, 1].into(), secret),
+            Access::Open
+        );
+        assert_eq!(Access::for_bind([0, 0, 0, 0].into(), None), Access::Closed);
+        assert_eq!(
+            Access::for_bind([0, 0, 0, 0].into(), Some(Password(String::new()))),
+            Access::Closed
+        );
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
 }

@@ -39,7 +39,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 
-pub use access::Access;
+pub use access::{Access, Password};
 
 /// Where the desk lives on the preview server.
 pub const DESK_PATH: &str = "/_desk/";
@@ -53,7 +53,7 @@ pub struct DeskOptions {
     /// password is given.
     pub bind: IpAddr,
     /// `--desk-password` / `WENMING_DESK_PASSWORD`.
-    pub password: Option<String>,
+    pub password: Option<Password>,
     /// The moment taken as now (`WENMING_NOW`), else the clock.
     pub now: Option<Timestamp>,
     /// The largest request body read (site.yaml `desk: {max_upload}`).

@@ -47,7 +47,7 @@ pub struct ServeOptions {
     pub allow_hosts: Vec<String>,
     /// The editor's desk password (`--desk-password`, `WENMING_DESK_PASSWORD`): needed to
     /// open the desk when bound to another address than loopback.
-    pub desk_password: Option<String>,
+    pub desk_password: Option<crate::desk::Password>,
 }
 
 /// What happens while serving, for the command line to show.
