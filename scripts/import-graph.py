@@ -35,7 +35,9 @@ LAYERS = [
     {"pipeline"},
     {"check"},
     {"build"},
-    {"serve", "scaffold", "import", "fuzz"},
+    {"scaffold", "import", "fuzz"},
+    {"desk"},
+    {"serve"},
 ]
 RANK = {m: i for i, layer in enumerate(LAYERS) for m in layer}
 

@@ -14,6 +14,7 @@ pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod desk;
 pub mod error;
 pub mod fuzz;
 pub mod import;

@@ -38,6 +38,7 @@ use wenming::build::{BuildOptions, build};
 use wenming::check::{CheckOptions, check, json_report, text_report};
 use wenming::config::Config;
 use wenming::content::Kind;
+use wenming::desk::Access as DeskAccess;
 use wenming::error::Diagnostic;
 use wenming::import::{ImportOptions, import};
 use wenming::output::nginx::{NginxOptions, brotli_module_enabled, server_block};
@@ -141,6 +142,14 @@ enum Command {
         /// 除 localhost 和监听地址外，允许用来访问预览的域名（可写多次）
         #[arg(long = "allow-host", value_name = "域名")]
         allow_hosts: Vec<String>,
+        /// 编辑台密码：监听非本机地址时，有密码才开放编辑台（/_desk/）
+        #[arg(
+            long = "desk-password",
+            value_name = "密码",
+            env = "WENMING_DESK_PASSWORD",
+            hide_env_values = true
+        )]
+        desk_password: Option<String>,
         /// For tests: the header read timeout in milliseconds (default 10 s).
         #[arg(long, hide = true)]
         header_timeout_ms: Option<u64>,
@@ -314,6 +323,7 @@ fn main() -> ExitCode {
             port,
             drafts,
             allow_hosts,
+            desk_password,
             header_timeout_ms,
             max_connections,
         } => {
@@ -332,6 +342,7 @@ fn main() -> ExitCode {
                     max_connections: max_connections.unwrap_or(defaults.max_connections),
                 },
                 allow_hosts,
+                desk_password: desk_password.map(wenming::desk::Password),
             })
         }
         Command::NginxConf {
@@ -528,8 +539,21 @@ fn print_serve_event(event: ServeEvent) {
                 );
             }
         },
-        ServeEvent::Listening { url } => {
+        ServeEvent::Listening {
+            url,
+            desk,
+            desk_access,
+        } => {
             say!("预览地址：{url}");
+            match desk_access {
+                DeskAccess::Open => say!("编辑台：{desk}（在浏览器中写稿、审核、发布）"),
+                DeskAccess::Password(_) => {
+                    say!("编辑台：{desk}（需要输入 --desk-password 设置的密码）")
+                }
+                DeskAccess::Closed => say!(
+                    "编辑台：未开放（只对本机开放；在局域网内使用请加 --desk-password 密码，或设置环境变量 WENMING_DESK_PASSWORD）"
+                ),
+            }
             say!(
                 "正在监视 site.yaml、content/、data/、static/、templates/、themes/ 的变化；按 Ctrl+C 停止。"
             );

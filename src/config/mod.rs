@@ -34,6 +34,7 @@ pub const SITE_KEYS: &[&str] = &[
     "limits",
     "output",
     "images",
+    "desk",
 ];
 const FOOTER_KEYS: &[&str] = &[
     "sponsor",
@@ -52,6 +53,7 @@ const SEARCH_KEYS: &[&str] = &["enabled", "sections"];
 const LIMITS_KEYS: &[&str] = &["max_file_size", "max_pages"];
 const OUTPUT_KEYS: &[&str] = &["compress"];
 const IMAGES_KEYS: &[&str] = &["widths", "quality", "format"];
+const DESK_KEYS: &[&str] = &["max_upload", "reviewers"];
 const TAXONOMY_KEYS: &[&str] = &["name", "title", "paginate"];
 
 /// The site's settings, as templates see them under `config`.
@@ -81,6 +83,26 @@ pub struct Config {
     pub output: OutputConfig,
     /// The `images:` block: how photos are resized for the web.
     pub images: ImagesConfig,
+    /// The editor's desk of `wenming serve` (`desk:`; see docs/desk.md).
+    pub desk: DeskConfig,
+}
+
+/// The editor's desk (`desk:` in site.yaml).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeskConfig {
+    /// The largest request body the desk reads (an uploaded photo or Word file), in bytes.
+    pub max_upload: u64,
+    /// The names offered as 审核人; empty: any name may be typed.
+    pub reviewers: Vec<String>,
+}
+
+impl Default for DeskConfig {
+    fn default() -> Self {
+        DeskConfig {
+            max_upload: 30 * 1024 * 1024,
+            reviewers: Vec::new(),
+        }
+    }
 }
 
 /// How the photos pages show are resized (`images:` in site.yaml; docs/content.md).
@@ -342,17 +364,9 @@ impl Config {
         };
 
         let limits = parse_limits(&doc, &mut errors);
+        let desk = parse_desk(&doc, &mut errors);
         let images = parse_images(&doc, &mut errors);
-        let output = {
-            let sub = sub_doc(&doc, "output", OUTPUT_KEYS, &mut errors);
-            let mut output = OutputConfig::default();
-            if let Some(sub) = &sub {
-                let mut sf = Fields::new(sub);
-                output.compress = sf.bool("compress").unwrap_or(true);
-                errors.append(&mut sf.errors);
-            }
-            output
-        };
+        let output = parse_output(&doc, &mut errors);
 
         if !errors.is_empty() {
             return Err(Diagnostics::unsorted(errors));
@@ -375,6 +389,7 @@ impl Config {
             limits,
             output,
             images,
+            desk,
         })
     }
 
@@ -435,6 +450,49 @@ fn sub_doc<'a>(
             None
         }
     }
+}
+
+fn parse_output(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> OutputConfig {
+    let mut output = OutputConfig::default();
+    if let Some(sub) = sub_doc(doc, "output", OUTPUT_KEYS, errors) {
+        let mut sf = Fields::new(&sub);
+        output.compress = sf.bool("compress").unwrap_or(true);
+        errors.append(&mut sf.errors);
+    }
+    output
+}
+
+fn parse_desk(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> DeskConfig {
+    let mut desk = DeskConfig::default();
+    let Some(sub) = sub_doc(doc, "desk", DESK_KEYS, errors) else {
+        return desk;
+    };
+    let mut f = Fields::new(&sub);
+    if let Some(value) = sub.get("max_upload") {
+        let text = match value {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            _ => String::new(),
+        };
+        match parse_size(&text).filter(|&n| n > 0) {
+            Some(n) => desk.max_upload = n,
+            None => f.errors.push(
+                sub.error_at(
+                    "max_upload",
+                    format!("desk.max_upload“{text}”应该是大于 0 的字节数或带单位的大小"),
+                )
+                .hint("例如 max_upload: 30MB（可用单位 KB、MB、GB）"),
+            ),
+        }
+    }
+    desk.reviewers = f
+        .string_list("reviewers")
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    errors.append(&mut f.errors);
+    desk
 }
 
 fn parse_limits(doc: &YamlDoc, errors: &mut Vec<Diagnostic>) -> LimitsConfig {

@@ -239,6 +239,32 @@ pub fn pending(site: &Site) -> bool {
             .any(|s| !s.shortcodes_expanded && !s.section.body.shortcodes.is_empty())
 }
 
+/// The HTML of `body`, the rendered Markdown of a text that is not part of `site` (the editor's
+/// desk previews unsaved text), with its shortcodes expanded as on a page titled `title` at
+/// site path `path`, its `@/` links resolved and site paths given the base path.
+pub fn expand_fragment(
+    site: &Site,
+    sources: &[TemplateSource],
+    body: &Rendered,
+    title: &str,
+    path: &str,
+) -> Result<String, Vec<Diagnostic>> {
+    let source = Path::new("");
+    let outputs = if body.shortcodes.is_empty() {
+        Vec::new()
+    } else {
+        let templates = ShortcodeTemplates::new(&site.config, sources)?;
+        templates.outputs(body, &PageRef::new(site, title, path, ""), source, 0)?
+    };
+    let (urls, _) = links::link_urls(site, &body.links, source, 0);
+    let html = if outputs.is_empty() {
+        body.html.clone()
+    } else {
+        body.shortcodes.substitute(&body.html, &outputs)
+    };
+    Ok(links::finished(html, &urls, site.config.base_path()))
+}
+
 /// Expands the shortcodes of every page and section of `site` that has unexpanded ones,
 /// with the templates of `sources`. Every error of every page is reported.
 pub fn expand(site: &mut Site, sources: &[TemplateSource]) -> Result<(), Vec<Diagnostic>> {

@@ -96,6 +96,15 @@ fn dated(text: &str, today: &str) -> String {
         .collect()
 }
 
+/// A new draft page, planned but not written: where it goes, its text, and the data file a
+/// ranking starts with (when there is none yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedPage {
+    pub page: PathBuf,
+    pub text: String,
+    pub data: Option<(PathBuf, &'static str)>,
+}
+
 /// Writes a new draft page of `kind` (`None`: a plain article, the default kind) titled
 /// `title` into `section` (a folder below `content/`), or else into the first section of that
 /// kind. Returns the files written (the page, and a data file for a ranking).
@@ -106,6 +115,34 @@ pub fn new_page(
     section: Option<&str>,
     now: Timestamp,
 ) -> Result<Vec<PathBuf>, Diagnostic> {
+    let planned = plan_page(root, kind, title, section, now)?;
+    let mut written = Vec::new();
+    if let Some((data, text)) = &planned.data {
+        if let Some(parent) = data.parent() {
+            fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::new(relative(root, parent), format!("无法创建目录：{e}"))
+            })?;
+        }
+        fs::write(data, text)
+            .map_err(|e| Diagnostic::new(relative(root, data), format!("无法写入文件：{e}")))?;
+        written.push(data.clone());
+    }
+    let page = &planned.page;
+    fs::write(page, &planned.text)
+        .map_err(|e| Diagnostic::new(relative(root, page), format!("无法写入文件：{e}")))?;
+    written.insert(0, planned.page);
+    Ok(written)
+}
+
+/// What [`new_page`] would write, without writing it (the desk writes it itself, with the
+/// editor's fields filled in).
+pub fn plan_page(
+    root: &Path,
+    kind: Option<Kind>,
+    title: &str,
+    section: Option<&str>,
+    now: Timestamp,
+) -> Result<PlannedPage, Diagnostic> {
     let config = crate::config::Config::load(root).map_err(|mut es| es.0.remove(0))?;
     if let Some(kind) = kind.filter(|k| k.is_section_only()) {
         return Err(Diagnostic::new(
@@ -136,7 +173,7 @@ pub fn new_page(
         );
     }
     let page = section.join(format!("{slug}.md"));
-    if page.exists() {
+    if page.exists() || section.join(&slug).join("index.md").exists() {
         return Err(
             Diagnostic::new(relative(root, &page), "文件已存在，未做任何修改")
                 .hint("换一个标题，或直接编辑这个文件"),
@@ -146,28 +183,15 @@ pub fn new_page(
     let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
     let own_kind = kind.filter(|_| section_kind != kind);
     let text = archetypes::page(kind, own_kind, title, &today.metadata(), &slug, &taxonomies);
-    let mut written = Vec::new();
-    if kind == Some(Kind::Ranking) {
-        let data = root
-            .join("data")
-            .join("rankings")
-            .join(format!("{slug}.csv"));
-        if !data.exists() {
-            if let Some(parent) = data.parent() {
-                fs::create_dir_all(parent).map_err(|e| {
-                    Diagnostic::new(relative(root, parent), format!("无法创建目录：{e}"))
-                })?;
-            }
-            fs::write(&data, archetypes::RANKING_CSV).map_err(|e| {
-                Diagnostic::new(relative(root, &data), format!("无法写入文件：{e}"))
-            })?;
-            written.push(data);
-        }
-    }
-    fs::write(&page, text)
-        .map_err(|e| Diagnostic::new(relative(root, &page), format!("无法写入文件：{e}")))?;
-    written.insert(0, page);
-    Ok(written)
+    let data = (kind == Some(Kind::Ranking))
+        .then(|| {
+            root.join("data")
+                .join("rankings")
+                .join(format!("{slug}.csv"))
+        })
+        .filter(|data| !data.exists())
+        .map(|data| (data, archetypes::RANKING_CSV));
+    Ok(PlannedPage { page, text, data })
 }
 
 fn no_section_of(kind: Option<Kind>) -> Diagnostic {

@@ -1,7 +1,8 @@
 //! Accepting and driving the preview's HTTP connections with explicit limits, so that no
 //! client can exhaust the server: request heads are bounded in size and number of headers,
 //! a client has a fixed time to send its head (slowloris), and the number of open
-//! connections is capped (live-reload streams included). Request bodies are never read.
+//! connections is capped (live-reload streams included). Request bodies are read only by the
+//! editor's desk, within its own limit (`desk: {max_upload}`).
 //!
 //! `axum::serve` offers none of these settings, so connections are served with hyper's
 //! HTTP/1 connection builder directly; HTTP itself is entirely hyper's.

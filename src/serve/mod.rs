@@ -45,6 +45,9 @@ pub struct ServeOptions {
     pub limits: connections::Limits,
     /// Host names answered besides localhost and the bound address (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// The editor's desk password (`--desk-password`, `WENMING_DESK_PASSWORD`): needed to
+    /// open the desk when bound to another address than loopback.
+    pub desk_password: Option<crate::desk::Password>,
 }
 
 /// What happens while serving, for the command line to show.
@@ -52,8 +55,12 @@ pub struct ServeOptions {
 pub enum ServeEvent {
     /// The first build finished (or failed) before the server started.
     FirstBuild { outcome: Outcome, seconds: f64 },
-    /// The server is listening at `url`.
-    Listening { url: String },
+    /// The server is listening at `url`; the editor's desk is at `desk`, open or not.
+    Listening {
+        url: String,
+        desk: String,
+        desk_access: crate::desk::Access,
+    },
     /// Files changed and the site was rebuilt (or found unchanged, or failed).
     Rebuilt {
         /// The changed source files, relative to the root.
@@ -116,6 +123,8 @@ pub fn serve(
             &options.allow_hosts,
         )),
     };
+
+    let (desk, desk_access) = desk(options, &root);
 
     let mut watch = watch::Watch::start(&root)?;
     let report = Arc::new(report);
@@ -183,10 +192,29 @@ pub fn serve(
         };
         report(ServeEvent::Listening {
             url: format!("http://{host}:{}{base_path}/", local.port()),
+            desk: format!("http://{host}:{}{}", local.port(), crate::desk::DESK_PATH),
+            desk_access,
         });
-        connections::serve(listener, server::router(state), limits).await;
+        connections::serve(listener, server::router(state, desk), limits).await;
         Ok(())
     })
+}
+
+/// The editor's desk for the site at `root` (its routes, and who may use it).
+fn desk(options: &ServeOptions, root: &std::path::Path) -> (axum::Router, crate::desk::Access) {
+    let config = crate::config::Config::load(root)
+        .map(|c| c.desk)
+        .unwrap_or_default();
+    let access = crate::desk::Access::for_bind(options.bind, options.desk_password.clone());
+    let router = crate::desk::router(crate::desk::DeskOptions {
+        root: root.to_path_buf(),
+        bind: options.bind,
+        password: options.desk_password.clone(),
+        now: options.now,
+        max_upload: config.max_upload,
+        reviewers: config.reviewers,
+    });
+    (router, access)
 }
 
 /// How long to wait for changes before the moment `due`: until just after it (a page dated

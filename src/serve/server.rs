@@ -1,6 +1,7 @@
 //! The HTTP side of `serve` (axum on tokio): the site's files from memory, confined to the
 //! site, with the right `Content-Type`; the site's 404 page with status 404; `index.html` for
-//! folders, never a listing; GET and HEAD only; the live-reload script and its event stream.
+//! folders, never a listing; GET and HEAD only (and POST to the editor's desk, `crate::desk`,
+//! whose routes are merged in); the live-reload script and its event stream.
 //! How connections are accepted and bounded is `connections.rs`.
 
 use std::convert::Infallible;
@@ -45,18 +46,21 @@ pub struct AppState {
     pub hosts: Arc<AllowedHosts>,
 }
 
-pub fn router(state: AppState) -> Router {
+/// The preview's routes, with the editor's desk (`desk`, its own routes below `/_desk/`)
+/// merged in.
+pub fn router(state: AppState, desk: Router) -> Router {
     let hosts = state.hosts.clone();
     Router::new()
         .route(SCRIPT_PATH, get(script))
         .route(EVENTS_PATH, get(events))
         .fallback(site_file)
+        .with_state(state)
+        .merge(desk)
         .layer(middleware::from_fn(only_get_and_head))
         .layer(middleware::from_fn(move |request: Request, next: Next| {
             let hosts = hosts.clone();
             async move { only_known_hosts(&hosts, request, next).await }
         }))
-        .with_state(state)
 }
 
 /// The `Host` names the preview answers to, against DNS rebinding: a page on another site
@@ -131,9 +135,12 @@ async fn only_known_hosts(hosts: &AllowedHosts, request: Request, next: Next) ->
 }
 
 /// Every method but GET and HEAD gets 405, before any route sees the request; its body is
-/// never read (hyper closes the connection rather than read a body nobody wants).
+/// never read (hyper closes the connection rather than read a body nobody wants). The
+/// editor's desk takes POST too, and reads bodies within its own limit.
 async fn only_get_and_head(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD) {
+    if matches!(*request.method(), Method::GET | Method::HEAD)
+        || (*request.method() == Method::POST && crate::desk::is_desk_path(request.uri().path()))
+    {
         return next.run(request).await;
     }
     let mut r = (StatusCode::METHOD_NOT_ALLOWED, "只支持 GET 和 HEAD 请求").into_response();

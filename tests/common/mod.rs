@@ -253,9 +253,15 @@ pub fn start_serve_at(now: Option<&str>, root: &Path, extra: &[&str]) -> ServePr
             break url.trim().to_string();
         }
     };
-    let port = url
-        .trim_start_matches("http://127.0.0.1:")
-        .trim_end_matches('/')
+    // `http://HOST:PORT/…`: the port is what follows the host's last `:`.
+    let authority = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let port = authority
+        .rsplit_once(':')
+        .map_or("", |(_, port)| port)
         .parse()
         .unwrap_or_else(|e| panic!("{url}: {e}"));
     ServeProcess {

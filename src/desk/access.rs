@@ -1,0 +1,409 @@
+//! Who may use the desk, and the proof that a state-changing request comes from the desk's
+//! own pages.
+//!
+//! - Bound to loopback (the default) the desk is open; bound to any other address it answers
+//!   403 unless a password is given, and then asks for it. Failed passwords are rate-limited.
+//! - Every browser gets a session (an HttpOnly, SameSite=Strict cookie) holding a random
+//!   CSRF token. Every POST must carry the session's token in its form and, when the browser
+//!   says where it comes from (`Origin`, `Sec-Fetch-Site`), come from the desk's own origin;
+//!   otherwise it gets 403 and nothing is read or written.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Form;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::Desk;
+use super::html;
+
+const COOKIE: &str = "wenming_desk";
+
+/// At most this many sessions are kept; the oldest is forgotten first.
+const MAX_SESSIONS: usize = 1000;
+
+/// Failed passwords allowed before logins are refused for [`LOCKOUT`].
+const MAX_FAILURES: u32 = 5;
+const LOCKOUT: Duration = Duration::from_secs(60);
+
+/// The desk's password, never shown (its `Debug` is `Password(…)`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// Who may use the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// Bound to loopback: only this computer reaches it.
+    Open,
+    /// Bound to another address without a password: the desk answers 403.
+    Closed,
+    /// Bound to another address with `--desk-password`.
+    Password(Password),
+}
+
+impl Access {
+    pub fn for_bind(bind: IpAddr, password: Option<Password>) -> Access {
+        match password.filter(|p| !p.0.is_empty()) {
+            _ if bind.is_loopback() => Access::Open,
+            Some(p) => Access::Password(p),
+            None => Access::Closed,
+        }
+    }
+}
+
+/// A browser's session, as handlers see it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub csrf: String,
+}
+
+#[derive(Debug)]
+struct Stored {
+    csrf: String,
+    signed_in: bool,
+    created: u64,
+}
+
+#[derive(Debug, Default)]
+struct Failures {
+    count: u32,
+    locked_until: Option<Instant>,
+}
+
+/// Sessions and failed logins.
+pub struct Gate {
+    access: Access,
+    sessions: Mutex<(HashMap<String, Stored>, u64)>,
+    failures: Mutex<Failures>,
+}
+
+impl Gate {
+    pub fn new(access: Access) -> Gate {
+        Gate {
+            access,
+            sessions: Mutex::new((HashMap::new(), 0)),
+            failures: Mutex::new(Failures::default()),
+        }
+    }
+
+    pub fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// The session named by the request's cookie: (id, token, signed in).
+    fn find(&self, headers: &HeaderMap) -> Option<(String, String, bool)> {
+        let id = cookie(headers)?;
+        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let s = sessions.0.get(&id)?;
+        Some((id, s.csrf.clone(), s.signed_in))
+    }
+
+    fn create(&self) -> Option<(String, String)> {
+        let id = random_token()?;
+        let csrf = random_token()?;
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let (map, counter) = &mut *sessions;
+        if map.len() >= MAX_SESSIONS
+            && let Some(oldest) = map
+                .iter()
+                .min_by_key(|(_, s)| s.created)
+                .map(|(k, _)| k.clone())
+        {
+            map.remove(&oldest);
+        }
+        *counter += 1;
+        map.insert(
+            id.clone(),
+            Stored {
+                csrf: csrf.clone(),
+                signed_in: self.access == Access::Open,
+                created: *counter,
+            },
+        );
+        Some((id, csrf))
+    }
+
+    fn sign_in(&self, id: &str) {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = sessions.0.get_mut(id) {
+            s.signed_in = true;
+        }
+    }
+}
+
+/// 32 random bytes as hex; `None` when the system has no randomness to give.
+fn random_token() -> Option<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == COOKIE && !value.is_empty()).then(|| value.to_string())
+        })
+}
+
+/// Whether the browser says the request comes from the desk's own origin (or says nothing:
+/// the token decides then). A different `Origin`, `Origin: null` or a cross-site
+/// `Sec-Fetch-Site` are refused.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    match text(header::ORIGIN) {
+        None => true,
+        Some(origin) => {
+            let host = text(header::HOST).unwrap_or_default();
+            !host.is_empty()
+                && (origin.eq_ignore_ascii_case(&format!("http://{host}"))
+                    || origin.eq_ignore_ascii_case(&format!("https://{host}")))
+        }
+    }
+}
+
+/// Equal strings, compared in time independent of where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Checks a form's token against the session's: the 403 to answer when it does not match.
+pub fn token_refused(session: &Session, form: &HashMap<String, String>) -> Option<Response> {
+    match form.get("csrf") {
+        Some(token) if same_secret(token, &session.csrf) => None,
+        _ => Some(forbidden(
+            "表单已失效或不是从编辑台提交的（缺少或不符的校验码）：请刷新编辑台页面后重试",
+        )),
+    }
+}
+
+pub fn forbidden(message: &str) -> Response {
+    html::page(
+        StatusCode::FORBIDDEN,
+        "拒绝访问",
+        &format!(
+            "<h1>拒绝访问</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/_desk/\">返回编辑台</a></p>",
+            crate::text::escape_html(message)
+        ),
+        "",
+    )
+}
+
+/// Runs before every desk route: closed desk, sign-in, sessions and the POST checks.
+pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Next) -> Response {
+    // The stylesheet and the script are the same for everyone (the login and refusal pages
+    // use them).
+    if request.method() != Method::POST
+        && matches!(request.uri().path(), "/_desk/desk.css" | "/_desk/desk.js")
+    {
+        return next.run(request).await;
+    }
+    let gate = &desk.access;
+    if gate.access == Access::Closed {
+        return forbidden(
+            "编辑台只对本机开放：服务器监听的不是本机地址（127.0.0.1）。如需在局域网内使用，请用 wenming serve --desk-password 密码（或环境变量 WENMING_DESK_PASSWORD）设置编辑台密码",
+        );
+    }
+    let found = gate.find(request.headers());
+    if request.method() == Method::POST {
+        if !same_origin(request.headers()) {
+            return forbidden("请求不是从本编辑台页面发出的，已拒绝，未做任何修改");
+        }
+        let Some((_, csrf, signed_in)) = found else {
+            return forbidden("会话已失效：请刷新编辑台页面后重试，未做任何修改");
+        };
+        if !signed_in && request.uri().path() != "/_desk/login" {
+            return forbidden("请先输入编辑台密码");
+        }
+        request.extensions_mut().insert(Session { csrf });
+        return in_chinese(next.run(request).await, desk.max_upload);
+    }
+    let (id, csrf, signed_in, new) = match found {
+        Some((id, csrf, signed_in)) => (id, csrf, signed_in, false),
+        None => match gate.create() {
+            Some((id, csrf)) => {
+                let signed_in = gate.access == Access::Open;
+                (id, csrf, signed_in, true)
+            }
+            None => return forbidden("无法创建会话：系统没有可用的随机数"),
+        },
+    };
+    let mut response = if signed_in {
+        request.extensions_mut().insert(Session { csrf });
+        next.run(request).await
+    } else {
+        let target = request
+            .uri()
+            .path_and_query()
+            .map_or("/_desk/", |p| p.as_str())
+            .to_string();
+        login_page(&csrf, &target, StatusCode::UNAUTHORIZED, "")
+    };
+    if new
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{COOKIE}={id}; Path=/_desk; HttpOnly; SameSite=Strict"
+        ))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// A form the extractors refused (axum answers in English plain text) as a desk page in
+/// Chinese, with the same status.
+fn in_chinese(response: Response, max_upload: u64) -> Response {
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/plain"));
+    let status = response.status();
+    if !plain || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        format!(
+            "提交的内容太大，没有保存：上传的照片或文档最大 {}（可在 site.yaml 中用 desk: {{max_upload: 50MB}} 调整）",
+            crate::config::format_size(max_upload)
+        )
+    } else {
+        "提交的表单无法读取，没有保存：请刷新页面后重试".to_string()
+    };
+    html::page(
+        status,
+        "未保存",
+        &format!(
+            "<h1>未保存</h1>{}<p><a href=\"/_desk/\">返回编辑台</a></p>",
+            html::notice("error", &message)
+        ),
+        "",
+    )
+}
+
+fn login_page(csrf: &str, next: &str, status: StatusCode, error: &str) -> Response {
+    let error = if error.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p class=\"error\" role=\"alert\">{}</p>",
+            crate::text::escape_html(error)
+        )
+    };
+    html::page(
+        status,
+        "登录编辑台",
+        &format!(
+            "<h1>登录编辑台</h1>{error}<form method=\"post\" action=\"/_desk/login\" class=\"login\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+             <input type=\"hidden\" name=\"next\" value=\"{}\">\
+             <label for=\"password\">密码</label>\
+             <input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\">\
+             <button type=\"submit\">登录</button></form>",
+            html::attr(csrf),
+            html::attr(next)
+        ),
+        "",
+    )
+}
+
+/// `POST /_desk/login`: the password form.
+pub async fn login(
+    State(desk): State<Arc<Desk>>,
+    axum::Extension(session): axum::Extension<Session>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = token_refused(&session, &form) {
+        return r;
+    }
+    let gate = &desk.access;
+    let Access::Password(password) = &gate.access else {
+        return html::redirect("/_desk/");
+    };
+    let next = form
+        .get("next")
+        .filter(|n| n.starts_with("/_desk/") && !n.contains("//"))
+        .cloned()
+        .unwrap_or_else(|| "/_desk/".into());
+    {
+        let mut failures = gate.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if failures.locked_until.is_some_and(|t| Instant::now() < t) {
+            let mut r = login_page(
+                &session.csrf,
+                &next,
+                StatusCode::TOO_MANY_REQUESTS,
+                "密码错误次数过多，请 1 分钟后再试",
+            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+            return r;
+        }
+        let given = form.get("password").map(String::as_str).unwrap_or("");
+        if !same_secret(given, &password.0) {
+            failures.count += 1;
+            if failures.count >= MAX_FAILURES {
+                failures.count = 0;
+                failures.locked_until = Some(Instant::now() + LOCKOUT);
+            }
+            return login_page(
+                &session.csrf,
+                &next,
+                StatusCode::UNAUTHORIZED,
+                "密码不对，请重新输入",
+            );
+        }
+        failures.count = 0;
+    }
+    if let Some(id) = cookie(&headers) {
+        gate.sign_in(&id);
+    }
+    html::redirect(&next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_is_never_shown_and_loopback_needs_none() {
+        let secret = Some(Password("机密".into()));
+        let lan = Access::for_bind([192, 168, 1, 5].into(), secret.clone());
+        assert_eq!(format!("{lan:?}"), "Password(Password(…))");
+        assert_eq!(
+            Access::for_bind([127, 0, 0, 1].into(), secret),
+            Access::Open
+        );
+        assert_eq!(Access::for_bind([0, 0, 0, 0].into(), None), Access::Closed);
+        assert_eq!(
+            Access::for_bind([0, 0, 0, 0].into(), Some(Password(String::new()))),
+            Access::Closed
+        );
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}
