@@ -41,7 +41,7 @@ fn unknown_config_keys_name_the_closest_valid_key() {
         "错误：site.yaml:2:1: base_url“wm.example.gov.cn”应以 http:// 或 https:// 开头
     提示：例如 base_url: https://wenming.example.gov.cn
 错误：site.yaml:3:1: site.yaml 中有未知字段“paginte”
-    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, share_image, theme, paginate, taxonomies, footer, markdown, feed, search, extra, check, limits, output, images
+    提示：是否想写“paginate”？可用的字段有：title, base_url, language, description, share_image, theme, paginate, taxonomies, footer, markdown, feed, search, extra, check, limits, output, images, desk
 错误：site.yaml:6:3: site.yaml 的 footer 中有未知字段“sponser”
     提示：是否想写“sponsor”？可用的字段有：sponsor, organizer, contact, icp, police_record, site_code, badge, badge_link, jiucuo
 构建失败：共 3 个错误，输出目录保持不变。
