@@ -402,21 +402,7 @@ fn sub_doc<'a>(
 ) -> Option<YamlDoc<'a>> {
     match doc.get(key)? {
         Value::Mapping(map) => {
-            let line = doc.key_position(key).line;
-            // Key positions inside the block are searched from the parent key's line on.
-            let start = doc
-                .text
-                .lines()
-                .take(line)
-                .map(|l| l.len() + 1)
-                .sum::<usize>()
-                .min(doc.text.len());
-            let sub = YamlDoc {
-                text: &doc.text[start..],
-                map: map.clone(),
-                line_offset: line,
-                file: doc.file,
-            };
+            let sub = doc.child(key, map.clone());
             errors.extend(sub.unknown_keys(allowed, &format!("site.yaml 的 {key} ")));
             Some(sub)
         }

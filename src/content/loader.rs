@@ -320,6 +320,56 @@ pub fn discover(root: &Path, limits: LimitsConfig) -> Discovery {
     out
 }
 
+/// A ranking page whose front matter has errors is not linked, so the site never ranks its
+/// data file: its rows are checked here instead, so that one run reports both. Problems with
+/// the file itself (missing, not CSV) are left to the data stage and the fixed page.
+fn broken_ranking_rows(
+    root: &Path,
+    doc: &YamlDoc,
+    section_kind: Option<Kind>,
+    limits: LimitsConfig,
+) -> Vec<Diagnostic> {
+    let mut f = crate::yaml::Fields::new(doc);
+    let kind = match f.string("kind") {
+        Some(name) => Kind::parse(&name),
+        None => section_kind,
+    };
+    if kind != Some(Kind::Ranking) {
+        return Vec::new();
+    }
+    let KindFields::Ranking(ranking) = super::kinds::parse(kind, doc, &mut f) else {
+        return Vec::new();
+    };
+    let name = Path::new(&ranking.data);
+    if ranking.data.is_empty()
+        || !name
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return Vec::new();
+    }
+    let shown = Path::new("data").join(name);
+    let abs = root.join(&shown);
+    let ext = name
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_file = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file());
+    let Some(text) = is_file
+        .then(|| read_limited(&abs, &shown, limits).ok())
+        .flatten()
+    else {
+        return Vec::new();
+    };
+    match data::parse(&text, &ext, &shown) {
+        Ok(value) => super::ranking::rows(&ranking, &value, &shown, Some(&text))
+            .err()
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Puts parsed files and data together into [`Content`], applying the publication rules
 /// (drafts, scheduled pages). Returns what could be read, and every file's errors.
 pub fn assemble(
@@ -503,6 +553,12 @@ pub fn parse_file(
             if kinds.unknown(&dir) {
                 errors.retain(|e| !front_matter::is_kind_field_error(e));
             }
+            errors.extend(broken_ranking_rows(
+                root,
+                &doc,
+                kinds.inherited(&dir),
+                settings.limits,
+            ));
             errors
         })?;
     let cover_photo = meta.cover.as_deref().and_then(|cover| {
