@@ -590,3 +590,38 @@ fn a_ranking_pages_front_matter_error_does_not_hide_its_csv_errors() {
 "
     );
 }
+
+/// Item 19: a `path:`, slug or alias too long for the file system is an error at the content
+/// file's line, not an OS error about the output folder.
+#[test]
+fn a_path_or_slug_too_long_for_the_file_system_names_the_content_file() {
+    let long = "a".repeat(300);
+    let site = site(&[
+        (
+            "content/news/a.md",
+            &format!("---\ntitle: 甲\ndate: 2026-03-01\npath: /news/{long}/\n---\n正文。\n"),
+        ),
+        (
+            "content/news/b.md",
+            &format!("---\ntitle: 乙\ndate: 2026-03-01\nslug: {}\n---\n正文。\n", "b".repeat(101)),
+        ),
+        (
+            "content/news/c.md",
+            &format!("---\ntitle: 丙\ndate: 2026-03-01\naliases: [/old/{long}.html]\n---\n正文。\n"),
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/news/a.md:4:1: 路径中的“aaaaaaaaaaaaaaaaaaaa…”这一段太长（300 个字符）：每一段最多 100 个字符
+    提示：例如 path: about/contact
+错误：content/news/b.md:4:1: slug“bbbbbbbbbbbbbbbbbbbb…”太长（101 个字符）：最多 100 个字符
+    提示：例如 slug: xue-lei-feng
+错误：content/news/c.md:4:1: 路径中的“aaaaaaaaaaaaaaaaaaaa…”这一段太长（305 个字符）：每一段最多 100 个字符
+    提示：例如 aliases: [/old/page.shtml]
+构建失败：共 3 个错误，输出目录保持不变。
+"
+    );
+    assert!(!site.path().join("public").exists());
+}
