@@ -171,6 +171,32 @@ fn spots(text: &str) -> HashMap<Vec<Seg>, Spot> {
     out
 }
 
+/// Refuses `!!binary` values: no field of a page, site.yaml or a data file holds bytes, and
+/// serde_yaml would hand on the base64 text for a template to show. Only a text that names
+/// the tag is read a second time, for the value's position.
+pub fn refuse_binary(text: &str, file: &Path, line_offset: usize) -> Result<(), Diagnostic> {
+    use saphyr_parser::{Event, Parser};
+    if !text.contains("binary") {
+        return Ok(());
+    }
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let tag = match &event {
+            Event::Scalar(_, _, _, tag) => tag,
+            Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) => tag,
+            _ => continue,
+        };
+        if tag.as_ref().is_some_and(|t| t.suffix.ends_with("binary")) {
+            return Err(
+                Diagnostic::new(file, "YAML 格式错误：不支持二进制数据（!!binary）")
+                    .at(span.start.line() + line_offset, span.start.col() + 1)
+                    .hint("图片等文件请放在页面文件夹或 static/ 中，用文件名引用；文字值请去掉 !!binary"),
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Longest YAML document we parse; larger front matter is almost certainly a mistake.
 const MAX_YAML_BYTES: usize = 1 << 20;
 
@@ -240,6 +266,7 @@ impl<'a> YamlDoc<'a> {
         if text.trim().is_empty() {
             return Ok(doc(Mapping::new()));
         }
+        refuse_binary(text, file, line_offset)?;
         let value: Value =
             serde_yaml::from_str(text).map_err(|e| yaml_error(&e, file, text, line_offset))?;
         match value {

@@ -603,11 +603,16 @@ fn a_path_or_slug_too_long_for_the_file_system_names_the_content_file() {
         ),
         (
             "content/news/b.md",
-            &format!("---\ntitle: 乙\ndate: 2026-03-01\nslug: {}\n---\n正文。\n", "b".repeat(101)),
+            &format!(
+                "---\ntitle: 乙\ndate: 2026-03-01\nslug: {}\n---\n正文。\n",
+                "b".repeat(101)
+            ),
         ),
         (
             "content/news/c.md",
-            &format!("---\ntitle: 丙\ndate: 2026-03-01\naliases: [/old/{long}.html]\n---\n正文。\n"),
+            &format!(
+                "---\ntitle: 丙\ndate: 2026-03-01\naliases: [/old/{long}.html]\n---\n正文。\n"
+            ),
         ),
     ]);
     let run = build(site.path());
@@ -624,4 +629,31 @@ fn a_path_or_slug_too_long_for_the_file_system_names_the_content_file() {
 "
     );
     assert!(!site.path().join("public").exists());
+}
+
+/// Item 19: a `!!binary` value is an error at the value (no field holds bytes; the page would
+/// show base64 text), in front matter and in data files alike.
+#[test]
+fn binary_yaml_values_are_errors_at_the_value() {
+    let site = site(&[
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\nextra:\n  logo: !!binary R0lGODlhAQABAAAAACw=\n---\n正文。\n",
+        ),
+        (
+            "data/units.yaml",
+            "- name: 城东街道\n  photo: !!binary |\n    R0lGODlhAQABAAAAACw=\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/a.md:5:9: YAML 格式错误：不支持二进制数据（!!binary）
+    提示：图片等文件请放在页面文件夹或 static/ 中，用文件名引用；文字值请去掉 !!binary
+错误：data/units.yaml:2:10: YAML 格式错误：不支持二进制数据（!!binary）
+    提示：图片等文件请放在页面文件夹或 static/ 中，用文件名引用；文字值请去掉 !!binary
+构建失败：共 2 个错误，输出目录保持不变。
+"
+    );
 }

@@ -105,6 +105,7 @@ pub(super) fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::V
             }),
         "csv" => parse_csv(text, shown),
         _ => {
+            crate::yaml::refuse_binary(text, shown, 0)?;
             let value: serde_yaml::Value =
                 serde_yaml::from_str(text).map_err(|e| yaml_error(&e, shown, text, 0))?;
             serde_json::to_value(value)

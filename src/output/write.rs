@@ -692,9 +692,8 @@ fn roll_back(output: &Path, switch: &Switch, backup: &Path) -> Result<(), Diagno
                     // A name the system refuses (too long) was never created, but the folders
                     // made for it were: remove those left empty.
                     Err(e) if e.kind() == io::ErrorKind::InvalidFilename => {
-                        if let Some(made) = target
-                            .ancestors()
-                            .find(|d| fs::symlink_metadata(d).is_ok())
+                        if let Some(made) =
+                            target.ancestors().find(|d| fs::symlink_metadata(d).is_ok())
                         {
                             remove_empty_parents(output, &made.join("_"));
                         }
@@ -904,7 +903,10 @@ mod tests {
             touched: vec![(format!("news/{}/index.html", "a".repeat(300)), None)],
         };
         roll_back(&output, &switch, &dir.path().join("backup")).unwrap_or_else(|d| panic!("{d}"));
-        assert!(!output.join("news").exists(), "the folder made for it is removed");
+        assert!(
+            !output.join("news").exists(),
+            "the folder made for it is removed"
+        );
     }
 
     fn put(w: &OutputWriter, path: &str, text: &str) {
