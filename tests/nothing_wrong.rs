@@ -657,3 +657,59 @@ fn binary_yaml_values_are_errors_at_the_value() {
 "
     );
 }
+
+/// Item 19: a Markdown link to another page by its relative file name (Chinese, percent-
+/// encoded, with `../` and an anchor) goes to that page's URL like an `@/` link, and only a
+/// file that does not exist is reported, by build and by check alike.
+#[test]
+fn links_to_pages_by_their_relative_file_names_resolve() {
+    let site = site(&[
+        (
+            "content/news/中文文件名.md",
+            "---\ntitle: 中文页\ndate: 2026-03-01\n---\n正文。\n",
+        ),
+        (
+            "content/about/联系我们.md",
+            "---\ntitle: 联系\n---\n## 电话\n\n正文。\n",
+        ),
+        (
+            "content/news/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-02\n---\n见[中文页](中文文件名.md)、[联系电话](../about/联系我们.md#电话)、[编码的链接](%E4%B8%AD%E6%96%87%E6%96%87%E4%BB%B6%E5%90%8D.md)和[缺失的页](不存在.md)。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/news/a.md:5:104: 内部链接 不存在.md 指向的文件不存在
+    提示：相对链接从本文件所在的文件夹算起，这里指向 content/news/不存在.md；检查文件名，或写成 @/ 加 content/ 下的路径
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+    let check = common::wenming(&["check", "--root", &site.path().to_string_lossy()]);
+    assert!(
+        check.stdout.contains(
+            "content/news/a.md:5:104  错误  link-broken  内部链接 不存在.md 指向的文件不存在"
+        ),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        check.stdout.matches("link-broken").count(),
+        1,
+        "{}",
+        check.stdout
+    );
+    write(
+        site.path(),
+        "content/news/a.md",
+        "---\ntitle: 甲\ndate: 2026-03-02\n---\n见[中文页](中文文件名.md)、[联系电话](../about/联系我们.md#电话)、[编码的链接](%E4%B8%AD%E6%96%87%E6%96%87%E4%BB%B6%E5%90%8D.md)。\n",
+    );
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&site.path().join("public"), "news/a/index.html");
+    assert!(
+        html.contains("<p>见<a href=\"/news/zhong-wen-wen-jian-ming/\">中文页</a>、<a href=\"/about/lian-xi-wo-men/#电话\">联系电话</a>、<a href=\"/news/zhong-wen-wen-jian-ming/\">编码的链接</a>。</p>"),
+        "{html}"
+    );
+}
