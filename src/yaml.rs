@@ -696,10 +696,10 @@ fn plain_reason(message: &str, text: &str) -> (String, Option<&'static str>) {
     for (english, chinese, hint) in REASONS {
         if message.contains(english) {
             let mut reason = (*chinese).to_string();
-            if *english == "duplicate entry with key" {
-                if let Some(key) = message.split('"').nth(1) {
-                    reason = format!("字段“{key}”写了两次");
-                }
+            if *english == "duplicate entry with key"
+                && let Some(key) = message.split('"').nth(1)
+            {
+                reason = format!("字段“{key}”写了两次");
             }
             return (reason, *hint);
         }

@@ -256,7 +256,6 @@ pub fn check(
             known,
             out,
             external,
-            true,
         );
     }
     for call in doc.shortcodes {
@@ -317,8 +316,9 @@ fn shortcode(
             // Not used: the finding is placed at the call.
             offset: 0,
             is_image: key == "poster" || (is_figure && key == "src"),
+            in_markdown: false,
         };
-        check_dest(doc, &link, position, site, known, out, external, false);
+        check_dest(doc, &link, position, site, known, out, external);
     }
 }
 
@@ -332,12 +332,11 @@ fn check_dest(
     known: &KnownPaths,
     out: &mut Vec<Finding>,
     external: &mut Vec<ExternalLink>,
-    in_markdown: bool,
 ) {
     let at = |code: Code, message: String| Finding::new(code, doc.file, message).at(position);
     let mut dest = classify(&link.dest, doc.path, site);
     if let Dest::Relative(written, anchor) = &dest
-        && (link.is_image || !in_markdown)
+        && (link.is_image || !link.in_markdown)
     {
         // Only a Markdown link is resolved as a file name; a picture or a shortcode's URL
         // named `….md` is a path like any other.

@@ -105,14 +105,9 @@ pub fn csv_row_lines(text: &str) -> Vec<usize> {
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut out = Vec::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                out.push(usize::try_from(line).unwrap_or(usize::MAX));
-            }
-            Ok(false) | Err(_) => break,
-        }
+    while let Ok(true) = reader.read_record(&mut record) {
+        let line = record.position().map_or(0, |p| p.line());
+        out.push(usize::try_from(line).unwrap_or(usize::MAX));
     }
     out
 }
