@@ -17,6 +17,7 @@ use super::{Page, RawText, Section, data, images};
 use crate::config::{Config, ImagesConfig, LimitsConfig};
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
+use crate::media::Plans;
 use crate::yaml::YamlDoc;
 
 /// What the content stage needs to know beyond the files.
@@ -85,6 +86,8 @@ pub struct ParseSettings {
     markdown: MarkdownOptions,
     limits: LimitsConfig,
     images: ImagesConfig,
+    /// Photo plans remembered between loads (`serve` keeps its settings, so them too).
+    plans: Arc<Plans>,
 }
 
 impl ParseSettings {
@@ -97,6 +100,7 @@ impl ParseSettings {
             },
             limits: config.limits,
             images: config.images.clone(),
+            plans: Arc::default(),
         }
     }
 }
@@ -182,6 +186,7 @@ pub fn parse_all(
     files: &[ContentFile],
     settings: &ParseSettings,
 ) -> (SectionKinds, Vec<Result<Parsed, Vec<Diagnostic>>>) {
+    settings.plans.open(root);
     let no_kinds = SectionKinds::default();
     let mut results: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = files
         .par_iter()
@@ -201,6 +206,7 @@ pub fn parse_all(
         .zip(files)
         .filter(|(r, _)| r.is_none())
         .for_each(|(r, f)| *r = Some(parse_file(root, f, settings, &kinds)));
+    settings.plans.save();
     (kinds, results.into_iter().flatten().collect())
 }
 
@@ -505,7 +511,7 @@ pub fn parse_file(
     let photos = std::cell::RefCell::new(Vec::new());
     let image_size = |src: &str| {
         let file = images::local_file(src, &static_dir, found.bundle_dir.as_deref())?;
-        let info = images::image_info(src, &file, &settings.images, &photos);
+        let info = images::image_info(src, &file, &settings.images, &settings.plans, &photos);
         image_files.borrow_mut().push(file);
         info
     };
@@ -564,7 +570,7 @@ pub fn parse_file(
     let cover_photo = meta.cover.as_deref().and_then(|cover| {
         let file = images::local_file(cover, &static_dir, found.bundle_dir.as_deref())?;
         image_files.borrow_mut().push(file.clone());
-        images::cover_photo(&file, &settings.images)
+        images::cover_photo(&file, &settings.images, &settings.plans)
     });
     let is_rule = matches!(meta.fields, KindFields::Rule(_));
     let body = markdown::render_with_images(
