@@ -37,7 +37,6 @@ pub fn image_info(
                 srcset: r.srcset,
                 sizes: media::SIZES.to_string(),
             }),
-            lazy: true,
         });
     }
     let (width, height) = size(file)?;
@@ -45,7 +44,6 @@ pub fn image_info(
         width,
         height,
         responsive: None,
-        lazy: true,
     })
 }
 

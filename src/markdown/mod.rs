@@ -1137,7 +1137,6 @@ mod tests {
                 width: 640,
                 height: 360,
                 responsive: None,
-                lazy: true,
             })
         };
         let r = render_with_images(

@@ -193,7 +193,6 @@ impl ShortcodeTemplates {
                     ctx.insert("sizes", &r.sizes);
                 }
             }
-            ctx.insert("lazy", &image.lazy);
         }
         ctx.insert("nth", &call.nth);
         ctx.insert("page", page);
