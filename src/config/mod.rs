@@ -1,7 +1,7 @@
 //! `site.yaml` → [`Config`]: typed settings with defaults. Unknown keys are errors that name
 //! the closest valid key, because a misspelt setting silently ignored is worse than a failure.
 
-mod check;
+mod check_settings;
 
 use std::path::Path;
 
@@ -11,7 +11,7 @@ use serde_yaml::{Mapping, Value};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::yaml::{Fields, YamlDoc};
 
-pub use check::{CheckConfig, ExternalConfig, Waivers};
+pub use check_settings::{CheckConfig, ExternalConfig, Waivers};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -304,7 +304,7 @@ impl Config {
 
         let taxonomies = parse_taxonomies(&doc, &mut errors);
         let footer = parse_footer(&doc, &mut errors);
-        let check = check::parse_check(&doc, &mut errors);
+        let check = check_settings::parse_check(&doc, &mut errors);
         let markdown = {
             let sub = sub_doc(&doc, "markdown", MARKDOWN_KEYS, &mut errors);
             let mut unsafe_html = false;
