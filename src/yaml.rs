@@ -597,8 +597,15 @@ pub fn yaml_error(
     .find_map(|context| full.split_once(context))
     .and_then(|(_, at)| line_column(at))
     .filter(|_| full.contains("did not find expected ','"));
+    // A key written twice is reported at the mapping: point at its second writing instead.
+    let twice = full
+        .split_once("duplicate entry with key \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .and_then(|(key, _)| second_key_line(text, key));
     if let Some(pos) = first_alias {
         d = d.at(pos.line + line_offset, pos.column);
+    } else if let Some((line, column)) = twice {
+        d = d.at(line + line_offset, column);
     } else if let Some((line, column)) = opened {
         d = d.at(line + line_offset, column);
     } else if let Some(loc) = e.location() {
@@ -708,6 +715,29 @@ fn plain_reason(message: &str, text: &str) -> (String, Option<&'static str>) {
         format!("无法读取（{message}）"),
         Some("检查这一行及上一行的缩进、引号和括号是否配对"),
     )
+}
+
+/// The line and column where `key:` is written a second time at the same indentation.
+fn second_key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut first: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let Some(rest) = trimmed.strip_prefix(key) else {
+            continue;
+        };
+        if !rest.trim_start().starts_with(':') {
+            continue;
+        }
+        match first {
+            None => first = Some(indent),
+            Some(at) if at == indent => {
+                return Some((i + 1, line[..indent].chars().count() + 1));
+            }
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// `4 column 8…` → (4, 8).

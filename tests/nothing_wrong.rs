@@ -713,3 +713,36 @@ fn links_to_pages_by_their_relative_file_names_resolve() {
         "{html}"
     );
 }
+
+/// Item 7: the parser's other messages in Chinese too: a key written twice (at its second
+/// line), an undefined alias, a value starting with `@`.
+#[test]
+fn more_yaml_syntax_errors_are_in_chinese() {
+    let site = site(&[
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ntitle: 乙\ndate: 2026-03-01\n---\n正文。\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\nextra: {a: *x}\n---\n正文。\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\nauthor: @李明\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/a.md:3:1: YAML 格式错误：字段“title”写了两次
+    提示：删去其中一个
+错误：content/b.md:4:12: YAML 格式错误：引用了没有定义的别名（*）
+    提示：别名 *名字 之前要先用 &名字 定义；值以 * 开头时请用引号括起来
+错误：content/c.md:4:9: YAML 格式错误：这里有一个不能作为值开头的字符
+    提示：以 @ 或 ` 开头的值请用引号括起来
+构建失败：共 3 个错误，输出目录保持不变。
+"
+    );
+}
