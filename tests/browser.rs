@@ -555,6 +555,17 @@ fn on_a_phone_every_figure_is_on_screen_nothing_jumps_and_pages_can_be_shared() 
         assert_eq!(n["landed"], "/sitemap/?q=垃圾分类", "{width}: {n}");
     }
 
+    // Every <summary> keeps its marker, footer units stay whole, landmarks are told apart.
+    let ways = r["wayfinding"].as_object().cloned().unwrap_or_default();
+    assert_eq!(ways.len(), 4, "{}", r["wayfinding"]);
+    for (page, w) in &ways {
+        assert_eq!(w["summaries"], serde_json::json!([]), "{page}: {w}");
+        assert_eq!(w["brokenUnits"], serde_json::json!([]), "{page}: {w}");
+        assert!(w["units"].as_u64() >= Some(3), "{page}: {w}");
+        assert_eq!(w["duplicates"], serde_json::json!([]), "{page}: {w}");
+        assert!(w["landmarks"].as_u64() >= Some(3), "{page}: {w}");
+    }
+
     // WeChat share metadata and a 二维码 that decodes to the canonical address.
     let share = &r["share"];
     let url = "https://wenming.qiyun.example.gov.cn/news/gong-yi-guang-gao-shang-jie/";

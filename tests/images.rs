@@ -302,3 +302,64 @@ fn image_settings_are_checked_and_change_the_copies() {
     assert!(html.contains(" 320w, "), "{html}");
     assert!(html.contains(" 640w\""), "{html}");
 }
+
+#[test]
+fn a_shared_link_shows_the_covers_copy_under_the_sites_base_path() {
+    // WeChat shows `og:image` beside a forwarded link: a page with a cover photo shares its
+    // 960 px copy (not the 4000 px original), a page with any other cover shares that, and a
+    // page without one the site's `share_image`; every URL absolute, the base path once.
+    let page = "---\ntitle: 河边清理\ndate: 2026-11-01\ncover: photo.jpg\n---\n\n正文。\n";
+    let site = site(page);
+    let root = site.path();
+    write(
+        root,
+        "site.yaml",
+        "title: 栖云文明网\nbase_url: https://wenming.qiyun.example.gov.cn/wm/\nshare_image: /images/share.jpg\n".as_bytes(),
+    );
+    write(root, "content/stories/a/photo.jpg", &jpeg(2000, 1500, None));
+    write(
+        root,
+        "content/stories/poster.md",
+        "---\ntitle: 海报\ndate: 2026-11-02\ncover: /images/poster.svg\n---\n\n正文。\n".as_bytes(),
+    );
+    write(
+        root,
+        "content/stories/plain.md",
+        "---\ntitle: 没有封面\ndate: 2026-11-03\n---\n\n正文。\n".as_bytes(),
+    );
+    write(
+        root,
+        "static/images/poster.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    write(root, "static/images/share.jpg", &jpeg(600, 400, None));
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let run = build(root, out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let og_image = |file: &str| -> String {
+        let html = common::read(out.path(), file);
+        let start = "<meta property=\"og:image\" content=\"";
+        html.split_once(start)
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(url, _)| url.to_string())
+            .unwrap_or_else(|| panic!("no og:image in {file}: {html}"))
+    };
+    let copy = files(out.path())
+        .into_iter()
+        .find(|f| f.starts_with("stories/a/photo.960.") && f.ends_with(".jpg"))
+        .unwrap_or_else(|| panic!("no 960 px copy"));
+    let site_url = "https://wenming.qiyun.example.gov.cn/wm";
+    assert_eq!(
+        og_image("stories/a/index.html"),
+        format!("{site_url}/{copy}")
+    );
+    assert_eq!(
+        og_image("stories/poster/index.html"),
+        format!("{site_url}/images/poster.svg")
+    );
+    assert_eq!(
+        og_image("stories/plain/index.html"),
+        format!("{site_url}/images/share.jpg")
+    );
+}

@@ -531,10 +531,12 @@ fn the_home_page_features_a_story_and_the_campaigns_key_figures() {
             "{page}"
         );
         assert!(
-            html.contains("<meta itemprop=\"image\" content=\"https://wenming.qiyun.example.gov.cn/images/civility-poster.svg\">"),
+            html.contains("<meta itemprop=\"image\" content=\"https://wenming.qiyun.example.gov.cn/images/share.png\">"),
             "{page}"
         );
     }
+    // A PNG, as WeChat shows no SVG, published where the tag says.
+    assert!(out.path().join("images/share.png").is_file());
     // Page headers write dates as lists do; a long 条例 links back to its contents.
     let article = read(out.path(), "news/gong-yi-guang-gao-shang-jie/index.html");
     assert!(article.contains(

@@ -391,6 +391,16 @@ impl Config {
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+
+    /// Absolute URL for a URL path that already carries the base path (`/wenming/news/`), as
+    /// views give them; a URL with a scheme stays as it is.
+    pub fn absolute_from_url_path(&self, url_path: &str) -> String {
+        if url_path.contains("://") {
+            return url_path.to_string();
+        }
+        let origin = &self.base_url[..self.base_url.len() - self.base_path().len()];
+        format!("{origin}{url_path}")
+    }
 }
 
 /// A nested mapping such as `footer:` viewed as its own document, with its keys checked.

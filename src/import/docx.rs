@@ -90,6 +90,34 @@ pub fn plain_text(content: &[Inline]) -> String {
         .collect()
 }
 
+/// The heading level of a paragraph written as an official document numbers its headings
+/// without a heading style (GB/T 9704): `一、总体要求` is a first-level heading, `（一）工作目标`
+/// a second-level one. Only a short line of its own counts: a paragraph that goes on after
+/// its number (`（一）加强组织领导。各区要……`) or ends as a sentence stays a paragraph.
+fn numbered_heading_level(text: &str) -> Option<u8> {
+    const NUMERALS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+    let text = text.trim();
+    if text.chars().count() > 30 || text.contains('\n') {
+        return None;
+    }
+    if text.ends_with(['。', '；', '，', '：', '.', ';', ',', ':', '？', '！']) {
+        return None;
+    }
+    let numeral_then = |rest: &str, close: char| -> Option<usize> {
+        let digits = rest.chars().take_while(|c| NUMERALS.contains(c)).count();
+        let after = rest.chars().nth(digits)?;
+        let title = rest.chars().skip(digits + 1).collect::<String>();
+        (digits > 0 && digits <= 3 && after == close && !title.trim().is_empty()).then_some(digits)
+    };
+    if numeral_then(text, '、').is_some() {
+        Some(1)
+    } else if let Some(rest) = text.strip_prefix(['（', '(']) {
+        (numeral_then(rest, '）').is_some() || numeral_then(rest, ')').is_some()).then_some(2)
+    } else {
+        None
+    }
+}
+
 /// Reads the document in `package`.
 pub fn read(package: &mut Package) -> Result<Document, Diagnostic> {
     let main = main_part(package)?;
@@ -466,9 +494,12 @@ impl Reader<'_> {
         if content.is_empty() {
             return Ok(());
         }
+        let level = outline
+            .or(style.heading)
+            .or_else(|| numbered_heading_level(&plain_text(&content)));
         if style.title {
             out.push(Block::Title(content));
-        } else if let Some(level) = outline.or(style.heading) {
+        } else if let Some(level) = level {
             out.push(Block::Heading { level, content });
         } else if let Some((num_id, ilvl)) = ppr.and_then(|p| p.child("numPr")).and_then(|n| {
             let id = n.val_of("numId")?;
@@ -1009,6 +1040,35 @@ mod tests {
         assert_eq!(doc.blocks, vec![Block::Paragraph(vec![Inline::Picture(0)])]);
         assert_eq!(doc.pictures[0].bytes, png);
         assert_eq!(doc.pictures[0].extension, "png");
+    }
+
+    #[test]
+    fn numbered_lines_of_an_official_document_become_headings() {
+        let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+        let body = [
+            p("一、总体要求"),
+            p("（一）工作目标"),
+            p("(二)工作原则"),
+            p("（三）加强组织领导。各区要成立工作专班。"),
+            p("二、本条写成一句话。"),
+            p("十一、附则"),
+            p("一是坚持问题导向"),
+            p("一、"),
+        ]
+        .concat();
+        let doc = read_body(&body, "", &[]).unwrap();
+        let levels: Vec<Option<u8>> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading { level, .. } => Some(*level),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            levels,
+            [Some(1), Some(2), Some(2), None, None, Some(1), None, None]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! sanitized unless the site opts out.
 
 pub mod articles;
+mod emphasis;
 mod headings;
 mod images;
 mod sanitize;
@@ -270,6 +271,17 @@ impl Walk<'_> {
             Parser::new_ext(source, parser_options())
                 .into_offset_iter()
                 .collect();
+        if let Some(marked) = emphasis::with_markers(fragment, &events) {
+            return self.fragment(&marked, articles, top);
+        }
+        let events: Vec<(Event, std::ops::Range<usize>)> = if source.contains(emphasis::MARKER) {
+            events
+                .into_iter()
+                .map(|(e, r)| (emphasis::without_markers(e), r))
+                .collect()
+        } else {
+            events
+        };
         self.reserve_footnote_ids(&events);
         let mut st = FragmentState::new(events.len(), fragment.placeholders.len());
         for (i, (event, range)) in events.iter().enumerate() {

@@ -237,6 +237,43 @@ impl<'a> Fragment<'a> {
         first..end
     }
 
+    /// This fragment with `insert` put at each of `offsets` (ascending offsets of its text);
+    /// each inserted piece maps to the source offset it stands at, the rest as before.
+    pub fn with_insertions(&self, offsets: &[usize], insert: &str) -> Fragment<'static> {
+        let mut cuts: Vec<usize> = self.segments.iter().map(|s| s.0).collect();
+        cuts.extend_from_slice(offsets);
+        cuts.push(0);
+        cuts.push(self.text.len());
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut text = String::with_capacity(self.text.len() + offsets.len() * insert.len());
+        let mut segments = Vec::with_capacity(cuts.len() + offsets.len());
+        let verbatim = |at: usize| {
+            let k = self.segments.partition_point(|s| s.0 <= at);
+            self.segments.get(k.saturating_sub(1)).is_none_or(|s| s.2)
+        };
+        for (k, &at) in cuts.iter().enumerate() {
+            if offsets.binary_search(&at).is_ok() {
+                segments.push((text.len(), self.source_offset(at), false));
+                text.push_str(insert);
+            }
+            let end = cuts.get(k + 1).copied().unwrap_or(at);
+            segments.push((text.len(), self.source_offset(at), verbatim(at)));
+            text.push_str(&self.text[at..end]);
+        }
+        let shift = |at: usize| at + insert.len() * offsets.partition_point(|&o| o <= at);
+        let placeholders = self
+            .placeholders
+            .iter()
+            .map(|(range, node)| (shift(range.start)..shift(range.start) + range.len(), *node))
+            .collect();
+        Fragment {
+            text: Cow::Owned(text),
+            segments,
+            placeholders,
+        }
+    }
+
     /// The offset in the source of offset `at` of the fragment's text (a placeholder maps to
     /// the start of its shortcode).
     pub fn source_offset(&self, at: usize) -> usize {

@@ -120,6 +120,9 @@ pub struct PageFull<'a> {
     pub ranking: Option<RankingView<'a>>,
     /// A quiz's questions (知识问答).
     pub quiz: Option<&'a crate::content::quiz::Quiz>,
+    /// The absolute URL of the picture a shared link shows: the cover photo's moderate copy
+    /// (not the camera's original), else the cover as given; none without a cover.
+    pub share_image: Option<String>,
 }
 
 /// A section as lists and navigation show it.
@@ -274,8 +277,15 @@ fn term_path(site: &Site, taxonomy: &str, term: &str) -> String {
 }
 
 pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> PageFull<'a> {
+    let summary = page_summary(site, p);
+    let share_image = summary
+        .cover_image
+        .as_ref()
+        .map(|c| c.full.src.clone())
+        .or_else(|| summary.cover.clone())
+        .map(|url| site.config.absolute_from_url_path(&url));
     PageFull {
-        summary: page_summary(site, p),
+        summary,
         content: p.html(),
         toc: &p.page.body.toc,
         draft: p.page.meta.draft,
@@ -341,6 +351,7 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
             KindFields::Quiz(q) => Some(q),
             _ => None,
         },
+        share_image,
     }
 }
 

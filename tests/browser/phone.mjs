@@ -2,8 +2,8 @@
 // on screen at 320 and 375 px (normal, 长辈模式, 200% text), search titles that wrap as text
 // around <mark>, chart text inside its viewBox and sized like the page's text, cumulative
 // layout shift under a slow-network, 4×-CPU profile, the header search without JavaScript, the
-// header's share of the first screen, and the WeChat share metadata with its 二维码 (decoded
-// with zbarimg). Usage: node phone.mjs BASE_URL SCREENSHOT_DIR
+// header's share of the first screen, disclosure markers, unbroken footer units and distinct
+// landmark names, and the WeChat share metadata with its 二维码 (decoded with zbarimg). Usage: node phone.mjs BASE_URL SCREENSHOT_DIR
 // Prints one JSON object; the Rust test (tests/browser.rs) asserts on every field.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -107,13 +107,45 @@ function splitTitles() {
   return { split, checked };
 }
 
+// In the page: what a reader needs to find their way. Every <summary> shows its disclosure
+// marker; every footer unit (name, address, 备案号…) keeps its words on one line; no two
+// landmarks of one kind share a name (a screen reader lists them by kind and name).
+function wayfinding() {
+  const summaries = [...document.querySelectorAll('summary')]
+    .filter((s) => getComputedStyle(s).display !== 'list-item')
+    .map((s) => s.textContent.trim());
+  const units = [...document.querySelectorAll('footer .unit')];
+  const brokenUnits = units
+    .filter((u) => u.getClientRects().length > 1 || getComputedStyle(u).display !== 'inline-block')
+    .map((u) => u.textContent.trim());
+  const kinds = { main: 'main', nav: 'navigation', aside: 'complementary', search: 'search' };
+  const named = (el) => {
+    const by = el.getAttribute('aria-labelledby');
+    if (by) return by.split(/\s+/).map((id) => document.getElementById(id)?.textContent.trim() ?? '').join(' ');
+    return el.getAttribute('aria-label') ?? '';
+  };
+  const seen = new Map();
+  const duplicates = [];
+  for (const el of document.querySelectorAll('main, nav, aside, search, [role], section[aria-label], section[aria-labelledby], form[aria-label]')) {
+    const role = el.getAttribute('role') || kinds[el.localName] || (el.localName === 'section' ? 'region' : el.localName === 'form' ? 'form' : null);
+    if (!role || !['main', 'navigation', 'complementary', 'search', 'region', 'form', 'contentinfo', 'banner'].includes(role)) continue;
+    const key = `${role} “${named(el)}”`;
+    if (seen.has(key)) duplicates.push(key);
+    seen.set(key, true);
+  }
+  return { summaries, brokenUnits, units: units.length, duplicates, landmarks: seen.size };
+}
+
 const browser = await launch();
-const out = { tables: [], cellsChecked: 0, charts: [], chartFonts: {}, marks: {}, shift: {}, noScript: {}, header: {}, share: {} };
+const out = { tables: [], cellsChecked: 0, charts: [], chartFonts: {}, marks: {}, shift: {}, noScript: {}, header: {}, share: {}, wayfinding: {} };
 try {
   // Tables at 320 and 375 px, normal and 长辈模式, and at 200% text.
   if (part('tables')) for (const [width, mode, css] of [
     [320, 'normal', ''], [375, 'normal', ''], [320, 'elder', ''], [375, 'elder', ''],
+    [320, 'normal', 'html { font-size: 200% !important; }'],
     [375, 'normal', 'html { font-size: 200% !important; }'],
+    [320, 'elder', 'html { font-size: 200% !important; }'],
+    [375, 'elder', 'html { font-size: 200% !important; }'],
   ]) {
     const ctx = await context(browser, { width, mode });
     const page = await ctx.newPage();
@@ -231,6 +263,18 @@ try {
       out.noScript[width] = facts;
       await ctx.close();
     }
+  }
+
+  // Disclosure markers, unbroken footer units and distinct landmark names, at 320 px in
+  // 长辈模式 (where the footer wraps most).
+  if (part('wayfinding')) {
+    const ctx = await context(browser, { width: 320, mode: 'elder' });
+    const page = await ctx.newPage();
+    for (const path of ['/', '/progress/', article, search]) {
+      await page.goto(base + path);
+      out.wayfinding[path] = await page.evaluate(wayfinding);
+    }
+    await ctx.close();
   }
 
   // WeChat share metadata and the page's 二维码, decoded from a screenshot with zbarimg.
