@@ -172,7 +172,7 @@ fn rendering_errors_name_the_template_and_the_page_being_rendered() {
         errors_only(&run.stderr),
         "错误：content/a.md: 找不到 template 指定的模板 nope.html
     提示：模板放在 templates/ 或主题的 templates/ 目录下；删掉 template 一行则使用默认模板
-错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, articles, assets, author, chapters, content, content_path, corrections, cover, cover_image, date, description, draft, editor, expired, expires, extra, issue_no, kind, next, notice, path, permalink, previous, progress, quiz, ranking, reading_time, rule, section_path, section_title, source, story, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
+错误：templates/page.html:2:9: 模板渲染错误：Field `nope` is not defined. Available fields: ancestors, articles, assets, author, chapters, content, content_path, corrections, cover, cover_image, date, description, draft, editor, expired, expires, extra, issue_no, kind, next, notice, path, permalink, previous, progress, quiz, ranking, reading_time, rule, section_path, section_title, share_image, source, story, summary, taxonomies, title, toc, updated, weight, word_count（渲染 content/b.md 时）
 构建失败：共 2 个错误，输出目录保持不变。
 "
     );
