@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use serde_yaml::{Mapping, Value};
 
@@ -16,6 +17,184 @@ pub struct YamlDoc<'a> {
     /// Lines before `text` in its file (front matter starts after the `---` line).
     pub line_offset: usize,
     pub file: &'a Path,
+    /// The whole document this mapping is part of, and where in it the mapping is.
+    root: Arc<Root<'a>>,
+    path: Vec<Seg>,
+}
+
+/// One step of the way from a document's top to a value: a key, or an item of a list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Where a value (and the key naming it, in a mapping) is written, counted in its text.
+#[derive(Clone, Copy, Debug)]
+struct Spot {
+    key: Option<Position>,
+    value: Position,
+}
+
+/// The text of a whole YAML document and, read once when a message first needs one, the
+/// position of every key and value in it (serde_yaml keeps none).
+struct Root<'a> {
+    text: &'a str,
+    line_offset: usize,
+    spots: OnceLock<HashMap<Vec<Seg>, Spot>>,
+}
+
+impl<'a> Root<'a> {
+    fn new(text: &'a str, line_offset: usize) -> Arc<Self> {
+        Arc::new(Root {
+            text,
+            line_offset,
+            spots: OnceLock::new(),
+        })
+    }
+
+    /// The spot of `path`, in lines and columns of the file.
+    fn spot(&self, path: &[Seg]) -> Option<Spot> {
+        let spot = *self.spots.get_or_init(|| spots(self.text)).get(path)?;
+        let shift = |p: Position| Position {
+            line: p.line + self.line_offset,
+            column: p.column,
+        };
+        Some(Spot {
+            key: spot.key.map(shift),
+            value: shift(spot.value),
+        })
+    }
+}
+
+/// What a node of the event stream is inside: a mapping (waiting for a key, or holding the
+/// key whose value comes next) or a list (counting its items). `as_key`: this container is
+/// itself a key (YAML allows a list or mapping as a key).
+struct Frame {
+    path: Vec<Seg>,
+    as_key: bool,
+    kind: FrameKind,
+}
+
+enum FrameKind {
+    Map { key: Option<(String, Position)> },
+    Seq { next: usize },
+}
+
+/// The key name a complex key (a list, a mapping or an alias used as a key) is filed under.
+const COMPLEX_KEY: &str = "\u{0}";
+
+/// Every key's and value's position in `text`, by path, from the YAML event stream. A text
+/// the position parser cannot read to the end keeps what it read before (callers fall back
+/// to searching the text).
+fn spots(text: &str) -> HashMap<Vec<Seg>, Spot> {
+    use saphyr_parser::{Event, Parser};
+    let mut out: HashMap<Vec<Seg>, Spot> = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let at = Position {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        };
+        let (opens, name) = match &event {
+            Event::Scalar(value, ..) => (false, value.to_string()),
+            Event::Alias(_) => (false, COMPLEX_KEY.to_string()),
+            Event::SequenceStart(..) | Event::MappingStart(..) => (true, COMPLEX_KEY.to_string()),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let ended = stack.pop();
+                if let (Some(ended), Some(parent)) = (ended, stack.last_mut())
+                    && ended.as_key
+                    && let FrameKind::Map { key } = &mut parent.kind
+                {
+                    *key = Some((COMPLEX_KEY.to_string(), at));
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        // The node's path, or None when it is a key of a mapping.
+        let path = match stack.last_mut() {
+            None => {
+                out.entry(Vec::new()).or_insert(Spot {
+                    key: None,
+                    value: at,
+                });
+                Some(Vec::new())
+            }
+            Some(Frame {
+                path,
+                kind: FrameKind::Seq { next },
+                ..
+            }) => {
+                let mut p = path.clone();
+                p.push(Seg::Index(*next));
+                *next += 1;
+                out.entry(p.clone()).or_insert(Spot {
+                    key: None,
+                    value: at,
+                });
+                Some(p)
+            }
+            Some(Frame {
+                path,
+                kind: FrameKind::Map { key },
+                ..
+            }) => match key.take() {
+                Some((key_name, key_at)) => {
+                    let mut p = path.clone();
+                    p.push(Seg::Key(key_name));
+                    out.entry(p.clone()).or_insert(Spot {
+                        key: Some(key_at),
+                        value: at,
+                    });
+                    Some(p)
+                }
+                None => {
+                    if !opens {
+                        *key = Some((name, at));
+                    }
+                    None
+                }
+            },
+        };
+        if opens {
+            let as_key = path.is_none();
+            let path = path.unwrap_or_else(|| vec![Seg::Key(COMPLEX_KEY.to_string())]);
+            let kind = match event {
+                Event::SequenceStart(..) => FrameKind::Seq { next: 0 },
+                _ => FrameKind::Map { key: None },
+            };
+            stack.push(Frame { path, as_key, kind });
+        }
+    }
+    out
+}
+
+/// Refuses `!!binary` values: no field of a page, site.yaml or a data file holds bytes, and
+/// serde_yaml would hand on the base64 text for a template to show. Only a text that names
+/// the tag is read a second time, for the value's position.
+pub fn refuse_binary(text: &str, file: &Path, line_offset: usize) -> Result<(), Diagnostic> {
+    use saphyr_parser::{Event, Parser};
+    if !text.contains("binary") {
+        return Ok(());
+    }
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let tag = match &event {
+            Event::Scalar(_, _, _, tag) => tag,
+            Event::SequenceStart(_, tag) | Event::MappingStart(_, tag) => tag,
+            _ => continue,
+        };
+        if tag.as_ref().is_some_and(|t| t.suffix.ends_with("binary")) {
+            return Err(
+                Diagnostic::new(file, "YAML 格式错误：不支持二进制数据（!!binary）")
+                    .at(span.start.line() + line_offset, span.start.col() + 1)
+                    .hint("图片等文件请放在页面文件夹或 static/ 中，用文件名引用；文字值请去掉 !!binary"),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Longest YAML document we parse; larger front matter is almost certainly a mistake.
@@ -76,29 +255,23 @@ impl<'a> YamlDoc<'a> {
             .at(pos.line + line_offset, pos.column)
             .hint("列表和字典请少嵌套几层；也可以检查括号是否配对"));
         }
+        let doc = |map| YamlDoc {
+            text,
+            map,
+            line_offset,
+            file,
+            root: Root::new(text, line_offset),
+            path: Vec::new(),
+        };
         if text.trim().is_empty() {
-            return Ok(YamlDoc {
-                text,
-                map: Mapping::new(),
-                line_offset,
-                file,
-            });
+            return Ok(doc(Mapping::new()));
         }
+        refuse_binary(text, file, line_offset)?;
         let value: Value =
             serde_yaml::from_str(text).map_err(|e| yaml_error(&e, file, text, line_offset))?;
         match value {
-            Value::Mapping(map) => Ok(YamlDoc {
-                text,
-                map,
-                line_offset,
-                file,
-            }),
-            Value::Null => Ok(YamlDoc {
-                text,
-                map: Mapping::new(),
-                line_offset,
-                file,
-            }),
+            Value::Mapping(map) => Ok(doc(map)),
+            Value::Null => Ok(doc(Mapping::new())),
             _ => Err(Diagnostic::new(file, "YAML 内容应该是“键: 值”的列表")
                 .at(line_offset + 1, 1)
                 .hint("每行写一个字段，例如 title: 标题")),
@@ -109,17 +282,80 @@ impl<'a> YamlDoc<'a> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
-    /// Where `key` is written, for messages. Top-level keys start at column 1.
+    /// The path of `key` of this mapping in the whole document.
+    fn path_of(&self, key: &str) -> Vec<Seg> {
+        let mut path = self.path.clone();
+        path.push(Seg::Key(key.to_string()));
+        path
+    }
+
+    /// Where this mapping itself starts (its first key, or the `{` of a flow mapping).
+    pub fn position(&self) -> Position {
+        self.root
+            .spot(&self.path)
+            .filter(|_| !self.path.is_empty())
+            .map(|spot| spot.value)
+            .unwrap_or(Position {
+                line: self.line_offset + 1,
+                column: 1,
+            })
+    }
+
+    /// Where `key` is written, for messages; where this mapping starts when it has no `key`.
     pub fn key_position(&self, key: &str) -> Position {
+        if let Some(at) = self.root.spot(&self.path_of(key)).and_then(|spot| spot.key) {
+            return at;
+        }
+        if self.root.spot(&self.path).is_some() {
+            // The positions were read and this mapping has no such key.
+            return self.position();
+        }
         key_line(self.text, key)
             .map(|(line, column)| Position {
                 line: line + self.line_offset,
                 column,
             })
-            .unwrap_or(Position {
-                line: self.line_offset + 1,
-                column: 1,
-            })
+            .unwrap_or_else(|| self.position())
+    }
+
+    /// Where the value of `key` is written (in a flow mapping such as `{limit: x}` too), for
+    /// messages about the value; the key's position when the value's is not known.
+    pub fn value_position(&self, key: &str) -> Position {
+        self.root
+            .spot(&self.path_of(key))
+            .map(|spot| spot.value)
+            .unwrap_or_else(|| self.key_position(key))
+    }
+
+    /// Where item `index` of the list `key` is written.
+    pub fn item_position(&self, key: &str, index: usize) -> Position {
+        let mut path = self.path_of(key);
+        path.push(Seg::Index(index));
+        self.root
+            .spot(&path)
+            .map(|spot| spot.value)
+            .unwrap_or_else(|| self.value_position(key))
+    }
+
+    /// The mapping under `key` as a document of its own, its positions traced in this one.
+    pub fn child(&self, key: &str, map: Mapping) -> YamlDoc<'a> {
+        let line = self.key_position(key).line;
+        // Key positions the event stream misses are searched from the parent key's line on.
+        let start = self
+            .text
+            .lines()
+            .take(line.saturating_sub(self.line_offset))
+            .map(|l| l.len() + 1)
+            .sum::<usize>()
+            .min(self.text.len());
+        YamlDoc {
+            text: &self.text[start..],
+            map,
+            line_offset: line,
+            file: self.file,
+            root: Arc::clone(&self.root),
+            path: self.path_of(key),
+        }
     }
 
     /// The mappings of list `key` (e.g. `metrics:`), each as its own document whose text
@@ -143,11 +379,15 @@ impl<'a> YamlDoc<'a> {
                 let end = starts
                     .get(i + 1)
                     .map_or(self.text.len(), |&(offset, _)| offset);
+                let mut path = self.path_of(key);
+                path.push(Seg::Index(i));
                 Some(YamlDoc {
                     text: &self.text[start..end],
                     map: map.clone(),
                     line_offset: self.line_offset + line - 1,
                     file: self.file,
+                    root: Arc::clone(&self.root),
+                    path,
                 })
             })
             .collect()
@@ -155,6 +395,11 @@ impl<'a> YamlDoc<'a> {
 
     pub fn error_at(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.file, message).with_position(Some(self.key_position(key)))
+    }
+
+    /// A message about the value of `key`, at the value.
+    pub fn value_error_at(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.file, message).with_position(Some(self.value_position(key)))
     }
 
     /// Reports every key not in `allowed`, each with the closest allowed key as a hint. The
@@ -170,15 +415,20 @@ impl<'a> YamlDoc<'a> {
             if allowed.contains(&name.as_str()) {
                 continue;
             }
-            let lines = lines.get_or_insert_with(|| key_lines(self.text));
-            let (line, column) = lines
-                .get(name.as_str())
-                .copied()
-                .or_else(|| key_line(self.text, &name))
-                .unwrap_or((1, 1));
-            let position = Position {
-                line: line + self.line_offset,
-                column,
+            let position = match self.root.spot(&self.path_of(&name)).and_then(|s| s.key) {
+                Some(at) => at,
+                None => {
+                    let lines = lines.get_or_insert_with(|| key_lines(self.text));
+                    let (line, column) = lines
+                        .get(name.as_str())
+                        .copied()
+                        .or_else(|| key_line(self.text, &name))
+                        .unwrap_or((1, 1));
+                    Position {
+                        line: line + self.line_offset,
+                        column,
+                    }
+                }
             };
             let mut d = Diagnostic::new(self.file, format!("{what}中有未知字段“{name}”"))
                 .with_position(Some(position));
@@ -327,32 +577,37 @@ pub fn yaml_error(
             "别名（*）展开后的内容过多".to_string(),
             Some("不要层层引用别名（&、*）；直接写出需要的值".to_string()),
         )
-    } else if message.contains("cannot start any token") && text.contains('\t') {
-        (
-            message,
-            Some("YAML 不能用 Tab 缩进，请改用空格".to_string()),
-        )
-    } else if message.contains("mapping values are not allowed") {
-        (
-            message,
-            Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"".to_string()),
-        )
-    } else if message.contains("did not find expected") {
-        (
-            message,
-            Some("检查这一行及上一行的缩进和引号是否配对".to_string()),
-        )
     } else {
-        (message, None)
+        let (chinese, hint) = plain_reason(&message, text);
+        (chinese, hint.map(str::to_string))
     };
     let mut d = Diagnostic::new(file, format!("YAML 格式错误：{message}"));
     // The alias expansion limit has no position of its own: show the first alias used.
     let first_alias = text
         .find(['*'])
-        .filter(|_| message.contains("别名"))
+        .filter(|_| full.contains("repetition limit"))
         .map(|offset| Position::of_offset(text, offset));
+    // A flow list or mapping left open is found only at the next line's first token: point
+    // at the bracket that opened it, on the line where the `]` or `}` is missing.
+    let opened = [
+        "while parsing a flow sequence at line ",
+        "while parsing a flow mapping at line ",
+    ]
+    .iter()
+    .find_map(|context| full.split_once(context))
+    .and_then(|(_, at)| line_column(at))
+    .filter(|_| full.contains("did not find expected ','"));
+    // A key written twice is reported at the mapping: point at its second writing instead.
+    let twice = full
+        .split_once("duplicate entry with key \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .and_then(|(key, _)| second_key_line(text, key));
     if let Some(pos) = first_alias {
         d = d.at(pos.line + line_offset, pos.column);
+    } else if let Some((line, column)) = twice {
+        d = d.at(line + line_offset, column);
+    } else if let Some((line, column)) = opened {
+        d = d.at(line + line_offset, column);
     } else if let Some(loc) = e.location() {
         d = d.at(loc.line() + line_offset, loc.column());
     } else {
@@ -362,6 +617,127 @@ pub fn yaml_error(
         d = d.hint(h);
     }
     d
+}
+
+/// The parser's English reason in plain Chinese, with a fix where one is known. An unknown
+/// reason is kept in parentheses after a general one, so nothing is lost.
+fn plain_reason(message: &str, text: &str) -> (String, Option<&'static str>) {
+    const REASONS: &[(&str, &str, Option<&str>)] = &[
+        (
+            "did not find expected ',' or ']'",
+            "从这里开始的“[”缺少对应的“]”，或其中两项之间少了英文逗号",
+            Some("列表写成 [甲, 乙]：方括号要配对，各项之间用英文逗号隔开"),
+        ),
+        (
+            "did not find expected ',' or '}'",
+            "从这里开始的“{”缺少对应的“}”，或其中两项之间少了英文逗号",
+            Some("写成 {键: 值, 键: 值}：花括号要配对，各项之间用英文逗号隔开"),
+        ),
+        (
+            "mapping values are not allowed in this context",
+            "这里不能出现“: ”（英文冒号加空格）",
+            Some("值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\""),
+        ),
+        (
+            "found character that cannot start any token",
+            "这里有一个不能作为值开头的字符",
+            Some("以 @ 或 ` 开头的值请用引号括起来"),
+        ),
+        (
+            "did not find expected key",
+            "这一行的缩进与上面的字段不对齐",
+            Some("同一层的字段要从同一列开始；值中含有英文冒号或引号时，请用引号把整个值括起来"),
+        ),
+        (
+            "did not find expected '-' indicator",
+            "列表的缩进不对齐",
+            Some("同一个列表的每一项都以“- ”开头，并从同一列开始"),
+        ),
+        (
+            "did not find expected node content",
+            "这里缺少值",
+            Some("检查这一行是否多写或少写了符号，例如 [、{、- 或英文逗号"),
+        ),
+        (
+            "could not find expected ':'",
+            "缺少英文冒号“:”",
+            Some("每个字段写成“键: 值”，冒号后要有一个空格"),
+        ),
+        (
+            "found unknown escape character",
+            "双引号中有无法识别的转义（反斜杠 \\ 后面的字符）",
+            Some("反斜杠请写成两个（\\\\），或改用单引号把值括起来"),
+        ),
+        (
+            "block sequence entries are not allowed in this context",
+            "这里不能开始列表（“- ”）",
+            Some("列表应另起一行，并比字段名多缩进两个空格"),
+        ),
+        (
+            "found unexpected end of stream",
+            "内容在中途结束了",
+            Some("检查引号和括号是否配对"),
+        ),
+        (
+            "unknown anchor",
+            "引用了没有定义的别名（*）",
+            Some("别名 *名字 之前要先用 &名字 定义；值以 * 开头时请用引号括起来"),
+        ),
+        (
+            "duplicate entry with key",
+            "同一个字段写了两次",
+            Some("删去其中一个"),
+        ),
+        (
+            "control characters are not allowed",
+            "含有不可见的控制字符",
+            Some("删去从别处复制来的不可见字符，或重新输入这一行"),
+        ),
+    ];
+    if message.contains("cannot start any token") && text.contains('\t') {
+        return (
+            "这一行含有 Tab".to_string(),
+            Some("YAML 不能用 Tab 缩进，请改用空格"),
+        );
+    }
+    for (english, chinese, hint) in REASONS {
+        if message.contains(english) {
+            let mut reason = (*chinese).to_string();
+            if *english == "duplicate entry with key"
+                && let Some(key) = message.split('"').nth(1)
+            {
+                reason = format!("字段“{key}”写了两次");
+            }
+            return (reason, *hint);
+        }
+    }
+    (
+        format!("无法读取（{message}）"),
+        Some("检查这一行及上一行的缩进、引号和括号是否配对"),
+    )
+}
+
+/// The line and column where `key:` is written a second time at the same indentation.
+fn second_key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut first: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let Some(rest) = trimmed.strip_prefix(key) else {
+            continue;
+        };
+        if !rest.trim_start().starts_with(':') {
+            continue;
+        }
+        match first {
+            None => first = Some(indent),
+            Some(at) if at == indent => {
+                return Some((i + 1, line[..indent].chars().count() + 1));
+            }
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// `4 column 8…` → (4, 8).
@@ -388,7 +764,7 @@ impl<'d, 'a> Fields<'d, 'a> {
     pub fn wrong_type(&mut self, key: &str, expected: &str) {
         let d = self
             .doc
-            .error_at(key, format!("字段“{key}”应该是{expected}"));
+            .value_error_at(key, format!("字段“{key}”应该是{expected}"));
         self.errors.push(d);
     }
 
@@ -510,7 +886,7 @@ impl<'d, 'a> Fields<'d, 'a> {
             Err(reason) => {
                 let d = self
                     .doc
-                    .error_at(key, format!("字段“{key}”的日期“{text}”无效：{reason}"))
+                    .value_error_at(key, format!("字段“{key}”的日期“{text}”无效：{reason}"))
                     .hint("日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00");
                 self.errors.push(d);
                 None
@@ -524,7 +900,9 @@ impl<'d, 'a> Fields<'d, 'a> {
             v @ Value::Mapping(_) => match serde_json::to_value(v) {
                 Ok(json) => Some(json),
                 Err(e) => {
-                    let d = self.doc.error_at(key, format!("字段“{key}”无法读取：{e}"));
+                    let d = self
+                        .doc
+                        .value_error_at(key, format!("字段“{key}”无法读取：{e}"));
                     self.errors.push(d);
                     None
                 }

@@ -12,17 +12,17 @@ fn bad_front_matter_reports_every_file_at_once() {
     assert_eq!(run.code, 1);
     assert_eq!(
         errors_only(&run.stderr),
-        "错误：content/colon.md:2:13: YAML 格式错误：mapping values are not allowed in this context
+        "错误：content/colon.md:2:13: YAML 格式错误：这里不能出现“: ”（英文冒号加空格）
     提示：值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"
 错误：content/gbk.md:4:1: 文件不是 UTF-8 编码（可能是 GBK 等旧编码）
     提示：用编辑器把文件另存为 UTF-8 编码
-错误：content/tab.md:4:1: YAML 格式错误：found character that cannot start any token
+错误：content/tab.md:4:1: YAML 格式错误：这一行含有 Tab
     提示：YAML 不能用 Tab 缩进，请改用空格
 错误：content/typo.md:2:1: front matter 中有未知字段“titel”
     提示：是否想写“title”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, description, author, source, editor, weight, cover, aliases, template, kind, search, extra, corrections, review, waive
 错误：content/typo.md:2:1: 缺少标题 title
     提示：在 front matter 中加一行，例如 title: 学雷锋志愿服务活动
-错误：content/typo.md:3:1: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
+错误：content/typo.md:3:7: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
     提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
 错误：content/unclosed.md:1:1: front matter 没有结束
     提示：在字段之后另起一行写 --- 作为结束
@@ -187,17 +187,17 @@ fn kind_fields_are_validated_with_their_lines() {
         errors_only(&run.stderr),
         "错误：content/news/n.md:3:1: front matter 中有未知字段“volunteers”
     提示：这个字段属于 story 类型的内容：在本页或所在栏目的 _index.md 中写 kind: story
-错误：content/progress/bad.md:5:1: 缺少字段“unit”
+错误：content/progress/bad.md:5:5: 缺少字段“unit”
     提示：例如 unit: 个
-错误：content/progress/bad.md:13:5: 字段“done”应该是不小于 0 的数字
-错误：content/progress/bad.md:14:1: 字段“target”应该是数字
+错误：content/progress/bad.md:13:11: 字段“done”应该是不小于 0 的数字
+错误：content/progress/bad.md:14:46: 字段“target”应该是数字
 错误：content/rules/gap.md:8:1: 条文编号不连续：第三条之前缺少第二条
     提示：条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一
 错误：content/rules/gap.md:10:1: 第三条重复：上一条是第三条
     提示：条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一
 错误：content/rules/status.md:3:1: status 不能是“作废”
     提示：可选：现行有效、已修订、已废止
-错误：content/stories/s.md:3:1: 字段“hours”应该是数字
+错误：content/stories/s.md:3:8: 字段“hours”应该是数字
 构建失败：共 8 个错误，输出目录保持不变。
 "
     );
@@ -234,7 +234,7 @@ fn errors_of_every_stage_are_reported_together() {
     assert_eq!(run.code, 1);
     assert_eq!(
         errors_only(&run.stderr),
-        "错误：content/bad.md:3:1: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
+        "错误：content/bad.md:3:7: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
     提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
 错误：content/cite.md:5:19: 内部链接 @/old.md 指向的文件不存在
     提示：路径从 content/ 下算起，例如 @/rules/tiaoli.md

@@ -24,7 +24,7 @@ fn malformed_front_matter_gets_one_chinese_error_per_file() {
     提示：在文件第一行写 ---，接着写 title: 标题 等字段，再用一行 --- 结束
 错误：content/bomb.md:5:12: YAML 格式错误：别名（*）展开后的内容过多
     提示：不要层层引用别名（&、*）；直接写出需要的值
-错误：content/date.md:3:1: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
+错误：content/date.md:3:7: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
     提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
 错误：content/empty.md:1:1: 文件开头缺少 front matter
     提示：在文件第一行写 ---，接着写 title: 标题 等字段，再用一行 --- 结束
@@ -32,15 +32,15 @@ fn malformed_front_matter_gets_one_chinese_error_per_file() {
     提示：列表和字典请少嵌套几层；也可以检查括号是否配对
 错误：content/gbk.md:4:1: 文件不是 UTF-8 编码（可能是 GBK 等旧编码）
     提示：用编辑器把文件另存为 UTF-8 编码
-错误：content/indent.md:5:6: YAML 格式错误：mapping values are not allowed in this context
+错误：content/indent.md:5:6: YAML 格式错误：这里不能出现“: ”（英文冒号加空格）
     提示：值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"
 错误：content/quote.md:2:8: YAML 格式错误：引号没有结束
     提示：值以 \" 或 ' 开头时，必须用同样的引号结束，例如 title: \"标题\"
-错误：content/tab.md:4:1: YAML 格式错误：found character that cannot start any token
+错误：content/tab.md:4:1: YAML 格式错误：这一行含有 Tab
     提示：YAML 不能用 Tab 缩进，请改用空格
 错误：content/unclosed.md:1:1: front matter 没有结束
     提示：在字段之后另起一行写 --- 作为结束
-错误：content/zone.md:3:1: 字段“date”的日期“2026-03-01T09:30:00+25:00”无效：时区超出范围
+错误：content/zone.md:3:7: 字段“date”的日期“2026-03-01T09:30:00+25:00”无效：时区超出范围
     提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
 构建失败：共 12 个错误，输出目录保持不变。
 "
@@ -389,7 +389,7 @@ fn bad_limits_are_config_errors() {
         errors_only(&run.stderr),
         "错误：site.yaml:4:3: limits.max_file_size“10 XB”应该是大于 0 的字节数或带单位的大小
     提示：例如 max_file_size: 10MB（可用单位 KB、MB、GB）
-错误：site.yaml:5:3: 字段“max_pages”应该是大于 0 的整数
+错误：site.yaml:5:14: 字段“max_pages”应该是大于 0 的整数
 错误：site.yaml:6:3: site.yaml 的 limits 中有未知字段“max_page”
     提示：是否想写“max_pages”？可用的字段有：max_file_size, max_pages
 构建失败：共 3 个错误，输出目录保持不变。

@@ -369,7 +369,7 @@ fn negative_taxonomy_paginate_and_duplicate_csv_headers_are_errors() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
         common::errors_only(&run.stderr),
-        "错误：site.yaml:4:1: 分类法 tags 的 paginate 应该是不小于 0 的整数，现在是 -1
+        "错误：site.yaml:4:18: 分类法 tags 的 paginate 应该是不小于 0 的整数，现在是 -1
     提示：例如 paginate: 20；0 表示不分页
 构建失败：共 1 个错误，输出目录保持不变。
 "
@@ -410,7 +410,7 @@ fn a_broken_section_does_not_make_its_pages_fields_unknown() {
     assert_eq!(run.code, 1);
     assert_eq!(
         common::errors_only(&run.stderr),
-        "错误：content/stories/_index.md:4:1: 字段“paginate”应该是不小于 0 的整数
+        "错误：content/stories/_index.md:4:11: 字段“paginate”应该是不小于 0 的整数
 构建失败：共 1 个错误，输出目录保持不变。
 "
     );
@@ -430,6 +430,319 @@ fn a_huge_integer_is_reported_in_chinese() {
         "错误：content/a.md:4:9: YAML 格式错误：数字 99999999999999999999999 太大，无法处理
     提示：确实需要这么长的数字（例如编号）时，用引号把它写成文字，例如 \"99999999999999999999999\"
 构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+}
+
+/// Item 7: a mistake inside a flow (`[{…}]`, `{…}`) or block value is reported at the value
+/// itself, not at the page's own `date:` line or the line after the mapping.
+#[test]
+fn yaml_errors_inside_flow_and_block_values_are_reported_at_the_value() {
+    let site = site(&[
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\ncorrections: [{date: 2026-13-01, note: 更正}]\n---\n正文。\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: 乙\ndate: 2026-03-01\ncorrections:\n  - note: 更正\n    date: 2026-02-30\n  - 3\n---\n正文。\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: 丙\ndate: 2026-03-01\ncorrections: [{note: 更正}, 5]\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/a.md:4:22: 字段“date”的日期“2026-13-01”无效：没有13月
+    提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
+错误：content/b.md:6:11: 字段“date”的日期“2026-02-30”无效：2026年2月没有30日
+    提示：日期写成 2026-03-05 或 2026-03-05 09:30（北京时间），也可带时区如 2026-03-05T09:30:00+08:00
+错误：content/b.md:7:5: corrections 第 2 项应是 {date, note}
+错误：content/c.md:4:15: 缺少字段“date”
+    提示：例如 date: 2026-05-08
+错误：content/c.md:4:27: corrections 第 2 项应是 {date, note}
+构建失败：共 5 个错误，输出目录保持不变。
+"
+    );
+    for (config, expected) in [
+        (
+            "feed: {limit: 很多}\n",
+            "错误：site.yaml:3:15: 字段“limit”应该是整数\n",
+        ),
+        (
+            "feed:\n  limit: -1\n",
+            "错误：site.yaml:4:10: 字段“limit”应该是不小于 0 的整数\n",
+        ),
+        (
+            "feed: {limt: 5}\n",
+            "错误：site.yaml:3:8: site.yaml 的 feed 中有未知字段“limt”\n    提示：是否想写“limit”？可用的字段有：limit\n",
+        ),
+    ] {
+        write(
+            site.path(),
+            "site.yaml",
+            &format!("title: 测试站\nbase_url: https://test.example.gov.cn\n{config}"),
+        );
+        let run = build(site.path());
+        assert_eq!(run.code, 1, "{config}");
+        assert_eq!(
+            common::errors_only(&run.stderr),
+            format!("{expected}构建失败：共 1 个错误，输出目录保持不变。\n"),
+            "{config}"
+        );
+    }
+}
+
+/// Item 7: the YAML parser's messages are in Chinese, and a list or mapping left open is
+/// reported on the line of its bracket, not on the line after it.
+#[test]
+fn yaml_syntax_errors_are_in_chinese_at_the_line_of_the_mistake() {
+    let site = site(&[
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ntags: [志愿服务, 学雷锋\ndate: 2026-03-01\n---\n正文。\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: 乙\nextra: {来源: 区文明办\ndate: 2026-03-01\n---\n正文。\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: 丙\ndate: 2026-03-01\n  author: 李明\n---\n正文。\n",
+        ),
+        (
+            "content/d.md",
+            "---\ntitle: \"路径 C:\\文明\"\ndate: 2026-03-01\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/a.md:3:7: YAML 格式错误：从这里开始的“[”缺少对应的“]”，或其中两项之间少了英文逗号
+    提示：列表写成 [甲, 乙]：方括号要配对，各项之间用英文逗号隔开
+错误：content/b.md:3:8: YAML 格式错误：从这里开始的“{”缺少对应的“}”，或其中两项之间少了英文逗号
+    提示：写成 {键: 值, 键: 值}：花括号要配对，各项之间用英文逗号隔开
+错误：content/c.md:4:9: YAML 格式错误：这里不能出现“: ”（英文冒号加空格）
+    提示：值中含有英文冒号时，请用引号把整个值括起来，例如 title: \"通知：…\"
+错误：content/d.md:2:14: YAML 格式错误：双引号中有无法识别的转义（反斜杠 \\ 后面的字符）
+    提示：反斜杠请写成两个（\\\\），或改用单引号把值括起来
+构建失败：共 4 个错误，输出目录保持不变。
+"
+    );
+}
+
+/// Items 11 and 19: a ranking page whose front matter has an error still has its data file's
+/// rows checked in the same run, and a row after a quoted cell written over two lines is
+/// reported at its own line.
+#[test]
+fn a_ranking_pages_front_matter_error_does_not_hide_its_csv_errors() {
+    let csv = "unit,score,found,fixed\n\"城东街道\n（含开发区）\",92,10,8\n城西街道,很高,5,5\n";
+    let site = site(&[
+        (
+            "content/rankings/_index.md",
+            "---\ntitle: 红黑榜\nkind: ranking\n---\n",
+        ),
+        (
+            "content/rankings/w1.md",
+            "---\ntitle: 第1周\ndate: 2026-03-01\ndata: rankings/w1.csv\nred_at_leest: 90\n---\n",
+        ),
+        ("data/rankings/w1.csv", csv),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/rankings/w1.md:5:1: front matter 中有未知字段“red_at_leest”
+    提示：是否想写“red_at_least”？可用的字段有：title, date, updated, expires, draft, slug, path, summary, description, author, source, editor, weight, cover, aliases, template, kind, search, extra, corrections, review, waive, data, series, red_at_least, black_below
+错误：data/rankings/w1.csv:4: 城西街道 的得分 score“很高”不是数字
+构建失败：共 2 个错误，输出目录保持不变。
+"
+    );
+    // With the front matter fixed, the site's own ranking names the same line.
+    write(
+        site.path(),
+        "content/rankings/w1.md",
+        "---\ntitle: 第1周\ndate: 2026-03-01\ndata: rankings/w1.csv\n---\n",
+    );
+    let run = build(site.path());
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：data/rankings/w1.csv:4: 城西街道 的得分 score“很高”不是数字
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+    // A row with a cell missing is named by its line, in Chinese, and only by the data stage.
+    write(
+        site.path(),
+        "data/rankings/w1.csv",
+        "unit,score,found,fixed\n\"城东街道\n（含开发区）\",92,10,8\n城西街道,85,5\n",
+    );
+    let run = build(site.path());
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：data/rankings/w1.csv:4: CSV 格式错误：这一行有 3 列，表头有 4 列
+    提示：每一行的列数要与表头相同；含逗号的值请用英文双引号括起来
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+}
+
+/// Item 19: a `path:`, slug or alias too long for the file system is an error at the content
+/// file's line, not an OS error about the output folder.
+#[test]
+fn a_path_or_slug_too_long_for_the_file_system_names_the_content_file() {
+    let long = "a".repeat(300);
+    let site = site(&[
+        (
+            "content/news/a.md",
+            &format!("---\ntitle: 甲\ndate: 2026-03-01\npath: /news/{long}/\n---\n正文。\n"),
+        ),
+        (
+            "content/news/b.md",
+            &format!(
+                "---\ntitle: 乙\ndate: 2026-03-01\nslug: {}\n---\n正文。\n",
+                "b".repeat(101)
+            ),
+        ),
+        (
+            "content/news/c.md",
+            &format!(
+                "---\ntitle: 丙\ndate: 2026-03-01\naliases: [/old/{long}.html]\n---\n正文。\n"
+            ),
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/news/a.md:4:1: 路径中的“aaaaaaaaaaaaaaaaaaaa…”这一段太长（300 个字符）：每一段最多 100 个字符
+    提示：例如 path: about/contact
+错误：content/news/b.md:4:1: slug“bbbbbbbbbbbbbbbbbbbb…”太长（101 个字符）：最多 100 个字符
+    提示：例如 slug: xue-lei-feng
+错误：content/news/c.md:4:1: 路径中的“aaaaaaaaaaaaaaaaaaaa…”这一段太长（305 个字符）：每一段最多 100 个字符
+    提示：例如 aliases: [/old/page.shtml]
+构建失败：共 3 个错误，输出目录保持不变。
+"
+    );
+    assert!(!site.path().join("public").exists());
+}
+
+/// Item 19: a `!!binary` value is an error at the value (no field holds bytes; the page would
+/// show base64 text), in front matter and in data files alike.
+#[test]
+fn binary_yaml_values_are_errors_at_the_value() {
+    let site = site(&[
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\nextra:\n  logo: !!binary R0lGODlhAQABAAAAACw=\n---\n正文。\n",
+        ),
+        (
+            "data/units.yaml",
+            "- name: 城东街道\n  photo: !!binary |\n    R0lGODlhAQABAAAAACw=\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/a.md:5:9: YAML 格式错误：不支持二进制数据（!!binary）
+    提示：图片等文件请放在页面文件夹或 static/ 中，用文件名引用；文字值请去掉 !!binary
+错误：data/units.yaml:2:10: YAML 格式错误：不支持二进制数据（!!binary）
+    提示：图片等文件请放在页面文件夹或 static/ 中，用文件名引用；文字值请去掉 !!binary
+构建失败：共 2 个错误，输出目录保持不变。
+"
+    );
+}
+
+/// Item 19: a Markdown link to another page by its relative file name (Chinese, percent-
+/// encoded, with `../` and an anchor) goes to that page's URL like an `@/` link, and only a
+/// file that does not exist is reported, by build and by check alike.
+#[test]
+fn links_to_pages_by_their_relative_file_names_resolve() {
+    let site = site(&[
+        (
+            "content/news/中文文件名.md",
+            "---\ntitle: 中文页\ndate: 2026-03-01\n---\n正文。\n",
+        ),
+        (
+            "content/about/联系我们.md",
+            "---\ntitle: 联系\n---\n## 电话\n\n正文。\n",
+        ),
+        (
+            "content/news/a.md",
+            "---\ntitle: 甲\ndate: 2026-03-02\n---\n见[中文页](中文文件名.md)、[联系电话](../about/联系我们.md#电话)、[编码的链接](%E4%B8%AD%E6%96%87%E6%96%87%E4%BB%B6%E5%90%8D.md)和[缺失的页](不存在.md)。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/news/a.md:5:104: 内部链接 不存在.md 指向的文件不存在
+    提示：相对链接从本文件所在的文件夹算起，这里指向 content/news/不存在.md；检查文件名，或写成 @/ 加 content/ 下的路径
+构建失败：共 1 个错误，输出目录保持不变。
+"
+    );
+    let check = common::wenming(&["check", "--root", &site.path().to_string_lossy()]);
+    assert!(
+        check.stdout.contains(
+            "content/news/a.md:5:104  错误  link-broken  内部链接 不存在.md 指向的文件不存在"
+        ),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(
+        check.stdout.matches("link-broken").count(),
+        1,
+        "{}",
+        check.stdout
+    );
+    write(
+        site.path(),
+        "content/news/a.md",
+        "---\ntitle: 甲\ndate: 2026-03-02\n---\n见[中文页](中文文件名.md)、[联系电话](../about/联系我们.md#电话)、[编码的链接](%E4%B8%AD%E6%96%87%E6%96%87%E4%BB%B6%E5%90%8D.md)。\n",
+    );
+    let run = build(site.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = read(&site.path().join("public"), "news/a/index.html");
+    assert!(
+        html.contains("<p>见<a href=\"/news/zhong-wen-wen-jian-ming/\">中文页</a>、<a href=\"/about/lian-xi-wo-men/#电话\">联系电话</a>、<a href=\"/news/zhong-wen-wen-jian-ming/\">编码的链接</a>。</p>"),
+        "{html}"
+    );
+}
+
+/// Item 7: the parser's other messages in Chinese too: a key written twice (at its second
+/// line), an undefined alias, a value starting with `@`.
+#[test]
+fn more_yaml_syntax_errors_are_in_chinese() {
+    let site = site(&[
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ntitle: 乙\ndate: 2026-03-01\n---\n正文。\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\nextra: {a: *x}\n---\n正文。\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: 甲\ndate: 2026-03-01\nauthor: @李明\n---\n正文。\n",
+        ),
+    ]);
+    let run = build(site.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：content/a.md:3:1: YAML 格式错误：字段“title”写了两次
+    提示：删去其中一个
+错误：content/b.md:4:12: YAML 格式错误：引用了没有定义的别名（*）
+    提示：别名 *名字 之前要先用 &名字 定义；值以 * 开头时请用引号括起来
+错误：content/c.md:4:9: YAML 格式错误：这里有一个不能作为值开头的字符
+    提示：以 @ 或 ` 开头的值请用引号括起来
+构建失败：共 3 个错误，输出目录保持不变。
 "
     );
 }

@@ -100,13 +100,17 @@ pub fn photo_files<'a>(
         .chain(site.sections.iter().flat_map(|s| &s.section.photos))
         .map(|photo| (photo.source.as_path(), photo))
         .collect();
+    // Photos no page shows (in `static/`, or beside a page) are planned here, remembered
+    // between builds like the pages' ones.
+    let plans = media::Plans::default();
+    plans.open(root);
     let results: Vec<Result<Published, Diagnostic>> = sources
         .par_iter()
         .map(|s| {
             let fail = |e: media::PhotoError| problem(root, site, &s.file, &e);
             let photo = match planned.get(s.file.as_path()) {
                 Some(photo) => Arc::clone(photo),
-                None => Arc::new(media::plan(&s.file, config).map_err(fail)?),
+                None => Arc::new(plans.plan(&s.file, config).map_err(fail)?),
             };
             let mut renditions: Vec<Rendition> = photo.renditions();
             if covers.contains(s.file.as_path()) {
@@ -139,6 +143,7 @@ pub fn photo_files<'a>(
             })
         })
         .collect();
+    plans.save();
     let mut out = PhotoFiles::default();
     let mut errors = Vec::new();
     for r in results {
@@ -180,4 +185,17 @@ fn problem(root: &Path, site: &Site, file: &Path, e: &media::PhotoError) -> Diag
         format!("{reason}（显示它的页面：{}）", pages.join("、"))
     };
     Diagnostic::new(relative(root, file), message).hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_record_lives_in_the_image_cache() {
+        assert_eq!(
+            Path::new(media::PLAN_RECORD),
+            Path::new(STATE_DIR).join(CACHE_DIR).join("plans.json")
+        );
+    }
 }

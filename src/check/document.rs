@@ -99,6 +99,9 @@ pub struct LinkRef {
     /// Byte offset in the file.
     pub offset: usize,
     pub is_image: bool,
+    /// Written as Markdown (a shortcode's URL argument is not): only then is a relative
+    /// `….md` name resolved as a link to that page.
+    pub in_markdown: bool,
 }
 
 /// An `<img>` tag written as raw HTML.
@@ -176,6 +179,7 @@ pub fn scan(raw: &RawText) -> Scan {
         text: String::new(),
         offset,
         is_image,
+        in_markdown: true,
     };
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         let Range { start, end } = range;

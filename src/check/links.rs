@@ -12,9 +12,10 @@ use percent_encoding::percent_decode_str;
 use super::document::{Doc, LinkRef, Scan, has_anchor};
 use super::{Code, Finding};
 use crate::error::Position;
+use crate::markdown::relative_markdown_link;
 use crate::markdown::shortcodes::is_url_argument;
 use crate::markdown::{ArgValue, Call};
-use crate::site::links::{LinkProblem, resolve_target};
+use crate::site::links::{LinkProblem, resolve_relative, resolve_target};
 use crate::site::pager::{pager_count, pager_path};
 use crate::site::{Site, Target};
 
@@ -112,6 +113,8 @@ impl KnownPaths {
 enum Dest {
     /// `@/news/a.md#anchor`
     Content(String, Option<String>),
+    /// `中文文件名.md`, `../news/a.md#anchor`: another Markdown file by its relative name.
+    Relative(String, Option<String>),
     /// `#anchor` on the same page.
     SamePage(String),
     /// A path on this site, with its anchor.
@@ -132,6 +135,9 @@ fn classify(dest: &str, doc_path: &str, site: &Site) -> Dest {
             Some((t, a)) => Dest::Content(t.to_string(), Some(a.to_string())),
             None => Dest::Content(rest.to_string(), None),
         };
+    }
+    if let Some((written, anchor)) = relative_markdown_link(dest) {
+        return Dest::Relative(written, anchor);
     }
     let base_url = &site.config.base_url;
     let lower = dest.to_ascii_lowercase();
@@ -310,6 +316,7 @@ fn shortcode(
             // Not used: the finding is placed at the call.
             offset: 0,
             is_image: key == "poster" || (is_figure && key == "src"),
+            in_markdown: false,
         };
         check_dest(doc, &link, position, site, known, out, external);
     }
@@ -327,18 +334,34 @@ fn check_dest(
     external: &mut Vec<ExternalLink>,
 ) {
     let at = |code: Code, message: String| Finding::new(code, doc.file, message).at(position);
-    match classify(&link.dest, doc.path, site) {
-        Dest::Content(target, anchor) => match resolve_target(site, &target, anchor.as_deref()) {
-            Ok(_) | Err(LinkProblem::Unreadable) => {}
-            Err(LinkProblem::MissingTarget { message, hint }) => {
-                out.push(at(Code::LinkBroken, message).suggest(hint))
-            }
-            Err(LinkProblem::MissingAnchor { message, hint, .. }) => {
-                let mut f = at(Code::LinkAnchor, message);
-                f.suggestion = hint;
-                out.push(f);
-            }
-        },
+    let mut dest = classify(&link.dest, doc.path, site);
+    if let Dest::Relative(written, anchor) = &dest
+        && (link.is_image || !link.in_markdown)
+    {
+        // Only a Markdown link is resolved as a file name; a picture or a shortcode's URL
+        // named `….md` is a path like any other.
+        dest = Dest::SitePath(normalize(&format!("{}{written}", doc.path)), anchor.clone());
+    }
+    let resolved = match &dest {
+        Dest::Content(target, anchor) => resolve_target(site, target, anchor.as_deref()),
+        Dest::Relative(written, anchor) => {
+            resolve_relative(site, doc.file, written, anchor.as_deref())
+        }
+        _ => Ok(String::new()),
+    };
+    match resolved {
+        Ok(_) | Err(LinkProblem::Unreadable) => {}
+        Err(LinkProblem::MissingTarget { message, hint }) => {
+            out.push(at(Code::LinkBroken, message).suggest(hint))
+        }
+        Err(LinkProblem::MissingAnchor { message, hint, .. }) => {
+            let mut f = at(Code::LinkAnchor, message);
+            f.suggestion = hint;
+            out.push(f);
+        }
+    }
+    match dest {
+        Dest::Content(..) | Dest::Relative(..) => {}
         Dest::SamePage(anchor) => {
             if !doc.has_anchor(&anchor) {
                 out.push(

@@ -1,7 +1,7 @@
 //! `site.yaml` → [`Config`]: typed settings with defaults. Unknown keys are errors that name
 //! the closest valid key, because a misspelt setting silently ignored is worse than a failure.
 
-mod check;
+mod check_settings;
 
 use std::path::Path;
 
@@ -11,7 +11,7 @@ use serde_yaml::{Mapping, Value};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::yaml::{Fields, YamlDoc};
 
-pub use check::{CheckConfig, ExternalConfig, Waivers};
+pub use check_settings::{CheckConfig, ExternalConfig, Waivers};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -326,7 +326,7 @@ impl Config {
 
         let taxonomies = parse_taxonomies(&doc, &mut errors);
         let footer = parse_footer(&doc, &mut errors);
-        let check = check::parse_check(&doc, &mut errors);
+        let check = check_settings::parse_check(&doc, &mut errors);
         let markdown = {
             let sub = sub_doc(&doc, "markdown", MARKDOWN_KEYS, &mut errors);
             let mut unsafe_html = false;
@@ -427,21 +427,7 @@ fn sub_doc<'a>(
 ) -> Option<YamlDoc<'a>> {
     match doc.get(key)? {
         Value::Mapping(map) => {
-            let line = doc.key_position(key).line;
-            // Key positions inside the block are searched from the parent key's line on.
-            let start = doc
-                .text
-                .lines()
-                .take(line)
-                .map(|l| l.len() + 1)
-                .sum::<usize>()
-                .min(doc.text.len());
-            let sub = YamlDoc {
-                text: &doc.text[start..],
-                map: map.clone(),
-                line_offset: line,
-                file: doc.file,
-            };
+            let sub = doc.child(key, map.clone());
             errors.extend(sub.unknown_keys(allowed, &format!("site.yaml 的 {key} ")));
             Some(sub)
         }

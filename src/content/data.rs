@@ -93,7 +93,8 @@ pub fn load(root: &Path, limits: LimitsConfig) -> DataFiles {
     }
 }
 
-fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {
+/// Parses a data file's text by its extension (`json`, `csv`, YAML otherwise).
+pub(super) fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> {
     match ext {
         "json" => serde_json::from_str::<UniqueKeys>(text)
             .map(|v| v.0)
@@ -104,6 +105,7 @@ fn parse(text: &str, ext: &str, shown: &Path) -> Result<serde_json::Value, Diagn
             }),
         "csv" => parse_csv(text, shown),
         _ => {
+            crate::yaml::refuse_binary(text, shown, 0)?;
             let value: serde_yaml::Value =
                 serde_yaml::from_str(text).map_err(|e| yaml_error(&e, shown, text, 0))?;
             serde_json::to_value(value)
@@ -213,7 +215,16 @@ fn parse_csv(text: &str, shown: &Path) -> Result<serde_json::Value, Diagnostic> 
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            Diagnostic::new(shown, format!("CSV 格式错误：{e}"))
+            let message = match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => format!("CSV 格式错误：这一行有 {len} 列，表头有 {expected_len} 列"),
+                csv::ErrorKind::Utf8 { .. } => {
+                    "CSV 格式错误：这一行不是 UTF-8 编码（可能是 GBK 等旧编码）".to_string()
+                }
+                _ => format!("CSV 格式错误：无法读取（{e}）"),
+            };
+            Diagnostic::new(shown, message)
                 .at_line(line)
                 .hint("每一行的列数要与表头相同；含逗号的值请用英文双引号括起来")
         })?;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::config::ImagesConfig;
 use crate::markdown::{ImageInfo, ResponsiveImage};
-use crate::media::{self, Photo};
+use crate::media::{self, Photo, Plans};
 
 /// What the `<img>` of `file` (written `src` in the page) carries. A photo gets its resized
 /// copies and loads lazily like every image in a page's text (where it falls on a phone's
@@ -21,10 +21,11 @@ pub fn image_info(
     src: &str,
     file: &Path,
     config: &ImagesConfig,
+    plans: &Plans,
     planned: &RefCell<Vec<Arc<Photo>>>,
 ) -> Option<ImageInfo> {
     if media::is_photo(file)
-        && let Ok(photo) = media::plan(file, config)
+        && let Ok(photo) = plans.plan(file, config)
         && let Some(r) = photo.responsive(src, &photo.renditions())
     {
         planned.borrow_mut().push(Arc::new(photo));
@@ -36,7 +37,6 @@ pub fn image_info(
                 srcset: r.srcset,
                 sizes: media::SIZES.to_string(),
             }),
-            lazy: true,
         });
     }
     let (width, height) = size(file)?;
@@ -44,14 +44,13 @@ pub fn image_info(
         width,
         height,
         responsive: None,
-        lazy: true,
     })
 }
 
 /// The cover photo planned, when `file` is a JPEG or PNG wenming resizes.
-pub fn cover_photo(file: &Path, config: &ImagesConfig) -> Option<Arc<Photo>> {
+pub fn cover_photo(file: &Path, config: &ImagesConfig, plans: &Plans) -> Option<Arc<Photo>> {
     media::is_photo(file)
-        .then(|| media::plan(file, config).ok())
+        .then(|| plans.plan(file, config).ok())
         .flatten()
         .filter(Photo::is_resized)
         .map(Arc::new)

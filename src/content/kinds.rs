@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::error::Diagnostic;
 use crate::text::dates::Date;
 use crate::vocabulary::Kind;
 pub use crate::vocabulary::keys;
@@ -304,10 +305,13 @@ pub fn corrections(doc: &YamlDoc, f: &mut Fields) -> Vec<Correction> {
     }
     for (i, item) in doc.items("corrections").into_iter().enumerate() {
         let Some(item) = item else {
-            f.errors.push(doc.error_at(
-                "corrections",
-                format!("corrections 第 {} 项应是 {{date, note}}", i + 1),
-            ));
+            f.errors.push(
+                Diagnostic::new(
+                    doc.file,
+                    format!("corrections 第 {} 项应是 {{date, note}}", i + 1),
+                )
+                .with_position(Some(doc.item_position("corrections", i))),
+            );
             continue;
         };
         let mut cf = Fields::new(&item);

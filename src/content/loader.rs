@@ -17,6 +17,7 @@ use super::{Page, RawText, Section, data, images};
 use crate::config::{Config, ImagesConfig, LimitsConfig};
 use crate::error::{Diagnostic, relative};
 use crate::markdown::{self, MarkdownOptions};
+use crate::media::Plans;
 use crate::yaml::YamlDoc;
 
 /// What the content stage needs to know beyond the files.
@@ -85,6 +86,8 @@ pub struct ParseSettings {
     markdown: MarkdownOptions,
     limits: LimitsConfig,
     images: ImagesConfig,
+    /// Photo plans remembered between loads (`serve` keeps its settings, so them too).
+    plans: Arc<Plans>,
 }
 
 impl ParseSettings {
@@ -97,6 +100,7 @@ impl ParseSettings {
             },
             limits: config.limits,
             images: config.images.clone(),
+            plans: Arc::default(),
         }
     }
 }
@@ -182,6 +186,7 @@ pub fn parse_all(
     files: &[ContentFile],
     settings: &ParseSettings,
 ) -> (SectionKinds, Vec<Result<Parsed, Vec<Diagnostic>>>) {
+    settings.plans.open(root);
     let no_kinds = SectionKinds::default();
     let mut results: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = files
         .par_iter()
@@ -201,6 +206,7 @@ pub fn parse_all(
         .zip(files)
         .filter(|(r, _)| r.is_none())
         .for_each(|(r, f)| *r = Some(parse_file(root, f, settings, &kinds)));
+    settings.plans.save();
     (kinds, results.into_iter().flatten().collect())
 }
 
@@ -318,6 +324,56 @@ pub fn discover(root: &Path, limits: LimitsConfig) -> Discovery {
         out.files.clear();
     }
     out
+}
+
+/// A ranking page whose front matter has errors is not linked, so the site never ranks its
+/// data file: its rows are checked here instead, so that one run reports both. Problems with
+/// the file itself (missing, not CSV) are left to the data stage and the fixed page.
+fn broken_ranking_rows(
+    root: &Path,
+    doc: &YamlDoc,
+    section_kind: Option<Kind>,
+    limits: LimitsConfig,
+) -> Vec<Diagnostic> {
+    let mut f = crate::yaml::Fields::new(doc);
+    let kind = match f.string("kind") {
+        Some(name) => Kind::parse(&name),
+        None => section_kind,
+    };
+    if kind != Some(Kind::Ranking) {
+        return Vec::new();
+    }
+    let KindFields::Ranking(ranking) = super::kinds::parse(kind, doc, &mut f) else {
+        return Vec::new();
+    };
+    let name = Path::new(&ranking.data);
+    if ranking.data.is_empty()
+        || !name
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return Vec::new();
+    }
+    let shown = Path::new("data").join(name);
+    let abs = root.join(&shown);
+    let ext = name
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_file = std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file());
+    let Some(text) = is_file
+        .then(|| read_limited(&abs, &shown, limits).ok())
+        .flatten()
+    else {
+        return Vec::new();
+    };
+    match data::parse(&text, &ext, &shown) {
+        Ok(value) => super::ranking::rows(&ranking, &value, &shown, Some(&text))
+            .err()
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Puts parsed files and data together into [`Content`], applying the publication rules
@@ -455,7 +511,7 @@ pub fn parse_file(
     let photos = std::cell::RefCell::new(Vec::new());
     let image_size = |src: &str| {
         let file = images::local_file(src, &static_dir, found.bundle_dir.as_deref())?;
-        let info = images::image_info(src, &file, &settings.images, &photos);
+        let info = images::image_info(src, &file, &settings.images, &settings.plans, &photos);
         image_files.borrow_mut().push(file);
         info
     };
@@ -503,12 +559,18 @@ pub fn parse_file(
             if kinds.unknown(&dir) {
                 errors.retain(|e| !front_matter::is_kind_field_error(e));
             }
+            errors.extend(broken_ranking_rows(
+                root,
+                &doc,
+                kinds.inherited(&dir),
+                settings.limits,
+            ));
             errors
         })?;
     let cover_photo = meta.cover.as_deref().and_then(|cover| {
         let file = images::local_file(cover, &static_dir, found.bundle_dir.as_deref())?;
         image_files.borrow_mut().push(file.clone());
-        images::cover_photo(&file, &settings.images)
+        images::cover_photo(&file, &settings.images, &settings.plans)
     });
     let is_rule = matches!(meta.fields, KindFields::Rule(_));
     let body = markdown::render_with_images(

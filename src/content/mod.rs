@@ -11,6 +11,7 @@ pub mod kinds;
 mod loader;
 pub mod paths;
 pub mod quiz;
+pub mod ranking;
 
 use std::path::PathBuf;
 

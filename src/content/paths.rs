@@ -35,10 +35,32 @@ fn shown(value: &str) -> String {
         .collect()
 }
 
+/// Longest slug or path segment an editor may write, in characters (all ASCII). File systems
+/// refuse names over 255 bytes, and the writer adds suffixes (`.br`, `.gz`, temporary names)
+/// to the names it writes: a limit well below that is an error at the content file's line,
+/// not an OS error about a staging folder.
+pub const MAX_SEGMENT: usize = 100;
+
+/// Deepest `path:` or alias an editor may write, in segments (a path of 4096 bytes is
+/// refused by the system).
+const MAX_SEGMENTS: usize = 20;
+
+fn too_long(what: &str, value: &str) -> String {
+    let start: String = value.chars().take(20).collect();
+    let count = value.chars().count();
+    if what == "slug" {
+        format!("slug“{start}…”太长（{count} 个字符）：最多 {MAX_SEGMENT} 个字符")
+    } else {
+        format!("{what}中的“{start}…”这一段太长（{count} 个字符）：每一段最多 {MAX_SEGMENT} 个字符")
+    }
+}
+
 /// Checks an editor-written `slug:`; returns the reason when it cannot be used.
 pub fn check_slug(slug: &str) -> Result<String, String> {
     let s = slug.trim().to_lowercase();
-    if is_clean_slug(&s) {
+    if s.len() > MAX_SEGMENT {
+        Err(too_long("slug", &s))
+    } else if is_clean_slug(&s) {
         Ok(s)
     } else {
         Err(format!(
@@ -91,6 +113,16 @@ pub fn check_site_path(raw: &str, allow_file: bool) -> Result<SitePath, String> 
                 "路径“{trimmed}”中的“{seg}”无效：只能用英文字母、数字、-、_ 和 .，且不能是 . 或 .."
             ));
         }
+        if seg.len() > MAX_SEGMENT {
+            return Err(too_long("路径", seg));
+        }
+    }
+    if segments.len() > MAX_SEGMENTS {
+        return Err(format!(
+            "路径“{}…”有 {} 层，太深：最多 {MAX_SEGMENTS} 层",
+            segments[..3].join("/"),
+            segments.len()
+        ));
     }
     let last = segments[segments.len() - 1];
     let is_file = allow_file && last.contains('.') && !trimmed.ends_with('/');

@@ -1,5 +1,7 @@
 //! The `<img>` of an image a page's Markdown shows, with what the loader knows of it: its
-//! size, the resized copies a browser picks from (`srcset`), and whether it loads lazily.
+//! size and the resized copies a browser picks from (`srcset`). Every image in a page's text
+//! loads lazily: where it falls on a phone's first screen is not known, and the theme promises
+//! that nothing below it loads early.
 
 use pulldown_cmark::Event;
 
@@ -11,8 +13,6 @@ pub struct ImageInfo {
     pub height: u32,
     /// The resized copies of a photo; `None` for an image shown as it is (SVG, GIF).
     pub responsive: Option<ResponsiveImage>,
-    /// Loads only when scrolled near (every image but a page's first photo).
-    pub lazy: bool,
 }
 
 /// The copies of a resized photo, as `<img>` attributes (URLs as they go in the page).
@@ -25,8 +25,7 @@ pub struct ResponsiveImage {
 }
 
 /// The `<img>` of one image's events, as pulldown-cmark writes it (escaped `src`, `alt` and
-/// `title`), with the copies, the size and the loading hints added. An image the loader does
-/// not know loads lazily.
+/// `title`), with the copies, the size and the loading hints added.
 pub(super) fn image_tag(events: &[Event], info: Option<&ImageInfo>) -> String {
     let mut tag = String::new();
     pulldown_cmark::html::push_html(&mut tag, events.iter().cloned());
@@ -49,9 +48,7 @@ pub(super) fn image_tag(events: &[Event], info: Option<&ImageInfo>) -> String {
         " width=\"{}\" height=\"{}\"",
         info.width, info.height
     ));
-    if info.lazy {
-        tag.push_str(" loading=\"lazy\"");
-    }
+    tag.push_str(" loading=\"lazy\"");
     if info.responsive.is_some() {
         tag.push_str(" decoding=\"async\"");
     }
@@ -65,8 +62,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn photos_get_their_copies_and_only_the_first_loads_at_once() {
-        let first = std::cell::Cell::new(true);
+    fn photos_get_their_copies_and_load_lazily() {
         let info = |src: &str| {
             (src != "icon.svg").then(|| ImageInfo {
                 width: 960,
@@ -76,7 +72,6 @@ mod tests {
                     srcset: src.replace(".jpg", ".480.3f9a1c2e.jpg 480w, a&b.jpg 960w"),
                     sizes: "100vw".into(),
                 }),
-                lazy: !first.replace(false),
             })
         };
         let r = render_with_images(
@@ -86,7 +81,7 @@ mod tests {
         );
         assert_eq!(
             r.html,
-            "<p><img src=\"a.960.3f9a1c2e.jpg\" alt=\"一\" srcset=\"a.480.3f9a1c2e.jpg 480w, a&amp;b.jpg 960w\" sizes=\"100vw\" width=\"960\" height=\"720\" decoding=\"async\"></p>\n\
+            "<p><img src=\"a.960.3f9a1c2e.jpg\" alt=\"一\" srcset=\"a.480.3f9a1c2e.jpg 480w, a&amp;b.jpg 960w\" sizes=\"100vw\" width=\"960\" height=\"720\" loading=\"lazy\" decoding=\"async\"></p>\n\
              <p><img src=\"/images/b.960.3f9a1c2e.jpg\" alt=\"二\" srcset=\"/images/b.480.3f9a1c2e.jpg 480w, a&amp;b.jpg 960w\" sizes=\"100vw\" width=\"960\" height=\"720\" loading=\"lazy\" decoding=\"async\"></p>\n\
              <p><img src=\"icon.svg\" alt=\"图标\" loading=\"lazy\"></p>\n"
         );

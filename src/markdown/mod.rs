@@ -33,9 +33,12 @@ pub struct MarkdownOptions {
 /// An `@/path.md#anchor` link found in a page, to be resolved once every page's URL is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InternalLink {
-    /// Path inside `content/`, e.g. `rules/tiaoli.md`.
+    /// Path inside `content/`, e.g. `rules/tiaoli.md`; for a `relative` link, the path as
+    /// written (percent-decoded), from the folder of the file that links.
     pub target: String,
     pub anchor: Option<String>,
+    /// Written as a relative file name (`中文文件名.md`, `../news/a.md`), not with `@/`.
+    pub relative: bool,
     /// Position in the Markdown body (1-based, relative to the body's first line).
     pub position: Position,
 }
@@ -1006,6 +1009,35 @@ fn first_text<'e>(events: &'e [(Event, std::ops::Range<usize>)]) -> Option<&'e s
     None
 }
 
+/// A link to another Markdown file by its relative name (`中文文件名.md`, `../news/a.md#第五条`,
+/// percent-encoded or not): its decoded path and anchor. Site paths (`/…`), URLs with a
+/// scheme and `@/` links are not relative file names.
+pub fn relative_markdown_link(dest: &str) -> Option<(String, Option<String>)> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['/', '#', '@', '\\']) {
+        return None;
+    }
+    let (before_anchor, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let path = before_anchor.split('?').next().unwrap_or_default();
+    if let Some(colon) = path.find(':')
+        && !path[..colon].contains('/')
+    {
+        return None;
+    }
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let path = decode(path);
+    path.to_ascii_lowercase()
+        .ends_with(".md")
+        .then(|| (path, anchor.map(decode).filter(|a| !a.is_empty())))
+}
+
 /// Records `@/` links (at `position`) and neutralises unsafe URLs.
 fn rewrite_url<'a>(
     dest: &CowStr<'a>,
@@ -1022,6 +1054,17 @@ fn rewrite_url<'a>(
         links.push(InternalLink {
             target,
             anchor,
+            relative: false,
+            position: position(),
+        });
+        return link_placeholder(n).into();
+    }
+    if !is_image && let Some((target, anchor)) = relative_markdown_link(dest) {
+        let n = links.len();
+        links.push(InternalLink {
+            target,
+            anchor,
+            relative: true,
             position: position(),
         });
         return link_placeholder(n).into();
@@ -1106,7 +1149,6 @@ mod tests {
                 width: 640,
                 height: 360,
                 responsive: None,
-                lazy: true,
             })
         };
         let r = render_with_images(

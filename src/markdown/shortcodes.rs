@@ -307,60 +307,20 @@ impl Plan {
 
     /// Pairs opening and closing tags, numbers the calls and builds the tree.
     fn nest(&mut self, locate: &LineIndex, tags: Vec<SyntaxTag>, errors: &mut Vec<ShortcodeError>) {
-        // The closing tag of each opening one.
-        let mut closer: Vec<Option<usize>> = vec![None; tags.len()];
-        let mut stack: Vec<usize> = Vec::new();
-        let mut open: HashMap<&str, usize> = HashMap::new();
-        for (k, tag) in tags.iter().enumerate() {
-            match &tag.kind {
-                TagKind::Open { name, .. } => {
-                    stack.push(k);
-                    *open.entry(name).or_default() += 1;
-                }
-                TagKind::Close { name } => {
-                    if open.get(name.as_str()).copied().unwrap_or(0) == 0 {
-                        let innermost = stack.last().and_then(|&o| match &tags[o].kind {
-                            TagKind::Open { name, .. } => Some(name),
-                            _ => None,
-                        });
-                        errors.push(match innermost {
-                            Some(other) => syntax_error(
-                                locate,
-                                tag.start,
-                                format!(
-                                    "结束标记 {{{{< /{name} >}}}} 与前面未结束的 {{{{< {other} >}}}} 不匹配"
-                                ),
-                                &format!("应写作 {{{{< /{other} >}}}}"),
-                            ),
-                            None => syntax_error(
-                                locate,
-                                tag.start,
-                                format!("结束标记 {{{{< /{name} >}}}} 前面没有对应的 {{{{< {name} >}}}}"),
-                                &format!("检查名称是否写错；成对的短代码写作 {{{{< {name} >}}}}…{{{{< /{name} >}}}}"),
-                            ),
-                        });
-                        continue;
-                    }
-                    // Opening tags left open inside this pair are calls without a body.
-                    while let Some(o) = stack.pop() {
-                        if let TagKind::Open { name: n, .. } = &tags[o].kind {
-                            if let Some(c) = open.get_mut(n.as_str()) {
-                                *c = c.saturating_sub(1);
-                            }
-                            if n == name {
-                                closer[o] = Some(k);
-                                break;
-                            }
-                        }
-                    }
-                }
-                TagKind::Escape(_) => {}
-            }
+        let closer = pair(locate, &tags, errors);
+        if errors.is_empty() {
+            self.build_tree(locate, tags, &closer, errors);
         }
-        if !errors.is_empty() {
-            return;
-        }
+    }
 
+    /// Numbers the calls of `tags` (paired by `closer`) and builds the tree of nodes.
+    fn build_tree(
+        &mut self,
+        locate: &LineIndex,
+        tags: Vec<SyntaxTag>,
+        closer: &[Option<usize>],
+        errors: &mut Vec<ShortcodeError>,
+    ) {
         let closing: Vec<Option<(usize, usize)>> = closer
             .iter()
             .map(|c| c.map(|c| (tags[c].start, tags[c].end)))
@@ -459,6 +419,74 @@ impl Plan {
         text.push_str(&source[at..range.end]);
         f.text = Cow::Owned(text);
         f
+    }
+}
+
+/// The closing tag of each opening one in `tags`; a closing tag without an opening one is an
+/// error. Opening tags left open inside a pair are calls without a body.
+fn pair(
+    locate: &LineIndex,
+    tags: &[SyntaxTag],
+    errors: &mut Vec<ShortcodeError>,
+) -> Vec<Option<usize>> {
+    let mut closer: Vec<Option<usize>> = vec![None; tags.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut open: HashMap<&str, usize> = HashMap::new();
+    for (k, tag) in tags.iter().enumerate() {
+        match &tag.kind {
+            TagKind::Open { name, .. } => {
+                stack.push(k);
+                *open.entry(name).or_default() += 1;
+            }
+            TagKind::Close { name } => {
+                if open.get(name.as_str()).copied().unwrap_or(0) == 0 {
+                    let innermost = stack.last().and_then(|&o| match &tags[o].kind {
+                        TagKind::Open { name, .. } => Some(name),
+                        _ => None,
+                    });
+                    errors.push(unmatched_close(locate, tag.start, name, innermost));
+                    continue;
+                }
+                // Opening tags left open inside this pair are calls without a body.
+                while let Some(o) = stack.pop() {
+                    if let TagKind::Open { name: n, .. } = &tags[o].kind {
+                        if let Some(c) = open.get_mut(n.as_str()) {
+                            *c = c.saturating_sub(1);
+                        }
+                        if n == name {
+                            closer[o] = Some(k);
+                            break;
+                        }
+                    }
+                }
+            }
+            TagKind::Escape(_) => {}
+        }
+    }
+    closer
+}
+
+/// The error of a closing tag `name` at `at` with no opening one: it closes `innermost` (the
+/// innermost call still open) by mistake, or nothing at all.
+fn unmatched_close(
+    locate: &LineIndex,
+    at: usize,
+    name: &str,
+    innermost: Option<&String>,
+) -> ShortcodeError {
+    match innermost {
+        Some(other) => syntax_error(
+            locate,
+            at,
+            format!("结束标记 {{{{< /{name} >}}}} 与前面未结束的 {{{{< {other} >}}}} 不匹配"),
+            &format!("应写作 {{{{< /{other} >}}}}"),
+        ),
+        None => syntax_error(
+            locate,
+            at,
+            format!("结束标记 {{{{< /{name} >}}}} 前面没有对应的 {{{{< {name} >}}}}"),
+            &format!("检查名称是否写错；成对的短代码写作 {{{{< {name} >}}}}…{{{{< /{name} >}}}}"),
+        ),
     }
 }
 
@@ -643,20 +671,11 @@ impl Lexer<'_, '_> {
         }
     }
 
+    /// Reads a tag after its `{{<`: an escape, a closing tag or an opening one with its
+    /// arguments.
     fn tag(&mut self) -> Result<SyntaxTag, LexError> {
-        if let Some(inner) = self.rest().strip_prefix("/*") {
-            return match inner.find("*/>}}") {
-                Some(end) => Ok(SyntaxTag {
-                    start: self.start,
-                    end: self.at + 2 + end + 5,
-                    kind: TagKind::Escape(format!("{{{{<{}>}}}}", &inner[..end])),
-                }),
-                None => {
-                    let (mut e, _) = self.unclosed();
-                    e.message = "短代码转义“{{</*”没有用“*/>}}”结束".into();
-                    Err((e, true))
-                }
-            };
+        if self.rest().starts_with("/*") {
+            return self.escape();
         }
         self.skip_space();
         let closing = self.rest().starts_with('/');
@@ -693,23 +712,51 @@ impl Lexer<'_, '_> {
             return Err(self.error_at(name_at, message, SYNTAX_HINT));
         }
         if closing {
-            self.skip_space();
-            if self.rest().starts_with(">}}") {
-                return Ok(SyntaxTag {
-                    start: self.start,
-                    end: self.at + 3,
-                    kind: TagKind::Close { name },
-                });
-            }
-            if self.rest().is_empty() {
-                return Err(self.unclosed());
-            }
-            return Err(self.error_at(
-                self.at,
-                format!("结束标记 {{{{< /{name} >}}}} 中不能有参数"),
-                &format!("写作 {{{{< /{name} >}}}}"),
-            ));
+            self.close_tag(name)
+        } else {
+            self.open_tag(name)
         }
+    }
+
+    /// `{{</* … */>}}`: shortcode syntax shown as text.
+    fn escape(&mut self) -> Result<SyntaxTag, LexError> {
+        let inner = &self.rest()[2..];
+        match inner.find("*/>}}") {
+            Some(end) => Ok(SyntaxTag {
+                start: self.start,
+                end: self.at + 2 + end + 5,
+                kind: TagKind::Escape(format!("{{{{<{}>}}}}", &inner[..end])),
+            }),
+            None => {
+                let (mut e, _) = self.unclosed();
+                e.message = "短代码转义“{{</*”没有用“*/>}}”结束".into();
+                Err((e, true))
+            }
+        }
+    }
+
+    /// The rest of a closing tag `{{< /name >}}` after its name.
+    fn close_tag(&mut self, name: String) -> Result<SyntaxTag, LexError> {
+        self.skip_space();
+        if self.rest().starts_with(">}}") {
+            return Ok(SyntaxTag {
+                start: self.start,
+                end: self.at + 3,
+                kind: TagKind::Close { name },
+            });
+        }
+        if self.rest().is_empty() {
+            return Err(self.unclosed());
+        }
+        Err(self.error_at(
+            self.at,
+            format!("结束标记 {{{{< /{name} >}}}} 中不能有参数"),
+            &format!("写作 {{{{< /{name} >}}}}"),
+        ))
+    }
+
+    /// The arguments of an opening tag `{{< name key="value" … >}}` after its name.
+    fn open_tag(&mut self, name: String) -> Result<SyntaxTag, LexError> {
         let mut args: Vec<(String, ArgValue)> = Vec::new();
         loop {
             self.skip_space();

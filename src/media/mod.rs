@@ -8,6 +8,7 @@
 //! photo's own name never carries its Exif or XMP either (see [`strip`]).
 
 pub mod location;
+mod plans;
 mod process;
 pub mod strip;
 
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{ImageFormat, ImagesConfig};
 
+pub use plans::{PLAN_RECORD, Plans};
 pub use process::{Processed, process};
 
 /// The most pixels a photo may have (100 megapixels; a phone photo has 12 to 50): a larger

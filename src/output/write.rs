@@ -689,6 +689,15 @@ fn roll_back(output: &Path, switch: &Switch, backup: &Path) -> Result<(), Diagno
                 match fs::remove_file(&target) {
                     Ok(()) => remove_empty_parents(output, &target),
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    // A name the system refuses (too long) was never created, but the folders
+                    // made for it were: remove those left empty.
+                    Err(e) if e.kind() == io::ErrorKind::InvalidFilename => {
+                        if let Some(made) =
+                            target.ancestors().find(|d| fs::symlink_metadata(d).is_ok())
+                        {
+                            remove_empty_parents(output, &made.join("_"));
+                        }
+                    }
                     Err(e) => return Err(Diagnostic::io(&target, "撤销未完成的构建", &e)),
                 }
             }
@@ -882,6 +891,23 @@ fn pause_for_tests(at: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A build that failed on a name too long for the file system left it in its switch
+    /// record; undoing that switch must not fail on it forever (every later build did).
+    #[test]
+    fn rolling_back_a_name_the_system_refused_is_not_an_error() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let output = dir.path().join("public");
+        fs::create_dir_all(output.join("news")).unwrap_or_else(|e| panic!("{e}"));
+        let switch = Switch {
+            touched: vec![(format!("news/{}/index.html", "a".repeat(300)), None)],
+        };
+        roll_back(&output, &switch, &dir.path().join("backup")).unwrap_or_else(|d| panic!("{d}"));
+        assert!(
+            !output.join("news").exists(),
+            "the folder made for it is removed"
+        );
+    }
 
     fn put(w: &OutputWriter, path: &str, text: &str) {
         w.put(OutputFile::text(path, text.to_string()))

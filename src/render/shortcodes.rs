@@ -183,17 +183,16 @@ impl ShortcodeTemplates {
         for (key, value) in &call.args {
             ctx.insert(key.clone(), value);
         }
-        if let Some(image) = &call.image {
-            if !call.args.iter().any(|(k, _)| k == "width" || k == "height") {
-                ctx.insert("width", &image.width);
-                ctx.insert("height", &image.height);
-                if let Some(r) = &image.responsive {
-                    ctx.insert("src", &r.src);
-                    ctx.insert("srcset", &r.srcset);
-                    ctx.insert("sizes", &r.sizes);
-                }
+        if let Some(image) = &call.image
+            && !call.args.iter().any(|(k, _)| k == "width" || k == "height")
+        {
+            ctx.insert("width", &image.width);
+            ctx.insert("height", &image.height);
+            if let Some(r) = &image.responsive {
+                ctx.insert("src", &r.src);
+                ctx.insert("srcset", &r.srcset);
+                ctx.insert("sizes", &r.sizes);
             }
-            ctx.insert("lazy", &image.lazy);
         }
         ctx.insert("nth", &call.nth);
         ctx.insert("page", page);

@@ -5,6 +5,21 @@ use crate::content::front_matter::Kind;
 /// Header of the data file created with a new ranking.
 pub const RANKING_CSV: &str = "unit,score,found,fixed\n";
 
+/// `text` inside a YAML double-quoted value: backslashes, quotes and control characters
+/// escaped, so that the title reads back exactly as given (`C:\文明` is not an escape).
+fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The text of a new draft page of `kind` (`None`: a plain article). `own_kind` is written
 /// as the page's `kind:` when its section is not of that kind.
 pub fn page(
@@ -15,7 +30,7 @@ pub fn page(
     slug: &str,
     taxonomies: &[&str],
 ) -> String {
-    let title = title.replace('"', "\\\"");
+    let title = double_quoted(title);
     let mut out = format!(
         "---\ntitle: \"{title}\"\ndate: {date}          # 发布时间（北京时间）\ndraft: true              # 草稿：确认无误后删除这一行再发布\nsource:                  # 来源\nauthor:                  # 作者\neditor:                  # 责任编辑\n"
     );

@@ -198,6 +198,65 @@ pub fn resolve_target(
     }
 }
 
+/// The content path (`news/a.md`) a relative link `written` in `source` (`content/news/b.md`)
+/// names: from the folder of `source`, `.` and `..` resolved. `None` when it climbs out of
+/// `content/`.
+pub fn relative_content_path(source: &std::path::Path, written: &str) -> Option<String> {
+    let inside = source.strip_prefix("content").unwrap_or(source);
+    let folder = inside
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"));
+    let mut segments: Vec<&str> = Vec::new();
+    let folder = folder.unwrap_or_default();
+    for seg in folder.split('/').chain(written.split('/')) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            s => segments.push(s),
+        }
+    }
+    Some(segments.join("/"))
+}
+
+/// Resolves a link to another Markdown file by its relative name, as an `@/` link to the
+/// content path it names; the messages show the link as the editor wrote it.
+pub fn resolve_relative(
+    site: &Site,
+    source: &std::path::Path,
+    written: &str,
+    anchor: Option<&str>,
+) -> Result<String, LinkProblem> {
+    let shown = match anchor {
+        Some(a) => format!("{written}#{a}"),
+        None => written.to_string(),
+    };
+    let missing = |hint: String| LinkProblem::MissingTarget {
+        message: format!("内部链接 {shown} 指向的文件不存在"),
+        hint,
+    };
+    let Some(target) = relative_content_path(source, written) else {
+        return Err(missing(
+            "相对链接从本文件所在的文件夹算起，不能超出 content/；也可以写成 @/ 加 content/ 下的路径".to_string(),
+        ));
+    };
+    match resolve_target(site, &target, anchor) {
+        Err(LinkProblem::MissingTarget { .. }) => Err(missing(format!(
+            "相对链接从本文件所在的文件夹算起，这里指向 content/{target}；检查文件名，或写成 @/ 加 content/ 下的路径"
+        ))),
+        Err(LinkProblem::MissingAnchor { url, hint, .. }) => Err(LinkProblem::MissingAnchor {
+            url,
+            message: format!(
+                "内部链接 {written} 中的锚点 #{} 在该页面中不存在",
+                anchor.unwrap_or_default()
+            ),
+            hint,
+        }),
+        other => other,
+    }
+}
+
 /// The resolved `href` of each link, in order, and an error for each broken one.
 pub fn link_urls(
     site: &Site,
@@ -212,7 +271,12 @@ pub fn link_urls(
             Diagnostic::new(source, message)
                 .at(link.position.line + line_offset, link.position.column)
         };
-        match resolve_target(site, &link.target, link.anchor.as_deref()) {
+        let resolved = if link.relative {
+            resolve_relative(site, source, &link.target, link.anchor.as_deref())
+        } else {
+            resolve_target(site, &link.target, link.anchor.as_deref())
+        };
+        match resolved {
             Ok(url) => urls.push(url),
             Err(LinkProblem::Unreadable) => urls.push("#".to_string()),
             Err(LinkProblem::MissingTarget { message, hint }) => {

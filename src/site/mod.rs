@@ -563,7 +563,8 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
         mut errors,
         warnings,
     } = progress::compute(&site.pages, site.now, url_path);
-    let (tables, mut ranking_errors) = ranking::compute(&site.pages, &site.data, url_path);
+    let (tables, mut ranking_errors) =
+        ranking::compute(&site.pages, &site.data, &site.data_text, url_path);
     errors.append(&mut ranking_errors);
     site.progress = dashboard;
     site.warnings = warnings;

@@ -3,7 +3,7 @@
 //! 整改率, the 红榜/黑榜 split, and each unit's move since the previous page of the series.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::SitePage;
 use super::progress::two_decimals;
 use crate::content::kinds::{KindFields, Ranking};
+use crate::content::ranking::{Row, rows};
 use crate::error::Diagnostic;
 
 /// One ranked unit.
@@ -45,88 +46,6 @@ pub struct RankingTable {
     /// Site path of the previous ranking of the same series.
     pub previous_path: Option<String>,
     pub data: String,
-}
-
-struct Row {
-    unit: String,
-    score: f64,
-    score_text: String,
-    found: Option<u64>,
-    fixed: Option<u64>,
-}
-
-fn field(row: &serde_json::Value, key: &str) -> Option<String> {
-    match row.get(key)? {
-        serde_json::Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// Reads and checks the rows of one ranking's data file.
-fn rows(
-    ranking: &Ranking,
-    data: &serde_json::Value,
-    file: &Path,
-) -> Result<Vec<Row>, Vec<Diagnostic>> {
-    let Some(items) = data.as_array() else {
-        return Err(vec![
-            Diagnostic::new(file, "排名数据应是表格（CSV）或列表")
-                .hint("CSV 表头为 unit,score,found,fixed"),
-        ]);
-    };
-    let mut errors = Vec::new();
-    let mut out: Vec<Row> = Vec::new();
-    let is_csv = ranking.data.ends_with(".csv");
-    for (i, item) in items.iter().enumerate() {
-        // Line in the file: CSV rows start after the header line.
-        let line = if is_csv { i + 2 } else { i + 1 };
-        let at = |m: String| Diagnostic::new(file, m).at_line(line);
-        let Some(unit) = field(item, "unit") else {
-            errors.push(at("缺少单位名称 unit".into()).hint("CSV 表头为 unit,score,found,fixed"));
-            continue;
-        };
-        let score_text = field(item, "score").unwrap_or_default();
-        let Some(score) = score_text.parse::<f64>().ok().filter(|s| s.is_finite()) else {
-            errors.push(at(format!("{unit} 的得分 score“{score_text}”不是数字")));
-            continue;
-        };
-        let count = |key: &str, errors: &mut Vec<Diagnostic>| -> Option<u64> {
-            let text = field(item, key)?;
-            match text.parse::<u64>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.push(at(format!("{unit} 的 {key}“{text}”应是不小于 0 的整数")));
-                    None
-                }
-            }
-        };
-        let found = count("found", &mut errors);
-        let fixed = count("fixed", &mut errors);
-        if let (Some(found), Some(fixed)) = (found, fixed)
-            && fixed > found
-        {
-            errors.push(at(format!(
-                "{unit} 的整改数 fixed（{fixed}）大于发现问题数 found（{found}）"
-            )));
-        }
-        if out.iter().any(|r| r.unit == unit) {
-            errors.push(at(format!("单位“{unit}”重复出现")));
-            continue;
-        }
-        out.push(Row {
-            unit,
-            score,
-            score_text,
-            found,
-            fixed,
-        });
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
 }
 
 /// Competition ranks for rows already sorted by score, highest first: 1, 1, 3.
@@ -187,6 +106,7 @@ fn ranked_row(
 pub fn compute(
     pages: &[Arc<SitePage>],
     data: &std::collections::BTreeMap<String, serde_json::Value>,
+    data_text: &std::collections::BTreeMap<String, String>,
     url_path: impl Fn(&str) -> String,
 ) -> (Vec<Option<RankingTable>>, Vec<Diagnostic>) {
     let mut tables: Vec<Option<RankingTable>> = vec![None; pages.len()];
@@ -220,6 +140,10 @@ pub fn compute(
             };
             let file = PathBuf::from("data").join(&r.data);
             let Some(value) = data.get(&r.data) else {
+                if data_text.contains_key(&r.data) {
+                    // The file was read but is not valid: the data stage reports it.
+                    continue;
+                }
                 let known: Vec<&str> = data.keys().map(String::as_str).collect();
                 let mut d = Diagnostic::new(
                     &p.page.source,
@@ -234,7 +158,8 @@ pub fn compute(
                 errors.push(d);
                 continue;
             };
-            let mut rows = match rows(r, value, &file) {
+            let text = data_text.get(&r.data).map(String::as_str);
+            let mut rows = match rows(r, value, &file, text) {
                 Ok(rows) => rows,
                 Err(mut es) => {
                     errors.append(&mut es);

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod edits;
+pub mod exif;
 pub mod node;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
