@@ -123,6 +123,10 @@ pub struct BuildReport {
     pub files_written: usize,
     pub files_unchanged: usize,
     pub files_removed: usize,
+    /// Templated files (pages, listings…) rendered, and kept from the previous build because
+    /// nothing they read changed.
+    pub rendered: usize,
+    pub kept: usize,
     pub output: PathBuf,
     pub seconds: f64,
     pub warnings: Vec<Diagnostic>,
@@ -168,6 +172,8 @@ struct Produced {
     photos: PhotoSummary,
     /// The publish-date manifest after this build, when it differs from the site's.
     manifest: Option<Manifest>,
+    /// Templated files rendered and kept from the previous build (none kept in memory).
+    rendered: render::RenderCount,
 }
 
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
@@ -177,6 +183,7 @@ fn produce(
     options: &BuildOptions,
     loaded: LoadedSite,
     emit: Emit,
+    last_build: Option<&dyn render::Previous>,
 ) -> Result<Produced, BuildFailure> {
     let root = &options.root;
     // The front half ran on whatever could be read, so that one run reports the errors of
@@ -267,7 +274,13 @@ fn produce(
     for file in statics.into_iter().filter(|f| !is_site_photo(f)) {
         emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
-    render::render(site.clone(), sources, emit).map_err(failed)?;
+    let rendered = match last_build {
+        Some(last_build) => {
+            let salt = render::reuse::Salt::new(&site, options.drafts);
+            render::render_reusing(site.clone(), sources, salt, last_build).map_err(failed)?
+        }
+        None => render::render(site.clone(), sources, emit).map_err(failed)?,
+    };
     for group in generated_plan(&site) {
         generate_into(&site, group, emit).map_err(failed)?;
     }
@@ -289,6 +302,7 @@ fn produce(
         // A preview of drafts records nothing, not even an empty manifest.
         manifest: (record && (previous.as_ref() != Some(&manifest) || !Manifest::is_saved(root)))
             .then_some(manifest),
+        rendered,
     })
 }
 
@@ -374,10 +388,15 @@ fn release_sources(site: &mut Site) {
 pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let files = Mutex::new(Vec::new());
     let loaded = pipeline::load_site(&options.site_options()).map_err(Diagnostics::sorted)?;
-    let produced = produce(options, loaded, &|f| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    })
+    let produced = produce(
+        options,
+        loaded,
+        &|f| {
+            files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+            Ok(())
+        },
+        None,
+    )
     .map_err(|failure| failure.errors)?;
     Ok(RenderedSite {
         site: produced.site,
@@ -558,7 +577,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let writer = writer.compress(loaded.site.config.output.compress);
-    let produced = match produce(options, loaded, &|f| writer.put(f)) {
+    let previous = WriterPrevious(&writer);
+    let produced = match produce(options, loaded, &|f| writer.put(f), Some(&previous)) {
         Ok(p) => p,
         Err(errors) => {
             writer.abort();
@@ -592,11 +612,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files_written: written.written,
         files_unchanged: written.unchanged,
         files_removed: written.removed,
+        rendered: produced.rendered.rendered,
+        kept: produced.rendered.kept,
         output: output_dir,
         seconds: started.elapsed().as_secs_f64(),
         warnings: produced.warnings,
         photos: produced.photos,
     })
+}
+
+/// The output writer as the render stage sees the previous build.
+struct WriterPrevious<'a>(&'a OutputWriter);
+
+impl render::Previous for WriterPrevious<'_> {
+    fn recorded_key(&self, path: &str) -> Option<&str> {
+        self.0.recorded_key(path)
+    }
+    fn keep(&self, path: &str, key: &str) -> bool {
+        self.0.keep(path, key)
+    }
+    fn put(&self, file: OutputFile, key: Option<String>) -> Result<(), Diagnostic> {
+        self.0.put_keyed(file, key)
+    }
 }
 
 /// The state file holding when the published site next changes by itself (a scheduled page

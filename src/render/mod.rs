@@ -7,6 +7,7 @@ mod countdown;
 mod functions;
 pub mod photos;
 pub mod qr;
+pub mod reuse;
 pub mod shortcodes;
 pub mod templates;
 pub mod views;
@@ -67,15 +68,85 @@ pub fn render(
     site: Arc<Site>,
     sources: Vec<TemplateSource>,
     emit: Emit,
-) -> Result<(), Diagnostics> {
+) -> Result<RenderCount, Diagnostics> {
     let renderer = Renderer::new(site.clone(), sources, page_summaries(&site))?;
-    let errors: Vec<Diagnostic> = renderer
-        .jobs()
+    let jobs = renderer.jobs();
+    let errors: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|job| renderer.render(job).and_then(emit).err())
         .collect();
     if errors.is_empty() {
-        Ok(())
+        Ok(RenderCount {
+            rendered: jobs.len(),
+            kept: 0,
+        })
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// The previous build of the same output, as [`render_reusing`] asks it: the output writer.
+pub trait Previous: Sync {
+    /// The key recorded for the file the previous build rendered at `path`.
+    fn recorded_key(&self, path: &str) -> Option<&str>;
+    /// Keeps that file, recorded with `key`, when the output still holds it; false: render it.
+    fn keep(&self, path: &str, key: &str) -> bool;
+    /// Takes a rendered file and the key of what its rendering read.
+    /// (`None`: a context that cannot be hashed, rendered every time).
+    fn put(&self, file: OutputFile, key: Option<String>) -> Result<(), Diagnostic>;
+}
+
+/// How many files [`render_reusing`] rendered and kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderCount {
+    pub rendered: usize,
+    pub kept: usize,
+}
+
+/// [`render`], keeping every file of the previous build whose inputs did not change (see
+/// [`reuse`]) instead of rendering it again.
+pub fn render_reusing(
+    site: Arc<Site>,
+    sources: Vec<TemplateSource>,
+    salt: reuse::Salt,
+    previous: &dyn Previous,
+) -> Result<RenderCount, Diagnostics> {
+    let summaries = page_summaries(&site);
+    let renderer = Renderer::new(site.clone(), sources, summaries.clone())?;
+    let keys = reuse::Keys::new(&site, salt, &summaries, &renderer.sources);
+    let done: Vec<Result<bool, Diagnostic>> = renderer
+        .jobs()
+        .par_iter()
+        .map(|job| {
+            let prepared = prepare(&renderer.tera, &site, &renderer.summaries, job)?;
+            let Some(base) = keys.base(&prepared.template, &prepared.entries.0) else {
+                // A context that cannot be hashed: rendered every time, recorded with no key.
+                let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
+                return previous.put(file, None).map(|()| true);
+            };
+            if let Some(recorded) = previous.recorded_key(&prepared.output)
+                && keys.still(recorded, &base)
+                && previous.keep(&prepared.output, recorded)
+            {
+                return Ok(false);
+            }
+            functions::take_reads();
+            let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
+            let key = keys.full(&base, functions::take_reads());
+            previous.put(file, Some(key)).map(|()| true)
+        })
+        .collect();
+    let mut count = RenderCount::default();
+    let mut errors = Vec::new();
+    for result in done {
+        match result {
+            Ok(true) => count.rendered += 1,
+            Ok(false) => count.kept += 1,
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(count)
     } else {
         Err(errors.into())
     }
@@ -240,11 +311,168 @@ fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec
         .collect()
 }
 
-fn base_context(site: &Site, path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("current_path", &site.url_path(path));
-    ctx.insert("current_url", &site.permalink(path));
-    ctx
+/// A job's context as named values, hashed for its key ([`reuse`]) and then rendered.
+struct Entries(Vec<(&'static str, Value)>);
+
+impl Entries {
+    fn new(site: &Site, path: &str) -> Entries {
+        let mut e = Entries(Vec::with_capacity(6));
+        e.insert("current_path", &site.url_path(path));
+        e.insert("current_url", &site.permalink(path));
+        e
+    }
+
+    fn insert(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        self.0.push((name, Value::from_serializable(value)));
+    }
+
+    fn context(&self) -> Context {
+        let mut ctx = Context::new();
+        for (name, value) in &self.0 {
+            ctx.insert_value(*name, value.clone());
+        }
+        ctx
+    }
+}
+
+/// A job ready to render: its template, output file and context, and the content file it
+/// renders (named in errors).
+struct Prepared<'a> {
+    template: String,
+    output: String,
+    entries: Entries,
+    source: Option<&'a Path>,
+}
+
+fn prepare<'a>(
+    tera: &Tera,
+    site: &'a Site,
+    summaries: &[Value],
+    job: &Job,
+) -> Result<Prepared<'a>, Diagnostic> {
+    let (template, path, entries, source) = match *job {
+        Job::Page(i) => {
+            let p = &site.pages[i];
+            let template = choose_template(tera, site, job).ok_or_else(|| {
+                missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
+            })?;
+            let mut e = Entries::new(site, &p.path);
+            e.insert("page", &views::page_full(site, p, summaries));
+            e.insert(
+                "section",
+                &views::section_summary(site, &site.sections[p.section]),
+            );
+            (template, p.path.clone(), e, Some(p.page.source.as_path()))
+        }
+        Job::Section(i, k) => {
+            let s = &site.sections[i];
+            let template = choose_template(tera, site, job).ok_or_else(|| {
+                missing_template(
+                    &s.section.source,
+                    s.section.meta.template.as_deref(),
+                    "section.html",
+                )
+            })?;
+            let path = pager_path(&s.path, k);
+            let mut e = Entries::new(site, &path);
+            e.insert("section", &views::section_full(site, s, Vec::new()));
+            let count = pager_count(s.pages.len(), s.paginate);
+            let items = pager_items(&s.pages, s.paginate, k, summaries);
+            e.insert(
+                "paginator",
+                &Paginator::new(site, &s.path, items, k, count, s.pages.len(), s.paginate),
+            );
+            if i == site.root() {
+                e.insert("recent_pages", &recent_pages(site, summaries, RECENT_PAGES));
+            }
+            let source = s.from_file.then_some(s.section.source.as_path());
+            (template, path, e, source)
+        }
+        Job::TaxonomyList(ti) => {
+            let t = &site.taxonomies[ti];
+            let mut e = Entries::new(site, &t.path);
+            e.insert("taxonomy", &views::taxonomy_view(site, t));
+            e.insert(
+                "terms",
+                &t.terms
+                    .iter()
+                    .map(|term| views::term_view(site, term))
+                    .collect::<Vec<_>>(),
+            );
+            let template = require(tera, "taxonomy_list.html")?;
+            (template, t.path.clone(), e, None)
+        }
+        Job::Term(ti, termi, k) => prepare_term(tera, site, summaries, ti, termi, k)?,
+        Job::Builtin(path, template) => {
+            let mut e = Entries::new(site, path);
+            if path == SITEMAP_PATH {
+                e.insert("sitemap", &views::sitemap(site, summaries));
+            }
+            (template.to_string(), path.to_string(), e, None)
+        }
+        Job::NotFound => {
+            return Ok(Prepared {
+                template: require(tera, "404.html")?,
+                output: "404.html".into(),
+                entries: Entries::new(site, "/404.html"),
+                source: None,
+            });
+        }
+    };
+    Ok(Prepared {
+        template,
+        output: index_file(&path),
+        entries,
+        source,
+    })
+}
+
+type Parts<'a> = (String, String, Entries, Option<&'a Path>);
+
+fn prepare_term<'a>(
+    tera: &Tera,
+    site: &'a Site,
+    summaries: &[Value],
+    ti: usize,
+    termi: usize,
+    k: usize,
+) -> Result<Parts<'a>, Diagnostic> {
+    let t = &site.taxonomies[ti];
+    let term = &t.terms[termi];
+    let path = pager_path(&term.path, k);
+    let mut e = Entries::new(site, &path);
+    e.insert("taxonomy", &views::taxonomy_view(site, t));
+    e.insert("term", &views::term_view(site, term));
+    let count = pager_count(term.pages.len(), t.paginate);
+    let items = pager_items(&term.pages, t.paginate, k, summaries);
+    e.insert(
+        "paginator",
+        &Paginator::new(
+            site,
+            &term.path,
+            items,
+            k,
+            count,
+            term.pages.len(),
+            t.paginate,
+        ),
+    );
+    let template = require(tera, "taxonomy_term.html")?;
+    Ok((template, path, e, None))
+}
+
+fn render_prepared(
+    tera: &Tera,
+    sources: &[TemplateSource],
+    prepared: &Prepared,
+) -> Result<OutputFile, Diagnostic> {
+    let html = tera
+        .render(&prepared.template, &prepared.entries.context())
+        .map_err(|e| tera_error(&e, sources, prepared.source))?;
+    Ok(OutputFile {
+        path: prepared.output.clone(),
+        bytes: Bytes::Owned(html.into_bytes()),
+    })
 }
 
 fn render_job(
@@ -254,113 +482,7 @@ fn render_job(
     sources: &[TemplateSource],
     job: &Job,
 ) -> Result<OutputFile, Diagnostic> {
-    let (template, path, ctx, source) = match *job {
-        Job::Page(i) => {
-            let p = &site.pages[i];
-            let template = choose_template(tera, site, job).ok_or_else(|| {
-                missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
-            })?;
-            let mut ctx = base_context(site, &p.path);
-            ctx.insert("page", &views::page_full(site, p, summaries));
-            ctx.insert(
-                "section",
-                &views::section_summary(site, &site.sections[p.section]),
-            );
-            (template, p.path.clone(), ctx, Some(p.page.source.as_path()))
-        }
-        Job::Section(i, k) => {
-            let s = &site.sections[i];
-            let is_root = i == site.root();
-            let template = choose_template(tera, site, job).ok_or_else(|| {
-                missing_template(
-                    &s.section.source,
-                    s.section.meta.template.as_deref(),
-                    "section.html",
-                )
-            })?;
-            let path = pager_path(&s.path, k);
-            let mut ctx = base_context(site, &path);
-            ctx.insert("section", &views::section_full(site, s, Vec::new()));
-            let count = pager_count(s.pages.len(), s.paginate);
-            let items = pager_items(&s.pages, s.paginate, k, summaries);
-            ctx.insert(
-                "paginator",
-                &Paginator::new(site, &s.path, items, k, count, s.pages.len(), s.paginate),
-            );
-            if is_root {
-                ctx.insert("recent_pages", &recent_pages(site, summaries, RECENT_PAGES));
-            }
-            let source = if s.from_file {
-                Some(s.section.source.as_path())
-            } else {
-                None
-            };
-            (template, path, ctx, source)
-        }
-        Job::TaxonomyList(ti) => {
-            let t = &site.taxonomies[ti];
-            let mut ctx = base_context(site, &t.path);
-            ctx.insert("taxonomy", &views::taxonomy_view(site, t));
-            ctx.insert(
-                "terms",
-                &t.terms
-                    .iter()
-                    .map(|term| views::term_view(site, term))
-                    .collect::<Vec<_>>(),
-            );
-            let template = require(tera, "taxonomy_list.html")?;
-            (template, t.path.clone(), ctx, None)
-        }
-        Job::Term(ti, termi, k) => {
-            let t = &site.taxonomies[ti];
-            let term = &t.terms[termi];
-            let path = pager_path(&term.path, k);
-            let mut ctx = base_context(site, &path);
-            ctx.insert("taxonomy", &views::taxonomy_view(site, t));
-            ctx.insert("term", &views::term_view(site, term));
-            let count = pager_count(term.pages.len(), t.paginate);
-            let items = pager_items(&term.pages, t.paginate, k, summaries);
-            ctx.insert(
-                "paginator",
-                &Paginator::new(
-                    site,
-                    &term.path,
-                    items,
-                    k,
-                    count,
-                    term.pages.len(),
-                    t.paginate,
-                ),
-            );
-            let template = require(tera, "taxonomy_term.html")?;
-            (template, path, ctx, None)
-        }
-        Job::Builtin(path, template) => {
-            let mut ctx = base_context(site, path);
-            if path == SITEMAP_PATH {
-                ctx.insert("sitemap", &views::sitemap(site, summaries));
-            }
-            (template.to_string(), path.to_string(), ctx, None)
-        }
-        Job::NotFound => {
-            let ctx = base_context(site, "/404.html");
-            let template = require(tera, "404.html")?;
-            let html = tera
-                .render(&template, &ctx)
-                .map_err(|e| tera_error(&e, sources, None))?;
-            return Ok(OutputFile {
-                path: "404.html".into(),
-                bytes: Bytes::Owned(html.into_bytes()),
-            });
-        }
-    };
-    let html = tera
-        .render(&template, &ctx)
-        .map_err(|e| tera_error(&e, sources, source))?;
-    Ok(OutputFile {
-        path: index_file(&path),
-        bytes: Bytes::Owned(html.into_bytes()),
-    })
+    render_prepared(tera, sources, &prepare(tera, site, summaries, job)?)
 }
 
 /// The newest pages of the whole site, for the home page.
