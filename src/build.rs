@@ -186,6 +186,7 @@ fn produce(
     last_build: Option<&dyn render::Previous>,
 ) -> Result<Produced, BuildFailure> {
     let root = &options.root;
+    let timings = Timings::new();
     // The front half ran on whatever could be read, so that one run reports the errors of
     // every stage together; only now does the build stop.
     let LoadedSite {
@@ -247,6 +248,7 @@ fn produce(
             Bytes::File(source) => Some((f.path.as_str(), source.as_path())),
             _ => None,
         });
+    timings.lap("static files and check rules");
     let photos = photo_files(root, &site, site_photos).unwrap_or_else(|found| {
         errors.extend(found);
         PhotoFiles::default()
@@ -274,6 +276,7 @@ fn produce(
     for file in statics.into_iter().filter(|f| !is_site_photo(f)) {
         emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
+    timings.lap("photos and static files written");
     let rendered = match last_build {
         Some(last_build) => {
             let salt = render::reuse::Salt::new(&site, options.drafts);
@@ -281,9 +284,11 @@ fn produce(
         }
         None => render::render(site.clone(), sources, emit).map_err(failed)?,
     };
+    timings.lap("render");
     for group in generated_plan(&site) {
         generate_into(&site, group, emit).map_err(failed)?;
     }
+    timings.lap("feeds, sitemaps, search index");
     let summary = PhotoSummary {
         photos: photos.photos,
         processed: photos.processed,
@@ -567,8 +572,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     refuse_unsafe_output_dir(&options.root, &output_dir).map_err(BuildFailure::errors)?;
+    let timings = Timings::new();
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
         .map_err(BuildFailure::errors)?;
+    timings.lap("writer begun");
     let loaded = match pipeline::load_site(&options.site_options()) {
         Ok(loaded) => loaded,
         Err(errors) => {
@@ -597,7 +604,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         writer.abort();
         return Err(failed(d.into()));
     }
+    timings.lap("produce");
     let written = writer.commit().map_err(failed)?;
+    timings.lap("commit");
     if !options.drafts {
         record_next_due(&options.root, produced.next_due).map_err(|d| failed(d.into()))?;
     }
@@ -619,6 +628,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         warnings: produced.warnings,
         photos: produced.photos,
     })
+}
+
+/// With `WENMING_TIMINGS` set, a build prints how long each of its stages took (stderr), for
+/// measuring where the time goes (docs/perf.md).
+struct Timings(Option<Mutex<Instant>>);
+
+impl Timings {
+    fn new() -> Timings {
+        Timings(std::env::var_os("WENMING_TIMINGS").map(|_| Mutex::new(Instant::now())))
+    }
+
+    fn lap(&self, stage: &str) {
+        if let Some(last) = &self.0 {
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            eprintln!("timing: {stage} {:.3} s", last.elapsed().as_secs_f64());
+            *last = Instant::now();
+        }
+    }
 }
 
 /// The output writer as the render stage sees the previous build.

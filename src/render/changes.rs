@@ -638,7 +638,7 @@ fn same_term_paths(site: &Site, old_site: &Site, p: &site::SitePage) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::fs;
     use std::path::Path;
 
@@ -654,7 +654,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn write(root: &Path, rel: &str, text: &str) {
+    pub(in crate::render) fn write(root: &Path, rel: &str, text: &str) {
         let path = root.join(rel);
         fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
         fs::write(path, text).expect("written");
@@ -663,7 +663,7 @@ mod tests {
     /// A small site: a section of three dated pages (two to a pager, tagged), an about page
     /// at the root, and templates of its own that read only their own context, but for
     /// `about.html`, which reads another page through `get_page`.
-    fn site_root() -> tempfile::TempDir {
+    pub(in crate::render) fn site_root() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path();
         write(
@@ -721,7 +721,7 @@ mod tests {
     }
 
     /// The site at `root`, linked and expanded, and its templates.
-    fn load(root: &Path) -> (Arc<Site>, Vec<TemplateSource>) {
+    pub(in crate::render) fn load(root: &Path) -> (Arc<Site>, Vec<TemplateSource>) {
         let loaded = pipeline::load_site(&SiteOptions {
             root: root.to_path_buf(),
             base_url: None,

@@ -111,15 +111,23 @@ pub fn render_reusing(
     salt: reuse::Salt,
     previous: &dyn Previous,
 ) -> Result<RenderCount, Diagnostics> {
+    let clock = reuse::Clock::new();
     let summaries = page_summaries(&site);
     let renderer = Renderer::new(site.clone(), sources, summaries.clone())?;
+    clock.add(0, clock.start);
+    let started = std::time::Instant::now();
     let keys = reuse::Keys::new(&site, salt, &summaries, &renderer.sources);
+    clock.add(1, started);
     let done: Vec<Result<bool, Diagnostic>> = renderer
         .jobs()
         .par_iter()
         .map(|job| {
+            let started = std::time::Instant::now();
             let prepared = prepare(&renderer.tera, &site, &renderer.summaries, job)?;
-            let Some(base) = keys.base(&prepared.template, &prepared.entries.0) else {
+            let started = clock.add(2, started);
+            let base = keys.base(&prepared.template, &prepared.entries.0);
+            clock.add(3, started);
+            let Some(base) = base else {
                 // A context that cannot be hashed: rendered every time, recorded with no key.
                 let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
                 return previous.put(file, None).map(|()| true);
@@ -131,11 +139,16 @@ pub fn render_reusing(
                 return Ok(false);
             }
             functions::take_reads();
+            let started = std::time::Instant::now();
             let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
             let key = keys.full(&base, functions::take_reads());
-            previous.put(file, Some(key)).map(|()| true)
+            let started = clock.add(4, started);
+            let put = previous.put(file, Some(key)).map(|()| true);
+            clock.add(5, started);
+            put
         })
         .collect();
+    clock.report();
     let mut count = RenderCount::default();
     let mut errors = Vec::new();
     for result in done {

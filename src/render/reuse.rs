@@ -281,3 +281,230 @@ fn whole_site(site: &Site, summaries: &[Value]) -> String {
     }
     h.finish()
 }
+
+/// With `WENMING_TIMINGS` set, the time [`super::render_reusing`] spends in each step, summed
+/// over the jobs (CPU time across threads, not wall time), printed on stderr.
+pub(super) struct Clock {
+    on: bool,
+    pub(super) start: std::time::Instant,
+    nanos: [std::sync::atomic::AtomicU64; 6],
+}
+
+const STEPS: [&str; 6] = [
+    "summaries and templates (wall)",
+    "whole-site key (wall)",
+    "contexts",
+    "hashing contexts",
+    "rendering",
+    "writer (hash, compare, stage)",
+];
+
+impl Clock {
+    pub(super) fn new() -> Clock {
+        Clock {
+            on: std::env::var_os("WENMING_TIMINGS").is_some(),
+            start: std::time::Instant::now(),
+            nanos: Default::default(),
+        }
+    }
+
+    /// Adds the time since `since` to step `k`; returns now.
+    pub(super) fn add(&self, k: usize, since: std::time::Instant) -> std::time::Instant {
+        let now = std::time::Instant::now();
+        if self.on {
+            let spent = u64::try_from((now - since).as_nanos()).unwrap_or(u64::MAX);
+            self.nanos[k].fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
+        }
+        now
+    }
+
+    pub(super) fn report(&self) {
+        if self.on {
+            for (step, n) in STEPS.iter().zip(&self.nanos) {
+                let n = n.load(std::sync::atomic::Ordering::Relaxed);
+                eprintln!("timing:   render: {step} {:.3} s", n as f64 / 1e9);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+
+    use super::super::changes::tests::{load, site_root, write};
+    use super::super::{Previous, render_reusing};
+    use super::Salt;
+    use crate::error::Diagnostic;
+    use crate::output::OutputFile;
+
+    /// The previous build's keys by output path, and what this build rendered and recorded.
+    #[derive(Default)]
+    struct Memory {
+        previous: HashMap<String, String>,
+        keys: Mutex<HashMap<String, String>>,
+        rendered: Mutex<Vec<String>>,
+    }
+
+    impl Previous for Memory {
+        fn recorded_key(&self, path: &str) -> Option<&str> {
+            self.previous.get(path).map(String::as_str)
+        }
+        fn keep(&self, path: &str, key: &str) -> bool {
+            self.keys
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.into(), key.into());
+            true
+        }
+        fn put(&self, file: OutputFile, key: Option<String>) -> Result<(), Diagnostic> {
+            if let Some(key) = key {
+                self.keys
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(file.path.clone(), key);
+            }
+            self.rendered
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(file.path);
+            Ok(())
+        }
+    }
+
+    /// Renders the site at `root` after a build that recorded `previous`; returns the files
+    /// rendered (sorted) and the keys to give the next build.
+    fn build(
+        root: &Path,
+        previous: HashMap<String, String>,
+    ) -> (Vec<String>, HashMap<String, String>) {
+        let (site, templates) = load(root);
+        let memory = Memory {
+            previous,
+            ..Memory::default()
+        };
+        let salt = Salt::new(&site, false);
+        render_reusing(Arc::clone(&site), templates, salt, &memory)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut rendered = memory.rendered.into_inner().unwrap_or_default();
+        rendered.sort();
+        (rendered, memory.keys.into_inner().unwrap_or_default())
+    }
+
+    /// The small site of the `changes` tests, with templates that render (listings show
+    /// `paginator.items`) and a site map of its own.
+    fn small_site() -> tempfile::TempDir {
+        let dir = site_root();
+        let items = "{% for p in paginator.items %}{{ p.title }};{% endfor %}";
+        write(
+            dir.path(),
+            "templates/section.html",
+            &format!("{{{{ section.title }}}}|{items}"),
+        );
+        write(
+            dir.path(),
+            "templates/taxonomy_term.html",
+            &format!("{{{{ term.name }}}}|{items}"),
+        );
+        write(
+            dir.path(),
+            "templates/sitemap.html",
+            "{% for e in sitemap %}{% for p in e.pages %}{{ p.title }};{% endfor %}{% endfor %}",
+        );
+        dir
+    }
+
+    const EVERY_FILE: [&str; 12] = [
+        "404.html",
+        "about/index.html",
+        "index.html",
+        "news/a/index.html",
+        "news/b/index.html",
+        "news/c/index.html",
+        "news/index.html",
+        "news/page/2/index.html",
+        "sitemap/index.html",
+        "tags/huan-jing/index.html",
+        "tags/index.html",
+        "tags/zhi-yuan/index.html",
+    ];
+
+    #[test]
+    fn nothing_changed_renders_nothing() {
+        let dir = small_site();
+        let (first, keys) = build(dir.path(), HashMap::new());
+        assert_eq!(first, EVERY_FILE);
+        let (again, _) = build(dir.path(), keys);
+        assert_eq!(again, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_edited_title_renders_what_shows_it_and_what_reads_the_site() {
+        let dir = small_site();
+        let (_, keys) = build(dir.path(), HashMap::new());
+        write(
+            dir.path(),
+            "content/news/b.md",
+            "---\ntitle: 新闻乙\ndate: 2026-05-02\ntags: [志愿]\n---\n正文b。\n",
+        );
+        let (rendered, _) = build(dir.path(), keys);
+        // Newest first: c, b on pager 1 of the section, a on pager 2; b's neighbours a and c;
+        // the home page lists the recent pages; b is tagged 志愿; the site map lists every
+        // page; about.html reads the site (get_page).
+        assert_eq!(
+            rendered,
+            [
+                "about/index.html",
+                "index.html",
+                "news/a/index.html",
+                "news/b/index.html",
+                "news/c/index.html",
+                "news/index.html",
+                "sitemap/index.html",
+                "tags/zhi-yuan/index.html",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_template_change_renders_the_files_using_it() {
+        let dir = small_site();
+        let (_, keys) = build(dir.path(), HashMap::new());
+        write(
+            dir.path(),
+            "templates/taxonomy_term.html",
+            "{{ term.name }}！|{% for p in paginator.items %}{{ p.title }};{% endfor %}",
+        );
+        let (rendered, _) = build(dir.path(), keys);
+        assert_eq!(
+            rendered,
+            ["tags/huan-jing/index.html", "tags/zhi-yuan/index.html"]
+        );
+    }
+
+    #[test]
+    fn a_page_read_through_a_function_renders_its_reader_only_when_the_site_changed() {
+        let dir = small_site();
+        write(
+            dir.path(),
+            "templates/404.html",
+            "{{ url(path=\"@/news/a.md\") }}",
+        );
+        let (_, keys) = build(dir.path(), HashMap::new());
+        let (again, keys) = build(dir.path(), keys);
+        assert_eq!(again, Vec::<String>::new());
+        write(
+            dir.path(),
+            "content/news/a.md",
+            "---\ntitle: 新闻a\ndate: 2026-05-01\ntags: [志愿]\npath: /news/aa/\n---\n正文a。\n",
+        );
+        let (rendered, _) = build(dir.path(), keys);
+        assert!(rendered.contains(&"404.html".to_string()), "{rendered:?}");
+        assert!(
+            rendered.contains(&"about/index.html".to_string()),
+            "{rendered:?}"
+        );
+    }
+}
