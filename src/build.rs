@@ -583,6 +583,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(BuildFailure::errors(errors.sorted()));
         }
     };
+    timings.lap("load, parse, link");
     let writer = writer.compress(loaded.site.config.output.compress);
     let previous = WriterPrevious(&writer);
     let produced = match produce(options, loaded, &|f| writer.put(f), Some(&previous)) {

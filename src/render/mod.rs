@@ -5,6 +5,7 @@ pub mod changes;
 pub mod charts;
 mod countdown;
 mod functions;
+mod keyser;
 pub mod photos;
 pub mod qr;
 pub mod reuse;
@@ -123,23 +124,28 @@ pub fn render_reusing(
         .par_iter()
         .map(|job| {
             let started = std::time::Instant::now();
-            let prepared = prepare(&renderer.tera, &site, &renderer.summaries, job)?;
-            let started = clock.add(2, started);
-            let base = keys.base(&prepared.template, &prepared.entries.0);
-            clock.add(3, started);
+            let (tera, summaries) = (&renderer.tera, &renderer.summaries);
+            let hashed = prepare(tera, &site, summaries, job, Mode::Hash(keys.pages()))?;
+            let base = hashed
+                .entries
+                .finish()
+                .map(|context| keys.base(&hashed.template, &context));
+            let started = clock.add(3, started);
             let Some(base) = base else {
                 // A context that cannot be hashed: rendered every time, recorded with no key.
-                let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
+                let prepared = prepare(tera, &site, summaries, job, Mode::Values)?;
+                let file = render_prepared(tera, &renderer.sources, &prepared)?;
                 return previous.put(file, None).map(|()| true);
             };
-            if let Some(recorded) = previous.recorded_key(&prepared.output)
+            if let Some(recorded) = previous.recorded_key(&hashed.output)
                 && keys.still(recorded, &base)
-                && previous.keep(&prepared.output, recorded)
+                && previous.keep(&hashed.output, recorded)
             {
                 return Ok(false);
             }
+            let prepared = prepare(tera, &site, summaries, job, Mode::Values)?;
+            let started = clock.add(2, started);
             functions::take_reads();
-            let started = std::time::Instant::now();
             let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
             let key = keys.full(&base, functions::take_reads());
             let started = clock.add(4, started);
@@ -324,53 +330,104 @@ fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec
         .collect()
 }
 
-/// A job's context as named values, hashed for its key ([`reuse`]) and then rendered.
-struct Entries(Vec<(&'static str, Value)>);
+/// How [`prepare`] takes a job's context.
+#[derive(Clone, Copy)]
+enum Mode<'k> {
+    /// As values, to render.
+    Values,
+    /// Fed into a hash, for the job's key ([`reuse`]), with the hashes of the pages' full
+    /// views already made for the whole-site key.
+    Hash(&'k [Option<String>]),
+}
 
-impl Entries {
-    fn new(site: &Site, path: &str) -> Entries {
-        let mut e = Entries(Vec::with_capacity(6));
+/// A job's context: named values, or their hash.
+enum Entries<'k> {
+    Values(Vec<(&'static str, Value)>),
+    Hashed {
+        hasher: reuse::KeyHasher,
+        ok: bool,
+        pages: &'k [Option<String>],
+    },
+}
+
+impl<'k> Entries<'k> {
+    fn new(mode: Mode<'k>, site: &Site, path: &str) -> Entries<'k> {
+        let mut e = match mode {
+            Mode::Values => Entries::Values(Vec::with_capacity(6)),
+            Mode::Hash(pages) => Entries::Hashed {
+                hasher: reuse::KeyHasher::new(),
+                ok: true,
+                pages,
+            },
+        };
         e.insert("current_path", &site.url_path(path));
         e.insert("current_url", &site.permalink(path));
         e
     }
 
     fn insert(&mut self, name: &'static str, value: &impl serde::Serialize) {
-        self.0.push((name, Value::from_serializable(value)));
+        match self {
+            Entries::Values(values) => values.push((name, Value::from_serializable(value))),
+            Entries::Hashed { hasher, ok, .. } => *ok &= hasher.json(name, value),
+        }
+    }
+
+    /// Page `i`'s full view as `name` (hashed once per build when keys are made).
+    fn insert_page(&mut self, name: &'static str, site: &Site, i: usize, summaries: &[Value]) {
+        if let Entries::Hashed { hasher, pages, .. } = self
+            && let Some(Some(hash)) = pages.get(i)
+        {
+            hasher.text(name, hash);
+            return;
+        }
+        self.insert(name, &views::page_full(site, &site.pages[i], summaries));
     }
 
     fn context(&self) -> Context {
         let mut ctx = Context::new();
-        for (name, value) in &self.0 {
-            ctx.insert_value(*name, value.clone());
+        if let Entries::Values(values) = self {
+            for (name, value) in values {
+                ctx.insert_value(*name, value.clone());
+            }
         }
         ctx
+    }
+
+    /// The hash of the context, when it was hashed and could be.
+    fn finish(self) -> Option<String> {
+        match self {
+            Entries::Hashed {
+                hasher, ok: true, ..
+            } => Some(hasher.finish()),
+            _ => None,
+        }
     }
 }
 
 /// A job ready to render: its template, output file and context, and the content file it
 /// renders (named in errors).
-struct Prepared<'a> {
+struct Prepared<'a, 'k> {
     template: String,
     output: String,
-    entries: Entries,
+    entries: Entries<'k>,
     source: Option<&'a Path>,
 }
 
-fn prepare<'a>(
+fn prepare<'a, 'k>(
     tera: &Tera,
     site: &'a Site,
     summaries: &[Value],
     job: &Job,
-) -> Result<Prepared<'a>, Diagnostic> {
+    mode: Mode<'k>,
+) -> Result<Prepared<'a, 'k>, Diagnostic> {
     let (template, path, entries, source) = match *job {
         Job::Page(i) => {
             let p = &site.pages[i];
             let template = choose_template(tera, site, job).ok_or_else(|| {
                 missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
             })?;
-            let mut e = Entries::new(site, &p.path);
-            e.insert("page", &views::page_full(site, p, summaries));
+            let mut e = Entries::new(mode, site, &p.path);
+            e.insert_page("page", site, i, summaries);
             e.insert(
                 "section",
                 &views::section_summary(site, &site.sections[p.section]),
@@ -387,7 +444,7 @@ fn prepare<'a>(
                 )
             })?;
             let path = pager_path(&s.path, k);
-            let mut e = Entries::new(site, &path);
+            let mut e = Entries::new(mode, site, &path);
             e.insert("section", &views::section_full(site, s, Vec::new()));
             let count = pager_count(s.pages.len(), s.paginate);
             let items = pager_items(&s.pages, s.paginate, k, summaries);
@@ -403,7 +460,7 @@ fn prepare<'a>(
         }
         Job::TaxonomyList(ti) => {
             let t = &site.taxonomies[ti];
-            let mut e = Entries::new(site, &t.path);
+            let mut e = Entries::new(mode, site, &t.path);
             e.insert("taxonomy", &views::taxonomy_view(site, t));
             e.insert(
                 "terms",
@@ -415,9 +472,9 @@ fn prepare<'a>(
             let template = require(tera, "taxonomy_list.html")?;
             (template, t.path.clone(), e, None)
         }
-        Job::Term(ti, termi, k) => prepare_term(tera, site, summaries, ti, termi, k)?,
+        Job::Term(ti, termi, k) => prepare_term(tera, site, summaries, (ti, termi, k), mode)?,
         Job::Builtin(path, template) => {
-            let mut e = Entries::new(site, path);
+            let mut e = Entries::new(mode, site, path);
             if path == SITEMAP_PATH {
                 e.insert("sitemap", &views::sitemap(site, summaries));
             }
@@ -427,7 +484,7 @@ fn prepare<'a>(
             return Ok(Prepared {
                 template: require(tera, "404.html")?,
                 output: "404.html".into(),
-                entries: Entries::new(site, "/404.html"),
+                entries: Entries::new(mode, site, "/404.html"),
                 source: None,
             });
         }
@@ -440,20 +497,19 @@ fn prepare<'a>(
     })
 }
 
-type Parts<'a> = (String, String, Entries, Option<&'a Path>);
+type Parts<'a, 'k> = (String, String, Entries<'k>, Option<&'a Path>);
 
-fn prepare_term<'a>(
+fn prepare_term<'a, 'k>(
     tera: &Tera,
     site: &'a Site,
     summaries: &[Value],
-    ti: usize,
-    termi: usize,
-    k: usize,
-) -> Result<Parts<'a>, Diagnostic> {
+    (ti, termi, k): (usize, usize, usize),
+    mode: Mode<'k>,
+) -> Result<Parts<'a, 'k>, Diagnostic> {
     let t = &site.taxonomies[ti];
     let term = &t.terms[termi];
     let path = pager_path(&term.path, k);
-    let mut e = Entries::new(site, &path);
+    let mut e = Entries::new(mode, site, &path);
     e.insert("taxonomy", &views::taxonomy_view(site, t));
     e.insert("term", &views::term_view(site, term));
     let count = pager_count(term.pages.len(), t.paginate);
@@ -495,7 +551,11 @@ fn render_job(
     sources: &[TemplateSource],
     job: &Job,
 ) -> Result<OutputFile, Diagnostic> {
-    render_prepared(tera, sources, &prepare(tera, site, summaries, job)?)
+    render_prepared(
+        tera,
+        sources,
+        &prepare(tera, site, summaries, job, Mode::Values)?,
+    )
 }
 
 /// The newest pages of the whole site, for the home page.

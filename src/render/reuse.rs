@@ -21,7 +21,6 @@
 //!   from there on the key holds what the call read. A key is thus `BASE`, or `BASE` followed
 //!   by `;s=SITE`, `;d=DASHBOARD`, `;t=MOMENT` for each of them.
 
-use std::io::{self, Write as _};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -31,53 +30,36 @@ use tera::Value;
 
 use super::changes::{Reads, TemplateGraph};
 use super::functions::{READ_CLOCK, READ_DASHBOARD, READ_SITE};
+use super::keyser::Feed;
 use super::templates::TemplateSource;
 use super::views;
 use crate::site::Site;
 
-/// A hasher that serialized values are written into.
-pub(super) struct KeyHasher(io::BufWriter<Sip>);
-
-struct Sip(SipHasher13);
-
-impl io::Write for Sip {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        std::hash::Hasher::write(&mut self.0, bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+/// A hash of labelled texts and values (see [`super::keyser`]).
+pub(super) struct KeyHasher(Feed);
 
 impl KeyHasher {
     pub(super) fn new() -> KeyHasher {
-        KeyHasher(io::BufWriter::with_capacity(
-            8192,
-            Sip(SipHasher13::new_with_keys(
-                0x7265_6e64_6572_6b65,
-                0x7977_656e_6d69_6e67,
-            )),
-        ))
+        KeyHasher(Feed(SipHasher13::new_with_keys(
+            0x7265_6e64_6572_6b65,
+            0x7977_656e_6d69_6e67,
+        )))
     }
 
     /// Adds a labelled string.
     pub(super) fn text(&mut self, label: &str, text: &str) {
-        let _ = write!(self.0, "{label}:{}:{text};", text.len());
+        self.0.bytes(1, label.as_bytes());
+        self.0.bytes(2, text.as_bytes());
     }
 
-    /// Adds a labelled value as JSON; false when it cannot be serialized (then no key).
-    pub(super) fn json(&mut self, label: &str, value: &impl Serialize) -> bool {
-        let _ = write!(self.0, "{label}=");
-        let ok = serde_json::to_writer(&mut self.0, value).is_ok();
-        let _ = self.0.write_all(b";");
-        ok
+    /// Adds a labelled value; false when it cannot be serialized (then no key).
+    pub(super) fn json(&mut self, label: &str, value: &(impl Serialize + ?Sized)) -> bool {
+        self.0.bytes(3, label.as_bytes());
+        value.serialize(&mut self.0).is_ok()
     }
 
-    pub(super) fn finish(mut self) -> String {
-        let _ = self.0.flush();
-        let (sip, _) = self.0.into_parts();
-        let h = sip.0.finish128();
+    pub(super) fn finish(self) -> String {
+        let h = (self.0).0.finish128();
         format!("{:016x}{:016x}", h.h1, h.h2)
     }
 }
@@ -124,6 +106,8 @@ pub(super) struct Keys<'a> {
     volunteers: OnceLock<String>,
     /// Computed before any job (its computation is parallel; see [`Keys::new`]).
     whole_site: String,
+    /// The hash of each page's full view, by page index.
+    pages: Vec<Option<String>>,
     dashboard: OnceLock<String>,
 }
 
@@ -135,6 +119,7 @@ impl<'a> Keys<'a> {
         sources: &'a [TemplateSource],
     ) -> Keys<'a> {
         let graph = TemplateGraph::new(sources);
+        let (whole_site, pages) = whole_site(site, summaries);
         let templates = sources
             .iter()
             .map(|t| {
@@ -160,14 +145,20 @@ impl<'a> Keys<'a> {
             volunteers: OnceLock::new(),
             // Eagerly, outside the jobs: a lazy value initialized in parallel from inside a
             // parallel job can deadlock the thread pool.
-            whole_site: whole_site(site, summaries),
+            whole_site,
+            pages,
             dashboard: OnceLock::new(),
         }
     }
 
-    /// The key of rendering `template` on the context `entries`, before any function it calls
-    /// is counted (see [`Keys::full`]); `None` when the context cannot be hashed.
-    pub(super) fn base(&self, template: &str, entries: &[(&'static str, Value)]) -> Option<String> {
+    /// The hash of each page's full view (`page` in its context, `get_page`), by page index.
+    pub(super) fn pages(&self) -> &[Option<String>] {
+        &self.pages
+    }
+
+    /// The key of rendering `template` on a context hashed as `context`, before any function
+    /// it calls is counted (see [`Keys::full`]).
+    pub(super) fn base(&self, template: &str, context: &str) -> String {
         let mut h = KeyHasher::new();
         h.text("salt", &self.salt.0);
         h.text("template", template);
@@ -190,12 +181,8 @@ impl<'a> Keys<'a> {
             });
             h.text("volunteers", volunteers);
         }
-        for (name, value) in entries {
-            if !h.json(name, value) {
-                return None;
-            }
-        }
-        Some(h.finish())
+        h.text("context", context);
+        h.finish()
     }
 
     /// The full key of a rendering with key `base` that read `reads` (see the module comment).
@@ -242,7 +229,8 @@ impl<'a> Keys<'a> {
 /// The hash of everything the site-reading functions can return: every page's full view
 /// and summary with its content path, every section's view and pages, every taxonomy with
 /// its terms, and the data files.
-fn whole_site(site: &Site, summaries: &[Value]) -> String {
+/// Also gives the hash of each page's full view, by page index.
+fn whole_site(site: &Site, summaries: &[Value]) -> (String, Vec<Option<String>>) {
     let pages: Vec<Option<String>> = site
         .pages
         .par_iter()
@@ -279,7 +267,7 @@ fn whole_site(site: &Site, summaries: &[Value]) -> String {
     if !ok {
         h.text("unhashable", &format!("{:?}", std::time::SystemTime::now()));
     }
-    h.finish()
+    (h.finish(), pages)
 }
 
 /// With `WENMING_TIMINGS` set, the time [`super::render_reusing`] spends in each step, summed
@@ -293,8 +281,8 @@ pub(super) struct Clock {
 const STEPS: [&str; 6] = [
     "summaries and templates (wall)",
     "whole-site key (wall)",
-    "contexts",
-    "hashing contexts",
+    "contexts to render (after the key)",
+    "contexts hashed and keys",
     "rendering",
     "writer (hash, compare, stage)",
 ];
