@@ -235,19 +235,11 @@ fn produce(
         Err(found) => errors.extend(found),
     }
     let site_static = root.join("static");
-    let is_site_photo = |f: &OutputFile| match &f.bytes {
-        Bytes::File(source) => {
-            source.starts_with(&site_static) && crate::media::is_photo(Path::new(&f.path))
-        }
-        _ => false,
-    };
-    let site_photos = statics
-        .iter()
-        .filter(|f| is_site_photo(f))
-        .filter_map(|f| match &f.bytes {
-            Bytes::File(source) => Some((f.path.as_str(), source.as_path())),
-            _ => None,
-        });
+    let is_site_photo = |f: &OutputFile| is_photo_of(&site_static, f);
+    let site_photos = statics.iter().filter_map(|f| match &f.bytes {
+        Bytes::File(source) if is_site_photo(f) => Some((f.path.as_str(), source.as_path())),
+        _ => None,
+    });
     timings.lap("static files and check rules");
     let photos = photo_files(root, &site, site_photos).unwrap_or_else(|found| {
         errors.extend(found);
@@ -277,13 +269,8 @@ fn produce(
         emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
     timings.lap("photos and static files written");
-    let rendered = match last_build {
-        Some(last_build) => {
-            let salt = render::reuse::Salt::new(&site, options.drafts);
-            render::render_reusing(site.clone(), sources, salt, last_build).map_err(failed)?
-        }
-        None => render::render(site.clone(), sources, emit).map_err(failed)?,
-    };
+    let rendered =
+        render_pages(&site, sources, options.drafts, emit, last_build).map_err(failed)?;
     timings.lap("render");
     for group in generated_plan(&site) {
         generate_into(&site, group, emit).map_err(failed)?;
@@ -309,6 +296,34 @@ fn produce(
             .then_some(manifest),
         rendered,
     })
+}
+
+/// Whether `f` is a photo copied from the site's own `static/` folder (`site_static`).
+fn is_photo_of(site_static: &Path, f: &OutputFile) -> bool {
+    match &f.bytes {
+        Bytes::File(source) => {
+            source.starts_with(site_static) && crate::media::is_photo(Path::new(&f.path))
+        }
+        _ => false,
+    }
+}
+
+/// Renders the templated files into `emit`, or, given the previous build (the writer), only
+/// those whose inputs changed since (see [`render::reuse`]).
+fn render_pages(
+    site: &Arc<Site>,
+    sources: Vec<templates::TemplateSource>,
+    drafts: bool,
+    emit: Emit,
+    last_build: Option<&dyn render::Previous>,
+) -> Result<render::RenderCount, Diagnostics> {
+    match last_build {
+        Some(last_build) => {
+            let salt = render::reuse::Salt::new(site, drafts);
+            render::render_reusing(site.clone(), sources, salt, last_build)
+        }
+        None => render::render(site.clone(), sources, emit),
+    }
 }
 
 /// The warnings that do not repeat one of `errors`: a check rule that finds what a stage

@@ -26,7 +26,7 @@ impl Feed {
     }
 }
 
-impl<'a> ser::Serializer for &'a mut Feed {
+impl ser::Serializer for &mut Feed {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Self;
@@ -245,3 +245,32 @@ macro_rules! fields {
 }
 
 fields!(SerializeStruct, SerializeStructVariant);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use siphasher::sip128::{Hasher128 as _, SipHasher13};
+
+    use super::Feed;
+
+    fn key(value: &impl serde::Serialize) -> u128 {
+        let mut feed = Feed(SipHasher13::new());
+        value.serialize(&mut feed).unwrap_or_else(|e| panic!("{e}"));
+        feed.0.finish128().as_u128()
+    }
+
+    #[test]
+    fn values_that_differ_only_in_where_things_split_feed_different_bytes() {
+        assert_ne!(key(&["ab", "c"]), key(&["a", "bc"]));
+        assert_ne!(key(&vec![vec!["a"], vec![]]), key(&vec![vec![], vec!["a"]]));
+        assert_ne!(key(&Some("")), key(&None::<&str>));
+        assert_ne!(key(&("", "")), key(&("",)));
+        fn map(pairs: &[(&'static str, &'static str)]) -> BTreeMap<&'static str, &'static str> {
+            pairs.iter().copied().collect()
+        }
+        assert_ne!(key(&map(&[("a", "b")])), key(&map(&[("ab", "")])));
+        assert_ne!(key(&1u64), key(&1i64));
+        assert_eq!(key(&map(&[("a", "b")])), key(&map(&[("a", "b")])));
+    }
+}
