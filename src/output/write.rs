@@ -1031,6 +1031,59 @@ mod tests {
     }
 
     #[test]
+    fn a_rendered_file_is_kept_by_its_key_only_while_the_output_holds_it() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let page = "<p>".repeat(600);
+        let keyed = |w: &OutputWriter, key: &str| {
+            w.put_keyed(
+                OutputFile::text("a/index.html", page.clone()),
+                Some(key.into()),
+            )
+            .unwrap_or_else(|d| panic!("{d}"));
+        };
+        let w = begin(tmp.path(), &out);
+        assert!(!w.keep("a/index.html", "k1"), "nothing recorded yet");
+        keyed(&w, "k1");
+        assert_eq!(
+            w.commit().map(|r| r.written),
+            Ok(3),
+            "the page and its two twins"
+        );
+
+        let w = begin(tmp.path(), &out);
+        assert_eq!(w.recorded_key("a/index.html"), Some("k1"));
+        assert!(!w.keep("a/index.html", "k2"), "another key");
+        assert!(w.keep("a/index.html", "k1"));
+        assert_eq!(
+            w.commit(),
+            Ok(WriteReport {
+                written: 0,
+                unchanged: 3,
+                removed: 0
+            })
+        );
+
+        // A twin removed by hand: the page is rendered again and the twin written.
+        fs::remove_file(out.join("a/index.html.br")).unwrap_or_else(|e| panic!("{e}"));
+        let w = begin(tmp.path(), &out);
+        assert!(!w.keep("a/index.html", "k1"));
+        keyed(&w, "k1");
+        assert_eq!(w.commit().map(|r| r.written), Ok(1));
+
+        // The page edited by hand: not kept, rewritten.
+        fs::write(out.join("a/index.html"), "edited").unwrap_or_else(|e| panic!("{e}"));
+        let w = begin(tmp.path(), &out);
+        assert!(!w.keep("a/index.html", "k1"));
+        keyed(&w, "k1");
+        assert_eq!(w.commit().map(|r| r.written), Ok(1));
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).ok(),
+            Some(page)
+        );
+    }
+
+    #[test]
     fn a_file_changed_outside_wenming_is_rewritten() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let out = tmp.path().join("public");
