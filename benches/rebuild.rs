@@ -49,8 +49,8 @@ impl Tool {
         c
     }
 
-    /// Runs one build: (wall seconds, peak RSS in MB).
-    fn build(&self) -> (f64, f64) {
+    /// Runs one build: (wall seconds, peak RSS in MB, what wenming says it rendered).
+    fn build(&self) -> (f64, f64, String) {
         let out = self
             .command()
             .output()
@@ -69,7 +69,13 @@ impl Tool {
             .next()
             .and_then(|f| f.parse().ok())
             .unwrap_or(f64::NAN);
-        (wall, kb / 1024.0)
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let rendered = stdout
+            .lines()
+            .find_map(|l| l.split('；').find(|part| part.starts_with("渲染")))
+            .unwrap_or_default()
+            .to_string();
+        (wall, kb / 1024.0, rendered)
     }
 
     /// Removes the output and everything that remembers it, for a clean build.
@@ -206,8 +212,11 @@ fn main() {
                     "article added" => tool.add_article(run),
                     _ => {}
                 }
-                let (wall, rss) = tool.build();
-                eprintln!("run {run}: {} {build}: {wall:.2} s, {rss:.0} MB", tool.name);
+                let (wall, rss, rendered) = tool.build();
+                eprintln!(
+                    "run {run}: {} {build}: {wall:.2} s, {rss:.0} MB {rendered}",
+                    tool.name
+                );
                 times[t][b].0.push(wall);
                 times[t][b].1.push(rss);
             }
@@ -241,9 +250,10 @@ fn main() {
         .map(|b| median(times[0][b].0.clone()))
         .collect();
     println!(
-        "wenming: full rebuild / clean {:.2}; unchanged / clean {:.2}",
+        "wenming: full rebuild / clean {:.2}; unchanged / clean {:.2}; article added / clean {:.2}",
         wenming[2] / wenming[0],
-        wenming[1] / wenming[0]
+        wenming[1] / wenming[0],
+        wenming[3] / wenming[0]
     );
     for tool in &tools {
         let _ = std::fs::remove_dir_all(&tool.out);

@@ -123,6 +123,10 @@ pub struct BuildReport {
     pub files_written: usize,
     pub files_unchanged: usize,
     pub files_removed: usize,
+    /// Templated files (pages, listings…) rendered, and kept from the previous build because
+    /// nothing they read changed.
+    pub rendered: usize,
+    pub kept: usize,
     pub output: PathBuf,
     pub seconds: f64,
     pub warnings: Vec<Diagnostic>,
@@ -168,6 +172,8 @@ struct Produced {
     photos: PhotoSummary,
     /// The publish-date manifest after this build, when it differs from the site's.
     manifest: Option<Manifest>,
+    /// Templated files rendered and kept from the previous build (none kept in memory).
+    rendered: render::RenderCount,
 }
 
 /// Runs the pipeline, handing every output file to `emit`. Files that override others with
@@ -177,8 +183,10 @@ fn produce(
     options: &BuildOptions,
     loaded: LoadedSite,
     emit: Emit,
+    last_build: Option<&dyn render::Previous>,
 ) -> Result<Produced, BuildFailure> {
     let root = &options.root;
+    let timings = Timings::new();
     // The front half ran on whatever could be read, so that one run reports the errors of
     // every stage together; only now does the build stop.
     let LoadedSite {
@@ -227,19 +235,12 @@ fn produce(
         Err(found) => errors.extend(found),
     }
     let site_static = root.join("static");
-    let is_site_photo = |f: &OutputFile| match &f.bytes {
-        Bytes::File(source) => {
-            source.starts_with(&site_static) && crate::media::is_photo(Path::new(&f.path))
-        }
-        _ => false,
-    };
-    let site_photos = statics
-        .iter()
-        .filter(|f| is_site_photo(f))
-        .filter_map(|f| match &f.bytes {
-            Bytes::File(source) => Some((f.path.as_str(), source.as_path())),
-            _ => None,
-        });
+    let is_site_photo = |f: &OutputFile| is_photo_of(&site_static, f);
+    let site_photos = statics.iter().filter_map(|f| match &f.bytes {
+        Bytes::File(source) if is_site_photo(f) => Some((f.path.as_str(), source.as_path())),
+        _ => None,
+    });
+    timings.lap("static files and check rules");
     let photos = photo_files(root, &site, site_photos).unwrap_or_else(|found| {
         errors.extend(found);
         PhotoFiles::default()
@@ -267,10 +268,14 @@ fn produce(
     for file in statics.into_iter().filter(|f| !is_site_photo(f)) {
         emit(file).map_err(|d| failed(d.relative_to(root).into()))?;
     }
-    render::render(site.clone(), sources, emit).map_err(failed)?;
+    timings.lap("photos and static files written");
+    let rendered =
+        render_pages(&site, sources, options.drafts, emit, last_build).map_err(failed)?;
+    timings.lap("render");
     for group in generated_plan(&site) {
         generate_into(&site, group, emit).map_err(failed)?;
     }
+    timings.lap("feeds, sitemaps, search index");
     let summary = PhotoSummary {
         photos: photos.photos,
         processed: photos.processed,
@@ -289,7 +294,36 @@ fn produce(
         // A preview of drafts records nothing, not even an empty manifest.
         manifest: (record && (previous.as_ref() != Some(&manifest) || !Manifest::is_saved(root)))
             .then_some(manifest),
+        rendered,
     })
+}
+
+/// Whether `f` is a photo copied from the site's own `static/` folder (`site_static`).
+fn is_photo_of(site_static: &Path, f: &OutputFile) -> bool {
+    match &f.bytes {
+        Bytes::File(source) => {
+            source.starts_with(site_static) && crate::media::is_photo(Path::new(&f.path))
+        }
+        _ => false,
+    }
+}
+
+/// Renders the templated files into `emit`, or, given the previous build (the writer), only
+/// those whose inputs changed since (see [`render::reuse`]).
+fn render_pages(
+    site: &Arc<Site>,
+    sources: Vec<templates::TemplateSource>,
+    drafts: bool,
+    emit: Emit,
+    last_build: Option<&dyn render::Previous>,
+) -> Result<render::RenderCount, Diagnostics> {
+    match last_build {
+        Some(last_build) => {
+            let salt = render::reuse::Salt::new(site, drafts);
+            render::render_reusing(site.clone(), sources, salt, last_build)
+        }
+        None => render::render(site.clone(), sources, emit),
+    }
 }
 
 /// The warnings that do not repeat one of `errors`: a check rule that finds what a stage
@@ -374,10 +408,15 @@ fn release_sources(site: &mut Site) {
 pub fn render_site(options: &BuildOptions) -> Result<RenderedSite, Diagnostics> {
     let files = Mutex::new(Vec::new());
     let loaded = pipeline::load_site(&options.site_options()).map_err(Diagnostics::sorted)?;
-    let produced = produce(options, loaded, &|f| {
-        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    })
+    let produced = produce(
+        options,
+        loaded,
+        &|f| {
+            files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+            Ok(())
+        },
+        None,
+    )
     .map_err(|failure| failure.errors)?;
     Ok(RenderedSite {
         site: produced.site,
@@ -548,8 +587,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     refuse_unsafe_output_dir(&options.root, &output_dir).map_err(BuildFailure::errors)?;
+    let timings = Timings::new();
     let writer = OutputWriter::begin(&options.root, &output_dir, options.force)
         .map_err(BuildFailure::errors)?;
+    timings.lap("writer begun");
     let loaded = match pipeline::load_site(&options.site_options()) {
         Ok(loaded) => loaded,
         Err(errors) => {
@@ -557,8 +598,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(BuildFailure::errors(errors.sorted()));
         }
     };
+    timings.lap("load, parse, link");
     let writer = writer.compress(loaded.site.config.output.compress);
-    let produced = match produce(options, loaded, &|f| writer.put(f)) {
+    let previous = WriterPrevious(&writer);
+    let produced = match produce(options, loaded, &|f| writer.put(f), Some(&previous)) {
         Ok(p) => p,
         Err(errors) => {
             writer.abort();
@@ -577,7 +620,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         writer.abort();
         return Err(failed(d.into()));
     }
+    timings.lap("produce");
     let written = writer.commit().map_err(failed)?;
+    timings.lap("commit");
     if !options.drafts {
         record_next_due(&options.root, produced.next_due).map_err(|d| failed(d.into()))?;
     }
@@ -592,11 +637,46 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files_written: written.written,
         files_unchanged: written.unchanged,
         files_removed: written.removed,
+        rendered: produced.rendered.rendered,
+        kept: produced.rendered.kept,
         output: output_dir,
         seconds: started.elapsed().as_secs_f64(),
         warnings: produced.warnings,
         photos: produced.photos,
     })
+}
+
+/// With `WENMING_TIMINGS` set, a build prints how long each of its stages took (stderr), for
+/// measuring where the time goes (docs/perf.md).
+struct Timings(Option<Mutex<Instant>>);
+
+impl Timings {
+    fn new() -> Timings {
+        Timings(std::env::var_os("WENMING_TIMINGS").map(|_| Mutex::new(Instant::now())))
+    }
+
+    fn lap(&self, stage: &str) {
+        if let Some(last) = &self.0 {
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            eprintln!("timing: {stage} {:.3} s", last.elapsed().as_secs_f64());
+            *last = Instant::now();
+        }
+    }
+}
+
+/// The output writer as the render stage sees the previous build.
+struct WriterPrevious<'a>(&'a OutputWriter);
+
+impl render::Previous for WriterPrevious<'_> {
+    fn recorded_key(&self, path: &str) -> Option<&str> {
+        self.0.recorded_key(path)
+    }
+    fn keep(&self, path: &str, key: &str) -> bool {
+        self.0.keep(path, key)
+    }
+    fn put(&self, file: OutputFile, key: Option<String>) -> Result<(), Diagnostic> {
+        self.0.put_keyed(file, key)
+    }
 }
 
 /// The state file holding when the published site next changes by itself (a scheduled page

@@ -429,12 +429,14 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 String::new()
             };
             say!(
-                "构建完成：{} 个页面，{} 个栏目{skipped}{expired}；写入 {} 个文件，{} 个未变，删除 {} 个；用时 {:.2} 秒 → {}",
+                "构建完成：{} 个页面，{} 个栏目{skipped}{expired}；写入 {} 个文件，{} 个未变，删除 {} 个；渲染 {} 个网页，{} 个沿用上次构建；用时 {:.2} 秒 → {}",
                 report.pages,
                 report.sections,
                 report.files_written,
                 report.files_unchanged,
                 report.files_removed,
+                report.rendered,
+                report.kept,
                 report.seconds,
                 report.output.display()
             );

@@ -58,13 +58,26 @@ const STAGING_PREFIX: &str = ".wenming-staging-";
 const BACKUP_PREFIX: &str = ".wenming-backup-";
 
 /// One file as the record knows it: its content hash and, to notice an edit made outside
-/// wenming, the size and modification time it had when written.
+/// wenming, the size and modification time it had when written; for a rendered file, the key
+/// of everything its rendering read (see [`OutputWriter::keep`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Recorded {
     hash: String,
     size: u64,
     mtime: i64,
     mtime_ns: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+}
+
+impl Recorded {
+    /// The file on disk (`meta`) is the one this record describes.
+    fn on_disk(&self, meta: &fs::Metadata) -> bool {
+        meta.is_file()
+            && meta.len() == self.size
+            && meta.mtime() == self.mtime
+            && meta.mtime_nsec() == self.mtime_ns
+    }
 }
 
 /// What wenming wrote into one output folder, by path below it.
@@ -215,6 +228,12 @@ impl OutputWriter {
     /// exactly these bytes from the previous build. Safe to call from many threads; a later
     /// file with the same path replaces an earlier one.
     pub fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.put_keyed(file, None)
+    }
+
+    /// [`put`](Self::put) for a rendered file, recording `key`, the key of everything its
+    /// rendering read, for [`keep`](Self::keep) to compare in the next build.
+    pub fn put_keyed(&self, file: OutputFile, key: Option<String>) -> Result<(), Diagnostic> {
         if !is_clean(&file.path) || is_vcs(&file.path) {
             return Err(Diagnostic::new(
                 &file.path,
@@ -230,7 +249,7 @@ impl OutputWriter {
                 &owned
             }
         };
-        let changed = self.put_bytes(file.path.clone(), bytes)?;
+        let changed = self.put_bytes(file.path.clone(), bytes, key)?;
         let twin_paths = [format!("{}.gz", file.path), format!("{}.br", file.path)];
         if !(self.compress && compress::wants_twins(&file.path, bytes.len())) {
             // An earlier file put at the same path (a theme file the site overrides) may
@@ -245,7 +264,7 @@ impl OutputWriter {
         if !changed {
             let kept: Vec<Entry> = twin_paths
                 .iter()
-                .filter_map(|path| self.unchanged(path, None))
+                .filter_map(|path| self.unchanged(path, None, None))
                 .collect();
             if kept.len() == twin_paths.len() {
                 let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -256,28 +275,81 @@ impl OutputWriter {
             }
         }
         for (path, twin) in compress::twins(&file.path, bytes) {
-            self.put_bytes(path, &twin)?;
+            self.put_bytes(path, &twin, None)?;
         }
         Ok(())
     }
 
+    /// The key recorded for the file the previous build rendered at `path` (see
+    /// [`keep`](Self::keep)).
+    pub fn recorded_key(&self, path: &str) -> Option<&str> {
+        self.previous.get(path)?.key.as_deref()
+    }
+
+    /// Keeps the file the previous build rendered at `path`, without its bytes, when the key
+    /// of everything its rendering read then was `key` (recorded by [`put_keyed`]) and the
+    /// output still holds that very file (and the compressed twins it needs); says whether it
+    /// did. A file not kept must be rendered and put.
+    ///
+    /// [`put_keyed`]: Self::put_keyed
+    pub fn keep(&self, path: &str, key: &str) -> bool {
+        if !is_clean(path) || is_vcs(path) {
+            return false;
+        }
+        let Some(r) = self.previous.get(path) else {
+            return false;
+        };
+        if r.key.as_deref() != Some(key) {
+            return false;
+        }
+        let Some(kept) = self.unchanged(path, Some(&r.hash), Some(key)) else {
+            return false;
+        };
+        let twin_paths = [format!("{path}.gz"), format!("{path}.br")];
+        let wants_twins = self.compress
+            && usize::try_from(r.size).is_ok_and(|len| compress::wants_twins(path, len));
+        let mut twins = Vec::new();
+        if wants_twins {
+            for twin in &twin_paths {
+                match self.unchanged(twin, None, None) {
+                    Some(entry) => twins.push((twin.clone(), entry)),
+                    None => return false,
+                }
+            }
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        for twin in &twin_paths {
+            entries.remove(twin);
+        }
+        entries.insert(path.to_string(), kept);
+        entries.extend(twins);
+        true
+    }
+
     /// The record of the file the output holds at `path`, when it is the one the previous
-    /// build wrote (and has `hash`, when given).
-    fn unchanged(&self, path: &str, hash: Option<&str>) -> Option<Entry> {
+    /// build wrote (and has `hash`, when given), recorded anew with `key`.
+    fn unchanged(&self, path: &str, hash: Option<&str>, key: Option<&str>) -> Option<Entry> {
         let r = self.previous.get(path)?;
         let same = hash.is_none_or(|h| r.hash == h)
-            && fs::symlink_metadata(self.output.join(path))
-                .is_ok_and(|m| m.is_file() && Some(r) == stat(&m, &r.hash).as_ref());
+            && fs::symlink_metadata(self.output.join(path)).is_ok_and(|m| r.on_disk(&m));
         same.then(|| Entry {
-            recorded: r.clone(),
+            recorded: Recorded {
+                key: key.map(str::to_string),
+                ..r.clone()
+            },
             staged: None,
         })
     }
 
     /// Stages `bytes` for `path` unless the output already holds them; says whether it did.
-    fn put_bytes(&self, path: String, bytes: &[u8]) -> Result<bool, Diagnostic> {
+    fn put_bytes(
+        &self,
+        path: String,
+        bytes: &[u8],
+        key: Option<String>,
+    ) -> Result<bool, Diagnostic> {
         let hash = content_hash(bytes);
-        let entry = match self.unchanged(&path, Some(&hash)) {
+        let entry = match self.unchanged(&path, Some(&hash), key.as_deref()) {
             Some(entry) => entry,
             None => {
                 let number = self.next_number.fetch_add(1, Ordering::Relaxed);
@@ -290,12 +362,10 @@ impl OutputWriter {
                     .and_then(|mut f| f.write_all(bytes).and_then(|()| f.metadata()))
                     .map_err(|e| Diagnostic::io(&staged, "写入临时文件", &e))?;
                 Entry {
-                    recorded: stat(&meta, &hash).unwrap_or(Recorded {
-                        hash,
-                        size: 0,
-                        mtime: 0,
-                        mtime_ns: 0,
-                    }),
+                    recorded: Recorded {
+                        key,
+                        ..stat(&meta, &hash)
+                    },
                     staged: Some(number),
                 }
             }
@@ -596,6 +666,7 @@ fn adopt(output: &Path) -> BTreeMap<String, Recorded> {
                 size: 0,
                 mtime: 0,
                 mtime_ns: 0,
+                key: None,
             };
             Some((rel, recorded))
         })
@@ -842,13 +913,14 @@ fn is_protected(path: &str) -> bool {
     is_vcs(path) || path.split('/').any(|s| s.starts_with('.'))
 }
 
-fn stat(meta: &fs::Metadata, hash: &str) -> Option<Recorded> {
-    Some(Recorded {
+fn stat(meta: &fs::Metadata, hash: &str) -> Recorded {
+    Recorded {
         hash: hash.to_string(),
         size: meta.len(),
         mtime: meta.mtime(),
         mtime_ns: meta.mtime_nsec(),
-    })
+        key: None,
+    }
 }
 
 /// A 128-bit hash of a file's bytes (SipHash-1-3 with fixed keys, stable across runs).
@@ -982,6 +1054,59 @@ mod tests {
             .filter(|n| n.starts_with('.'))
             .collect();
         assert_eq!(left, Vec::<String>::new(), "no temporary folder is left");
+    }
+
+    #[test]
+    fn a_rendered_file_is_kept_by_its_key_only_while_the_output_holds_it() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let page = "<p>".repeat(600);
+        let keyed = |w: &OutputWriter, key: &str| {
+            w.put_keyed(
+                OutputFile::text("a/index.html", page.clone()),
+                Some(key.into()),
+            )
+            .unwrap_or_else(|d| panic!("{d}"));
+        };
+        let w = begin(tmp.path(), &out);
+        assert!(!w.keep("a/index.html", "k1"), "nothing recorded yet");
+        keyed(&w, "k1");
+        assert_eq!(
+            w.commit().map(|r| r.written),
+            Ok(3),
+            "the page and its two twins"
+        );
+
+        let w = begin(tmp.path(), &out);
+        assert_eq!(w.recorded_key("a/index.html"), Some("k1"));
+        assert!(!w.keep("a/index.html", "k2"), "another key");
+        assert!(w.keep("a/index.html", "k1"));
+        assert_eq!(
+            w.commit(),
+            Ok(WriteReport {
+                written: 0,
+                unchanged: 3,
+                removed: 0
+            })
+        );
+
+        // A twin removed by hand: the page is rendered again and the twin written.
+        fs::remove_file(out.join("a/index.html.br")).unwrap_or_else(|e| panic!("{e}"));
+        let w = begin(tmp.path(), &out);
+        assert!(!w.keep("a/index.html", "k1"));
+        keyed(&w, "k1");
+        assert_eq!(w.commit().map(|r| r.written), Ok(1));
+
+        // The page edited by hand: not kept, rewritten.
+        fs::write(out.join("a/index.html"), "edited").unwrap_or_else(|e| panic!("{e}"));
+        let w = begin(tmp.path(), &out);
+        assert!(!w.keep("a/index.html", "k1"));
+        keyed(&w, "k1");
+        assert_eq!(w.commit().map(|r| r.written), Ok(1));
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).ok(),
+            Some(page)
+        );
     }
 
     #[test]

@@ -260,14 +260,14 @@ fn changed_templates<'a>(old: &'a [TemplateSource], new: &'a [TemplateSource]) -
 /// Which templates each template uses (through `extends` and `include`, found as quoted
 /// template names in its text, which over-approximates safely) and which of them read more
 /// than their own context.
-struct TemplateGraph {
+pub(super) struct TemplateGraph {
     uses: HashMap<String, HashSet<String>>,
     reads: HashMap<Reads, HashSet<String>>,
 }
 
 /// What a template may read beyond its own page's or listing's context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Reads {
+pub(super) enum Reads {
     /// Other pages, sections, taxonomies or data files.
     Site,
     /// The progress dashboard (`progress_dashboard()`).
@@ -288,7 +288,7 @@ const READERS: &[(Reads, &[&str])] = &[
 ];
 
 impl TemplateGraph {
-    fn new(sources: &[TemplateSource]) -> TemplateGraph {
+    pub(super) fn new(sources: &[TemplateSource]) -> TemplateGraph {
         let code: Vec<String> = sources.iter().map(|t| without_comments(&t.text)).collect();
         // Components are visible to every template, so their definitions are used by all.
         let components: Vec<&str> = sources
@@ -355,8 +355,13 @@ impl TemplateGraph {
         }
     }
 
+    /// The templates `template` is, extends or includes (`None`: an unknown template).
+    pub(super) fn uses(&self, template: &str) -> Option<&HashSet<String>> {
+        self.uses.get(template)
+    }
+
     /// True when `template` (or a template it uses) reads `what`.
-    fn reads(&self, template: &str, what: Reads) -> bool {
+    pub(super) fn reads(&self, template: &str, what: Reads) -> bool {
         self.reads
             .get(&what)
             .is_some_and(|names| names.contains(template))
@@ -633,7 +638,7 @@ fn same_term_paths(site: &Site, old_site: &Site, p: &site::SitePage) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::fs;
     use std::path::Path;
 
@@ -649,7 +654,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn write(root: &Path, rel: &str, text: &str) {
+    pub(in crate::render) fn write(root: &Path, rel: &str, text: &str) {
         let path = root.join(rel);
         fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
         fs::write(path, text).expect("written");
@@ -658,7 +663,7 @@ mod tests {
     /// A small site: a section of three dated pages (two to a pager, tagged), an about page
     /// at the root, and templates of its own that read only their own context, but for
     /// `about.html`, which reads another page through `get_page`.
-    fn site_root() -> tempfile::TempDir {
+    pub(in crate::render) fn site_root() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path();
         write(
@@ -716,7 +721,7 @@ mod tests {
     }
 
     /// The site at `root`, linked and expanded, and its templates.
-    fn load(root: &Path) -> (Arc<Site>, Vec<TemplateSource>) {
+    pub(in crate::render) fn load(root: &Path) -> (Arc<Site>, Vec<TemplateSource>) {
         let loaded = pipeline::load_site(&SiteOptions {
             root: root.to_path_buf(),
             base_url: None,

@@ -17,6 +17,26 @@ pub struct Shared {
     pub dashboard: std::sync::OnceLock<Value>,
 }
 
+/// What a rendering read through the functions below, beyond its context (see
+/// `reuse`): the whole site, the progress dashboard, the build's moment.
+pub const READ_SITE: u8 = 1;
+pub const READ_DASHBOARD: u8 = 2;
+pub const READ_CLOCK: u8 = 4;
+
+thread_local! {
+    /// What the rendering running on this thread has read (a template renders on one thread).
+    static READ: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+}
+
+fn note(what: u8) {
+    READ.with(|r| r.set(r.get() | what));
+}
+
+/// What the functions read on this thread since the last call, and starts over.
+pub fn take_reads() -> u8 {
+    READ.with(|r| r.replace(0))
+}
+
 fn error(message: impl ToString) -> tera::Error {
     tera::Error::message(message)
 }
@@ -152,6 +172,7 @@ fn qr_code(kwargs: Kwargs) -> TeraResult<String> {
 /// `days_until(date=)`: whole days from the build's moment to `date`.
 fn days_until(s: &Shared, kwargs: Kwargs) -> TeraResult<i64> {
     let date = kwargs.must_get::<&str>("date")?;
+    note(READ_CLOCK);
     super::countdown::days_until(s.site.now, date).map_err(error)
 }
 
@@ -162,6 +183,7 @@ fn url(s: &Shared, kwargs: Kwargs) -> TeraResult<String> {
     let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
     let site = &s.site;
     let site_path = if path.starts_with("@/") {
+        note(READ_SITE);
         let (target, anchor) = path
             .split_once('#')
             .map_or((path, None), |(t, a)| (t, Some(a)));
@@ -187,6 +209,7 @@ fn url(s: &Shared, kwargs: Kwargs) -> TeraResult<String> {
 
 /// `get_page(path=)`: a page's full view.
 fn get_page(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    note(READ_SITE);
     let path = kwargs.must_get::<&str>("path")?;
     match s.site.lookup(path) {
         Some(Target::Page(i)) => Ok(Value::from_serializable(&views::page_full(
@@ -202,6 +225,7 @@ fn get_page(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
 
 /// `get_section(path=, limit=)`: a section's view with the summaries of its first pages.
 fn get_section(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    note(READ_SITE);
     let path = kwargs.must_get::<&str>("path")?;
     let limit = kwargs.get::<usize>("limit")?.unwrap_or(usize::MAX);
     match s.site.lookup(path) {
@@ -225,6 +249,7 @@ fn get_section(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
 
 /// `get_taxonomy(kind=)`: a taxonomy with its terms.
 fn get_taxonomy(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    note(READ_SITE);
     let kind = kwargs.must_get::<&str>("kind")?;
     let site = &s.site;
     let Some(t) = site.taxonomies.iter().find(|t| t.name == kind) else {
@@ -252,6 +277,7 @@ fn get_taxonomy(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
 
 /// `progress_dashboard()`: the progress dashboard, made on first use and then shared.
 fn progress_dashboard(s: &Shared) -> TeraResult<Value> {
+    note(READ_DASHBOARD);
     Ok(s.dashboard
         .get_or_init(|| Value::from_serializable(&views::dashboard(&s.site)))
         .clone())
@@ -259,6 +285,7 @@ fn progress_dashboard(s: &Shared) -> TeraResult<Value> {
 
 /// `load_data(path=, default=)`: a file of `data/`.
 fn load_data(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    note(READ_SITE);
     let path = kwargs.must_get::<&str>("path")?;
     let key = path.trim_start_matches("data/").trim_start_matches('/');
     // `default=` makes the file optional: a theme for every site can offer a block

@@ -5,8 +5,10 @@ pub mod changes;
 pub mod charts;
 mod countdown;
 mod functions;
+mod keyser;
 pub mod photos;
 pub mod qr;
+pub mod reuse;
 pub mod shortcodes;
 pub mod templates;
 pub mod views;
@@ -67,15 +69,103 @@ pub fn render(
     site: Arc<Site>,
     sources: Vec<TemplateSource>,
     emit: Emit,
-) -> Result<(), Diagnostics> {
+) -> Result<RenderCount, Diagnostics> {
     let renderer = Renderer::new(site.clone(), sources, page_summaries(&site))?;
-    let errors: Vec<Diagnostic> = renderer
-        .jobs()
+    let jobs = renderer.jobs();
+    let errors: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|job| renderer.render(job).and_then(emit).err())
         .collect();
     if errors.is_empty() {
-        Ok(())
+        Ok(RenderCount {
+            rendered: jobs.len(),
+            kept: 0,
+        })
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// The previous build of the same output, as [`render_reusing`] asks it: the output writer.
+pub trait Previous: Sync {
+    /// The key recorded for the file the previous build rendered at `path`.
+    fn recorded_key(&self, path: &str) -> Option<&str>;
+    /// Keeps that file, recorded with `key`, when the output still holds it; false: render it.
+    fn keep(&self, path: &str, key: &str) -> bool;
+    /// Takes a rendered file and the key of what its rendering read.
+    /// (`None`: a context that cannot be hashed, rendered every time).
+    fn put(&self, file: OutputFile, key: Option<String>) -> Result<(), Diagnostic>;
+}
+
+/// How many files [`render_reusing`] rendered and kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderCount {
+    pub rendered: usize,
+    pub kept: usize,
+}
+
+/// [`render`], keeping every file of the previous build whose inputs did not change (see
+/// [`reuse`]) instead of rendering it again.
+pub fn render_reusing(
+    site: Arc<Site>,
+    sources: Vec<TemplateSource>,
+    salt: reuse::Salt,
+    previous: &dyn Previous,
+) -> Result<RenderCount, Diagnostics> {
+    let clock = reuse::Clock::new();
+    let summaries = page_summaries(&site);
+    let renderer = Renderer::new(site.clone(), sources, summaries.clone())?;
+    clock.add(0, clock.start);
+    let started = std::time::Instant::now();
+    let keys = reuse::Keys::new(&site, salt, &summaries, &renderer.sources);
+    clock.add(1, started);
+    let done: Vec<Result<bool, Diagnostic>> = renderer
+        .jobs()
+        .par_iter()
+        .map(|job| {
+            let started = std::time::Instant::now();
+            let (tera, summaries) = (&renderer.tera, &renderer.summaries);
+            let hashed = prepare(tera, &site, summaries, job, Mode::Hash(keys.pages()))?;
+            let base = hashed
+                .entries
+                .finish()
+                .map(|context| keys.base(&hashed.template, &context));
+            let started = clock.add(3, started);
+            let Some(base) = base else {
+                // A context that cannot be hashed: rendered every time, recorded with no key.
+                let prepared = prepare(tera, &site, summaries, job, Mode::Values)?;
+                let file = render_prepared(tera, &renderer.sources, &prepared)?;
+                return previous.put(file, None).map(|()| true);
+            };
+            if let Some(recorded) = previous.recorded_key(&hashed.output)
+                && keys.still(recorded, &base)
+                && previous.keep(&hashed.output, recorded)
+            {
+                return Ok(false);
+            }
+            let prepared = prepare(tera, &site, summaries, job, Mode::Values)?;
+            let started = clock.add(2, started);
+            functions::take_reads();
+            let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
+            let key = keys.full(&base, functions::take_reads());
+            let started = clock.add(4, started);
+            let put = previous.put(file, Some(key)).map(|()| true);
+            clock.add(5, started);
+            put
+        })
+        .collect();
+    clock.report();
+    let mut count = RenderCount::default();
+    let mut errors = Vec::new();
+    for result in done {
+        match result {
+            Ok(true) => count.rendered += 1,
+            Ok(false) => count.kept += 1,
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(count)
     } else {
         Err(errors.into())
     }
@@ -240,11 +330,218 @@ fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec
         .collect()
 }
 
-fn base_context(site: &Site, path: &str) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("current_path", &site.url_path(path));
-    ctx.insert("current_url", &site.permalink(path));
-    ctx
+/// How [`prepare`] takes a job's context.
+#[derive(Clone, Copy)]
+enum Mode<'k> {
+    /// As values, to render.
+    Values,
+    /// Fed into a hash, for the job's key ([`reuse`]), with the hashes of the pages' full
+    /// views already made for the whole-site key.
+    Hash(&'k [Option<String>]),
+}
+
+/// A job's context: named values, or their hash.
+enum Entries<'k> {
+    Values(Vec<(&'static str, Value)>),
+    Hashed {
+        hasher: reuse::KeyHasher,
+        ok: bool,
+        pages: &'k [Option<String>],
+    },
+}
+
+impl<'k> Entries<'k> {
+    fn new(mode: Mode<'k>, site: &Site, path: &str) -> Entries<'k> {
+        let mut e = match mode {
+            Mode::Values => Entries::Values(Vec::with_capacity(6)),
+            Mode::Hash(pages) => Entries::Hashed {
+                hasher: reuse::KeyHasher::new(),
+                ok: true,
+                pages,
+            },
+        };
+        e.insert("current_path", &site.url_path(path));
+        e.insert("current_url", &site.permalink(path));
+        e
+    }
+
+    fn insert(&mut self, name: &'static str, value: &impl serde::Serialize) {
+        match self {
+            Entries::Values(values) => values.push((name, Value::from_serializable(value))),
+            Entries::Hashed { hasher, ok, .. } => *ok &= hasher.json(name, value),
+        }
+    }
+
+    /// Page `i`'s full view as `name` (hashed once per build when keys are made).
+    fn insert_page(&mut self, name: &'static str, site: &Site, i: usize, summaries: &[Value]) {
+        if let Entries::Hashed { hasher, pages, .. } = self
+            && let Some(Some(hash)) = pages.get(i)
+        {
+            hasher.text(name, hash);
+            return;
+        }
+        self.insert(name, &views::page_full(site, &site.pages[i], summaries));
+    }
+
+    fn context(&self) -> Context {
+        let mut ctx = Context::new();
+        if let Entries::Values(values) = self {
+            for (name, value) in values {
+                ctx.insert_value(*name, value.clone());
+            }
+        }
+        ctx
+    }
+
+    /// The hash of the context, when it was hashed and could be.
+    fn finish(self) -> Option<String> {
+        match self {
+            Entries::Hashed {
+                hasher, ok: true, ..
+            } => Some(hasher.finish()),
+            _ => None,
+        }
+    }
+}
+
+/// A job ready to render: its template, output file and context, and the content file it
+/// renders (named in errors).
+struct Prepared<'a, 'k> {
+    template: String,
+    output: String,
+    entries: Entries<'k>,
+    source: Option<&'a Path>,
+}
+
+fn prepare<'a, 'k>(
+    tera: &Tera,
+    site: &'a Site,
+    summaries: &[Value],
+    job: &Job,
+    mode: Mode<'k>,
+) -> Result<Prepared<'a, 'k>, Diagnostic> {
+    let (template, path, entries, source) = match *job {
+        Job::Page(i) => {
+            let p = &site.pages[i];
+            let template = choose_template(tera, site, job).ok_or_else(|| {
+                missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
+            })?;
+            let mut e = Entries::new(mode, site, &p.path);
+            e.insert_page("page", site, i, summaries);
+            e.insert(
+                "section",
+                &views::section_summary(site, &site.sections[p.section]),
+            );
+            (template, p.path.clone(), e, Some(p.page.source.as_path()))
+        }
+        Job::Section(i, k) => {
+            let s = &site.sections[i];
+            let template = choose_template(tera, site, job).ok_or_else(|| {
+                missing_template(
+                    &s.section.source,
+                    s.section.meta.template.as_deref(),
+                    "section.html",
+                )
+            })?;
+            let path = pager_path(&s.path, k);
+            let mut e = Entries::new(mode, site, &path);
+            e.insert("section", &views::section_full(site, s, Vec::new()));
+            let count = pager_count(s.pages.len(), s.paginate);
+            let items = pager_items(&s.pages, s.paginate, k, summaries);
+            e.insert(
+                "paginator",
+                &Paginator::new(site, &s.path, items, k, count, s.pages.len(), s.paginate),
+            );
+            if i == site.root() {
+                e.insert("recent_pages", &recent_pages(site, summaries, RECENT_PAGES));
+            }
+            let source = s.from_file.then_some(s.section.source.as_path());
+            (template, path, e, source)
+        }
+        Job::TaxonomyList(ti) => {
+            let t = &site.taxonomies[ti];
+            let mut e = Entries::new(mode, site, &t.path);
+            e.insert("taxonomy", &views::taxonomy_view(site, t));
+            e.insert(
+                "terms",
+                &t.terms
+                    .iter()
+                    .map(|term| views::term_view(site, term))
+                    .collect::<Vec<_>>(),
+            );
+            let template = require(tera, "taxonomy_list.html")?;
+            (template, t.path.clone(), e, None)
+        }
+        Job::Term(ti, termi, k) => prepare_term(tera, site, summaries, (ti, termi, k), mode)?,
+        Job::Builtin(path, template) => {
+            let mut e = Entries::new(mode, site, path);
+            if path == SITEMAP_PATH {
+                e.insert("sitemap", &views::sitemap(site, summaries));
+            }
+            (template.to_string(), path.to_string(), e, None)
+        }
+        Job::NotFound => {
+            return Ok(Prepared {
+                template: require(tera, "404.html")?,
+                output: "404.html".into(),
+                entries: Entries::new(mode, site, "/404.html"),
+                source: None,
+            });
+        }
+    };
+    Ok(Prepared {
+        template,
+        output: index_file(&path),
+        entries,
+        source,
+    })
+}
+
+type Parts<'a, 'k> = (String, String, Entries<'k>, Option<&'a Path>);
+
+fn prepare_term<'a, 'k>(
+    tera: &Tera,
+    site: &'a Site,
+    summaries: &[Value],
+    (ti, termi, k): (usize, usize, usize),
+    mode: Mode<'k>,
+) -> Result<Parts<'a, 'k>, Diagnostic> {
+    let t = &site.taxonomies[ti];
+    let term = &t.terms[termi];
+    let path = pager_path(&term.path, k);
+    let mut e = Entries::new(mode, site, &path);
+    e.insert("taxonomy", &views::taxonomy_view(site, t));
+    e.insert("term", &views::term_view(site, term));
+    let count = pager_count(term.pages.len(), t.paginate);
+    let items = pager_items(&term.pages, t.paginate, k, summaries);
+    e.insert(
+        "paginator",
+        &Paginator::new(
+            site,
+            &term.path,
+            items,
+            k,
+            count,
+            term.pages.len(),
+            t.paginate,
+        ),
+    );
+    let template = require(tera, "taxonomy_term.html")?;
+    Ok((template, path, e, None))
+}
+
+fn render_prepared(
+    tera: &Tera,
+    sources: &[TemplateSource],
+    prepared: &Prepared,
+) -> Result<OutputFile, Diagnostic> {
+    let html = tera
+        .render(&prepared.template, &prepared.entries.context())
+        .map_err(|e| tera_error(&e, sources, prepared.source))?;
+    Ok(OutputFile {
+        path: prepared.output.clone(),
+        bytes: Bytes::Owned(html.into_bytes()),
+    })
 }
 
 fn render_job(
@@ -254,113 +551,11 @@ fn render_job(
     sources: &[TemplateSource],
     job: &Job,
 ) -> Result<OutputFile, Diagnostic> {
-    let (template, path, ctx, source) = match *job {
-        Job::Page(i) => {
-            let p = &site.pages[i];
-            let template = choose_template(tera, site, job).ok_or_else(|| {
-                missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
-            })?;
-            let mut ctx = base_context(site, &p.path);
-            ctx.insert("page", &views::page_full(site, p, summaries));
-            ctx.insert(
-                "section",
-                &views::section_summary(site, &site.sections[p.section]),
-            );
-            (template, p.path.clone(), ctx, Some(p.page.source.as_path()))
-        }
-        Job::Section(i, k) => {
-            let s = &site.sections[i];
-            let is_root = i == site.root();
-            let template = choose_template(tera, site, job).ok_or_else(|| {
-                missing_template(
-                    &s.section.source,
-                    s.section.meta.template.as_deref(),
-                    "section.html",
-                )
-            })?;
-            let path = pager_path(&s.path, k);
-            let mut ctx = base_context(site, &path);
-            ctx.insert("section", &views::section_full(site, s, Vec::new()));
-            let count = pager_count(s.pages.len(), s.paginate);
-            let items = pager_items(&s.pages, s.paginate, k, summaries);
-            ctx.insert(
-                "paginator",
-                &Paginator::new(site, &s.path, items, k, count, s.pages.len(), s.paginate),
-            );
-            if is_root {
-                ctx.insert("recent_pages", &recent_pages(site, summaries, RECENT_PAGES));
-            }
-            let source = if s.from_file {
-                Some(s.section.source.as_path())
-            } else {
-                None
-            };
-            (template, path, ctx, source)
-        }
-        Job::TaxonomyList(ti) => {
-            let t = &site.taxonomies[ti];
-            let mut ctx = base_context(site, &t.path);
-            ctx.insert("taxonomy", &views::taxonomy_view(site, t));
-            ctx.insert(
-                "terms",
-                &t.terms
-                    .iter()
-                    .map(|term| views::term_view(site, term))
-                    .collect::<Vec<_>>(),
-            );
-            let template = require(tera, "taxonomy_list.html")?;
-            (template, t.path.clone(), ctx, None)
-        }
-        Job::Term(ti, termi, k) => {
-            let t = &site.taxonomies[ti];
-            let term = &t.terms[termi];
-            let path = pager_path(&term.path, k);
-            let mut ctx = base_context(site, &path);
-            ctx.insert("taxonomy", &views::taxonomy_view(site, t));
-            ctx.insert("term", &views::term_view(site, term));
-            let count = pager_count(term.pages.len(), t.paginate);
-            let items = pager_items(&term.pages, t.paginate, k, summaries);
-            ctx.insert(
-                "paginator",
-                &Paginator::new(
-                    site,
-                    &term.path,
-                    items,
-                    k,
-                    count,
-                    term.pages.len(),
-                    t.paginate,
-                ),
-            );
-            let template = require(tera, "taxonomy_term.html")?;
-            (template, path, ctx, None)
-        }
-        Job::Builtin(path, template) => {
-            let mut ctx = base_context(site, path);
-            if path == SITEMAP_PATH {
-                ctx.insert("sitemap", &views::sitemap(site, summaries));
-            }
-            (template.to_string(), path.to_string(), ctx, None)
-        }
-        Job::NotFound => {
-            let ctx = base_context(site, "/404.html");
-            let template = require(tera, "404.html")?;
-            let html = tera
-                .render(&template, &ctx)
-                .map_err(|e| tera_error(&e, sources, None))?;
-            return Ok(OutputFile {
-                path: "404.html".into(),
-                bytes: Bytes::Owned(html.into_bytes()),
-            });
-        }
-    };
-    let html = tera
-        .render(&template, &ctx)
-        .map_err(|e| tera_error(&e, sources, source))?;
-    Ok(OutputFile {
-        path: index_file(&path),
-        bytes: Bytes::Owned(html.into_bytes()),
-    })
+    render_prepared(
+        tera,
+        sources,
+        &prepare(tera, site, summaries, job, Mode::Values)?,
+    )
 }
 
 /// The newest pages of the whole site, for the home page.

@@ -1,0 +1,227 @@
+//! `wenming build` renders again only the files whose inputs changed since the previous build
+//! of the same output, and its output is byte for byte that of a clean build after every kind
+//! of change: an edited title or body, an added or deleted page, a changed template or
+//! site.yaml, a page falling due, another base URL, drafts, a file edited by hand.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{DEMO_NOW, Run, copy_dir, temp, wenming_at};
+
+/// A copy of the demo site (the repository's own content, the embedded default theme).
+fn demo_copy() -> tempfile::TempDir {
+    let dir = temp();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["content", "data", "static"] {
+        copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
+    fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml"))
+        .unwrap_or_else(|e| panic!("site.yaml: {e}"));
+    dir
+}
+
+fn build(now: &str, root: &Path, output: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap_or_default(),
+        "--output",
+        output.to_str().unwrap_or_default(),
+    ];
+    args.extend_from_slice(extra);
+    let run = wenming_at(now, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
+/// The "写入 … 沿用上次构建" part of a build's summary line.
+fn counts(run: &Run) -> String {
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("构建完成："))
+        .unwrap_or_default();
+    let from = line.find("写入").unwrap_or(0);
+    let to = line.find("；用时").unwrap_or(line.len());
+    line[from..to].to_string()
+}
+
+/// Every file below `dir` with its bytes, by relative path.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    common::files(dir)
+        .into_iter()
+        .filter(|f| !f.starts_with(".wenming"))
+        .map(|f| {
+            let bytes = fs::read(dir.join(&f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// Asserts that `output` holds exactly what a clean build of `root` (into a new folder) gives.
+fn assert_same_as_clean(now: &str, root: &Path, output: &Path, extra: &[&str], step: &str) {
+    let clean = temp();
+    let out = clean.path().join("public");
+    build(now, root, &out, extra);
+    let (got, want) = (tree(output), tree(&out));
+    let paths = |t: &[(String, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&got), paths(&want), "{step}: the files differ");
+    for ((path, a), (_, b)) in got.iter().zip(&want) {
+        assert!(a == b, "{step}: {path} differs from a clean build's");
+    }
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap_or_else(|e| panic!("{file}: {e}"));
+}
+
+#[test]
+fn an_unchanged_rebuild_renders_nothing_and_writes_nothing() {
+    let site = demo_copy();
+    let out = site.path().join("public");
+    let first = build(DEMO_NOW, site.path(), &out, &[]);
+    assert_eq!(
+        counts(&first),
+        "写入 666 个文件，0 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建"
+    );
+    let again = build(DEMO_NOW, site.path(), &out, &[]);
+    assert_eq!(
+        counts(&again),
+        "写入 0 个文件，666 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建"
+    );
+}
+
+#[test]
+fn every_kind_of_change_gives_the_clean_build_output() {
+    let site = demo_copy();
+    let root = site.path();
+    let out = root.join("public");
+    build(DEMO_NOW, root, &out, &[]);
+    let mut seen = Vec::new();
+    let mut step = |name: &str, now: &str, extra: &[&str], want: &str| {
+        let run = build(now, root, &out, extra);
+        seen.push((name.to_string(), counts(&run), want.to_string()));
+        assert_same_as_clean(now, root, &out, extra, name);
+    };
+
+    edit(
+        root,
+        "content/news/zheng-gai-du-ban.md",
+        "title: ",
+        "title: 新标题：",
+    );
+    step(
+        "a title",
+        DEMO_NOW,
+        &[],
+        "写入 53 个文件，613 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
+    );
+    edit(
+        root,
+        "content/news/zheng-gai-du-ban.md",
+        "\n---\n",
+        "\n---\n新增的第一段。\n\n",
+    );
+    step(
+        "a body",
+        DEMO_NOW,
+        &[],
+        "写入 40 个文件，626 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
+    );
+    fs::write(
+        root.join("content/news/xin-gao-jian.md"),
+        "---\ntitle: 新稿件\ndate: 2026-11-20\ntags: [志愿服务]\n---\n一篇新稿件的正文。\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    step(
+        "an added article",
+        DEMO_NOW,
+        &[],
+        "写入 56 个文件，614 个未变，删除 0 个；渲染 26 个网页，108 个沿用上次构建",
+    );
+    fs::remove_file(root.join("content/news/zheng-gai-du-ban.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    step(
+        "a deleted page",
+        DEMO_NOW,
+        &[],
+        "写入 200 个文件，462 个未变，删除 26 个；渲染 34 个网页，99 个沿用上次构建",
+    );
+    edit(
+        root,
+        "site.yaml",
+        "title: 栖云文明网",
+        "title: 栖云市文明网",
+    );
+    step(
+        "the site title",
+        DEMO_NOW,
+        &[],
+        "写入 423 个文件，239 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
+    );
+    step(
+        "no change at all",
+        DEMO_NOW,
+        &[],
+        "写入 0 个文件，662 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建",
+    );
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    let term = fs::read_to_string(theme.join("taxonomy_term.html")).unwrap_or_default();
+    fs::create_dir_all(root.join("templates")).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        root.join("templates/taxonomy_term.html"),
+        term.replace("篇</p>", "篇文章</p>"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    step(
+        "a template",
+        DEMO_NOW,
+        &[],
+        "写入 165 个文件，497 个未变，删除 0 个；渲染 55 个网页，78 个沿用上次构建",
+    );
+    fs::write(out.join("news/index.html"), "改坏了").unwrap_or_else(|e| panic!("{e}"));
+    step(
+        "a file edited by hand in the output",
+        DEMO_NOW,
+        &[],
+        "写入 1 个文件，661 个未变，删除 0 个；渲染 1 个网页，132 个沿用上次构建",
+    );
+    step(
+        "another base URL",
+        DEMO_NOW,
+        &["--base-url", "https://staging.example.org"],
+        "写入 427 个文件，235 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
+    );
+    step(
+        "drafts",
+        DEMO_NOW,
+        &["--drafts"],
+        "写入 485 个文件，192 个未变，删除 2 个；渲染 136 个网页，0 个沿用上次构建",
+    );
+    step(
+        "back to the site",
+        DEMO_NOW,
+        &[],
+        "写入 163 个文件，499 个未变，删除 17 个；渲染 133 个网页，0 个沿用上次构建",
+    );
+    step(
+        "a page falls due",
+        "2027-01-02 10:00",
+        &[],
+        "写入 33 个文件，629 个未变，删除 0 个；渲染 14 个网页，119 个沿用上次构建",
+    );
+    let got: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|(n, c, _)| (n.as_str(), c.as_str()))
+        .collect();
+    let want: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|(n, _, w)| (n.as_str(), w.as_str()))
+        .collect();
+    assert_eq!(got, want);
+}
