@@ -21,7 +21,12 @@ use wenming::serve::incremental::{LiveSite, Outcome};
 
 /// The demo site's moment ([`common::DEMO_NOW`]): every page of it is published then.
 fn now() -> Timestamp {
-    wenming::text::dates::parse(common::DEMO_NOW)
+    at(common::DEMO_NOW)
+}
+
+/// A moment in Beijing time (`2026-11-22 00:05`).
+fn at(text: &str) -> Timestamp {
+    wenming::text::dates::parse(text)
         .map(|d| d.timestamp())
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -37,8 +42,13 @@ fn bytes(b: &Bytes) -> Vec<u8> {
 /// A fresh build in memory: path → bytes (later files replace earlier ones, as on disk),
 /// without the publish-date manifest, which `serve` does not make (it publishes nothing).
 fn fresh(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    fresh_at(root, now())
+}
+
+/// [`fresh`] as of `now`.
+fn fresh_at(root: &Path, now: Timestamp) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut options = BuildOptions::new(root);
-    options.now = now();
+    options.now = now;
     match render_site(&options) {
         Ok(r) => Ok(r
             .files
@@ -248,6 +258,104 @@ fn shortcode_edits_match_fresh_builds() {
     assert!(!matches!(outcome, Outcome::Failed(_)), "{outcome:?}");
     assert_same(
         "the site's template is removed",
+        &live,
+        &fresh(&root).unwrap_or_else(|e| panic!("{e}")),
+    );
+}
+
+/// The demo home page counts the days to the 测评 (`days_until`): a serve left running over
+/// midnight wakes up at midnight and shows the new count, and an edit made after midnight
+/// shows it too, as a fresh build then would.
+#[test]
+fn the_countdown_changes_at_midnight() {
+    let site = demo_copy();
+    let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    let (mut live, first) = LiveSite::new(&root, false, now());
+    assert!(matches!(first, Outcome::Changed(_)), "{first:?}");
+    let midnight = at("2026-11-22 00:00");
+    assert_eq!(live.next_due(), Some(midnight));
+
+    let after = at("2026-11-22 00:00:01");
+    let outcome = live.republish(after);
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    let expected = fresh_at(&root, after).unwrap_or_else(|e| panic!("{e}"));
+    assert_same("midnight", &live, &expected);
+    assert_eq!(live.next_due(), Some(at("2026-11-23 00:00")));
+
+    // An edit two days later, with no wake-up in between: the count moves on with it.
+    let later = at("2026-11-24 09:00");
+    let page = root.join("content/news/chuang-wen-tui-jin-hui.md");
+    write(&page, &(read(&page) + "\n补充一段新的报道内容。\n"));
+    let outcome = live.update(std::slice::from_ref(&page), later);
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    let expected = fresh_at(&root, later).unwrap_or_else(|e| panic!("{e}"));
+    assert_same("an edit two days later", &live, &expected);
+}
+
+/// A small site of its own templates: the about page links to a news page through
+/// `url(path=page.extra.link)`, whose value (`@/news/b.md`) is not in the template's text.
+fn linking_site() -> tempfile::TempDir {
+    let dir = common::temp();
+    let root = dir.path();
+    let files = [
+        (
+            "site.yaml",
+            "title: 栖云市文明网\nbase_url: https://wm.example.org\n",
+        ),
+        ("content/_index.md", "---\ntitle: 首页\n---\n"),
+        ("content/news/_index.md", "---\ntitle: 新闻\n---\n"),
+        (
+            "content/news/a.md",
+            "---\ntitle: 新闻甲\ndate: 2026-05-01\n---\n正文甲。\n",
+        ),
+        (
+            "content/news/b.md",
+            "---\ntitle: 新闻乙\ndate: 2026-05-02\n---\n正文乙。\n",
+        ),
+        (
+            "content/about.md",
+            "---\ntitle: 关于\ntemplate: about.html\nextra:\n  link: \"@/news/b.md\"\n---\n关于。\n",
+        ),
+        ("templates/page.html", "{{ page.title }}"),
+        (
+            "templates/about.html",
+            "{{ page.title }}|{{ url(path=page.extra.link) }}",
+        ),
+        ("templates/section.html", "{{ section.title }}"),
+        ("templates/index.html", "{{ section.title }}"),
+        ("templates/404.html", "404"),
+    ];
+    for (rel, text) in files {
+        write(&root.join(rel), text);
+    }
+    dir
+}
+
+/// A template reaching the site through a variable (`url(path=page.extra.link)`): when the
+/// linked page moves, serve renders the linking page again, as a fresh build does.
+#[test]
+fn a_link_through_a_variable_follows_the_page_it_names() {
+    let site = linking_site();
+    let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    let (mut live, first) = LiveSite::new(&root, false, now());
+    assert!(matches!(first, Outcome::Changed(_)), "{first:?}");
+    assert_eq!(
+        served(&live).get("about/index.html").map(Vec::as_slice),
+        Some("关于|/news/b/".as_bytes())
+    );
+    let page = root.join("content/news/b.md");
+    write(
+        &page,
+        "---\ntitle: 新闻乙\ndate: 2026-05-02\nslug: yi\n---\n正文乙。\n",
+    );
+    let outcome = live.update(std::slice::from_ref(&page), now());
+    assert!(matches!(outcome, Outcome::Changed(_)), "{outcome:?}");
+    assert_eq!(
+        served(&live).get("about/index.html").map(Vec::as_slice),
+        Some("关于|/news/yi/".as_bytes())
+    );
+    assert_same(
+        "the linked page moved",
         &live,
         &fresh(&root).unwrap_or_else(|e| panic!("{e}")),
     );

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Value;
 
+use super::functions::{READ_CLOCK, READ_DASHBOARD, READ_SITE};
 use super::templates::TemplateSource;
-use super::{Job, RECENT_PAGES, Renderer, views};
+use super::{Job, RECENT_PAGES, Renderer, countdown, views};
 use crate::site::pager::{pager_count, pager_slice};
 use crate::site::{self, Site, Target};
 
@@ -31,12 +32,25 @@ pub struct LastRender {
     shape: Arc<Shape>,
     /// The template of each job of `shape`.
     job_templates: Vec<Option<Arc<str>>>,
+    /// What the rendering of each job of `shape` read through the template functions, as
+    /// noted while it ran (`functions::READ_*`; of the render that made its file).
+    job_reads: Vec<u8>,
 }
 
 impl LastRender {
     /// The site that was rendered.
     pub fn site(&self) -> &Arc<Site> {
         &self.site
+    }
+
+    /// The next moment at which a file of this render changes with time alone: the Beijing
+    /// midnight after the render's moment when a template counted days (`days_until`).
+    pub fn next_change(&self) -> Option<jiff::Timestamp> {
+        self.job_reads
+            .iter()
+            .any(|r| r & READ_CLOCK != 0)
+            .then(|| countdown::next_midnight(self.site.now))
+            .flatten()
     }
 }
 
@@ -62,6 +76,10 @@ impl Shape {
 pub struct RenderPlan {
     shape: Arc<Shape>,
     job_templates: Vec<Option<Arc<str>>>,
+    /// What each job of `shape` read when it was last rendered (0 for new jobs, all dirty).
+    job_reads: Vec<u8>,
+    /// The index in `shape` of each of `dirty`.
+    dirty_index: Vec<usize>,
     /// The jobs whose output may differ from the last render's.
     pub dirty: Vec<Job>,
 }
@@ -70,6 +88,16 @@ impl RenderPlan {
     /// Every output path of the new site's rendered files.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.shape.jobs.iter().map(|(p, _)| p.as_str())
+    }
+
+    /// Notes what rendering each of `dirty` read (`reads[k]` for `dirty[k]`, from
+    /// [`Renderer::render_noting`]), for telling what the next change touches.
+    pub fn note_reads(&mut self, reads: &[u8]) {
+        for (&k, &r) in self.dirty_index.iter().zip(reads) {
+            if let Some(slot) = self.job_reads.get_mut(k) {
+                *slot = r;
+            }
+        }
     }
 }
 
@@ -166,48 +194,82 @@ impl<'a> Affected<'a> {
                 (Arc::new(Shape::new(jobs)), templates)
             }
         };
-        let dirty = shape
+        // Each job's index in the last render's shape, when it was there.
+        let old_index: Vec<Option<usize>> = shape
+            .jobs
+            .par_iter()
+            .enumerate()
+            .map(|(k, (path, _))| {
+                let old = self.old?;
+                if same_shape {
+                    Some(k)
+                } else {
+                    old.shape.index.get(path).copied()
+                }
+            })
+            .collect();
+        let job_reads = old_index
+            .iter()
+            .map(|old_k| {
+                old_k
+                    .zip(self.old)
+                    .and_then(|(k, old)| old.job_reads.get(k).copied())
+                    .unwrap_or(0)
+            })
+            .collect();
+        let (dirty_index, dirty) = shape
             .jobs
             .par_iter()
             .zip(&job_templates)
+            .zip(&old_index)
             .enumerate()
-            .filter(|(k, ((path, job), template))| {
-                let Some(old) = self.old else { return true };
-                let old_k = if same_shape {
-                    Some(*k)
-                } else {
-                    old.shape.index.get(path).copied()
+            .filter(|(_, (((_, job), template), old_k))| {
+                let (Some(old), Some(old_k)) = (self.old, **old_k) else {
+                    return true;
                 };
-                let Some(old_k) = old_k else { return true };
                 let (Some(template), Some((_, old_job))) = (template, old.shape.jobs.get(old_k))
                 else {
                     return true;
                 };
                 let old_template = old.job_templates.get(old_k).cloned().flatten();
-                self.job_changed(old, (job, template), (old_job, old_template.as_deref()))
+                let old_reads = old.job_reads.get(old_k).copied().unwrap_or(u8::MAX);
+                self.job_changed(
+                    old,
+                    (job, template),
+                    (old_job, old_template.as_deref(), old_reads),
+                )
             })
-            .map(|(_, ((_, job), _))| *job)
-            .collect();
+            .map(|(k, (((_, job), _), _))| (k, *job))
+            .unzip();
         RenderPlan {
             shape,
             job_templates,
+            job_reads,
+            dirty_index,
             dirty,
         }
     }
 
     /// Whether `job` with `template` renders anything else than `old_job` did with
-    /// `old_template` in the last render (both render the same output path).
+    /// `old_template` in the last render, where it read `old_reads` through the functions
+    /// (both render the same output path). What a template reads is known from its text
+    /// (`TemplateGraph`) and, for what its text does not show (`url(path=variable)` naming
+    /// an `@/` file, a function called in a branch), from what its last rendering noted.
     fn job_changed(
         &self,
         old: &LastRender,
         (job, template): (&Job, &str),
-        (old_job, old_template): (&Job, Option<&str>),
+        (old_job, old_template, old_reads): (&Job, Option<&str>, u8),
     ) -> bool {
+        let read =
+            |what: Reads, noted: u8| self.graph.reads(template, what) || old_reads & noted != 0;
         self.global
             || old_template != Some(template)
             || self.graph.uses_any(template, &self.changed_templates)
-            || (self.model_changed && self.graph.reads(template, Reads::Site))
-            || (self.dashboard_changed && self.graph.reads(template, Reads::Dashboard))
+            || (self.model_changed && read(Reads::Site, READ_SITE))
+            || (self.dashboard_changed && read(Reads::Dashboard, READ_DASHBOARD))
+            || (old_reads & READ_CLOCK != 0
+                && countdown::day(self.site.now) != countdown::day(old.site.now))
             || (self.volunteers_changed && self.graph.reads(template, Reads::Volunteers))
             || self.compared.job_changed(old, job, old_job)
     }
@@ -229,6 +291,7 @@ impl<'a> Affected<'a> {
             templates: self.templates.to_vec(),
             shape: plan.shape,
             job_templates: plan.job_templates,
+            job_reads: plan.job_reads,
         }
     }
 }

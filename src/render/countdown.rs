@@ -10,11 +10,27 @@ use crate::text::dates::{self, Date};
 pub fn days_until(now: Timestamp, date: &str) -> Result<i64, String> {
     let target =
         dates::parse(date).map_err(|reason| format!("days_until：“{date}”不是日期：{reason}"))?;
-    let today = Date::from_timestamp(now).local.date();
+    let today = day(now);
     let span = today
         .until(target.local.date())
         .map_err(|e| format!("days_until：无法计算到“{date}”的天数：{e}"))?;
     Ok(i64::from(span.get_days()))
+}
+
+/// The calendar day of `now` in Beijing time: what `days_until` counts from.
+pub fn day(now: Timestamp) -> jiff::civil::Date {
+    Date::from_timestamp(now).local.date()
+}
+
+/// The first moment of the day after `now`'s (Beijing midnight), when every `days_until`
+/// changes; `None` at the end of time.
+pub fn next_midnight(now: Timestamp) -> Option<Timestamp> {
+    let tomorrow = day(now).tomorrow().ok()?;
+    let midnight = Date {
+        local: tomorrow.to_datetime(jiff::civil::Time::midnight()),
+        has_time: true,
+    };
+    Some(midnight.timestamp())
 }
 
 #[cfg(test)]

@@ -220,6 +220,16 @@ impl Renderer {
         render_job(&self.tera, &self.site, &self.summaries, &self.sources, job)
     }
 
+    /// [`Renderer::render`], with what the rendering read through the template functions
+    /// beyond its context (the site, the dashboard, the clock: `changes` uses it to tell
+    /// what a later change of the site touches).
+    pub fn render_noting(&self, job: &Job) -> Result<(OutputFile, u8), Diagnostic> {
+        functions::take_reads();
+        let file = self.render(job);
+        let reads = functions::take_reads();
+        file.map(|f| (f, reads))
+    }
+
     /// The template a job renders with, when there is one.
     pub fn template_for(&self, job: &Job) -> Option<String> {
         choose_template(&self.tera, &self.site, job)

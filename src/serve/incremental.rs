@@ -207,16 +207,22 @@ impl LiveSite {
         (live, outcome)
     }
 
-    /// The first moment after the last good build at which a scheduled page falls due or a
-    /// page expires: serve rebuilds then by itself, as the timer does on a server.
+    /// The first moment after the last good build at which a scheduled page falls due, a
+    /// page expires or a countdown moves on (midnight): serve rebuilds then by itself, as the
+    /// timer does on a server.
     pub fn next_due(&self) -> Option<Timestamp> {
-        let since = self.good.as_ref()?.rendered.site().now;
+        let rendered = &self.good.as_ref()?.rendered;
+        let since = rendered.site().now;
         let disk = self.disk.as_ref().ok()?;
         let pages = disk.parsed.values().filter_map(|p| match p {
             Ok(Parsed::Page(page)) => Some(&**page),
             _ => None,
         });
+        // A countdown (`days_until`) changes at midnight, as the timer's build does then.
         content::next_due(pages, since)
+            .into_iter()
+            .chain(rendered.next_change())
+            .min()
     }
 
     /// Rebuilds because time passed: the pages published or expired since the last build
@@ -528,8 +534,9 @@ impl LiveSite {
         );
         let renderer = Renderer::new(site.clone(), templates_now.clone(), affected.summaries())?;
         let reparsed = self.reparsed_pages(&site, same_shape);
-        let plan = affected.plan(&renderer, same_shape, &reparsed);
-        let rendered = render_jobs(&renderer, &plan.dirty)?;
+        let mut plan = affected.plan(&renderer, same_shape, &reparsed);
+        let (rendered, reads) = render_jobs(&renderer, &plan.dirty)?;
+        plan.note_reads(&reads);
         let (generated, generated_overlap) = self.generated_files(&site, same_shape, &reparsed);
         let generated = self.with_photos(&site, statics.as_ref(), generated)?;
         let copies = self.copied_files(statics.as_ref(), &generated)?;
@@ -756,19 +763,29 @@ impl LiveSite {
 }
 
 /// Renders `jobs` in parallel; every job's error is reported.
-fn render_jobs(renderer: &Renderer, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| renderer.render(job)).collect();
+/// Also gives what each rendering read through the template functions, in job order.
+fn render_jobs(
+    renderer: &Renderer,
+    jobs: &[Job],
+) -> Result<(Vec<OutputFile>, Vec<u8>), Vec<Diagnostic>> {
+    let results: Vec<Result<(OutputFile, u8), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| renderer.render_noting(job))
+        .collect();
     let mut errors = Vec::new();
     let mut rendered = Vec::with_capacity(results.len());
+    let mut reads = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok(f) => rendered.push(f),
+            Ok((f, read)) => {
+                rendered.push(f);
+                reads.push(read);
+            }
             Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
-        Ok(rendered)
+        Ok((rendered, reads))
     } else {
         Err(errors)
     }
