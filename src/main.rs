@@ -579,7 +579,11 @@ fn print_serve_event(event: ServeEvent) {
             seconds,
         } => {
             let due = wenming::text::dates::Date::from_timestamp(due).metadata();
-            print_rebuild(&format!("定时发布或到期时间 {due} 已到"), outcome, seconds);
+            print_rebuild(
+                &format!("定时发布、到期或倒计时换日的时间 {due} 已到"),
+                outcome,
+                seconds,
+            );
         }
         ServeEvent::WatchError(e) => warn!("警告：{e}"),
     }

@@ -87,13 +87,36 @@ fn an_unchanged_rebuild_renders_nothing_and_writes_nothing() {
     let first = build(DEMO_NOW, site.path(), &out, &[]);
     assert_eq!(
         counts(&first),
-        "写入 666 个文件，0 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建"
+        "写入 669 个文件，0 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建"
     );
     let again = build(DEMO_NOW, site.path(), &out, &[]);
     assert_eq!(
         counts(&again),
-        "写入 0 个文件，666 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建"
+        "写入 0 个文件，669 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建"
     );
+}
+
+#[test]
+fn a_build_later_the_same_day_keeps_the_countdown_and_the_next_day_renders_it() {
+    // The home page counts the days to the 测评 (`days_until`): it reads the calendar day,
+    // not the moment, so a timer build an hour later renders nothing again, and one after
+    // Beijing midnight renders the pages that count.
+    let site = demo_copy();
+    let out = site.path().join("public");
+    build("2026-11-21 10:00", site.path(), &out, &[]);
+    let later = build("2026-11-21 23:59", site.path(), &out, &[]);
+    assert!(
+        counts(&later).ends_with("渲染 0 个网页，133 个沿用上次构建"),
+        "{}",
+        counts(&later)
+    );
+    let next_day = build("2026-11-22 00:01", site.path(), &out, &[]);
+    assert!(
+        !counts(&next_day).ends_with("渲染 0 个网页，133 个沿用上次构建"),
+        "{}",
+        counts(&next_day)
+    );
+    assert_same_as_clean("2026-11-22 00:01", site.path(), &out, &[], "the next day");
 }
 
 #[test]
@@ -119,7 +142,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a title",
         DEMO_NOW,
         &[],
-        "写入 53 个文件，613 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
+        "写入 53 个文件，616 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
     );
     edit(
         root,
@@ -131,7 +154,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a body",
         DEMO_NOW,
         &[],
-        "写入 40 个文件，626 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
+        "写入 40 个文件，629 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
     );
     fs::write(
         root.join("content/news/xin-gao-jian.md"),
@@ -142,7 +165,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "an added article",
         DEMO_NOW,
         &[],
-        "写入 56 个文件，614 个未变，删除 0 个；渲染 26 个网页，108 个沿用上次构建",
+        "写入 56 个文件，617 个未变，删除 0 个；渲染 26 个网页，108 个沿用上次构建",
     );
     fs::remove_file(root.join("content/news/zheng-gai-du-ban.md"))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -150,7 +173,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a deleted page",
         DEMO_NOW,
         &[],
-        "写入 200 个文件，462 个未变，删除 26 个；渲染 34 个网页，99 个沿用上次构建",
+        "写入 200 个文件，465 个未变，删除 26 个；渲染 34 个网页，99 个沿用上次构建",
     );
     edit(
         root,
@@ -162,13 +185,13 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "the site title",
         DEMO_NOW,
         &[],
-        "写入 423 个文件，239 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
+        "写入 423 个文件，242 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
     );
     step(
         "no change at all",
         DEMO_NOW,
         &[],
-        "写入 0 个文件，662 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建",
+        "写入 0 个文件，665 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建",
     );
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
     let term = fs::read_to_string(theme.join("taxonomy_term.html")).unwrap_or_default();
@@ -182,38 +205,38 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a template",
         DEMO_NOW,
         &[],
-        "写入 165 个文件，497 个未变，删除 0 个；渲染 55 个网页，78 个沿用上次构建",
+        "写入 165 个文件，500 个未变，删除 0 个；渲染 55 个网页，78 个沿用上次构建",
     );
     fs::write(out.join("news/index.html"), "改坏了").unwrap_or_else(|e| panic!("{e}"));
     step(
         "a file edited by hand in the output",
         DEMO_NOW,
         &[],
-        "写入 1 个文件，661 个未变，删除 0 个；渲染 1 个网页，132 个沿用上次构建",
+        "写入 1 个文件，664 个未变，删除 0 个；渲染 1 个网页，132 个沿用上次构建",
     );
     step(
         "another base URL",
         DEMO_NOW,
         &["--base-url", "https://staging.example.org"],
-        "写入 427 个文件，235 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
+        "写入 427 个文件，238 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
     );
     step(
         "drafts",
         DEMO_NOW,
         &["--drafts"],
-        "写入 485 个文件，192 个未变，删除 2 个；渲染 136 个网页，0 个沿用上次构建",
+        "写入 485 个文件，195 个未变，删除 2 个；渲染 136 个网页，0 个沿用上次构建",
     );
     step(
         "back to the site",
         DEMO_NOW,
         &[],
-        "写入 163 个文件，499 个未变，删除 17 个；渲染 133 个网页，0 个沿用上次构建",
+        "写入 163 个文件，502 个未变，删除 17 个；渲染 133 个网页，0 个沿用上次构建",
     );
     step(
         "a page falls due",
         "2027-01-02 10:00",
         &[],
-        "写入 33 个文件，629 个未变，删除 0 个；渲染 14 个网页，119 个沿用上次构建",
+        "写入 33 个文件，632 个未变，删除 0 个；渲染 14 个网页，119 个沿用上次构建",
     );
     let got: Vec<(&str, &str)> = seen
         .iter()

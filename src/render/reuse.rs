@@ -201,8 +201,9 @@ impl<'a> Keys<'a> {
             }));
         }
         if reads & READ_CLOCK != 0 {
+            // `days_until` reads the Beijing calendar day, not the moment.
             key.push_str(";t=");
-            key.push_str(&self.site.now.as_nanosecond().to_string());
+            key.push_str(&super::countdown::day(self.site.now).to_string());
         }
         key
     }
