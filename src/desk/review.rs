@@ -228,6 +228,29 @@ fn set_level(front: &str, level: &str, value: &str) -> Result<String, String> {
     })
 }
 
+/// `front` without its `review`, and with the note `# 退回修改（by，date）：opinion` added.
+fn returned(front: &str, by: &str, date: &str, opinion: &str) -> String {
+    let mut out = front::remove(front, "review");
+    let note = format!("{RETURNED}（{by}，{date}）：{opinion}");
+    out.push_str(&one_line(&note));
+    out.push('\n');
+    out
+}
+
+/// `text` on one line, also for YAML, which ends lines at NEL, LS and PS too: every control
+/// character and line or paragraph separator becomes a space.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The review value: `{by: 王芳, date: 2026-03-10 08:00, opinion: 同意}`.
 fn step_value(by: &str, date: &str, opinion: &str) -> String {
     let mut v = format!(
@@ -328,7 +351,7 @@ pub async fn review(
     };
     let get = |k: &str| {
         form.get(k)
-            .map(|s| s.trim().replace(['\r', '\n'], " "))
+            .map(|s| one_line(s.trim()))
             .unwrap_or_default()
     };
     let (level, by, opinion) = (get("level"), get("reviewer"), get("opinion"));
@@ -347,9 +370,7 @@ pub async fn review(
             return refused(&file.rel, "退回修改时请在“意见”中写明要改什么");
         }
         rewrite(&desk, &file, &bytes, &text, |front| {
-            let mut out = front::remove(front, "review");
-            out.push_str(&format!("{RETURNED}（{by}，{now}）：{opinion}\n"));
-            Ok(out)
+            Ok(returned(front, &by, &now.to_string(), &opinion))
         })
     } else {
         let Some(index) = REVIEW_LEVELS.iter().position(|l| *l == level) else {
@@ -497,5 +518,21 @@ mod tests {
             "review:   # 三审\n    初审: {by: 丙, date: 2026-03-03}\n    复审: {by: 乙, date: 2026-03-02}\nauthor: 王\n"
         );
         assert!(set_level("review: {初审: {by: 甲}}\n", "复审", "{}").is_err());
+    }
+
+    /// YAML (libyaml) also ends a line at NEL, LS and PS: a note written as a comment must
+    /// not let an opinion or a name go on as keys of the front matter (a forged 终审).
+    #[test]
+    fn a_returned_note_cannot_add_keys() {
+        let forged = "review: {初审: {by: 甲}, 复审: {by: 乙}, 终审: {by: 丙}}";
+        for brk in ["\u{85}", "\u{2028}", "\u{2029}", "\r", "\n"] {
+            let hostile = format!("请修改{brk}{forged}");
+            for (by, opinion) in [("王芳", hostile.as_str()), (hostile.as_str(), "请修改")] {
+                let front = returned("title: 标题\ndraft: true\n", by, "2026-03-10", opinion);
+                let map: Value = serde_yaml::from_str(&front).unwrap();
+                assert_eq!(map.get("review"), None, "{brk:?}: {front}");
+                assert_eq!(front.lines().count(), 3, "{brk:?}: {front}");
+            }
+        }
     }
 }
