@@ -915,6 +915,87 @@ fn with_a_password_the_desk_asks_for_it_and_limits_failures() {
     assert_eq!(get(serve.port, "/_desk/", &cookie).status, 401);
 }
 
+/// Sends `request` to the server on `port` from the loopback address `source`
+/// (`127.0.0.2`: another client on the same computer).
+fn request_from(source: &str, port: u16, request: &[u8]) -> RawResponse {
+    use std::io::Write;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let mut stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{source}:0").parse().unwrap()).unwrap();
+        let stream = socket.connect(([127, 0, 0, 1], port).into()).await.unwrap();
+        stream.into_std().unwrap()
+    });
+    stream.set_nonblocking(false).unwrap();
+    stream.write_all(request).unwrap();
+    common::read_until_closed(&mut stream, TIMEOUT)
+}
+
+#[test]
+fn failed_logins_lock_out_only_the_client_that_made_them() {
+    let site = site_with_page();
+    let serve = start_serve_at(
+        Some(NOW),
+        site.path(),
+        &["--bind", "0.0.0.0", "--desk-password", "正确的密码"],
+    );
+    let port = serve.port;
+    let own = format!("http://127.0.0.1:{port}");
+    // A guesser at 127.0.0.2 is locked out after five wrong passwords.
+    let r = request_from(
+        "127.0.0.2",
+        port,
+        format!("GET /_desk/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    );
+    assert_eq!(r.status, 401);
+    let cookie = r
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let csrf = hidden(&body(&r), "csrf");
+    let guess = |password: &str| {
+        let form = encode(&[("csrf", &csrf), ("next", "/_desk/"), ("password", password)]);
+        let request = format!(
+            "POST /_desk/login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nOrigin: {own}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        );
+        request_from("127.0.0.2", port, request.as_bytes())
+    };
+    for _ in 0..5 {
+        assert_eq!(guess("猜的密码").status, 401);
+    }
+    assert_eq!(guess("正确的密码").status, 429);
+    // The editor at 127.0.0.1 still signs in.
+    let r = get(port, "/_desk/", "");
+    let cookie = r
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let csrf = hidden(&body(&r), "csrf");
+    let r = post(
+        port,
+        "/_desk/login",
+        &cookie,
+        Some(&own),
+        &encode(&[
+            ("csrf", &csrf),
+            ("next", "/_desk/"),
+            ("password", "正确的密码"),
+        ]),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(get(port, "/_desk/", &cookie).status, 200);
+}
+
 const DRAFT: &str = "---\ntitle: 垃圾分类进小区\ndate: 2026-03-10 07:00\ndraft: true   # 草稿\nauthor: 王芳\n---\n垃圾分类宣传。\n";
 
 /// Posts the review form of `rel` with `level` (初审, 复审, 终审 or 退回).

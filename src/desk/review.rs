@@ -351,7 +351,7 @@ pub async fn review(
     };
     let get = |k: &str| {
         form.get(k)
-            .map(|s| one_line(s.trim()))
+            .map(|s| one_line(s).trim().to_string())
             .unwrap_or_default()
     };
     let (level, by, opinion) = (get("level"), get("reviewer"), get("opinion"));
