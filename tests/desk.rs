@@ -1753,3 +1753,53 @@ fn hostile_names_paths_and_requests_are_refused_and_nothing_is_written() {
     assert_eq!(tree(&root.join("content/news/b")), ["index.md", "x.png"]);
     assert!(!root.join(".wenming/x.png").exists());
 }
+
+/// The list and the edit page's findings are kept between requests (a large site takes
+/// seconds to check): a file changed outside the desk, even within one clock tick and to the
+/// same size, is seen at the next request.
+#[test]
+fn the_kept_list_follows_files_changed_outside_the_desk() {
+    let site = site_with_page();
+    let root = site.path();
+    let serve = start_serve_at(Some(NOW), root, &[]);
+    let browser = Browser::open(&serve);
+    let list = body(&browser.get("/_desk/"));
+    assert!(list.contains(">文明交通劝导</a>"), "{list}");
+    // Same size, another title; then a new page; then a finding.
+    fs::write(
+        root.join("content/news/b.md"),
+        PAGE.replace("文明交通劝导", "文明餐桌倡议"),
+    )
+    .unwrap();
+    let list = body(&browser.get("/_desk/"));
+    assert!(
+        list.contains(">文明餐桌倡议</a>") && !list.contains(">文明交通劝导</a>"),
+        "{list}"
+    );
+    fs::write(
+        root.join("content/news/c.md"),
+        "---\ntitle: 新来的稿件\ndate: 2026-03-02\n---\n正文\n",
+    )
+    .unwrap();
+    let list = body(&browser.get("/_desk/"));
+    assert!(
+        list.contains("<a href=\"/_desk/edit?file=content/news/c.md\">新来的稿件</a>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("<td data-label=\"检查\">无问题</td><td><a href=\"/news/c/\""),
+        "{list}"
+    );
+    fs::write(
+        root.join("content/news/c.md"),
+        "---\ntitle: 新来的稿件\ndate: 2026-03-02\n---\n见[链接](@/news/nowhere.md)\n",
+    )
+    .unwrap();
+    let list = body(&browser.get("/_desk/"));
+    assert!(
+        list.contains("<td data-label=\"检查\">1 个问题</td><td><a href=\"/news/c/\""),
+        "{list}"
+    );
+    let page = body(&browser.get("/_desk/edit?file=content/news/c.md"));
+    assert!(page.contains("nowhere.md"), "{page}");
+}

@@ -4,20 +4,19 @@
 //! removes `draft` once the required review is complete and nothing blocks the build.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
-use jiff::Timestamp;
 use serde_yaml::Value;
 
 use super::access::{Session, token_refused};
 use super::files::{self, SiteFile};
 use super::{Desk, front, html};
-use crate::check::{self, CheckOptions, Finding, Level};
+use crate::check::{Finding, Level};
 use crate::config::Config;
 use crate::content::editorial::REVIEW_LEVELS;
 use crate::text::dates::{self, Date};
@@ -26,21 +25,6 @@ type FormMap = HashMap<String, String>;
 
 /// The start of the comment line 退回修改 leaves in the front matter.
 const RETURNED: &str = "# 退回修改";
-
-/// The findings of `check` (drafts included) for the file `rel`.
-pub fn findings(root: &Path, rel: &str, now: Timestamp) -> Vec<Finding> {
-    let report = check::check(&CheckOptions {
-        drafts: true,
-        now,
-        ..CheckOptions::new(root)
-    });
-    let rel = PathBuf::from(rel);
-    report
-        .findings
-        .into_iter()
-        .filter(|f| f.file == rel)
-        .collect()
-}
 
 fn findings_html(findings: &[Finding]) -> String {
     let mut out =
@@ -421,12 +405,10 @@ pub async fn publish(
         Err(r) => return *r,
     };
     let require = Config::load(&desk.root).is_ok_and(|c| c.check.require_review);
-    let root = desk.root.clone();
-    let rel = file.rel.clone();
-    let now = desk.now();
-    let found = tokio::task::spawn_blocking(move || findings(&root, &rel, now))
-        .await
-        .unwrap_or_default();
+    let found = match desk.survey().await {
+        Ok(Ok(survey)) => survey.findings_of(&file.rel),
+        _ => Vec::new(),
+    };
     let blocking: Vec<&Finding> = found
         .iter()
         .filter(|f| {
