@@ -1567,7 +1567,7 @@ fn hostile_names_paths_and_requests_are_refused_and_nothing_is_written() {
     std::os::unix::fs::symlink(outside.path(), root.join("content/out")).unwrap();
     let serve = start_serve_at(Some(NOW), root, &[]);
     let browser = Browser::open(&serve);
-    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'";
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     let evil = "content/news/%3Csvg%20onload%3Dalert%283%29%3E.md";
     // Make a version, so that the history and version pages show the hostile page too.
     let page = body(&browser.get(&format!("/_desk/edit?file={evil}")));
