@@ -1454,6 +1454,60 @@ fn in_a_git_repository_every_change_is_also_a_commit() {
     );
     let page = body(&browser.get(target));
     assert!(!page.contains("未能提交到 git"), "{page}");
+
+    // 历史版本 lists the page's commits; the first one is viewed and restored.
+    let hashes = git(
+        site.path(),
+        &["log", "--format=%H", "--", "content/news/b.md"],
+    );
+    let hashes: Vec<&str> = hashes.lines().collect();
+    assert_eq!(hashes.len(), 2);
+    let history = body(&browser.get("/_desk/history?file=content/news/b.md"));
+    assert!(history.contains("<h2>git 提交记录</h2>"), "{history}");
+    assert!(
+        history.contains(&format!(
+            "<td>赵敏</td><td>编辑台：保存 content/news/b.md</td><td><a href=\"/_desk/version?file=content/news/b.md&amp;v=git-{}\"",
+            hashes[0]
+        )),
+        "{history}"
+    );
+    assert!(history.contains("<td>测试</td><td>站点</td>"), "{history}");
+    let first = format!("git-{}", hashes[1]);
+    let version = browser.get(&format!("/_desk/version?file=content/news/b.md&v={first}"));
+    assert_eq!(version.status, 200);
+    let version = body(&version);
+    assert!(
+        version.contains(&format!("<h1>历史版本：git 提交 {}</h1>", &hashes[1][..7])),
+        "{version}"
+    );
+    assert!(version.contains("文明交通劝导活动。"), "{version}");
+    for bad in [
+        "git-HEAD",
+        "git---help",
+        "git-../../site.yaml",
+        &format!("git-{}", "0".repeat(40)),
+    ] {
+        let r = browser.get(&format!("/_desk/version?file=content/news/b.md&v={bad}"));
+        assert_eq!(r.status, 404, "{bad}");
+    }
+    let r = browser.post(
+        "/_desk/restore",
+        &[
+            ("csrf", &browser.csrf()),
+            ("file", "content/news/b.md"),
+            ("v", &first),
+            ("hash", &hidden(&version, "hash")),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(read(site.path(), "content/news/b.md"), PAGE);
+    assert_eq!(
+        git(site.path(), &["log", "--format=%s", "-1"]),
+        format!(
+            "编辑台：恢复 content/news/b.md 到 git 提交 {} 的版本\n",
+            &hashes[1][..7]
+        )
+    );
 }
 
 #[test]
