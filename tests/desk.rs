@@ -263,6 +263,11 @@ fn a_new_page_is_written_from_the_form() {
         form.contains("<label for=\"field-section\">栏目</label>"),
         "{form}"
     );
+    // 插入图片 needs the page saved first: the new form says so.
+    assert!(
+        form.contains("<fieldset class=\"photo\"><legend>插入图片</legend><p class=\"help\">新稿件要先保存一次才能插入图片：填好标题后点“保存”，在随后打开的编辑页面中插入。</p></fieldset>"),
+        "{form}"
+    );
     assert!(
         form.contains("<option value=\"news\" selected>创文动态</option>"),
         "{form}"
