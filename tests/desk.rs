@@ -1648,7 +1648,7 @@ fn hostile_names_paths_and_requests_are_refused_and_nothing_is_written() {
         format!("/_desk/history?file={evil}"),
         format!("/_desk/version?file={evil}&v=20260310-080000.md"),
         "/_desk/new?section=news".to_string(),
-        format!("/_desk/edit?file=content/news/%3Cb%3Enot-here.md"),
+        "/_desk/edit?file=content/news/%3Cb%3Enot-here.md".to_string(),
     ] {
         let r = browser.get(&target);
         assert!(r.status == 200 || r.status == 404, "{target}: {}", r.text());
