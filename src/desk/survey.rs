@@ -114,13 +114,20 @@ fn make(root: &Path, now: Timestamp) -> Result<(Survey, Option<Timestamp>), Stri
 /// inode, in name order.
 pub fn fingerprint(root: &Path) -> u64 {
     let mut hasher = siphasher::sip::SipHasher13::new();
+    let mut seen = std::collections::HashSet::new();
     for name in SOURCES {
-        walk(&root.join(name), &mut hasher);
+        walk(&root.join(name), &mut hasher, &mut seen);
     }
     hasher.finish()
 }
 
-fn walk(path: &Path, hasher: &mut impl Hasher) {
+/// Hashes `path` and what is below it; a folder is entered once (`seen`: canonical paths),
+/// so that symbolic links in a circle end.
+fn walk(
+    path: &Path,
+    hasher: &mut impl Hasher,
+    seen: &mut std::collections::HashSet<std::path::PathBuf>,
+) {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return;
     };
@@ -140,6 +147,12 @@ fn walk(path: &Path, hasher: &mut impl Hasher) {
         }
         return;
     }
+    let Ok(canonical) = std::fs::canonicalize(path) else {
+        return;
+    };
+    if !seen.insert(canonical) {
+        return;
+    }
     let mut names: Vec<_> = std::fs::read_dir(path)
         .into_iter()
         .flatten()
@@ -148,7 +161,7 @@ fn walk(path: &Path, hasher: &mut impl Hasher) {
         .collect();
     names.sort();
     for name in names {
-        walk(&path.join(name), hasher);
+        walk(&path.join(name), hasher, seen);
     }
 }
 
@@ -188,6 +201,13 @@ mod tests {
         let second = fingerprint(root);
         assert_ne!(second, first);
         std::fs::write(root.join("content/news/b.md"), "").unwrap();
-        assert_ne!(fingerprint(root), second);
+        let third = fingerprint(root);
+        assert_ne!(third, second);
+        // Symbolic links in a circle end.
+        // Two links to the folder above: without `seen` the walk would take 2^40 paths (the
+        // system only stops a single chain, at 40 links).
+        std::os::unix::fs::symlink(root.join("content"), root.join("content/news/loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("content"), root.join("content/news/loop2")).unwrap();
+        assert_ne!(fingerprint(root), third);
     }
 }
