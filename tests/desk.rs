@@ -263,6 +263,11 @@ fn a_new_page_is_written_from_the_form() {
         form.contains("<label for=\"field-section\">栏目</label>"),
         "{form}"
     );
+    // 插入图片 needs the page saved first: the new form says so.
+    assert!(
+        form.contains("<fieldset class=\"photo\"><legend>插入图片</legend><p class=\"help\">新稿件要先保存一次才能插入图片：填好标题后点“保存”，在随后打开的编辑页面中插入。</p></fieldset>"),
+        "{form}"
+    );
     assert!(
         form.contains("<option value=\"news\" selected>创文动态</option>"),
         "{form}"
@@ -915,6 +920,87 @@ fn with_a_password_the_desk_asks_for_it_and_limits_failures() {
     assert_eq!(get(serve.port, "/_desk/", &cookie).status, 401);
 }
 
+/// Sends `request` to the server on `port` from the loopback address `source`
+/// (`127.0.0.2`: another client on the same computer).
+fn request_from(source: &str, port: u16, request: &[u8]) -> RawResponse {
+    use std::io::Write;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    let mut stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{source}:0").parse().unwrap()).unwrap();
+        let stream = socket.connect(([127, 0, 0, 1], port).into()).await.unwrap();
+        stream.into_std().unwrap()
+    });
+    stream.set_nonblocking(false).unwrap();
+    stream.write_all(request).unwrap();
+    common::read_until_closed(&mut stream, TIMEOUT)
+}
+
+#[test]
+fn failed_logins_lock_out_only_the_client_that_made_them() {
+    let site = site_with_page();
+    let serve = start_serve_at(
+        Some(NOW),
+        site.path(),
+        &["--bind", "0.0.0.0", "--desk-password", "正确的密码"],
+    );
+    let port = serve.port;
+    let own = format!("http://127.0.0.1:{port}");
+    // A guesser at 127.0.0.2 is locked out after five wrong passwords.
+    let r = request_from(
+        "127.0.0.2",
+        port,
+        format!("GET /_desk/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    );
+    assert_eq!(r.status, 401);
+    let cookie = r
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let csrf = hidden(&body(&r), "csrf");
+    let guess = |password: &str| {
+        let form = encode(&[("csrf", &csrf), ("next", "/_desk/"), ("password", password)]);
+        let request = format!(
+            "POST /_desk/login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nOrigin: {own}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        );
+        request_from("127.0.0.2", port, request.as_bytes())
+    };
+    for _ in 0..5 {
+        assert_eq!(guess("猜的密码").status, 401);
+    }
+    assert_eq!(guess("正确的密码").status, 429);
+    // The editor at 127.0.0.1 still signs in.
+    let r = get(port, "/_desk/", "");
+    let cookie = r
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let csrf = hidden(&body(&r), "csrf");
+    let r = post(
+        port,
+        "/_desk/login",
+        &cookie,
+        Some(&own),
+        &encode(&[
+            ("csrf", &csrf),
+            ("next", "/_desk/"),
+            ("password", "正确的密码"),
+        ]),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(get(port, "/_desk/", &cookie).status, 200);
+}
+
 const DRAFT: &str = "---\ntitle: 垃圾分类进小区\ndate: 2026-03-10 07:00\ndraft: true   # 草稿\nauthor: 王芳\n---\n垃圾分类宣传。\n";
 
 /// Posts the review form of `rel` with `level` (初审, 复审, 终审 or 退回).
@@ -1373,6 +1459,60 @@ fn in_a_git_repository_every_change_is_also_a_commit() {
     );
     let page = body(&browser.get(target));
     assert!(!page.contains("未能提交到 git"), "{page}");
+
+    // 历史版本 lists the page's commits; the first one is viewed and restored.
+    let hashes = git(
+        site.path(),
+        &["log", "--format=%H", "--", "content/news/b.md"],
+    );
+    let hashes: Vec<&str> = hashes.lines().collect();
+    assert_eq!(hashes.len(), 2);
+    let history = body(&browser.get("/_desk/history?file=content/news/b.md"));
+    assert!(history.contains("<h2>git 提交记录</h2>"), "{history}");
+    assert!(
+        history.contains(&format!(
+            "<td>赵敏</td><td>编辑台：保存 content/news/b.md</td><td><a href=\"/_desk/version?file=content/news/b.md&amp;v=git-{}\"",
+            hashes[0]
+        )),
+        "{history}"
+    );
+    assert!(history.contains("<td>测试</td><td>站点</td>"), "{history}");
+    let first = format!("git-{}", hashes[1]);
+    let version = browser.get(&format!("/_desk/version?file=content/news/b.md&v={first}"));
+    assert_eq!(version.status, 200);
+    let version = body(&version);
+    assert!(
+        version.contains(&format!("<h1>历史版本：git 提交 {}</h1>", &hashes[1][..7])),
+        "{version}"
+    );
+    assert!(version.contains("文明交通劝导活动。"), "{version}");
+    for bad in [
+        "git-HEAD",
+        "git---help",
+        "git-../../site.yaml",
+        &format!("git-{}", "0".repeat(40)),
+    ] {
+        let r = browser.get(&format!("/_desk/version?file=content/news/b.md&v={bad}"));
+        assert_eq!(r.status, 404, "{bad}");
+    }
+    let r = browser.post(
+        "/_desk/restore",
+        &[
+            ("csrf", &browser.csrf()),
+            ("file", "content/news/b.md"),
+            ("v", &first),
+            ("hash", &hidden(&version, "hash")),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(read(site.path(), "content/news/b.md"), PAGE);
+    assert_eq!(
+        git(site.path(), &["log", "--format=%s", "-1"]),
+        format!(
+            "编辑台：恢复 content/news/b.md 到 git 提交 {} 的版本\n",
+            &hashes[1][..7]
+        )
+    );
 }
 
 #[test]
@@ -1447,4 +1587,278 @@ fn configured_reviewers_are_the_only_names_offered_and_accepted() {
     assert_eq!(read(site.path(), rel), DRAFT);
     assert_eq!(review(&browser, rel, "初审", "张伟", "").status, 303);
     assert!(read(site.path(), rel).contains("  初审: {by: 张伟, date: 2026-03-10 08:00}\n"));
+}
+
+/// What a hostile editor or page tried (issue #16's review), with the exact answers: markup
+/// in titles, front matter, section titles and file names is shown as text on every desk
+/// page, which need no inline script, handler or style under their CSP; paths leading out
+/// of `content/` (`..`, absolute, backslashes, percent-encoding, NUL, symbolic links) and
+/// history versions outside the page's history are 404; GET never changes anything; another
+/// `Host` (DNS rebinding) gets 421; an upload's name cannot lead out of the page's folder.
+#[test]
+fn hostile_names_paths_and_requests_are_refused_and_nothing_is_written() {
+    let site = site_with_page();
+    let root = site.path();
+    let evil_title = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
+    fs::write(
+        root.join("content/news/<svg onload=alert(3)>.md"),
+        format!(
+            "---\ntitle: '{evil_title}'\nauthor: '\"><b onmouseover=alert(4)>'\nsummary: \"</textarea><i>x</i>\"\n---\n</textarea><u>正文</u>\n"
+        ),
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/news/_index.md"),
+        "---\ntitle: \"<em onclick=alert(5)>创文动态</em>\"\nweight: 1\n---\n",
+    )
+    .unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: 机密\n---\n机密\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        root.join("content/news/link-out.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("content/out")).unwrap();
+    let serve = start_serve_at(Some(NOW), root, &[]);
+    let browser = Browser::open(&serve);
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    let evil = "content/news/%3Csvg%20onload%3Dalert%283%29%3E.md";
+    // Make a version, so that the history and version pages show the hostile page too.
+    let page = body(&browser.get(&format!("/_desk/edit?file={evil}")));
+    let fields = form_fields(&page);
+    let mut pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    pairs.retain(|(k, _)| *k != "body");
+    pairs.push(("body", "</textarea><u>正文</u>\n改过"));
+    let r = browser.post(&format!("/_desk/edit?file={evil}"), &pairs);
+    assert_eq!(r.status, 303, "{}", r.text());
+    let versions = tree(&root.join(".wenming/history/content/news/<svg onload=alert(3)>.md"));
+    assert_eq!(versions, ["20260310-080000.md"]);
+    for target in [
+        "/_desk/".to_string(),
+        "/_desk/?q=%3Cscript%3E&section=%22%3E%3Cb%3E".to_string(),
+        format!("/_desk/edit?file={evil}"),
+        format!("/_desk/history?file={evil}"),
+        format!("/_desk/version?file={evil}&v=20260310-080000.md"),
+        "/_desk/new?section=news".to_string(),
+        "/_desk/edit?file=content/news/%3Cb%3Enot-here.md".to_string(),
+    ] {
+        let r = browser.get(&target);
+        assert!(r.status == 200 || r.status == 404, "{target}: {}", r.text());
+        assert_eq!(r.header("content-security-policy"), csp, "{target}");
+        let page = body(&r);
+        for markup in [
+            "<script>", "<img", "<svg", "<b ", "<b>", "<em ", "<i>", "<u>",
+        ] {
+            assert!(!page.contains(markup), "{target}: {markup} in {page}");
+        }
+        // Only the desk's own script file, and no inline handlers or styles.
+        assert_eq!(
+            page.matches("<script").count(),
+            page.matches("<script src=\"/_desk/desk.js\"").count(),
+            "{target}"
+        );
+        assert!(
+            !page.contains(" style=\"") && !page.contains("javascript:"),
+            "{target}"
+        );
+    }
+    let list = body(&browser.get("/_desk/"));
+    assert!(
+        list.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</a>"
+        ),
+        "{list}"
+    );
+    assert!(
+        list.contains("<h2>&lt;em onclick=alert(5)&gt;创文动态&lt;/em&gt;</h2>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("/_desk/edit?file=content/news/%3Csvg%20onload%3Dalert%283%29%3E.md"),
+        "{list}"
+    );
+    // The secret behind the symbolic link is never shown.
+    assert!(!list.contains("机密"), "{list}");
+
+    let before = tree(root);
+    for file in [
+        "content/news/link-out.md",
+        "content/out/secret.md",
+        "content/../site.yaml",
+        "content/news/../../site.yaml",
+        "content%2Fnews%2F..%2F..%2Fsite.yaml",
+        "content/news/%2E%2E/%2E%2E/site.yaml",
+        "/etc/passwd",
+        "%2Fetc%2Fpasswd",
+        "content%5Cnews%5Cb.md",
+        "content\\news\\b.md",
+        "content/news/b.md%00.png",
+        "content/news/b.md%0A",
+        ".wenming/history/content/news/b.md/20260310-080000.md",
+        "C:%5Cwindows%5Cwin.ini",
+    ] {
+        for route in ["edit", "history", "view"] {
+            let r = browser.get(&format!("/_desk/{route}?file={file}"));
+            assert_eq!(r.status, 404, "{route} {file}: {}", r.text());
+            assert!(!body(&r).contains("机密"), "{route} {file}");
+        }
+    }
+    for v in [
+        "../../../../site.yaml",
+        "..%2F..%2F..%2F..%2Fsite.yaml",
+        "%2Fetc%2Fpasswd",
+        "20260310-080000.md%2F..%2F..%2F..%2F..%2F..%2Fsite.yaml",
+        "..",
+        "20260310-080000.md%00",
+    ] {
+        let r = browser.get(&format!("/_desk/version?file=content/news/b.md&v={v}"));
+        assert_eq!(r.status, 404, "{v}: {}", r.text());
+    }
+    // GET never changes anything: the routes that do are POST only.
+    for target in [
+        "/_desk/review?file=content/news/b.md&level=初审&reviewer=x",
+        "/_desk/publish?file=content/news/b.md",
+        "/_desk/restore?file=content/news/b.md&v=20260310-080000.md",
+        "/_desk/import",
+        "/_desk/login?password=x",
+        "/_desk/preview?body=x",
+    ] {
+        assert_eq!(browser.get(target).status, 405, "{target}");
+    }
+    // DNS rebinding: a page of another site reaching the desk by its own name.
+    let rebound = format!(
+        "GET /_desk/ HTTP/1.1\r\nHost: attacker.example:{}\r\nCookie: {}\r\nConnection: close\r\n\r\n",
+        serve.port, browser.cookie
+    );
+    assert_eq!(
+        raw_request(serve.port, rebound.as_bytes(), TIMEOUT).status,
+        421
+    );
+    // A session's token does not work with another session's cookie.
+    let other = Browser::open(&serve);
+    let r = other.post(
+        "/_desk/new",
+        &[
+            ("csrf", &browser.csrf()),
+            ("kind", ""),
+            ("section", "news"),
+            ("f.title", "别人的令牌"),
+            ("body", "x"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    // Same-site but cross-origin (another port of this computer), and no Origin at all but
+    // a cross-site Sec-Fetch-Site.
+    for (origin, fetch_site) in [
+        (Some("http://127.0.0.1:1"), None),
+        (None, Some("same-site")),
+        (None, Some("cross-site")),
+    ] {
+        let form = encode(&[
+            ("csrf", &other.csrf()),
+            ("kind", ""),
+            ("section", "news"),
+            ("f.title", "跨站"),
+            ("body", "x"),
+        ]);
+        let mut head = format!(
+            "POST /_desk/new HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nCookie: {}\r\n",
+            serve.port, other.cookie
+        );
+        if let Some(o) = origin {
+            head.push_str(&format!("Origin: {o}\r\n"));
+        }
+        if let Some(s) = fetch_site {
+            head.push_str(&format!("Sec-Fetch-Site: {s}\r\n"));
+        }
+        head.push_str(&format!("Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}", form.len()));
+        assert_eq!(
+            raw_request(serve.port, head.as_bytes(), TIMEOUT).status,
+            403,
+            "{origin:?} {fetch_site:?}"
+        );
+    }
+    assert_eq!(tree(root), before);
+    assert_eq!(
+        fs::read_to_string(outside.path().join("secret.md")).unwrap(),
+        "---\ntitle: 机密\n---\n机密\n"
+    );
+
+    // An upload named to lead out of the page's folder lands inside it, under a plain name.
+    let target = "/_desk/edit?file=content/news/b.md";
+    let fields: Vec<(String, String)> = form_fields(&body(&browser.get(target)))
+        .into_iter()
+        .filter(|(k, _)| !["photo", "alt", "cursor"].contains(&k.as_str()))
+        .collect();
+    let mut pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    pairs.extend([("action", "image"), ("cursor", ""), ("alt", "图")]);
+    let r = browser.post_multipart(
+        target,
+        &pairs,
+        &[("photo", "../../../.wenming/x.png", &png())],
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(tree(&root.join("content/news/b")), ["index.md", "x.png"]);
+    assert!(!root.join(".wenming/x.png").exists());
+}
+
+/// The list and the edit page's findings are kept between requests (a large site takes
+/// seconds to check): a file changed outside the desk, even within one clock tick and to the
+/// same size, is seen at the next request.
+#[test]
+fn the_kept_list_follows_files_changed_outside_the_desk() {
+    let site = site_with_page();
+    let root = site.path();
+    let serve = start_serve_at(Some(NOW), root, &[]);
+    let browser = Browser::open(&serve);
+    let list = body(&browser.get("/_desk/"));
+    assert!(list.contains(">文明交通劝导</a>"), "{list}");
+    // Same size, another title; then a new page; then a finding.
+    fs::write(
+        root.join("content/news/b.md"),
+        PAGE.replace("文明交通劝导", "文明餐桌倡议"),
+    )
+    .unwrap();
+    let list = body(&browser.get("/_desk/"));
+    assert!(
+        list.contains(">文明餐桌倡议</a>") && !list.contains(">文明交通劝导</a>"),
+        "{list}"
+    );
+    fs::write(
+        root.join("content/news/c.md"),
+        "---\ntitle: 新来的稿件\ndate: 2026-03-02\n---\n正文\n",
+    )
+    .unwrap();
+    let list = body(&browser.get("/_desk/"));
+    assert!(
+        list.contains("<a href=\"/_desk/edit?file=content/news/c.md\">新来的稿件</a>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("<td data-label=\"检查\">无问题</td><td><a href=\"/news/c/\""),
+        "{list}"
+    );
+    fs::write(
+        root.join("content/news/c.md"),
+        "---\ntitle: 新来的稿件\ndate: 2026-03-02\n---\n见[链接](@/news/nowhere.md)\n",
+    )
+    .unwrap();
+    let list = body(&browser.get("/_desk/"));
+    assert!(
+        list.contains("<td data-label=\"检查\">1 个问题</td><td><a href=\"/news/c/\""),
+        "{list}"
+    );
+    let page = body(&browser.get("/_desk/edit?file=content/news/c.md"));
+    assert!(page.contains("nowhere.md"), "{page}");
 }

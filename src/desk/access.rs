@@ -2,19 +2,21 @@
 //! own pages.
 //!
 //! - Bound to loopback (the default) the desk is open; bound to any other address it answers
-//!   403 unless a password is given, and then asks for it. Failed passwords are rate-limited.
+//!   403 unless a password is given, and then asks for it. Failed passwords are rate-limited
+//!   per client address (an IPv6 client by its /64 network), so that one computer on the
+//!   network cannot lock the others out.
 //! - Every browser gets a session (an HttpOnly, SameSite=Strict cookie) holding a random
 //!   CSRF token. Every POST must carry the session's token in its form and, when the browser
 //!   says where it comes from (`Origin`, `Sec-Fetch-Site`), come from the desk's own origin;
 //!   otherwise it gets 403 and nothing is read or written.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Form;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -27,9 +29,13 @@ const COOKIE: &str = "wenming_desk";
 /// At most this many sessions are kept; the oldest is forgotten first.
 const MAX_SESSIONS: usize = 1000;
 
-/// Failed passwords allowed before logins are refused for [`LOCKOUT`].
+/// Failed passwords allowed to one client before its logins are refused for [`LOCKOUT`].
 const MAX_FAILURES: u32 = 5;
 const LOCKOUT: Duration = Duration::from_secs(60);
+
+/// At most this many clients' failures are remembered; past it, those not locked out are
+/// forgotten first.
+const MAX_CLIENTS: usize = 10_000;
 
 /// The desk's password, never shown (its `Debug` is `Password(…)`).
 #[derive(Clone, PartialEq, Eq)]
@@ -66,6 +72,8 @@ impl Access {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub csrf: String,
+    /// The client's address, when the server gave it (`ConnectInfo`).
+    pub peer: Option<IpAddr>,
 }
 
 #[derive(Debug)]
@@ -85,7 +93,7 @@ struct Failures {
 pub struct Gate {
     access: Access,
     sessions: Mutex<(HashMap<String, Stored>, u64)>,
-    failures: Mutex<Failures>,
+    failures: Mutex<HashMap<IpAddr, Failures>>,
 }
 
 impl Gate {
@@ -93,7 +101,7 @@ impl Gate {
         Gate {
             access,
             sessions: Mutex::new((HashMap::new(), 0)),
-            failures: Mutex::new(Failures::default()),
+            failures: Mutex::new(HashMap::new()),
         }
     }
 
@@ -134,11 +142,60 @@ impl Gate {
         Some((id, csrf))
     }
 
+    /// Whether logins from `peer` are refused for now (too many failures).
+    fn locked(&self, peer: Option<IpAddr>) -> bool {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        failures
+            .get(&client(peer))
+            .and_then(|f| f.locked_until)
+            .is_some_and(|t| Instant::now() < t)
+    }
+
+    /// Counts a failed password of `peer`; the fifth locks it out for [`LOCKOUT`].
+    fn failed(&self, peer: Option<IpAddr>) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if failures.len() >= MAX_CLIENTS {
+            failures.retain(|_, f| f.locked_until.is_some_and(|t| now < t));
+            if failures.len() >= MAX_CLIENTS {
+                failures.clear();
+            }
+        }
+        let f = failures.entry(client(peer)).or_default();
+        if f.locked_until.is_some_and(|t| now >= t) {
+            *f = Failures::default();
+        }
+        f.count += 1;
+        if f.count >= MAX_FAILURES {
+            f.count = 0;
+            f.locked_until = Some(now + LOCKOUT);
+        }
+    }
+
+    fn succeeded(&self, peer: Option<IpAddr>) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        failures.remove(&client(peer));
+    }
+
     fn sign_in(&self, id: &str) {
         let mut sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(s) = sessions.0.get_mut(id) {
             s.signed_in = true;
         }
+    }
+}
+
+/// The key failures are counted under: the address, an IPv6 address by its /64 network (one
+/// computer can take many addresses in it), an IPv4-mapped one as IPv4; a request without a
+/// known address (not through `serve`) under the unspecified address.
+fn client(peer: Option<IpAddr>) -> IpAddr {
+    match peer.map(|p| p.to_canonical()) {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        Some(v4) => v4,
+        None => IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
     }
 }
 
@@ -229,6 +286,10 @@ pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Nex
         );
     }
     let found = gate.find(request.headers());
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     if request.method() == Method::POST {
         if !same_origin(request.headers()) {
             return forbidden("请求不是从本编辑台页面发出的，已拒绝，未做任何修改");
@@ -239,7 +300,7 @@ pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Nex
         if !signed_in && request.uri().path() != "/_desk/login" {
             return forbidden("请先输入编辑台密码");
         }
-        request.extensions_mut().insert(Session { csrf });
+        request.extensions_mut().insert(Session { csrf, peer });
         return in_chinese(next.run(request).await, desk.max_upload);
     }
     let (id, csrf, signed_in, new) = match found {
@@ -253,7 +314,7 @@ pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Nex
         },
     };
     let mut response = if signed_in {
-        request.extensions_mut().insert(Session { csrf });
+        request.extensions_mut().insert(Session { csrf, peer });
         next.run(request).await
     } else {
         let target = request
@@ -350,8 +411,7 @@ pub async fn login(
         .cloned()
         .unwrap_or_else(|| "/_desk/".into());
     {
-        let mut failures = gate.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.locked_until.is_some_and(|t| Instant::now() < t) {
+        if gate.locked(session.peer) {
             let mut r = login_page(
                 &session.csrf,
                 &next,
@@ -364,11 +424,7 @@ pub async fn login(
         }
         let given = form.get("password").map(String::as_str).unwrap_or("");
         if !same_secret(given, &password.0) {
-            failures.count += 1;
-            if failures.count >= MAX_FAILURES {
-                failures.count = 0;
-                failures.locked_until = Some(Instant::now() + LOCKOUT);
-            }
+            gate.failed(session.peer);
             return login_page(
                 &session.csrf,
                 &next,
@@ -376,7 +432,7 @@ pub async fn login(
                 "密码不对，请重新输入",
             );
         }
-        failures.count = 0;
+        gate.succeeded(session.peer);
     }
     if let Some(id) = cookie(&headers) {
         gate.sign_in(&id);
@@ -405,5 +461,28 @@ mod tests {
         assert!(same_secret("abc", "abc"));
         assert!(!same_secret("abc", "abd"));
         assert!(!same_secret("abc", "abcd"));
+    }
+
+    #[test]
+    fn failed_logins_lock_out_only_their_own_client() {
+        let gate = Gate::new(Access::Password(Password("对".into())));
+        let lan = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        for _ in 0..4 {
+            gate.failed(lan("192.168.1.66"));
+        }
+        assert!(!gate.locked(lan("192.168.1.66")));
+        gate.failed(lan("192.168.1.66"));
+        assert!(gate.locked(lan("192.168.1.66")));
+        assert!(gate.locked(lan("::ffff:192.168.1.66")));
+        assert!(!gate.locked(lan("192.168.1.5")));
+        assert!(!gate.locked(None));
+        // One IPv6 computer's many addresses are one client; another network is not.
+        for i in 0..5 {
+            gate.failed(lan(&format!("2001:db8:1:2::{i}")));
+        }
+        assert!(gate.locked(lan("2001:db8:1:2:abcd::1")));
+        assert!(!gate.locked(lan("2001:db8:1:3::1")));
+        gate.succeeded(lan("192.168.1.66"));
+        assert!(!gate.locked(lan("192.168.1.66")));
     }
 }

@@ -88,11 +88,10 @@ pub async fn new_form(
     Extension(session): Extension<Session>,
     Query(query): Query<FormMap>,
 ) -> Response {
-    let root = desk.root.clone();
-    let now = desk.now();
-    let sections = tokio::task::spawn_blocking(move || list::sections(&root, now))
-        .await
-        .unwrap_or_default();
+    let sections = match desk.survey().await {
+        Ok(Ok(survey)) => survey.sections.clone(),
+        _ => Vec::new(),
+    };
     let mut view = View {
         csrf: session.csrf,
         ..View::default()
@@ -225,11 +224,10 @@ pub async fn create(
     if let Some(r) = token_refused(&session, &form) {
         return r;
     }
-    let root = desk.root.clone();
-    let now = desk.now();
-    let sections = tokio::task::spawn_blocking(move || list::sections(&root, now))
-        .await
-        .unwrap_or_default();
+    let sections = match desk.survey().await {
+        Ok(Ok(survey)) => survey.sections.clone(),
+        _ => Vec::new(),
+    };
     let section = form.get("section").cloned().unwrap_or_default();
     let Some(choice) = sections.iter().find(|s| s.dir == section).cloned() else {
         return html::page(
@@ -406,10 +404,10 @@ pub async fn edit_form(
         _ => String::new(),
     };
     view.errors.extend(desk.take_flash(&view.csrf));
-    let (root, rel, now) = (desk.root.clone(), file.rel.clone(), desk.now());
-    let found = tokio::task::spawn_blocking(move || super::review::findings(&root, &rel, now))
-        .await
-        .unwrap_or_default();
+    let found = match desk.survey().await {
+        Ok(Ok(survey)) => survey.findings_of(&file.rel),
+        _ => Vec::new(),
+    };
     view.panel = super::review::panel(&desk, &view.csrf, &file, &view.hash, &p.front, &found);
     render_form(StatusCode::OK, &view)
 }

@@ -168,7 +168,7 @@ pub(super) fn render_form(status: StatusCode, view: &View) -> Response {
     )
 }
 
-/// 插入图片 in the edit form; 导入Word文档 beside the new form.
+/// 插入图片 in the edit form; on the new form, how to insert one (save first).
 fn extras_html(view: &View) -> String {
     if view.file.is_some() {
         return "<fieldset class=\"photo\"><legend>插入图片</legend>\
@@ -179,7 +179,9 @@ fn extras_html(view: &View) -> String {
             <div class=\"actions\"><button type=\"submit\" name=\"action\" value=\"image\" class=\"plain\">插入图片</button></div></fieldset>"
             .to_string();
     }
-    String::new()
+    // A picture goes beside its page, which the new form has not written yet.
+    "<fieldset class=\"photo\"><legend>插入图片</legend><p class=\"help\">新稿件要先保存一次才能插入图片：填好标题后点“保存”，在随后打开的编辑页面中插入。</p></fieldset>"
+        .to_string()
 }
 
 /// 导入Word文档: a form of its own, after the new form.

@@ -3,6 +3,8 @@
 //! `.wenming/history/` all the same, where the desk lists and restores them). Only the paths
 //! written are committed (`git commit --only`): whatever else is staged stays staged. Best
 //! effort: a failed commit (git missing, a locked index) leaves the saved file as it is.
+//! The 历史版本 page also lists a page's commits ([`log`]); a commit's version of the page
+//! is read with [`show`].
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -61,4 +63,81 @@ pub fn commit(root: &Path, paths: &[String], message: &str, author: &str) -> Res
         .arg(format!("--author={} <{EMAIL}>", author.trim()))
         .arg("--")
         .args(paths))
+}
+
+/// One commit of a page, as 历史版本 lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    /// The full hash (40 hex digits).
+    pub hash: String,
+    /// Beijing time, `2026-03-10 08:00:00`.
+    pub date: String,
+    pub author: String,
+    pub subject: String,
+}
+
+/// At most this many commits of a page are listed, newest first.
+const MAX_LOG: usize = 50;
+
+/// The commits that changed `rel` (a confined path below the root), newest first; none when
+/// the site is not a git repository or git fails.
+pub fn log(root: &Path, rel: &str) -> Vec<Commit> {
+    if !is_repo(root) {
+        return Vec::new();
+    }
+    let out = git(root)
+        // Beijing time without a time zone database: POSIX `CST-8`.
+        .env("TZ", "CST-8")
+        .args(["log", "--no-color", "--format=%H%x1f%ad%x1f%an%x1f%s"])
+        .arg("--date=format-local:%Y-%m-%d %H:%M:%S")
+        .arg(format!("--max-count={MAX_LOG}"))
+        .arg("--")
+        .arg(rel)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .output();
+    let Ok(out) = out else {
+        return Vec::new();
+    };
+    if !out.status.success() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(4, '\u{1f}');
+            let hash = parts.next()?.to_string();
+            is_hash(&hash).then_some(())?;
+            Some(Commit {
+                hash,
+                date: parts.next()?.to_string(),
+                author: parts.next()?.to_string(),
+                subject: parts.next().unwrap_or_default().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Whether `s` is a full commit hash: 40 lowercase hex digits (nothing git could read as an
+/// option, a path or another revision).
+pub fn is_hash(s: &str) -> bool {
+    s.len() == 40
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The bytes of `rel` in commit `hash`, when the site is a git repository and the commit has
+/// that file.
+pub fn show(root: &Path, hash: &str, rel: &str) -> Option<Vec<u8>> {
+    if !is_repo(root) || !is_hash(hash) {
+        return None;
+    }
+    let out = git(root)
+        .arg("show")
+        .arg(format!("{hash}:{rel}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
 }

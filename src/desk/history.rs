@@ -1,5 +1,7 @@
 //! 历史版本: the versions a page had before each save, listed newest first; any one can be
-//! viewed and restored (restoring is a save: the version it replaces is kept too).
+//! viewed and restored (restoring is a save: the version it replaces is kept too). When the
+//! site is a git repository, the page's commits are listed too, and a commit's version is
+//! viewed and restored the same way (its id is `git-` and the commit's hash).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,9 +12,50 @@ use axum::response::Response;
 use axum::{Extension, Form};
 
 use super::access::{Session, token_refused};
-use super::{Desk, files, html};
+use super::{Desk, files, git, html};
 
 type FormMap = HashMap<String, String>;
+
+/// The id of a commit's version in `v=`.
+const GIT_PREFIX: &str = "git-";
+
+/// The bytes of version `name` of `file`: a kept version, or `git-<hash>`.
+fn read(root: &std::path::Path, file: &files::SiteFile, name: &str) -> Option<Vec<u8>> {
+    match name.strip_prefix(GIT_PREFIX) {
+        Some(hash) => git::show(root, hash, &file.rel),
+        None => files::read_version(root, file, name),
+    }
+}
+
+/// A version's name for people.
+fn label(name: &str) -> String {
+    match name.strip_prefix(GIT_PREFIX) {
+        Some(hash) => format!("git 提交 {}", &hash[..hash.len().min(7)]),
+        None => files::version_label(name),
+    }
+}
+
+/// The table of the page's git commits ("" when none).
+fn commits_html(rel: &str, commits: &[git::Commit]) -> String {
+    if commits.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<h2>git 提交记录</h2><table><thead><tr><th scope=\"col\">提交时间</th><th scope=\"col\">作者</th><th scope=\"col\">说明</th><th scope=\"col\">操作</th></tr></thead><tbody>",
+    );
+    for c in commits {
+        out.push_str(&format!(
+            "<tr><td>{date}</td><td>{author}</td><td>{subject}</td><td><a href=\"/_desk/version?file={file}&amp;v={GIT_PREFIX}{hash}\" aria-label=\"查看 {date} 提交的版本\">查看</a></td></tr>",
+            date = html::text(&c.date),
+            author = html::text(&c.author),
+            subject = html::text(&c.subject),
+            file = html::query(rel),
+            hash = c.hash,
+        ));
+    }
+    out.push_str("</tbody></table>");
+    out
+}
 
 /// `GET /_desk/history?file=…`
 pub async fn list(State(desk): State<Arc<Desk>>, Query(query): Query<FormMap>) -> Response {
@@ -21,6 +64,10 @@ pub async fn list(State(desk): State<Arc<Desk>>, Query(query): Query<FormMap>) -
         return html::not_found(&rel);
     };
     let versions = files::versions(&desk.root, &file);
+    let (root, rel_for_git) = (desk.root.clone(), file.rel.clone());
+    let commits = tokio::task::spawn_blocking(move || git::log(&root, &rel_for_git))
+        .await
+        .unwrap_or_default();
     let mut main = format!(
         "<h1>历史版本</h1><p>稿件：<a href=\"/_desk/edit?file={}\"><code>{}</code></a></p>",
         html::query(&rel),
@@ -42,6 +89,7 @@ pub async fn list(State(desk): State<Arc<Desk>>, Query(query): Query<FormMap>) -
         }
         main.push_str("</tbody></table>");
     }
+    main.push_str(&commits_html(&rel, &commits));
     html::page(StatusCode::OK, "历史版本", &main, "")
 }
 
@@ -56,7 +104,7 @@ pub async fn view(
     let Some(file) = files::page_file(&desk.root, &rel) else {
         return html::not_found(&rel);
     };
-    let Some(bytes) = files::read_version(&desk.root, &file, &name) else {
+    let Some(bytes) = read(&desk.root, &file, &name) else {
         return html::not_found(&format!("{rel} 的版本 {name}"));
     };
     let current = std::fs::read(&file.path).unwrap_or_default();
@@ -66,7 +114,7 @@ pub async fn view(
          <input type=\"hidden\" name=\"file\" value=\"{rel_attr}\"><input type=\"hidden\" name=\"v\" value=\"{v}\">\
          <input type=\"hidden\" name=\"hash\" value=\"{hash}\"><div class=\"actions\"><button type=\"submit\">恢复此版本</button></div></form>\
          <pre class=\"source\">{text}</pre>",
-        label = html::text(&files::version_label(&name)),
+        label = html::text(&label(&name)),
         q = html::query(&rel),
         rel = html::text(&rel),
         rel_attr = html::attr(&rel),
@@ -92,7 +140,7 @@ pub async fn restore(
     let Some(file) = files::page_file(&desk.root, &rel) else {
         return super::access::forbidden("只能恢复 content/ 下的稿件（.md 文件）");
     };
-    let Some(version) = files::read_version(&desk.root, &file, &name) else {
+    let Some(version) = read(&desk.root, &file, &name) else {
         return html::not_found(&format!("{rel} 的版本 {name}"));
     };
     let _guard = desk.write_lock.lock().await;
@@ -123,10 +171,7 @@ pub async fn restore(
                 "",
             );
         }
-        let message = format!(
-            "编辑台：恢复 {rel} 到 {} 的版本",
-            files::version_label(&name)
-        );
+        let message = format!("编辑台：恢复 {rel} 到 {} 的版本", label(&name));
         desk.record(&session.csrf, vec![rel.clone()], &message, "");
     }
     html::redirect(&format!(

@@ -11,7 +11,6 @@ use axum::response::Response;
 use jiff::Timestamp;
 
 use super::{Desk, html};
-use crate::check::{self, CheckOptions};
 use crate::content::front_matter::{Kind, PageMeta};
 use crate::pipeline::{self, SiteOptions};
 
@@ -71,13 +70,6 @@ fn load_site(root: &Path, now: Timestamp) -> Result<pipeline::LoadedSite, String
     pipeline::load_site(&options).map_err(|e| e.to_string())
 }
 
-/// The sections a page can be written into.
-pub fn sections(root: &Path, now: Timestamp) -> Vec<SectionChoice> {
-    load_site(root, now)
-        .map(|loaded| section_choices(&loaded.site))
-        .unwrap_or_default()
-}
-
 fn section_choices(site: &crate::site::Site) -> Vec<SectionChoice> {
     site.sections
         .iter()
@@ -90,20 +82,20 @@ fn section_choices(site: &crate::site::Site) -> Vec<SectionChoice> {
         .collect()
 }
 
-/// The site's sections and pages (drafts and scheduled pages included), with the findings
-/// of `check` per file. `Err`: site.yaml cannot be read.
-pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>), String> {
+/// The site's sections and pages (drafts and scheduled pages included; `findings` left 0),
+/// and the first `date` or `expires` of a page after `now` (a status changes then).
+/// `Err`: site.yaml cannot be read.
+pub fn load(root: &Path, now: Timestamp) -> Result<Loaded, String> {
     let loaded = load_site(root, now)?;
     let site = &loaded.site;
-    let report = check::check(&CheckOptions {
-        drafts: true,
-        now,
-        ..CheckOptions::new(root)
-    });
-    let mut findings: HashMap<String, usize> = HashMap::new();
-    for f in &report.findings {
-        *findings.entry(slashes(&f.file)).or_default() += 1;
-    }
+    let next_change = site
+        .pages
+        .iter()
+        .flat_map(|p| [p.page.meta.date, p.page.meta.expires])
+        .flatten()
+        .map(|d| d.timestamp())
+        .filter(|t| *t > now)
+        .min();
     let sections = section_choices(site);
     let base = site.config.base_path().to_string();
     let rows = site
@@ -117,7 +109,7 @@ pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>
                 .map(|s| s.section.dir.clone())
                 .unwrap_or_default();
             Row {
-                findings: findings.get(&file).copied().unwrap_or(0),
+                findings: 0,
                 title: p.page.meta.title.clone(),
                 section,
                 status: status(&p.page.meta, p.expired, now),
@@ -127,8 +119,11 @@ pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>
             }
         })
         .collect();
-    Ok((sections, rows))
+    Ok((sections, rows, next_change))
 }
+
+/// What [`load`] gives.
+pub type Loaded = (Vec<SectionChoice>, Vec<Row>, Option<Timestamp>);
 
 /// `GET /_desk/view?file=…`: to the page in the preview.
 pub async fn view(
@@ -164,10 +159,8 @@ pub async fn list(
     State(desk): State<Arc<Desk>>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let root = desk.root.clone();
-    let now = desk.now();
-    let loaded = tokio::task::spawn_blocking(move || load(&root, now)).await;
-    let (sections, rows) = match loaded {
+    let survey = desk.survey().await;
+    let found = match survey {
         Ok(Ok(found)) => found,
         Ok(Err(e)) => return html::page(StatusCode::OK, "列表", &html::notice("error", &e), ""),
         Err(_) => {
@@ -179,14 +172,15 @@ pub async fn list(
             );
         }
     };
+    let (sections, rows) = (&found.sections, &found.rows);
     let get = |k: &str| query.get(k).map(|s| s.trim()).unwrap_or("");
     let (want_section, want_status, q) = (get("section"), get("status"), get("q"));
     let mut main = String::from(
         "<h1>稿件列表</h1><p class=\"actions\"><a class=\"button\" href=\"/_desk/new\">新建稿件</a></p>",
     );
-    main.push_str(&filters(&sections, want_section, want_status, q));
+    main.push_str(&filters(sections, want_section, want_status, q));
     let mut shown = 0;
-    for s in &sections {
+    for s in sections {
         if !want_section.is_empty() && s.dir != want_section {
             continue;
         }

@@ -13,7 +13,7 @@
 //! - `git`: each change also committed when the site is a git repository;
 //! - `list`, `edit`, `history`: the pages of the desk; `review`: 检查, 审核 and 发布 on the
 //!   edit page; `upload`: forms with files (插入图片, 导入Word文档); `html`: the shared page
-//!   shell.
+//!   shell; `survey`: the site's pages and findings, kept while its files are unchanged.
 
 mod access;
 mod edit;
@@ -27,6 +27,7 @@ mod html;
 mod list;
 mod ranking;
 mod review;
+mod survey;
 mod upload;
 
 use std::net::IpAddr;
@@ -73,6 +74,8 @@ pub struct Desk {
     max_upload: u64,
     /// Messages for a session's next page (what an import left to do), by CSRF token.
     flash: std::sync::Mutex<std::collections::HashMap<String, Vec<String>>>,
+    /// The site's pages and findings, kept between requests.
+    survey: survey::Cache,
 }
 
 impl Desk {
@@ -85,7 +88,18 @@ impl Desk {
             reviewers: options.reviewers,
             max_upload: options.max_upload,
             flash: std::sync::Mutex::new(std::collections::HashMap::new()),
+            survey: survey::Cache::default(),
         }
+    }
+
+    /// The site's pages and findings now (kept, or made again when the files changed), off
+    /// the async threads. The outer `Err`: the blocking task failed.
+    async fn survey(
+        self: &Arc<Self>,
+    ) -> Result<Result<Arc<survey::Survey>, String>, tokio::task::JoinError> {
+        let desk = self.clone();
+        let now = self.now();
+        tokio::task::spawn_blocking(move || desk.survey.get(&desk.root, now)).await
     }
 
     /// Keeps `notes` for the next page the session with token `key` opens.
@@ -127,6 +141,11 @@ impl Desk {
 pub fn router(options: DeskOptions) -> Router {
     let limit = usize::try_from(options.max_upload).unwrap_or(usize::MAX);
     let desk = Arc::new(Desk::new(options));
+    // The first survey is made while the editor opens the browser.
+    let warm = desk.clone();
+    std::thread::spawn(move || {
+        let _ = warm.survey.get(&warm.root, warm.now());
+    });
     Router::new()
         .route("/_desk", get(html::to_desk))
         .route("/_desk/", get(list::list))

@@ -4,20 +4,19 @@
 //! removes `draft` once the required review is complete and nothing blocks the build.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
-use jiff::Timestamp;
 use serde_yaml::Value;
 
 use super::access::{Session, token_refused};
 use super::files::{self, SiteFile};
 use super::{Desk, front, html};
-use crate::check::{self, CheckOptions, Finding, Level};
+use crate::check::{Finding, Level};
 use crate::config::Config;
 use crate::content::editorial::REVIEW_LEVELS;
 use crate::text::dates::{self, Date};
@@ -26,21 +25,6 @@ type FormMap = HashMap<String, String>;
 
 /// The start of the comment line 退回修改 leaves in the front matter.
 const RETURNED: &str = "# 退回修改";
-
-/// The findings of `check` (drafts included) for the file `rel`.
-pub fn findings(root: &Path, rel: &str, now: Timestamp) -> Vec<Finding> {
-    let report = check::check(&CheckOptions {
-        drafts: true,
-        now,
-        ..CheckOptions::new(root)
-    });
-    let rel = PathBuf::from(rel);
-    report
-        .findings
-        .into_iter()
-        .filter(|f| f.file == rel)
-        .collect()
-}
 
 fn findings_html(findings: &[Finding]) -> String {
     let mut out =
@@ -228,6 +212,29 @@ fn set_level(front: &str, level: &str, value: &str) -> Result<String, String> {
     })
 }
 
+/// `front` without its `review`, and with the note `# 退回修改（by，date）：opinion` added.
+fn returned(front: &str, by: &str, date: &str, opinion: &str) -> String {
+    let mut out = front::remove(front, "review");
+    let note = format!("{RETURNED}（{by}，{date}）：{opinion}");
+    out.push_str(&one_line(&note));
+    out.push('\n');
+    out
+}
+
+/// `text` on one line, also for YAML, which ends lines at NEL, LS and PS too: every control
+/// character and line or paragraph separator becomes a space.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The review value: `{by: 王芳, date: 2026-03-10 08:00, opinion: 同意}`.
 fn step_value(by: &str, date: &str, opinion: &str) -> String {
     let mut v = format!(
@@ -328,7 +335,7 @@ pub async fn review(
     };
     let get = |k: &str| {
         form.get(k)
-            .map(|s| s.trim().replace(['\r', '\n'], " "))
+            .map(|s| one_line(s).trim().to_string())
             .unwrap_or_default()
     };
     let (level, by, opinion) = (get("level"), get("reviewer"), get("opinion"));
@@ -347,9 +354,7 @@ pub async fn review(
             return refused(&file.rel, "退回修改时请在“意见”中写明要改什么");
         }
         rewrite(&desk, &file, &bytes, &text, |front| {
-            let mut out = front::remove(front, "review");
-            out.push_str(&format!("{RETURNED}（{by}，{now}）：{opinion}\n"));
-            Ok(out)
+            Ok(returned(front, &by, &now.to_string(), &opinion))
         })
     } else {
         let Some(index) = REVIEW_LEVELS.iter().position(|l| *l == level) else {
@@ -400,12 +405,10 @@ pub async fn publish(
         Err(r) => return *r,
     };
     let require = Config::load(&desk.root).is_ok_and(|c| c.check.require_review);
-    let root = desk.root.clone();
-    let rel = file.rel.clone();
-    let now = desk.now();
-    let found = tokio::task::spawn_blocking(move || findings(&root, &rel, now))
-        .await
-        .unwrap_or_default();
+    let found = match desk.survey().await {
+        Ok(Ok(survey)) => survey.findings_of(&file.rel),
+        _ => Vec::new(),
+    };
     let blocking: Vec<&Finding> = found
         .iter()
         .filter(|f| {
@@ -497,5 +500,21 @@ mod tests {
             "review:   # 三审\n    初审: {by: 丙, date: 2026-03-03}\n    复审: {by: 乙, date: 2026-03-02}\nauthor: 王\n"
         );
         assert!(set_level("review: {初审: {by: 甲}}\n", "复审", "{}").is_err());
+    }
+
+    /// YAML (libyaml) also ends a line at NEL, LS and PS: a note written as a comment must
+    /// not let an opinion or a name go on as keys of the front matter (a forged 终审).
+    #[test]
+    fn a_returned_note_cannot_add_keys() {
+        let forged = "review: {初审: {by: 甲}, 复审: {by: 乙}, 终审: {by: 丙}}";
+        for brk in ["\u{85}", "\u{2028}", "\u{2029}", "\r", "\n"] {
+            let hostile = format!("请修改{brk}{forged}");
+            for (by, opinion) in [("王芳", hostile.as_str()), (hostile.as_str(), "请修改")] {
+                let front = returned("title: 标题\ndraft: true\n", by, "2026-03-10", opinion);
+                let map: Value = serde_yaml::from_str(&front).unwrap();
+                assert_eq!(map.get("review"), None, "{brk:?}: {front}");
+                assert_eq!(front.lines().count(), 3, "{brk:?}: {front}");
+            }
+        }
     }
 }

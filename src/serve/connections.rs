@@ -5,12 +5,17 @@
 //! editor's desk, within its own limit (`desk: {max_upload}`).
 //!
 //! `axum::serve` offers none of these settings, so connections are served with hyper's
-//! HTTP/1 connection builder directly; HTTP itself is entirely hyper's.
+//! HTTP/1 connection builder directly; HTTP itself is entirely hyper's. Every request
+//! carries its client's address as axum's `ConnectInfo<SocketAddr>` extension (the desk
+//! limits failed logins per client).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
@@ -34,6 +39,8 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The most headers one request may have: more get 431. Browsers send about twenty.
 pub const MAX_HEADERS: usize = 100;
+
+type Request = axum::http::Request<Incoming>;
 
 /// After a failed `accept` (out of file descriptors, say), the next try waits this long.
 const ACCEPT_RETRY: Duration = Duration::from_millis(50);
@@ -72,15 +79,21 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits) {
         let Ok(permit) = permits.clone().acquire_owned().await else {
             return;
         };
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(_) => {
                 tokio::time::sleep(ACCEPT_RETRY).await;
                 continue;
             }
         };
+        let service = tower::ServiceExt::map_request(app.clone(), move |mut request: Request| {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo::<SocketAddr>(peer));
+            request
+        });
         let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         tokio::spawn(async move {
             // A connection's error is its client's business: there is nobody to tell.
             let _ = connection.await;
