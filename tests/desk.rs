@@ -1298,6 +1298,53 @@ fn a_word_document_is_imported_and_opened() {
 }
 
 #[test]
+fn a_quizs_questions_are_edited_as_written_on_paper() {
+    let site = fixture_copy("quiz-directory");
+    let serve = start_serve_at(Some("2026-05-10 10:00"), site.path(), &[]);
+    let browser = Browser::open(&serve);
+    let quiz = "content/wen-da/chuang-wen.md";
+    let before = read(site.path(), quiz);
+    let target = format!("/_desk/edit?file={quiz}");
+    let page = body(&browser.get(&target));
+    assert!(
+        page.contains("<label for=\"field-questions\">题目</label>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(">\n我市正在创建的是哪一类城市？\nA. 全国文明城市\nB. 全国卫生城市\nC. 国家园林城市\n答案：A\n解析：创建全国文明城市是我市的重点工作。\n\n以下哪些属于文明行为？\nA. 礼让斑马线\nB. 垃圾分类投放\nC. 高空抛物\nD. 排队候车\n答案：A、B、D\n\n文明行为促进条例从哪一天起施行？\nA. 2026年1月1日\nB. 2026年3月5日\n答案：B\n解析：条例自2026年3月5日起施行。</textarea>"),
+        "{page}"
+    );
+    // Saved as shown: nothing changes on disk.
+    let fields = form_fields(&page);
+    let r = submit(&browser, &target, &fields, &[]);
+    assert_eq!(
+        r.header("location"),
+        format!("/_desk/edit?file={quiz}&saved=same")
+    );
+    assert_eq!(read(site.path(), quiz), before);
+    // An answer out of range is named with its question; nothing is written.
+    let wrong = "题一\r\nA. 甲\r\nB. 乙\r\n答案：C\r\n";
+    let r = submit(&browser, &target, &fields, &[("f.questions", wrong)]);
+    assert_eq!(r.status, 422);
+    assert!(
+        body(&r).contains("第 1 题的答案“C”不在选项中：请写 A、B 中的字母"),
+        "{}",
+        body(&r)
+    );
+    assert_eq!(read(site.path(), quiz), before);
+    // Two questions, one of them multiple choice, replace the three.
+    let written = "1. 垃圾分为几类？\r\nA. 三类\r\nB. 四类\r\n答案：B\r\n解析：四类。\r\n\r\n文明出行包括：\r\nA、礼让斑马线\r\nB、闯红灯\r\nC、排队候车\r\n答案：A、C\r\n";
+    let r = submit(&browser, &target, &fields, &[("f.questions", written)]);
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(
+        read(site.path(), quiz),
+        "---\ntitle: 创文知识问答\ndate: 2026-05-01 09:00\nquestions:\n\
+         - {question: 垃圾分为几类？, options: [三类, 四类], answer: 2, explain: 四类。}\n\
+         - {question: 文明出行包括：, options: [礼让斑马线, 闯红灯, 排队候车], answer: [1, 3]}\n---\n答题学创文。\n"
+    );
+}
+
+#[test]
 fn a_progress_reports_metrics_and_a_rankings_data_are_edited_as_tables() {
     let site = fixture_copy("kinds");
     let serve = start_serve_at(Some(NOW), site.path(), &[]);

@@ -127,6 +127,10 @@ fn shown(front: &str, f: &Field) -> Option<String> {
             Some(_) if front::entry_range(front, &f.key).is_none() => None,
             value => fields::metrics_text(value.as_ref()),
         },
+        Input::Questions => match front::value(front, &f.key) {
+            Some(_) if front::entry_range(front, &f.key).is_none() => None,
+            value => super::questions::questions_text(value.as_ref()),
+        },
         _ => front::shown(front, &f.key),
     }
 }

@@ -21,6 +21,8 @@ pub enum Input {
     Choice(&'static [&'static str]),
     /// A progress announcement's metrics, one a line: 编号,名称,单位,目标,已完成,责任单位,完成期限.
     Metrics,
+    /// A quiz's questions, as written on paper (see `desk::questions`).
+    Questions,
 }
 
 /// The columns of a metrics line, in order.
@@ -156,6 +158,15 @@ fn kind_fields(kind: Option<Kind>) -> Vec<Field> {
                 Metrics,
             ),
         ],
+        Some(Kind::Quiz) => vec![Field {
+            required: true,
+            ..field(
+                "questions",
+                "题目",
+                "每题之间空一行。题目写一行，选项每行一个，以 A. B. C. 开头，再写“答案：B”（多选写“答案：A、C”），可加一行“解析：……”",
+                Questions,
+            )
+        }],
         _ => Vec::new(),
     }
 }
@@ -167,6 +178,9 @@ pub fn to_yaml(field: &Field, text: &str) -> Result<String, String> {
     if field.input == Input::Metrics {
         return metrics_yaml(text);
     }
+    if field.input == Input::Questions {
+        return super::questions::questions_yaml(text);
+    }
     if text.is_empty() {
         if field.required {
             return Err(format!("请填写{}", field.label));
@@ -175,6 +189,7 @@ pub fn to_yaml(field: &Field, text: &str) -> Result<String, String> {
     }
     match field.input {
         Input::Metrics => metrics_yaml(text),
+        Input::Questions => super::questions::questions_yaml(text),
         Input::Text | Input::LongText => Ok(super::front::scalar(
             &text.replace("\r\n", "\n").replace('\n', " "),
             false,

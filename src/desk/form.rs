@@ -77,9 +77,13 @@ fn field_html(view: &View, f: &Field) -> String {
         );
     };
     let input = match f.input {
-        Input::LongText | Input::Metrics => format!(
+        Input::LongText | Input::Metrics | Input::Questions => format!(
             "<textarea id=\"{id}\" name=\"{name}\" rows=\"{}\"{described}{invalid}{required}>\n{}</textarea>",
-            if f.input == Input::Metrics { 6 } else { 3 },
+            match f.input {
+                Input::Metrics => 6,
+                Input::Questions => 16,
+                _ => 3,
+            },
             html::text(value)
         ),
         Input::Choice(choices) => {

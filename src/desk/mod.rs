@@ -25,6 +25,7 @@ mod git;
 mod history;
 mod html;
 mod list;
+mod questions;
 mod ranking;
 mod review;
 mod survey;
