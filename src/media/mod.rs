@@ -182,6 +182,15 @@ pub const COVER_CROPS: &[Crop] = &[
     },
 ];
 
+/// An image of the site's static files as templates see it (`image_set`): its plan when it
+/// is a photo of the site's `static/` that wenming resizes, and its pixel size when known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StaticImage {
+    pub photo: Option<std::sync::Arc<Photo>>,
+    /// Width and height in pixels (upright), from the plan or the file's header.
+    pub size: Option<(u32, u32)>,
+}
+
 /// Whether `path` names a file wenming processes or checks as a photo (by its name ending).
 pub fn is_photo(path: &Path) -> bool {
     location::is_photo(path)

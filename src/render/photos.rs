@@ -46,3 +46,47 @@ pub fn cover_image(photo: &Photo, url: &str) -> Option<CoverImage> {
         feature: set(photo.crops(feature))?,
     })
 }
+
+/// What `image_set(path=…)` gives a template for an image of the site's static files: the
+/// `src` of an `<img>` (for a photo, its copy at most 960 px wide), `srcset` (every copy;
+/// empty for an image wenming does not resize) and the pixel size of `src` when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaticImageSet {
+    pub src: String,
+    pub srcset: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// The [`StaticImageSet`] of the static file at site path `path` (`/images/a.jpg`); `None`
+/// when the static files hold no image there.
+pub fn static_image_set(site: &crate::site::Site, path: &str) -> Option<StaticImageSet> {
+    let key = static_key(path);
+    let image = site.images.get(key)?;
+    let url = site.url_path(&format!("/{key}"));
+    if let Some(photo) = &image.photo
+        && let Some(r) = photo.responsive(&url, &photo.renditions())
+    {
+        return Some(StaticImageSet {
+            src: r.src,
+            srcset: r.srcset,
+            width: Some(r.width),
+            height: Some(r.height),
+        });
+    }
+    Some(StaticImageSet {
+        src: url,
+        srcset: String::new(),
+        width: image.size.map(|(w, _)| w),
+        height: image.size.map(|(_, h)| h),
+    })
+}
+
+/// The key of [`crate::site::Site::images`] a site path names: without its leading `/`, query
+/// or fragment.
+pub fn static_key(path: &str) -> &str {
+    path.split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('/')
+}

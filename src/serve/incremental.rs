@@ -516,6 +516,11 @@ impl LiveSite {
         let statics = (self.pending.statics || !same_shape).then(|| {
             let (files, assets) = build::static_files(&self.root, &disk.theme, &site);
             site.assets = Arc::new(assets);
+            site.images = Arc::new(build::static_images(
+                &self.root,
+                &site.config.images,
+                files.iter().map(|f| (f.path.as_str(), &f.bytes)),
+            ));
             layer(files)
         });
         warnings.extend(self.editorial_gate(&site, statics.as_ref(), full)?);
