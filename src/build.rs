@@ -221,11 +221,7 @@ fn produce(
 
     let (statics, assets) = static_files(root, &theme, &site);
     site.assets = Arc::new(assets);
-    site.images = Arc::new(static_images(
-        root,
-        &site.config.images,
-        statics.iter().map(|f| (f.path.as_str(), &f.bytes)),
-    ));
+    site.images = Arc::new(static_images(root, &site.config.images, &statics));
     errors.extend(output::check_generated_claims(
         &site,
         statics.iter().map(|f| f.path.as_str()),

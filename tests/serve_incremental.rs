@@ -277,7 +277,8 @@ fn a_changed_poster_is_served_as_a_fresh_build_shows_it() {
     let ads = root.join("data/ad.yaml");
     write(
         &ads,
-        &(read(&ads) + "- image: /images/poster.jpg\n  slogan: 文明餐桌 光盘行动\n  alt: 光盘行动海报\n"),
+        &(read(&ads)
+            + "- image: /images/poster.jpg\n  slogan: 文明餐桌 光盘行动\n  alt: 光盘行动海报\n"),
     );
     let (mut live, first) = LiveSite::new(&root, false, now());
     assert!(matches!(first, Outcome::Changed(_)), "{}", summary(&first));

@@ -78,18 +78,20 @@ const IMAGE_EXTENSIONS: [&str; 9] = [
     "jpg", "jpeg", "png", "gif", "webp", "svg", "avif", "bmp", "ico",
 ];
 
-/// The images among the static files `files` (path below the output, bytes), for
+/// The images among the static files `files`, for
 /// [`Site::images`]: each photo of the site's own `static/` (`site_static`) planned as the
 /// photo pass plans it (remembered between builds, see `media::Plans`), the others with the
 /// size their header gives. A photo that cannot be planned gets neither (the photo pass
 /// reports why).
-pub fn static_images<'a>(
+pub fn static_images(
     root: &Path,
     config: &ImagesConfig,
-    files: impl Iterator<Item = (&'a str, &'a Bytes)>,
+    files: &[OutputFile],
 ) -> BTreeMap<String, StaticImage> {
     let site_static = root.join("static");
     let images: Vec<(&str, &Bytes)> = files
+        .iter()
+        .map(|f| (f.path.as_str(), &f.bytes))
         .filter(|(path, _)| {
             Path::new(path)
                 .extension()

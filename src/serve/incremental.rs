@@ -519,7 +519,7 @@ impl LiveSite {
             site.images = Arc::new(build::static_images(
                 &self.root,
                 &site.config.images,
-                files.iter().map(|f| (f.path.as_str(), &f.bytes)),
+                &files,
             ));
             layer(files)
         });
