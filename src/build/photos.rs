@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::ImagesConfig;
 use crate::error::{Diagnostic, relative};
-use crate::media::{self, COVER_CROPS, Photo, Rendition, StaticImage};
+use crate::media::{self, Photo, Rendition, StaticImage};
 use crate::output::{Bytes, OutputFile, STATE_DIR};
 use crate::site::Site;
 
@@ -192,7 +192,7 @@ pub fn photo_files<'a>(
             };
             let mut renditions: Vec<Rendition> = photo.renditions();
             if covers.contains(s.file.as_path()) {
-                for crop in COVER_CROPS {
+                for crop in &config.covers {
                     renditions.extend(photo.crops(crop));
                 }
             }
