@@ -5,7 +5,7 @@
 
 mod photos;
 
-pub use photos::{CACHE_DIR, PhotoFiles, photo_files};
+pub use photos::{CACHE_DIR, PhotoFiles, photo_files, static_images};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -221,6 +221,7 @@ fn produce(
 
     let (statics, assets) = static_files(root, &theme, &site);
     site.assets = Arc::new(assets);
+    site.images = Arc::new(static_images(root, &site.config.images, &statics));
     errors.extend(output::check_generated_claims(
         &site,
         statics.iter().map(|f| f.path.as_str()),

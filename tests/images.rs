@@ -363,3 +363,74 @@ fn a_shared_link_shows_the_covers_copy_under_the_sites_base_path() {
         format!("{site_url}/images/share.jpg")
     );
 }
+
+#[test]
+fn a_theme_declares_its_cover_shapes_in_its_theme_yaml() {
+    // A copy of the default theme that also shows covers square: its theme.yaml names the
+    // shapes (the default theme's two, which its templates use, and a square one), a template
+    // shows `cover_image.square`, and the build makes exactly those crops.
+    let page = "---\ntitle: 河边清理\ndate: 2026-11-01\ncover: photo.jpg\n---\n\n正文。\n";
+    let site = site(page);
+    let root = site.path();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&repo.join("themes/default"), &root.join("themes/square"));
+    write(
+        root,
+        "themes/square/theme.yaml",
+        b"covers:\n  thumbnail: {aspect: \"4:3\", widths: [160, 320]}\n  feature: {aspect: \"16:9\", widths: [640, 1280]}\n  square:\n    aspect: \"1:1\"\n    widths: [200, 400]\n",
+    );
+    write(
+        root,
+        "templates/page-story.html",
+        b"{% set c = page.cover_image %}{{ c.square.src }}|{{ c.square.srcset }}|{{ c.square.width }}x{{ c.square.height }}|{{ c.thumbnail.width }}x{{ c.thumbnail.height }}",
+    );
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+    write(
+        root,
+        "site.yaml",
+        format!("{yaml}theme: square\n").as_bytes(),
+    );
+    write(root, "content/stories/a/photo.jpg", &jpeg(1200, 900, None));
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let run = build(root, out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut crops: Vec<String> = files(out.path())
+        .into_iter()
+        .filter(|f| f.starts_with("stories/a/photo.") && f.contains("0x"))
+        .collect();
+    crops.sort();
+    let fp = crops
+        .first()
+        .and_then(|f| f.split('.').nth(2))
+        .unwrap_or_else(|| panic!("no crops"))
+        .to_string();
+    assert_eq!(
+        crops,
+        [
+            format!("stories/a/photo.1200x675.{fp}.jpg"),
+            format!("stories/a/photo.160x120.{fp}.jpg"),
+            format!("stories/a/photo.200x200.{fp}.jpg"),
+            format!("stories/a/photo.320x240.{fp}.jpg"),
+            format!("stories/a/photo.400x400.{fp}.jpg"),
+            format!("stories/a/photo.640x360.{fp}.jpg"),
+        ]
+    );
+    assert_eq!(
+        common::read(out.path(), "stories/a/index.html"),
+        format!(
+            "/stories/a/photo.400x400.{fp}.jpg|/stories/a/photo.200x200.{fp}.jpg 200w, /stories/a/photo.400x400.{fp}.jpg 400w|400x400|320x240"
+        )
+    );
+
+    // A shape the theme gets wrong stops the build, naming the theme's file and line.
+    write(
+        root,
+        "themes/square/theme.yaml",
+        b"covers:\n  square:\n    aspect: 1x1\n    widths: [200]\n",
+    );
+    let run = build(root, out.path());
+    assert_eq!(
+        common::errors_only(&run.stderr),
+        "错误：themes/square/theme.yaml:3:5: covers.square.aspect 应该是“宽:高”，例如 \"4:3\"（1 到 100 的整数）\n    提示：写在英文引号里：aspect: \"16:9\"\n构建失败：共 1 个错误，输出目录保持不变。\n"
+    );
+}

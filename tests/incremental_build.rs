@@ -248,3 +248,87 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// A `width`×`height` JPEG of a gradient, `shade` telling two apart.
+fn poster(width: u32, height: u32, shade: u8) -> Vec<u8> {
+    use image::ImageEncoder as _;
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, shade])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap_or_else(|e| panic!("{e}"));
+    out
+}
+
+/// The `<img>` of the 公益广告 poster `alt` on the home page.
+fn ad_img(out: &Path, alt: &str) -> String {
+    let home = fs::read_to_string(out.join("index.html")).unwrap_or_else(|e| panic!("{e}"));
+    let at = home
+        .find(&format!("alt=\"{alt}\""))
+        .unwrap_or_else(|| panic!("no poster {alt}"));
+    let start = home[..at].rfind("<img").unwrap_or(0);
+    let end = at + home[at..].find('>').unwrap_or(0) + 1;
+    home[start..end].to_string()
+}
+
+#[test]
+fn a_changed_poster_renders_the_home_page_again_with_its_new_copies() {
+    let site = demo_copy();
+    let root = site.path();
+    let out = root.join("public");
+    fs::write(
+        root.join("static/images/poster.jpg"),
+        poster(2000, 1000, 10),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ads = fs::read_to_string(root.join("data/ad.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    fs::write(
+        root.join("data/ad.yaml"),
+        format!(
+            "{ads}- image: /images/poster.jpg\n  slogan: 文明餐桌 光盘行动\n  alt: 光盘行动海报\n"
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    build(DEMO_NOW, root, &out, &[]);
+    let first = ad_img(&out, "光盘行动海报");
+    let name = |w: &str, first: &str| {
+        let at = first
+            .find(&format!("poster.{w}."))
+            .unwrap_or_else(|| panic!("{first}"));
+        first[at..at + format!("poster.{w}.").len() + 12].to_string()
+    };
+    let (n480, n960, n1600) = (
+        name("480", &first),
+        name("960", &first),
+        name("1600", &first),
+    );
+    assert_eq!(
+        first,
+        format!(
+            "<img src=\"/images/{n960}\" srcset=\"/images/{n480} 480w, /images/{n960} 960w, /images/{n1600} 1600w\" sizes=\"(max-width: 34rem) 100vw, 36rem\" alt=\"光盘行动海报\" width=\"960\" height=\"480\" loading=\"lazy\" decoding=\"async\">"
+        )
+    );
+    for n in [&n480, &n960, &n1600] {
+        assert!(out.join("images").join(n).is_file(), "{n}");
+    }
+
+    // Another picture under the same name, of another shape: the home page is rendered again
+    // (nothing else of its inputs changed) and names the new copies, as a clean build does.
+    fs::write(
+        root.join("static/images/poster.jpg"),
+        poster(1200, 1200, 200),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let run = build(DEMO_NOW, root, &out, &[]);
+    assert!(
+        counts(&run).ends_with("渲染 1 个网页，132 个沿用上次构建"),
+        "{}",
+        counts(&run)
+    );
+    let second = ad_img(&out, "光盘行动海报");
+    assert_ne!(name("960", &second), n960);
+    assert!(second.contains("width=\"960\" height=\"960\""), "{second}");
+    assert_same_as_clean(DEMO_NOW, root, &out, &[], "a changed poster");
+}

@@ -360,3 +360,49 @@ fn a_link_through_a_variable_follows_the_page_it_names() {
         &fresh(&root).unwrap_or_else(|e| panic!("{e}")),
     );
 }
+
+/// A `width`×`height` JPEG of a gradient, `shade` telling two apart.
+fn poster(width: u32, height: u32, shade: u8) -> Vec<u8> {
+    use image::ImageEncoder as _;
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, shade])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+        .unwrap_or_else(|e| panic!("{e}"));
+    out
+}
+
+/// A 公益广告 poster of `static/` replaced by another picture: serve renders the home page
+/// again (it shows the poster through `image_set`) and serves its new copies, as a fresh build.
+#[test]
+fn a_changed_poster_is_served_as_a_fresh_build_shows_it() {
+    let site = demo_copy();
+    let root = site.path().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+    let file = root.join("static/images/poster.jpg");
+    fs::write(&file, poster(2000, 1000, 10)).unwrap_or_else(|e| panic!("{e}"));
+    let ads = root.join("data/ad.yaml");
+    write(
+        &ads,
+        &(read(&ads)
+            + "- image: /images/poster.jpg\n  slogan: 文明餐桌 光盘行动\n  alt: 光盘行动海报\n"),
+    );
+    let (mut live, first) = LiveSite::new(&root, false, now());
+    assert!(matches!(first, Outcome::Changed(_)), "{}", summary(&first));
+    assert_same(
+        "a poster",
+        &live,
+        &fresh(&root).unwrap_or_else(|e| panic!("{e}")),
+    );
+    fs::write(&file, poster(1200, 1200, 200)).unwrap_or_else(|e| panic!("{e}"));
+    let Outcome::Changed(c) = live.update(std::slice::from_ref(&file), now()) else {
+        panic!("expected a change")
+    };
+    assert!(c.paths.contains(&"index.html".to_string()), "{:?}", c.paths);
+    assert_same(
+        "the poster changed",
+        &live,
+        &fresh(&root).unwrap_or_else(|e| panic!("{e}")),
+    );
+}

@@ -330,16 +330,17 @@ fn the_ad_block_shows_every_poster_with_its_slogan_as_text() {
   <h2 id="home-ads-title">公益广告</h2>
   <ul class="ads">
     <li class="ad"><a class="ad-link" href="/sub/news/a/">
-      <img src="/sub/images/p.svg" alt="红底黄字海报" width="600" height="300" loading="lazy">
+      <img src="/sub/images/p.svg" alt="红底黄字海报" width="600" height="300" loading="lazy" decoding="async">
       <span class="ad-slogan">讲文明 树新风</span></a>
     </li>
     <li class="ad">
-      <img src="/sub/images/p.svg" alt="" width="640" height="360" loading="lazy">
+      <img src="/sub/images/p.svg" alt="" width="600" height="300" loading="lazy" decoding="async">
       <span class="ad-slogan">文明出行</span>
     </li>
   </ul>
 </section>"#
     );
+    // The size comes from the file (`image_set`), also for the poster whose entry gives none.
     // No carousel, no autoplay, no pop-up: the home page has no script but the 长辈模式 one.
     assert_eq!(home.matches("<script").count(), 1, "{home}");
 }

@@ -4,14 +4,15 @@
 //! under the photo's own name without its metadata. Problems of every photo come together,
 //! each naming the file and the pages that show it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::ImagesConfig;
 use crate::error::{Diagnostic, relative};
-use crate::media::{self, COVER_CROPS, Photo, Rendition};
+use crate::media::{self, Photo, Rendition, StaticImage};
 use crate::output::{Bytes, OutputFile, STATE_DIR};
 use crate::site::Site;
 
@@ -72,6 +73,82 @@ fn sources<'a>(site: &Site, statics: impl Iterator<Item = (&'a str, &'a Path)>) 
     out
 }
 
+/// The name endings of the static files `image_set` knows the size of.
+const IMAGE_EXTENSIONS: [&str; 9] = [
+    "jpg", "jpeg", "png", "gif", "webp", "svg", "avif", "bmp", "ico",
+];
+
+/// The images among the static files `files`, for
+/// [`Site::images`]: each photo of the site's own `static/` (`site_static`) planned as the
+/// photo pass plans it (remembered between builds, see `media::Plans`), the others with the
+/// size their header gives. A photo that cannot be planned gets neither (the photo pass
+/// reports why).
+pub fn static_images(
+    root: &Path,
+    config: &ImagesConfig,
+    files: &[OutputFile],
+) -> BTreeMap<String, StaticImage> {
+    let site_static = root.join("static");
+    let images: Vec<(&str, &Bytes)> = files
+        .iter()
+        .map(|f| (f.path.as_str(), &f.bytes))
+        .filter(|(path, _)| {
+            Path::new(path)
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        })
+        .collect();
+    if images.is_empty() {
+        return BTreeMap::new();
+    }
+    let plans = media::Plans::default();
+    plans.open(root);
+    let out = images
+        .par_iter()
+        .map(|&(path, bytes)| {
+            let image = match bytes {
+                Bytes::File(file)
+                    if file.starts_with(&site_static) && media::is_photo(Path::new(path)) =>
+                {
+                    match plans.plan(file, config) {
+                        Ok(photo) => StaticImage {
+                            size: Some((photo.width, photo.height)),
+                            photo: photo.is_resized().then(|| Arc::new(photo)),
+                        },
+                        Err(_) => StaticImage::default(),
+                    }
+                }
+                Bytes::File(file) => StaticImage {
+                    photo: None,
+                    size: crate::content::images::size(file),
+                },
+                Bytes::Owned(b) => StaticImage {
+                    photo: None,
+                    size: blob_size(path, b),
+                },
+                Bytes::Embedded(b) => StaticImage {
+                    photo: None,
+                    size: blob_size(path, b),
+                },
+            };
+            (path.to_string(), image)
+        })
+        .collect();
+    plans.save();
+    out
+}
+
+/// The pixel size of an image held in memory (a theme's embedded file).
+fn blob_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
+    if path.to_ascii_lowercase().ends_with(".svg") {
+        let head = &bytes[..bytes.len().min(4096)];
+        return crate::content::images::svg_size(&String::from_utf8_lossy(head));
+    }
+    let s = imagesize::blob_size(bytes).ok()?;
+    Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?))
+}
+
 /// Plans and processes every published photo (see the module comment). `statics` are the
 /// site's own static files, as (path below the output, file on disk).
 pub fn photo_files<'a>(
@@ -98,6 +175,7 @@ pub fn photo_files<'a>(
         .iter()
         .flat_map(|p| p.page.photos.iter().chain(&p.page.cover_photo))
         .chain(site.sections.iter().flat_map(|s| &s.section.photos))
+        .chain(site.images.values().filter_map(|i| i.photo.as_ref()))
         .map(|photo| (photo.source.as_path(), photo))
         .collect();
     // Photos no page shows (in `static/`, or beside a page) are planned here, remembered
@@ -114,7 +192,7 @@ pub fn photo_files<'a>(
             };
             let mut renditions: Vec<Rendition> = photo.renditions();
             if covers.contains(s.file.as_path()) {
-                for crop in COVER_CROPS {
+                for crop in &config.covers {
                     renditions.extend(photo.crops(crop));
                 }
             }

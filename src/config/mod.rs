@@ -2,6 +2,7 @@
 //! the closest valid key, because a misspelt setting silently ignored is worse than a failure.
 
 mod check_settings;
+pub mod theme;
 
 use std::path::Path;
 
@@ -113,6 +114,8 @@ pub struct ImagesConfig {
     /// JPEG quality, 1–100.
     pub quality: u8,
     pub format: ImageFormat,
+    /// The cover thumbnail shapes, from the theme's `theme.yaml` (see [`theme`]).
+    pub covers: Vec<theme::CoverCrop>,
 }
 
 /// What resized copies are encoded as.
@@ -131,6 +134,7 @@ impl Default for ImagesConfig {
             widths: vec![480, 960, 1600],
             quality: 80,
             format: ImageFormat::Auto,
+            covers: theme::default_covers(),
         }
     }
 }
@@ -275,7 +279,9 @@ impl Config {
                     .hint("用 --root 指定站点目录，或用 wenming init 新建站点"),
             )
         })?;
-        Config::parse(text.trim_start_matches('\u{feff}'), file)
+        let mut config = Config::parse(text.trim_start_matches('\u{feff}'), file)?;
+        config.images.covers = theme::covers(root, &config.theme)?;
+        Ok(config)
     }
 
     /// Parses the text of a `site.yaml`.

@@ -15,6 +15,7 @@ pub mod strip;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use crate::config::theme::CoverCrop;
 use crate::config::{ImageFormat, ImagesConfig};
 
 pub use plans::{PLAN_RECORD, Plans};
@@ -159,28 +160,14 @@ pub struct Rendition {
     pub cropped: bool,
 }
 
-/// A thumbnail shape: the aspect ratio a theme shows covers in, and the widths made of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Crop {
-    pub name: &'static str,
-    pub aspect: (u32, u32),
-    pub widths: &'static [u32],
+/// An image of the site's static files as templates see it (`image_set`): its plan when it
+/// is a photo of the site's `static/` that wenming resizes, and its pixel size when known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StaticImage {
+    pub photo: Option<std::sync::Arc<Photo>>,
+    /// Width and height in pixels (upright), from the plan or the file's header.
+    pub size: Option<(u32, u32)>,
 }
-
-/// The cover thumbnails of the default theme: 4:3 in page lists (shown 104 px wide, twice that
-/// for sharp screens) and 16:9 for the home page's featured story (shown up to 640 px wide).
-pub const COVER_CROPS: &[Crop] = &[
-    Crop {
-        name: "thumbnail",
-        aspect: (4, 3),
-        widths: &[160, 320],
-    },
-    Crop {
-        name: "feature",
-        aspect: (16, 9),
-        widths: &[640, 1280],
-    },
-];
 
 /// Whether `path` names a file wenming processes or checks as a photo (by its name ending).
 pub fn is_photo(path: &Path) -> bool {
@@ -317,7 +304,7 @@ impl Photo {
 
     /// The copies of a cover thumbnail shape: the widest centered box of its aspect ratio,
     /// at each of its widths no wider than that box.
-    pub fn crops(&self, crop: &Crop) -> Vec<Rendition> {
+    pub fn crops(&self, crop: &CoverCrop) -> Vec<Rendition> {
         if !self.is_resized() {
             return Vec::new();
         }
@@ -489,13 +476,13 @@ mod tests {
         assert_eq!(crop_box(4000, 2000, (4, 3)), (2667, 2000));
         let p = photo(4000, 3000);
         let thumbs: Vec<_> = p
-            .crops(&COVER_CROPS[0])
+            .crops(&crate::config::theme::default_covers()[0])
             .iter()
             .map(|r| (r.width, r.height))
             .collect();
         assert_eq!(thumbs, [(160, 120), (320, 240)]);
         let small: Vec<_> = photo(200, 200)
-            .crops(&COVER_CROPS[0])
+            .crops(&crate::config::theme::default_covers()[0])
             .iter()
             .map(|r| (r.width, r.height))
             .collect();

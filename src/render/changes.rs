@@ -4,8 +4,8 @@
 //! its neighbours, the listings, taxonomy and home pages that show it, pages whose progress
 //! figures, ranking table or replacing rule changed, pages using a changed template, pages
 //! whose templates read the site through `get_page`, `get_section`, `get_taxonomy`,
-//! `load_data` or `url(path="@/…")`, and those reading the progress dashboard or the
-//! volunteer statistics when these changed. `serve` asks ([`Affected::plan`]) and renders.
+//! `load_data` or `url(path="@/…")`, and those reading the progress dashboard, the
+//! volunteer statistics or images of the static files (`image_set`) when these changed. `serve` asks ([`Affected::plan`]) and renders.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -116,6 +116,9 @@ pub struct Affected<'a> {
     model_changed: bool,
     dashboard_changed: bool,
     volunteers_changed: bool,
+    /// An image of the static files (its plan or size) changed: templates calling
+    /// `image_set` re-render.
+    images_changed: bool,
 }
 
 impl<'a> Affected<'a> {
@@ -138,6 +141,7 @@ impl<'a> Affected<'a> {
         // Site-wide figures of the content kinds, read by the templates that use them.
         let dashboard_changed = old.is_some_and(|r| r.site.progress != site.progress);
         let volunteers_changed = old.is_some_and(|r| r.site.volunteers != site.volunteers);
+        let images_changed = old.is_some_and(|r| r.site.images != site.images);
         Affected {
             old,
             site,
@@ -150,6 +154,7 @@ impl<'a> Affected<'a> {
             model_changed,
             dashboard_changed,
             volunteers_changed,
+            images_changed,
         }
     }
 
@@ -271,6 +276,7 @@ impl<'a> Affected<'a> {
             || (old_reads & READ_CLOCK != 0
                 && countdown::day(self.site.now) != countdown::day(old.site.now))
             || (self.volunteers_changed && self.graph.reads(template, Reads::Volunteers))
+            || (self.images_changed && self.graph.reads(template, Reads::Images))
             || self.compared.job_changed(old, job, old_job)
     }
 
@@ -337,6 +343,8 @@ pub(super) enum Reads {
     Dashboard,
     /// The volunteer statistics (the global `volunteer_stats`).
     Volunteers,
+    /// Images of the static files (`image_set`).
+    Images,
 }
 
 /// The names in a template's text that make it read each of [`Reads`] (`__tera_context` is
@@ -348,6 +356,7 @@ const READERS: &[(Reads, &[&str])] = &[
     ),
     (Reads::Dashboard, &["progress_dashboard", "__tera_context"]),
     (Reads::Volunteers, &["volunteer_stats", "__tera_context"]),
+    (Reads::Images, &["image_set"]),
 ];
 
 impl TemplateGraph {

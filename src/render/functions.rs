@@ -1,6 +1,7 @@
 //! Filters and functions templates can call: Chinese dates, pinyin, URLs, and read-only access
 //! to the linked site (`get_page`, `get_section`, `get_taxonomy`, `load_data`).
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
@@ -26,15 +27,38 @@ pub const READ_CLOCK: u8 = 4;
 thread_local! {
     /// What the rendering running on this thread has read (a template renders on one thread).
     static READ: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+    /// The static images it asked `image_set` about, by their key in `Site::images`.
+    static IMAGES: std::cell::RefCell<BTreeSet<String>> =
+        const { std::cell::RefCell::new(BTreeSet::new()) };
 }
 
 fn note(what: u8) {
     READ.with(|r| r.set(r.get() | what));
 }
 
+fn note_image(key: &str) {
+    IMAGES.with(|i| {
+        let mut images = i.borrow_mut();
+        if !images.contains(key) {
+            images.insert(key.to_string());
+        }
+    });
+}
+
 /// What the functions read on this thread since the last call, and starts over.
-pub fn take_reads() -> u8 {
-    READ.with(|r| r.replace(0))
+pub fn take_reads() -> FunctionReads {
+    FunctionReads {
+        flags: READ.with(|r| r.replace(0)),
+        images: IMAGES.with(|i| std::mem::take(&mut *i.borrow_mut())),
+    }
+}
+
+/// What one rendering read through the functions: [`READ_SITE`], [`READ_DASHBOARD`] and
+/// [`READ_CLOCK`] as `flags`, and the static images `image_set` was asked about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunctionReads {
+    pub flags: u8,
+    pub images: BTreeSet<String>,
 }
 
 fn error(message: impl ToString) -> tera::Error {
@@ -156,10 +180,38 @@ fn register_functions(tera: &mut Tera, shared: Arc<Shared>) {
     tera.register_function("progress_dashboard", move |_: Kwargs, _: &State| {
         progress_dashboard(&s)
     });
+    let s = shared.clone();
+    tera.register_function("image_set", move |kwargs: Kwargs, _: &State| {
+        image_set(&s, kwargs)
+    });
     let s = shared;
     tera.register_function("load_data", move |kwargs: Kwargs, _: &State| {
         load_data(&s, kwargs)
     });
+}
+
+/// `image_set(path="/images/poster.jpg")`: an image of the site's static files as an `<img>`
+/// shows it — `src` (a photo's resized copy at most 960 px wide), `srcset` (every copy, empty
+/// for an image wenming does not resize), `width` and `height` (of `src`, none when unknown).
+/// An outside URL is given back as `src` with nothing else. The image it reads is noted, so a
+/// page showing it is rendered again when it changes.
+fn image_set(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
+    let path = kwargs.must_get::<&str>("path")?;
+    if path.contains("://") || path.starts_with("//") {
+        return Ok(Value::from_serializable(&super::photos::StaticImageSet {
+            src: path.to_string(),
+            srcset: String::new(),
+            width: None,
+            height: None,
+        }));
+    }
+    note_image(super::photos::static_key(path));
+    match super::photos::static_image_set(&s.site, path) {
+        Some(set) => Ok(Value::from_serializable(&set)),
+        None => Err(error(format!(
+            "image_set：static/ 中没有图片 {path}（路径从 static/ 下算起，例如 /images/poster.jpg）"
+        ))),
+    }
 }
 
 /// `qr_code(text=, label=)`: the QR code of `text` as inline SVG.

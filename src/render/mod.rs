@@ -147,7 +147,7 @@ pub fn render_reusing(
             let started = clock.add(2, started);
             functions::take_reads();
             let file = render_prepared(&renderer.tera, &renderer.sources, &prepared)?;
-            let key = keys.full(&base, functions::take_reads());
+            let key = keys.full(&base, &functions::take_reads());
             let started = clock.add(4, started);
             let put = previous.put(file, Some(key)).map(|()| true);
             clock.add(5, started);
@@ -227,7 +227,7 @@ impl Renderer {
         functions::take_reads();
         let file = self.render(job);
         let reads = functions::take_reads();
-        file.map(|f| (f, reads))
+        file.map(|f| (f, reads.flags))
     }
 
     /// The template a job renders with, when there is one.

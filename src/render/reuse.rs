@@ -19,7 +19,10 @@
 //!   ([`super::functions::take_reads`]) and added to its key: rendering is deterministic, so
 //!   the same template on the same context takes the same path up to the first such call, and
 //!   from there on the key holds what the call read. A key is thus `BASE`, or `BASE` followed
-//!   by `;s=SITE`, `;d=DASHBOARD`, `;t=MOMENT` for each of them.
+//!   by `;s=SITE`, `;d=DASHBOARD`, `;t=MOMENT` for each of them;
+//! - and each image of the static files `image_set` was asked about: `;i=PATH:IMAGE`, the
+//!   path in hexadecimal and the hash of what `image_set` gives for it (the photo's
+//!   fingerprinted copies and size), so a changed poster renders the pages showing it again.
 
 use std::sync::OnceLock;
 
@@ -29,7 +32,7 @@ use siphasher::sip128::{Hasher128 as _, SipHasher13};
 use tera::Value;
 
 use super::changes::{Reads, TemplateGraph};
-use super::functions::{READ_CLOCK, READ_DASHBOARD, READ_SITE};
+use super::functions::{FunctionReads, READ_CLOCK, READ_DASHBOARD, READ_SITE};
 use super::keyser::Feed;
 use super::templates::TemplateSource;
 use super::views;
@@ -186,13 +189,13 @@ impl<'a> Keys<'a> {
     }
 
     /// The full key of a rendering with key `base` that read `reads` (see the module comment).
-    pub(super) fn full(&self, base: &str, reads: u8) -> String {
+    pub(super) fn full(&self, base: &str, reads: &FunctionReads) -> String {
         let mut key = base.to_string();
-        if reads & READ_SITE != 0 {
+        if reads.flags & READ_SITE != 0 {
             key.push_str(";s=");
             key.push_str(&self.whole_site);
         }
-        if reads & READ_DASHBOARD != 0 {
+        if reads.flags & READ_DASHBOARD != 0 {
             key.push_str(";d=");
             key.push_str(self.dashboard.get_or_init(|| {
                 let mut h = KeyHasher::new();
@@ -200,10 +203,21 @@ impl<'a> Keys<'a> {
                 h.finish()
             }));
         }
-        if reads & READ_CLOCK != 0 {
+        if reads.flags & READ_CLOCK != 0 {
             // `days_until` reads the Beijing calendar day, not the moment.
             key.push_str(";t=");
             key.push_str(&super::countdown::day(self.site.now).to_string());
+        }
+        for image in &reads.images {
+            let mut h = KeyHasher::new();
+            h.json(
+                "image",
+                &super::photos::static_image_set(self.site, &format!("/{image}")),
+            );
+            key.push_str(";i=");
+            key.push_str(&hex(image));
+            key.push(':');
+            key.push_str(&h.finish());
         }
         key
     }
@@ -214,17 +228,37 @@ impl<'a> Keys<'a> {
         let Some(rest) = recorded.strip_prefix(base) else {
             return false;
         };
-        let mut reads = 0;
+        let mut reads = FunctionReads::default();
         for part in rest.split(';').skip(1) {
-            reads |= match part.split_once('=') {
-                Some(("s", _)) => READ_SITE,
-                Some(("d", _)) => READ_DASHBOARD,
-                Some(("t", _)) => READ_CLOCK,
+            match part.split_once('=') {
+                Some(("s", _)) => reads.flags |= READ_SITE,
+                Some(("d", _)) => reads.flags |= READ_DASHBOARD,
+                Some(("t", _)) => reads.flags |= READ_CLOCK,
+                Some(("i", image)) => {
+                    let Some(name) = image.split_once(':').and_then(|(h, _)| unhex(h)) else {
+                        return false;
+                    };
+                    reads.images.insert(name);
+                }
                 _ => return false,
-            };
+            }
         }
-        (rest.is_empty() || rest.starts_with(';')) && self.full(base, reads) == recorded
+        (rest.is_empty() || rest.starts_with(';')) && self.full(base, &reads) == recorded
     }
+}
+
+/// A text as lowercase hexadecimal bytes (a static path in a key, whatever it holds).
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The text [`hex`] wrote.
+fn unhex(hex: &str) -> Option<String> {
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
 }
 
 /// The hash of everything the site-reading functions can return: every page's full view

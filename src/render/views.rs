@@ -239,7 +239,13 @@ pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
             .cover_photo
             .as_ref()
             .zip(p.page.meta.cover.as_deref())
-            .and_then(|(photo, c)| super::photos::cover_image(photo, &asset_url(site, p, c))),
+            .and_then(|(photo, c)| {
+                super::photos::cover_image(
+                    photo,
+                    &asset_url(site, p, c),
+                    &site.config.images.covers,
+                )
+            }),
         kind: page_kind(site, p).map(|k| k.name()),
         weight: p.page.meta.weight,
         word_count: p.page.body.word_count,

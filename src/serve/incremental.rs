@@ -522,6 +522,11 @@ impl LiveSite {
         let statics = (self.pending.statics || !same_shape).then(|| {
             let (files, assets) = build::static_files(&self.root, &disk.theme, &site);
             site.assets = Arc::new(assets);
+            site.images = Arc::new(build::static_images(
+                &self.root,
+                &site.config.images,
+                &files,
+            ));
             layer(files)
         });
         warnings.extend(self.editorial_gate(&site, statics.as_ref(), full)?);
@@ -623,6 +628,10 @@ impl LiveSite {
             _ => None,
         });
         let photos = build::photo_files(&self.root, site, site_photos)?;
+        // The copies of the last run (kept with the generated files of a patched site) go:
+        // a photo changed since has copies under other names.
+        let cache = self.root.join(output::STATE_DIR).join(build::CACHE_DIR);
+        generated.retain(|_, bytes| !matches!(bytes, Bytes::File(f) if f.starts_with(&cache)));
         generated.extend(photos.files.into_iter().map(|f| (f.path, f.bytes)));
         Ok(generated)
     }

@@ -143,6 +143,9 @@ pub struct Site {
     /// `style.3f9a1c2e.css`), set once the static files are known; read by the `asset`
     /// template function.
     pub assets: Arc<BTreeMap<String, String>>,
+    /// The images among the static files (`images/a.jpg` → its plan and size), set with
+    /// `assets`; read by the `image_set` template function.
+    pub images: Arc<BTreeMap<String, crate::media::StaticImage>>,
     /// Old URLs of sections and taxonomy terms whose slug changed with word-aware pinyin,
     /// kept as redirects (pages keep theirs as aliases).
     pub legacy_redirects: Vec<LegacyRedirect>,
@@ -323,6 +326,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
         volunteers: Default::default(),
         progress: Default::default(),
         assets: Default::default(),
+        images: Default::default(),
         legacy_redirects: Vec::new(),
     };
     keep_legacy_urls(&mut site, moved, moved_sections);
