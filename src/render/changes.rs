@@ -644,6 +644,7 @@ pub(super) mod tests {
 
     use super::*;
     use crate::content::Page;
+    use crate::site::UnexpandedSite;
     use crate::pipeline::{self, SiteOptions};
 
     const NOW: &str = "2026-06-01T12:00:00+08:00";
@@ -787,11 +788,12 @@ pub(super) mod tests {
         let i = page_index(site, content_path);
         let mut page = Page::clone(&site.pages[i].page);
         edit(&mut page);
-        let mut new = site
+        let new = UnexpandedSite::from(site.clone())
             .with_page_replaced(i, Arc::new(page), now())
             .expect("a patch")
             .unwrap_or_else(|e| panic!("{e:?}"));
-        super::super::shortcodes::expand(&mut new, templates).unwrap_or_else(|e| panic!("{e:?}"));
+        let new =
+            super::super::shortcodes::expand(new, templates).unwrap_or_else(|e| panic!("{e:?}"));
         (Arc::new(new), i)
     }
 

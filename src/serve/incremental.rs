@@ -29,9 +29,9 @@ use crate::output::{self, Bytes, OutputFile};
 use crate::pipeline;
 use crate::render::changes::{Affected, LastRender};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
-use crate::render::{Job, Renderer};
+use crate::render::{Job, Renderer, shortcodes};
 use crate::search;
-use crate::site::{Site, Target};
+use crate::site::{Site, Target, UnexpandedSite};
 use jiff::Timestamp;
 use rayon::prelude::*;
 
@@ -379,8 +379,8 @@ impl LiveSite {
 
     /// The last good site with the re-parsed pages put in, when nothing else changed, no
     /// page became published or expired since and the pages have no errors; `None` when the
-    /// site must be linked again.
-    fn patched_site(&self, now: Timestamp) -> Option<Site> {
+    /// site must be linked again. The re-parsed pages' shortcodes are still to expand.
+    fn patched_site(&self, now: Timestamp) -> Option<UnexpandedSite> {
         let good = self.good.as_ref()?;
         let disk = self.disk.as_ref().ok()?;
         if self.pending.structure {
@@ -399,11 +399,13 @@ impl LiveSite {
         }
         let mut site = Site::clone(good.rendered.site());
         site.now = now;
+        let mut site = UnexpandedSite::from(site);
         for path in &self.pending.pages {
             let Some(Ok(Parsed::Page(page))) = disk.parsed.get(path) else {
                 return None;
             };
-            let Some(&Target::Page(i)) = site.by_content_path.get(&page.content_path) else {
+            let Some(&Target::Page(i)) = site.site().by_content_path.get(&page.content_path)
+            else {
                 return None;
             };
             // A page with errors: the whole site is linked again, which reports the errors
@@ -563,11 +565,8 @@ impl LiveSite {
         templates: &[TemplateSource],
     ) -> Result<(Site, bool, Vec<Diagnostic>), Vec<Diagnostic>> {
         match self.patched_site(now) {
-            Some(mut site) => {
-                let errors = pipeline::expand_shortcodes(&mut site, templates);
-                if !errors.is_empty() {
-                    return Err(errors);
-                }
+            Some(site) => {
+                let site = shortcodes::expand(site, templates).map_err(Vec::from)?;
                 let warnings = site.warnings.clone();
                 Ok((site, true, warnings))
             }

@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use crate::config::Config;
 use crate::content::paths::{SitePath, index_file, legacy_name_slug, name_slug};
 use crate::content::{Content, Page, Section, SectionMeta, SortBy};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::text::slug::{legacy_slugify, slugify};
 
 /// A page with everything the link stage adds.
@@ -30,14 +30,12 @@ pub struct SitePage {
     pub section: usize,
     pub previous: Option<usize>,
     pub next: Option<usize>,
-    /// Body HTML with internal links resolved, when the body has internal links (else the
-    /// body's own HTML is used as it is; see [`SitePage::html`]).
+    /// Body HTML with internal links resolved and shortcodes expanded, when the body has
+    /// internal links or shortcodes (else the body's own HTML is used as it is; see
+    /// [`SitePage::html`]).
     pub resolved_html: Option<String>,
     /// Summary HTML: the part before `<!-- more -->`, else `summary:`, else the excerpt.
     pub summary_html: String,
-    /// The outputs of the body's shortcodes are in `resolved_html` and `summary_html` (set
-    /// by `render::shortcodes::expand`; until then they hold tokens).
-    pub shortcodes_expanded: bool,
     /// Plain-text summary for `<meta name="description">` and feeds.
     pub description: String,
     pub expired: bool,
@@ -63,9 +61,6 @@ pub struct SiteSection {
     pub pages: Vec<usize>,
     /// Body HTML with internal links resolved, when it has any (see [`SiteSection::html`]).
     pub resolved_html: Option<String>,
-    /// The outputs of the body's shortcodes are in `resolved_html` (see
-    /// [`SitePage::shortcodes_expanded`]).
-    pub shortcodes_expanded: bool,
     /// Items per pager page; 0 means all on one page.
     pub paginate: usize,
     /// False for the home section made up when `content/_index.md` is missing.
@@ -157,8 +152,8 @@ pub struct LegacyRedirect {
     pub title: String,
 }
 
-/// What a content path names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a content path names. (Ordered pages first, then sections, each by index.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     Page(usize),
     Section(usize),
@@ -220,24 +215,112 @@ fn lookup_candidates(content_path: &str) -> [String; 5] {
     ]
 }
 
-impl Site {
+/// A linked site whose shortcodes are not expanded yet: the bodies of the pages and sections
+/// in `pending` still hold shortcode tokens. Only [`UnexpandedSite::expand_with`] (called by
+/// `render::shortcodes::expand` with the templates) makes the [`Site`] that render, search
+/// and the check rules read, so a site with tokens cannot be handed to them by mistake.
+/// An expanded site becomes one again, with nothing pending, for `serve` to patch
+/// ([`UnexpandedSite::from`], [`UnexpandedSite::with_page_replaced`]).
+#[derive(Debug, Clone)]
+pub struct UnexpandedSite {
+    site: Site,
+    /// The pages and sections whose bodies hold shortcode tokens, in site order.
+    pending: Vec<Target>,
+}
+
+/// An expanded site, with nothing pending (the start of `serve`'s patches).
+impl From<Site> for UnexpandedSite {
+    fn from(site: Site) -> Self {
+        UnexpandedSite {
+            site,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl UnexpandedSite {
+    /// A site just linked: every page and section with shortcodes is pending.
+    fn linked(site: Site) -> Self {
+        let pages = (site.pages.iter().enumerate())
+            .filter(|(_, p)| !p.page.body.shortcodes.is_empty())
+            .map(|(i, _)| Target::Page(i));
+        let sections = (site.sections.iter().enumerate())
+            .filter(|(_, s)| !s.section.body.shortcodes.is_empty())
+            .map(|(i, _)| Target::Section(i));
+        let pending = pages.chain(sections).collect();
+        UnexpandedSite { site, pending }
+    }
+
+    /// The site as linked, for reading while expanding (its pending bodies hold tokens).
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The pages and sections whose shortcodes are still to expand.
+    pub fn pending(&self) -> &[Target] {
+        &self.pending
+    }
+
+    /// Expands every pending body with `expand_one`, which gives a body's finished HTML and,
+    /// for a page with a marked summary, its summary's. A body whose expansion fails keeps
+    /// its tokens; the errors of every body are returned, in site order. The site is
+    /// complete when they are none.
+    pub fn expand_with<F>(self, expand_one: F) -> (Site, Vec<Diagnostic>)
+    where
+        F: Fn(&Site, Target) -> Result<(String, Option<String>), Vec<Diagnostic>> + Sync,
+    {
+        use rayon::prelude::*;
+        let UnexpandedSite { mut site, pending } = self;
+        let shared = &site;
+        let results: Vec<_> = pending
+            .into_par_iter()
+            .map(|target| (target, expand_one(shared, target)))
+            .collect();
+        let mut errors = Vec::new();
+        for (target, result) in results {
+            match (target, result) {
+                (Target::Page(i), Ok((html, summary))) => {
+                    let p = Arc::make_mut(&mut site.pages[i]);
+                    p.resolved_html = Some(html);
+                    if let Some(summary) = summary {
+                        p.summary_html = summary;
+                    }
+                }
+                (Target::Section(i), Ok((html, _))) => {
+                    site.sections[i].resolved_html = Some(html);
+                }
+                (_, Err(mut es)) => errors.append(&mut es),
+            }
+        }
+        (site, errors)
+    }
+
+    /// The site with its pending bodies left as they are, shortcode tokens and all. Only for
+    /// checking a site whose templates cannot be read (`pipeline::link_and_expand`): the
+    /// check rules still report the other problems, and nothing renders it, since `build`
+    /// and `serve` stop on the theme's error.
+    pub fn into_site_with_tokens(self) -> Site {
+        self.site
+    }
+
     /// This site with page `i` parsed again, when the edit moves nothing else: the page keeps
     /// its URL, section, aliases, taxonomies, place in every listing, publication state and
     /// heading anchors (which other pages' links may point to). Then the page's internal links
     /// are resolved again, and the content kinds' site-wide figures computed again, since its
     /// kind fields may change other pages (the next announcement's changes, the next
     /// ranking's rank changes, the rules it replaces) and the dashboard and volunteer
-    /// statistics; only the pages whose figures changed get new copies. `None` when the edit
-    /// may change more, and the whole site must be linked again.
+    /// statistics; only the pages whose figures changed get new copies. The page's shortcodes
+    /// are pending again. `None` when the edit may change more, and the whole site must be
+    /// linked again.
     pub fn with_page_replaced(
         &self,
         i: usize,
         page: Arc<Page>,
         now: Timestamp,
-    ) -> Option<Result<Site, Vec<Diagnostic>>> {
-        let old = self.pages.get(i)?;
+    ) -> Option<Result<UnexpandedSite, Diagnostics>> {
+        let old = self.site.pages.get(i)?;
         let (a, b) = (&old.page, &page);
-        let section = &self.sections[old.section];
+        let section = &self.site.sections[old.section];
         let title_matters =
             section.section.meta.sort_by == SortBy::Title || name_slug(&b.stem).is_empty();
         let same_place = a.content_path == b.content_path
@@ -254,32 +337,39 @@ impl Site {
             && a.meta.draft == b.meta.draft
             && (!title_matters || a.meta.title == b.meta.title)
             && a.body.anchors == b.body.anchors;
-        if !same_place || now < self.now {
+        if !same_place || now < self.site.now {
             return None;
         }
-        let mut site = self.clone();
+        let mut site = self.site.clone();
         site.now = now;
         let mut replaced = SitePage::clone(old);
         replaced.expired = page.meta.expires.is_some_and(|e| e.timestamp() <= now);
         replaced.page = page;
         let (resolved, errors) = links::resolve_page(&site, &replaced);
         if !errors.is_empty() {
-            return Some(Err(errors));
+            return Some(Err(Diagnostics::unsorted(errors)));
         }
         resolved.apply(&mut replaced);
+        let has_shortcodes = !replaced.page.body.shortcodes.is_empty();
         site.pages[i] = Arc::new(replaced);
         // The page's kind fields may change figures of other pages and of the whole site.
         let errors = link_kinds(&mut site);
         if !errors.is_empty() {
-            return Some(Err(errors));
+            return Some(Err(Diagnostics::unsorted(errors)));
         }
-        Some(Ok(site))
+        let mut pending = self.pending.clone();
+        pending.retain(|t| *t != Target::Page(i));
+        if has_shortcodes {
+            pending.push(Target::Page(i));
+            pending.sort();
+        }
+        Some(Ok(UnexpandedSite { site, pending }))
     }
 }
 
 /// A linked site even when parts of it are broken, and what is broken.
 pub struct Linked {
-    pub site: Site,
+    pub site: UnexpandedSite,
     /// Duplicate URLs and paths that cannot become URLs.
     pub errors: Vec<Diagnostic>,
     /// Broken `@/` links (the check stage finds these itself, with its own codes).
@@ -331,7 +421,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     errors.extend(link_kinds(&mut site));
     errors.extend(directory::link(&mut site));
     Linked {
-        site,
+        site: UnexpandedSite::linked(site),
         errors,
         link_errors,
     }
@@ -434,7 +524,6 @@ fn link_sections(
             subsections: Vec::new(),
             pages: Vec::new(),
             resolved_html: None,
-            shortcodes_expanded: false,
             paginate,
             from_file,
             directory: None,
@@ -496,7 +585,6 @@ fn link_pages(
             next: None,
             resolved_html: None,
             summary_html: String::new(),
-            shortcodes_expanded: false,
             description: String::new(),
             expired,
             aliases,
