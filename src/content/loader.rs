@@ -15,7 +15,7 @@ use super::front_matter::{self, Kind, PageMeta, SectionMeta};
 use super::kinds::KindFields;
 use super::{Page, RawText, Section, data, images};
 use crate::config::{Config, ImagesConfig, LimitsConfig};
-use crate::error::{Diagnostic, relative};
+use crate::error::{Diagnostic, Diagnostics, relative};
 use crate::markdown::{self, MarkdownOptions};
 use crate::media::Plans;
 use crate::yaml::YamlDoc;
@@ -112,7 +112,7 @@ pub struct SectionKinds(HashMap<String, Kind>, HashSet<String>);
 
 impl SectionKinds {
     /// The kinds of the sections among `parsed` (files that failed to parse set none).
-    pub fn of<'a>(parsed: impl IntoIterator<Item = &'a Result<Parsed, Vec<Diagnostic>>>) -> Self {
+    pub fn of<'a>(parsed: impl IntoIterator<Item = &'a Result<Parsed, Diagnostics>>) -> Self {
         SectionKinds(
             parsed
                 .into_iter()
@@ -185,10 +185,10 @@ pub fn parse_all(
     root: &Path,
     files: &[ContentFile],
     settings: &ParseSettings,
-) -> (SectionKinds, Vec<Result<Parsed, Vec<Diagnostic>>>) {
+) -> (SectionKinds, Vec<Result<Parsed, Diagnostics>>) {
     settings.plans.open(root);
     let no_kinds = SectionKinds::default();
-    let mut results: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = files
+    let mut results: Vec<Option<Result<Parsed, Diagnostics>>> = files
         .par_iter()
         .map(|f| {
             f.is_section
@@ -380,7 +380,7 @@ fn broken_ranking_rows(
 /// (drafts, scheduled pages). Returns what could be read, and every file's errors.
 pub fn assemble(
     discovery: &Discovery,
-    parsed: impl IntoIterator<Item = Result<Parsed, Vec<Diagnostic>>>,
+    parsed: impl IntoIterator<Item = Result<Parsed, Diagnostics>>,
     data: &DataFiles,
     options: LoadOptions,
 ) -> (Content, Vec<Diagnostic>) {
@@ -390,12 +390,12 @@ pub fn assemble(
         match result {
             Ok(Parsed::Page(p)) => content.pages.push(p),
             Ok(Parsed::Section(s)) => content.sections.push(s),
-            Err(mut es) => {
-                content.unreadable.extend(es.iter().filter_map(|d| {
+            Err(es) => {
+                content.unreadable.extend(es.0.iter().filter_map(|d| {
                     let path = d.file.strip_prefix("content").ok()?;
                     Some(path.to_string_lossy().replace('\\', "/"))
                 }));
-                errors.append(&mut es);
+                errors.extend(es);
             }
         }
     }
@@ -495,11 +495,11 @@ pub fn parse_file(
     found: &ContentFile,
     settings: &ParseSettings,
     kinds: &SectionKinds,
-) -> Result<Parsed, Vec<Diagnostic>> {
+) -> Result<Parsed, Diagnostics> {
     let shown = relative(root, &found.abs);
-    let text = read_limited(&found.abs, &shown, settings.limits).map_err(|d| vec![d])?;
-    let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
-    let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
+    let text = read_limited(&found.abs, &shown, settings.limits)?;
+    let split = front_matter::split(&text, &shown)?;
+    let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset)?;
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
     let dir = found.section_dir();
@@ -520,7 +520,11 @@ pub fn parse_file(
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
         let body = markdown::render_with_images(split.body, settings.markdown, &image_size);
         if !body.shortcode_errors.is_empty() {
-            return Err(shortcode_errors(&body, &shown, body_line_offset));
+            return Err(Diagnostics::unsorted(shortcode_errors(
+                &body,
+                &shown,
+                body_line_offset,
+            )));
         }
         return Ok(Parsed::Section(Arc::new(Section {
             source: shown,
@@ -557,7 +561,7 @@ pub fn parse_file(
     let meta: PageMeta = front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))
         .map_err(|mut errors| {
             if kinds.unknown(&dir) {
-                errors.retain(|e| !front_matter::is_kind_field_error(e));
+                errors.0.retain(|e| !front_matter::is_kind_field_error(e));
             }
             errors.extend(broken_ranking_rows(
                 root,
@@ -592,7 +596,7 @@ pub fn parse_file(
                     "条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一"
                 })
         }));
-        return Err(errors);
+        return Err(Diagnostics::unsorted(errors));
     }
     Ok(Parsed::Page(Arc::new(Page {
         source: shown,

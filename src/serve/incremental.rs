@@ -139,7 +139,7 @@ struct Disk {
     settings: ParseSettings,
     discovery: Discovery,
     /// Every file of `discovery`, parsed; each page with the kind `kinds` gives it.
-    parsed: HashMap<PathBuf, Result<Parsed, Vec<Diagnostic>>>,
+    parsed: HashMap<PathBuf, Result<Parsed, Diagnostics>>,
     kinds: SectionKinds,
     data: DataFiles,
     templates: Result<Vec<TemplateSource>, Diagnostics>,
@@ -864,7 +864,7 @@ fn update_content(
     changed: &[&PathBuf],
     images: &[&PathBuf],
 ) -> ContentUpdate {
-    let shows_image = |parsed: &Result<Parsed, Vec<Diagnostic>>| {
+    let shows_image = |parsed: &Result<Parsed, Diagnostics>| {
         let files = match parsed {
             Ok(Parsed::Page(p)) => &p.image_files,
             Ok(Parsed::Section(s)) => &s.image_files,
@@ -921,7 +921,7 @@ fn update_content(
     let (sections, mut pages): (Vec<ContentFile>, Vec<ContentFile>) =
         to_parse.into_iter().partition(|f| f.is_section);
     let no_kinds = SectionKinds::default();
-    let parsed_sections: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)> = sections
+    let parsed_sections: Vec<(PathBuf, Result<Parsed, Diagnostics>)> = sections
         .par_iter()
         .map(|f| {
             (
@@ -948,7 +948,7 @@ fn update_content(
         );
         disk.kinds = kinds;
     }
-    let parsed_pages: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)> = pages
+    let parsed_pages: Vec<(PathBuf, Result<Parsed, Diagnostics>)> = pages
         .par_iter()
         .map(|f| {
             (
