@@ -371,6 +371,7 @@ fn broken_ranking_rows(
     match data::parse(&text, &ext, &shown) {
         Ok(value) => super::ranking::rows(&ranking, &value, &shown, Some(&text))
             .err()
+            .map(Vec::from)
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     }
