@@ -88,14 +88,14 @@ impl<'a> PageRef<'a> {
 
 impl ShortcodeTemplates {
     /// Compiles the templates below `shortcodes/` of `sources`; every broken one is reported.
-    pub fn new(config: &Config, sources: &[TemplateSource]) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(config: &Config, sources: &[TemplateSource]) -> Result<Self, Diagnostics> {
         let mut tera = Tera::new();
         functions::register_filters(&mut tera);
         tera.global_context().insert("config", config);
         let own: Vec<&TemplateSource> =
             sources.iter().filter(|t| t.name.starts_with(DIR)).collect();
         tera.add_raw_templates(own.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-            .map_err(|e| tera_errors(&e, sources))?;
+            .map_err(|e| Diagnostics::unsorted(tera_errors(&e, sources)))?;
         let names: Vec<String> = own
             .iter()
             .filter_map(|t| t.name.strip_prefix(DIR)?.strip_suffix(".html"))
@@ -235,13 +235,15 @@ pub fn expand_fragment(
     body: &Rendered,
     title: &str,
     path: &str,
-) -> Result<String, Vec<Diagnostic>> {
+) -> Result<String, Diagnostics> {
     let source = Path::new("");
     let outputs = if body.shortcodes.is_empty() {
         Vec::new()
     } else {
         let templates = ShortcodeTemplates::new(&site.config, sources)?;
-        templates.outputs(body, &PageRef::new(site, title, path, ""), source, 0)?
+        templates
+            .outputs(body, &PageRef::new(site, title, path, ""), source, 0)
+            .map_err(Diagnostics::unsorted)?
     };
     let (urls, _) = links::link_urls(site, &body.links, source, 0);
     let html = if outputs.is_empty() {
@@ -273,7 +275,7 @@ pub fn expand_partly(site: UnexpandedSite, sources: &[TemplateSource]) -> (Site,
     }
     let templates = match ShortcodeTemplates::new(&site.site().config, sources) {
         Ok(templates) => templates,
-        Err(errors) => return (site.into_site_with_tokens(), errors),
+        Err(errors) => return (site.into_site_with_tokens(), errors.into()),
     };
     let base_path = site.site().config.base_path().to_string();
     site.expand_with(|shared, target| {
