@@ -488,6 +488,7 @@ impl LiveSite {
             rules,
             changed.as_ref(),
         )
+        .map_err(Vec::from)
     }
 
     /// Links the site (or patches the last good one) and renders what differs from the last
