@@ -127,9 +127,10 @@ impl ShortcodeTemplates {
         page: &PageRef,
         source: &Path,
         line_offset: usize,
-    ) -> Result<Vec<String>, Vec<Diagnostic>> {
+    ) -> Result<Vec<String>, Diagnostics> {
         body.shortcodes
             .expand(|_, call, inner| self.render(call, inner, page, source, line_offset))
+            .map_err(Diagnostics::unsorted)
     }
 
     fn render(
@@ -241,9 +242,7 @@ pub fn expand_fragment(
         Vec::new()
     } else {
         let templates = ShortcodeTemplates::new(&site.config, sources)?;
-        templates
-            .outputs(body, &PageRef::new(site, title, path, ""), source, 0)
-            .map_err(Diagnostics::unsorted)?
+        templates.outputs(body, &PageRef::new(site, title, path, ""), source, 0)?
     };
     let (urls, _) = links::link_urls(site, &body.links, source, 0);
     let html = if outputs.is_empty() {

@@ -267,7 +267,7 @@ impl UnexpandedSite {
     /// complete when they are none.
     pub fn expand_with<F>(self, expand_one: F) -> (Site, Vec<Diagnostic>)
     where
-        F: Fn(&Site, Target) -> Result<(String, Option<String>), Vec<Diagnostic>> + Sync,
+        F: Fn(&Site, Target) -> Result<(String, Option<String>), Diagnostics> + Sync,
     {
         use rayon::prelude::*;
         let UnexpandedSite { mut site, pending } = self;
@@ -289,7 +289,7 @@ impl UnexpandedSite {
                 (Target::Section(i), Ok((html, _))) => {
                     site.sections[i].resolved_html = Some(html);
                 }
-                (_, Err(mut es)) => errors.append(&mut es),
+                (_, Err(es)) => errors.extend(es),
             }
         }
         (site, errors)
