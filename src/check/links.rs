@@ -215,7 +215,7 @@ fn is_vague(text: &str) -> bool {
 }
 
 /// Checks the links and images of one document and collects its outbound links.
-pub fn check(
+pub fn find(
     doc: &Doc,
     scan: &Scan,
     site: &Site,

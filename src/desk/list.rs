@@ -95,7 +95,7 @@ fn section_choices(site: &crate::site::Site) -> Vec<SectionChoice> {
 pub fn load(root: &Path, now: Timestamp) -> Result<(Vec<SectionChoice>, Vec<Row>), String> {
     let loaded = load_site(root, now)?;
     let site = &loaded.site;
-    let report = check::check(&CheckOptions {
+    let report = check::check_site(&CheckOptions {
         drafts: true,
         now,
         ..CheckOptions::new(root)

@@ -29,7 +29,7 @@ const RETURNED: &str = "# 退回修改";
 
 /// The findings of `check` (drafts included) for the file `rel`.
 pub fn findings(root: &Path, rel: &str, now: Timestamp) -> Vec<Finding> {
-    let report = check::check(&CheckOptions {
+    let report = check::check_site(&CheckOptions {
         drafts: true,
         now,
         ..CheckOptions::new(root)
