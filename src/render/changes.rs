@@ -413,7 +413,7 @@ impl<'a> Compared<'a> {
             site.pages
                 .iter()
                 .map(|p| match find(&p.page.content_path) {
-                    Some(Target::Page(j)) => Some(j),
+                    Some(Target::Page(j)) => Some(j.index()),
                     _ => None,
                 })
                 .collect()
@@ -422,7 +422,7 @@ impl<'a> Compared<'a> {
             .sections
             .iter()
             .map(|s| match find(&s.section.content_path) {
-                Some(Target::Section(j)) => Some(j),
+                Some(Target::Section(j)) => Some(j.index()),
                 _ => None,
             })
             .collect();
@@ -644,7 +644,7 @@ pub(super) mod tests {
 
     use super::*;
     use crate::content::Page;
-    use crate::site::UnexpandedSite;
+    use crate::site::{PageId, UnexpandedSite};
     use crate::pipeline::{self, SiteOptions};
 
     const NOW: &str = "2026-06-01T12:00:00+08:00";
@@ -773,7 +773,7 @@ pub(super) mod tests {
 
     fn page_index(site: &Site, content_path: &str) -> usize {
         match site.by_content_path.get(content_path) {
-            Some(&Target::Page(i)) => i,
+            Some(&Target::Page(i)) => i.index(),
             other => panic!("{content_path}: {other:?}"),
         }
     }
@@ -789,7 +789,7 @@ pub(super) mod tests {
         let mut page = Page::clone(&site.pages[i].page);
         edit(&mut page);
         let new = UnexpandedSite::from(site.clone())
-            .with_page_replaced(i, Arc::new(page), now())
+            .with_page_replaced(PageId::new(i), Arc::new(page), now())
             .expect("a patch")
             .unwrap_or_else(|e| panic!("{e:?}"));
         let new =

@@ -589,7 +589,7 @@ impl LiveSite {
             .filter_map(|p| match disk.parsed.get(p) {
                 Some(Ok(Parsed::Page(page))) => {
                     match site.by_content_path.get(&page.content_path) {
-                        Some(&Target::Page(i)) => Some(i),
+                        Some(&Target::Page(i)) => Some(i.index()),
                         _ => None,
                     }
                 }

@@ -155,8 +155,64 @@ pub struct LegacyRedirect {
 /// What a content path names. (Ordered pages first, then sections, each by index.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
-    Page(usize),
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
+}
+
+/// A page's place in [`Site::pages`] (`site.pages[id]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(usize);
+
+/// A section's place in [`Site::sections`] (`site.sections[id]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SectionId(usize);
+
+impl PageId {
+    pub fn new(index: usize) -> Self {
+        PageId(index)
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl SectionId {
+    pub fn new(index: usize) -> Self {
+        SectionId(index)
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<PageId> for Vec<Arc<SitePage>> {
+    type Output = Arc<SitePage>;
+
+    fn index(&self, id: PageId) -> &Arc<SitePage> {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<PageId> for Vec<Arc<SitePage>> {
+    fn index_mut(&mut self, id: PageId) -> &mut Arc<SitePage> {
+        &mut self[id.0]
+    }
+}
+
+impl std::ops::Index<SectionId> for Vec<SiteSection> {
+    type Output = SiteSection;
+
+    fn index(&self, id: SectionId) -> &SiteSection {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<SectionId> for Vec<SiteSection> {
+    fn index_mut(&mut self, id: SectionId) -> &mut SiteSection {
+        &mut self[id.0]
+    }
 }
 
 impl Site {
@@ -243,10 +299,10 @@ impl UnexpandedSite {
     fn linked(site: Site) -> Self {
         let pages = (site.pages.iter().enumerate())
             .filter(|(_, p)| !p.page.body.shortcodes.is_empty())
-            .map(|(i, _)| Target::Page(i));
+            .map(|(i, _)| Target::Page(PageId(i)));
         let sections = (site.sections.iter().enumerate())
             .filter(|(_, s)| !s.section.body.shortcodes.is_empty())
-            .map(|(i, _)| Target::Section(i));
+            .map(|(i, _)| Target::Section(SectionId(i)));
         let pending = pages.chain(sections).collect();
         UnexpandedSite { site, pending }
     }
@@ -314,11 +370,11 @@ impl UnexpandedSite {
     /// linked again.
     pub fn with_page_replaced(
         &self,
-        i: usize,
+        i: PageId,
         page: Arc<Page>,
         now: Timestamp,
     ) -> Option<Result<UnexpandedSite, Diagnostics>> {
-        let old = self.site.pages.get(i)?;
+        let old = self.site.pages.get(i.0)?;
         let (a, b) = (&old.page, &page);
         let section = &self.site.sections[old.section];
         let title_matters =
@@ -629,10 +685,10 @@ fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]
 fn content_index(sections: &[SiteSection], pages: &[SitePage]) -> HashMap<String, Target> {
     let mut by_content_path = HashMap::new();
     for (i, s) in sections.iter().enumerate() {
-        by_content_path.insert(s.section.content_path.clone(), Target::Section(i));
+        by_content_path.insert(s.section.content_path.clone(), Target::Section(SectionId(i)));
     }
     for (i, p) in pages.iter().enumerate() {
-        by_content_path.insert(p.page.content_path.clone(), Target::Page(i));
+        by_content_path.insert(p.page.content_path.clone(), Target::Page(PageId(i)));
     }
     by_content_path
 }
@@ -673,7 +729,7 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
             continue;
         };
         match site.lookup(target) {
-            Some(Target::Page(t)) if t != i => superseded_by[i] = Some(t),
+            Some(Target::Page(t)) if t.0 != i => superseded_by[i] = Some(t.0),
             _ => errors.push(
                 Diagnostic::new(
                     &p.page.source,
