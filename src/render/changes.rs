@@ -16,7 +16,7 @@ use tera::Value;
 use super::templates::TemplateSource;
 use super::{Job, RECENT_PAGES, Renderer, views};
 use crate::site::pager::{pager_count, pager_slice};
-use crate::site::{self, Site, Target};
+use crate::site::{self, PageId, Site, Target};
 
 /// What the last render read and which files it rendered, kept to tell what the next site
 /// changes.
@@ -530,10 +530,12 @@ impl<'a> Compared<'a> {
                 .all(|(&i, &j)| self.old_page[i] == Some(j) && !self.summary_changed[i])
     }
 
-    fn same_neighbour(&self, new: Option<usize>, old: Option<usize>) -> bool {
+    fn same_neighbour(&self, new: Option<PageId>, old: Option<PageId>) -> bool {
         match (new, old) {
             (None, None) => true,
-            (Some(i), Some(j)) => self.old_page[i] == Some(j) && !self.summary_changed[i],
+            (Some(i), Some(j)) => {
+                self.old_page[i.index()] == Some(j.index()) && !self.summary_changed[i.index()]
+            }
             _ => false,
         }
     }
@@ -644,7 +646,7 @@ pub(super) mod tests {
 
     use super::*;
     use crate::content::Page;
-    use crate::site::{PageId, UnexpandedSite};
+    use crate::site::UnexpandedSite;
     use crate::pipeline::{self, SiteOptions};
 
     const NOW: &str = "2026-06-01T12:00:00+08:00";

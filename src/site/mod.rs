@@ -28,8 +28,8 @@ pub struct SitePage {
     pub path: String,
     /// Index of the section that lists this page.
     pub section: usize,
-    pub previous: Option<usize>,
-    pub next: Option<usize>,
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
     /// Body HTML with internal links resolved and shortcodes expanded, when the body has
     /// internal links or shortcodes (else the body's own HTML is used as it is; see
     /// [`SitePage::html`]).
@@ -661,8 +661,8 @@ fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]
     for s in site_sections.iter_mut() {
         sort_pages(&mut s.pages, site_pages, s.section.meta.sort_by);
         for (pos, &pi) in s.pages.iter().enumerate() {
-            let previous = pos.checked_sub(1).map(|p| s.pages[p]);
-            let next = s.pages.get(pos + 1).copied();
+            let previous = pos.checked_sub(1).map(|p| PageId(s.pages[p]));
+            let next = s.pages.get(pos + 1).copied().map(PageId);
             site_pages[pi].previous = previous;
             site_pages[pi].next = next;
         }
