@@ -521,11 +521,7 @@ pub fn parse_file(
         let meta: SectionMeta = front_matter::section_meta(&doc)?;
         let body = markdown::render_with_images(split.body, settings.markdown, &image_size);
         if !body.shortcode_errors.is_empty() {
-            return Err(Diagnostics::unsorted(shortcode_errors(
-                &body,
-                &shown,
-                body_line_offset,
-            )));
+            return Err(shortcode_errors(&body, &shown, body_line_offset));
         }
         return Ok(Parsed::Section(Arc::new(Section {
             source: shown,
@@ -597,7 +593,7 @@ pub fn parse_file(
                     "条文应从第一条起连续编号，不能跳号或重复；修正案插入的条文写作 第二条之一"
                 })
         }));
-        return Err(Diagnostics::unsorted(errors));
+        return Err(errors);
     }
     Ok(Parsed::Page(Arc::new(Page {
         source: shown,
@@ -621,18 +617,16 @@ fn shortcode_errors(
     body: &markdown::Rendered,
     shown: &Path,
     body_line_offset: usize,
-) -> Vec<Diagnostic> {
-    body.shortcode_errors
-        .iter()
-        .map(|e| {
-            let d = Diagnostic::new(shown, e.message.clone())
-                .at(e.position.line + body_line_offset, e.position.column);
-            match &e.hint {
-                Some(h) => d.hint(h.clone()),
-                None => d,
-            }
-        })
-        .collect()
+) -> Diagnostics {
+    let errors = body.shortcode_errors.iter().map(|e| {
+        let d = Diagnostic::new(shown, e.message.clone())
+            .at(e.position.line + body_line_offset, e.position.column);
+        match &e.hint {
+            Some(h) => d.hint(h.clone()),
+            None => d,
+        }
+    });
+    Diagnostics::unsorted(errors.collect())
 }
 
 /// Files of a page bundle other than `index.md`, relative to the bundle folder.

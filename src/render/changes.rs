@@ -646,8 +646,8 @@ pub(super) mod tests {
 
     use super::*;
     use crate::content::Page;
-    use crate::site::UnexpandedSite;
     use crate::pipeline::{self, SiteOptions};
+    use crate::site::UnexpandedSite;
 
     const NOW: &str = "2026-06-01T12:00:00+08:00";
 

@@ -404,8 +404,7 @@ impl LiveSite {
             let Some(Ok(Parsed::Page(page))) = disk.parsed.get(path) else {
                 return None;
             };
-            let Some(&Target::Page(i)) = site.site().by_content_path.get(&page.content_path)
-            else {
+            let Some(&Target::Page(i)) = site.site().by_content_path.get(&page.content_path) else {
                 return None;
             };
             // A page with errors: the whole site is linked again, which reports the errors

@@ -685,7 +685,10 @@ fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]
 fn content_index(sections: &[SiteSection], pages: &[SitePage]) -> HashMap<String, Target> {
     let mut by_content_path = HashMap::new();
     for (i, s) in sections.iter().enumerate() {
-        by_content_path.insert(s.section.content_path.clone(), Target::Section(SectionId(i)));
+        by_content_path.insert(
+            s.section.content_path.clone(),
+            Target::Section(SectionId(i)),
+        );
     }
     for (i, p) in pages.iter().enumerate() {
         by_content_path.insert(p.page.content_path.clone(), Target::Page(PageId(i)));
