@@ -8,7 +8,7 @@ mod corpus;
 
 use std::time::Instant;
 
-use wenming::check::{CheckOptions, Inputs, Level, Rules, check, run_rules};
+use wenming::check::{CheckOptions, Inputs, Level, Rules, check_site, run_rules};
 use wenming::pipeline::{SiteOptions, load_site};
 
 fn main() {
@@ -19,7 +19,7 @@ fn main() {
         let mut summary = String::new();
         for _ in 0..runs {
             let started = Instant::now();
-            let report = check(&CheckOptions::new(&dir));
+            let report = check_site(&CheckOptions::new(&dir));
             times.push(started.elapsed().as_secs_f64());
             summary = format!(
                 "{} pages, {} errors, {} warnings",

@@ -355,7 +355,7 @@ pub fn editorial_gate<'a>(
     published: Option<&Manifest>,
     rules: Rules,
     changed_files: Option<&HashSet<PathBuf>>,
-) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+) -> Result<Vec<Diagnostic>, Diagnostics> {
     let site_dir = root.join("static");
     let findings = check::run_rules(&check::Inputs {
         site,
@@ -379,7 +379,9 @@ pub fn editorial_gate<'a>(
     if blocking.is_empty() {
         Ok(other.iter().map(Finding::to_diagnostic).collect())
     } else {
-        Err(blocking.iter().map(Finding::to_diagnostic).collect())
+        Err(Diagnostics::unsorted(
+            blocking.iter().map(Finding::to_diagnostic).collect(),
+        ))
     }
 }
 

@@ -132,6 +132,10 @@ impl Diagnostics {
         self.0.len()
     }
 
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
     /// Returns `Err(self)` sorted when anything was collected, so a stage can stop cleanly.
     pub fn into_result(mut self) -> Result<(), Diagnostics> {
         if self.0.is_empty() {

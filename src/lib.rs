@@ -1,7 +1,8 @@
 //! wenming (文明): a static site generator for Chinese civilization-campaign websites.
 //!
 //! The pipeline runs one way: `config` → `content` (load and render Markdown) → `site` (link:
-//! URLs, sections, taxonomies, pagination) → shortcodes expanded (`render::shortcodes`) — this
+//! URLs, sections, taxonomies, pagination; a [`site::UnexpandedSite`]) → shortcodes expanded
+//! (`render::shortcodes`, which alone makes the [`site::Site`] the later stages read) — this
 //! front half is one function, [`pipeline::load_site`], shared by `build`, `check` and
 //! `serve` — then `check` (editorial rules over the site) → `render` (Tera templates) →
 //! `output` (write the files atomically). [`build::build`] runs it all; [`serve::serve`] keeps

@@ -35,7 +35,7 @@ macro_rules! warn_raw {
 mod cli_text;
 
 use wenming::build::{BuildOptions, build};
-use wenming::check::{CheckOptions, check, json_report, text_report};
+use wenming::check::{CheckOptions, check_site, json_report, text_report};
 use wenming::config::Config;
 use wenming::content::Kind;
 use wenming::desk::Access as DeskAccess;
@@ -305,7 +305,7 @@ fn main() -> ExitCode {
             options.external = external;
             options.strict = strict;
             options.now = now;
-            let report = check(&options);
+            let report = check_site(&options);
             let text = match format {
                 Format::Text => text_report(&report),
                 Format::Json => json_report(&report.findings),

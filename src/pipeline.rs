@@ -66,6 +66,8 @@ impl Problems {
 
 /// The linked, shortcode-expanded site and what was read to make it.
 pub struct LoadedSite {
+    /// Finished only when the theme's templates were read and `problems.shortcodes` is
+    /// empty (see [`link_and_expand`]).
     pub site: Site,
     /// The theme, or why the one site.yaml names is missing (then nothing was expanded).
     pub theme: Result<Theme, Diagnostic>,
@@ -118,6 +120,7 @@ pub fn load_site(options: &SiteOptions) -> Result<LoadedSite, Diagnostics> {
 
 /// The linked site [`link_and_expand`] makes.
 pub struct LinkedSite {
+    /// Finished only when templates were given and `problems.shortcodes` is empty.
     pub site: Site,
     pub problems: Problems,
     pub warnings: Vec<Diagnostic>,
@@ -127,8 +130,13 @@ pub struct LinkedSite {
 }
 
 /// The stages after reading: links `content` (read with `content_errors`) into a site and
-/// expands its shortcodes with `templates` (none when they could not be read). `serve` calls
-/// this with the content it keeps parsed between edits.
+/// expands its shortcodes with `templates`. `serve` calls this with the content it keeps
+/// parsed between edits.
+///
+/// The site is finished when `templates` are given and `problems.shortcodes` is empty.
+/// Otherwise the bodies that could not be expanded (all of them when the templates could not
+/// be read: `None`) keep their shortcode tokens: such a site is only for the check rules,
+/// which still report every other problem; `build` and `serve` stop before rendering it.
 pub fn link_and_expand(
     config: Config,
     mut content: Content,
@@ -146,11 +154,17 @@ pub fn link_and_expand(
         ..Problems::default()
     };
     problems.content.extend(linked.errors);
-    let mut site = linked.site;
-    warnings.extend(site.warnings.iter().cloned());
-    if let Some(sources) = templates {
-        problems.shortcodes = expand_shortcodes(&mut site, sources);
-    }
+    warnings.extend(linked.site.site().warnings.iter().cloned());
+    let site = match templates {
+        Some(sources) => {
+            let (site, errors) = shortcodes::expand_partly(linked.site, sources);
+            problems.shortcodes = errors;
+            site
+        }
+        // The theme's error stops `build` and `serve`; `check` reads the site as linked, its
+        // shortcodes left as tokens, to report the other problems too.
+        None => linked.site.into_site_with_tokens(),
+    };
     LinkedSite {
         site,
         problems,
@@ -159,12 +173,4 @@ pub fn link_and_expand(
         scheduled,
         next_due,
     }
-}
-
-/// Expands the shortcodes of every page and section not yet expanded (a site patched by
-/// `serve` keeps the expanded bodies of the pages it did not replace); returns the errors.
-pub fn expand_shortcodes(site: &mut Site, templates: &[TemplateSource]) -> Vec<Diagnostic> {
-    shortcodes::expand(site, templates)
-        .err()
-        .unwrap_or_default()
 }

@@ -23,7 +23,7 @@ fn days_since(date: Date, now: Timestamp) -> i64 {
 }
 
 /// Every column rule over the linked site.
-pub fn check(site: &Site, out: &mut Vec<Finding>) {
+pub fn find(site: &Site, out: &mut Vec<Finding>) {
     // Page count and newest publish date of each section's whole subtree. Parents come before
     // children in `site.sections`, so walking backwards adds children into parents.
     let mut count: Vec<usize> = site.sections.iter().map(|s| s.pages.len()).collect();

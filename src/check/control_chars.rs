@@ -13,7 +13,7 @@ use crate::text::is_xml_char;
 /// Every control character in `text` (a content file whose front matter ends at byte
 /// `front_matter_end`): written as it is, as a character reference, or as a YAML escape in a
 /// double-quoted front matter value (`title: "控制\x01字符"`).
-pub fn check(text: &str, front_matter_end: usize, file: &Path, out: &mut Vec<Finding>) {
+pub fn find(text: &str, front_matter_end: usize, file: &Path, out: &mut Vec<Finding>) {
     let mut lines = None;
     let mut quotes_on_line = 0;
     for (offset, c) in text.char_indices() {
@@ -100,7 +100,7 @@ mod tests {
     fn found(text: &str) -> Vec<String> {
         let mut out = Vec::new();
         let front_matter_end = text.find("\n---\n").map_or(0, |i| i + 5);
-        check(text, front_matter_end, Path::new("content/a.md"), &mut out);
+        find(text, front_matter_end, Path::new("content/a.md"), &mut out);
         out.into_iter()
             .map(|f| {
                 format!(

@@ -9,7 +9,7 @@ use super::{Code, Finding};
 use crate::site::Site;
 
 /// Every directory rule over the linked site.
-pub fn check(site: &Site, out: &mut Vec<Finding>) {
+pub fn find(site: &Site, out: &mut Vec<Finding>) {
     for s in &site.sections {
         let (Some(directory), Some(source)) = (&s.directory, &s.section.meta.directory) else {
             continue;

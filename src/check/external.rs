@@ -38,7 +38,7 @@ struct CachedAnswer {
 
 /// Checks `links`, fetching what the cache does not answer, and reports broken and unreachable
 /// ones at every place they are written.
-pub fn check(
+pub fn find(
     root: &Path,
     config: &ExternalConfig,
     links: &[ExternalLink],

@@ -6,7 +6,7 @@ use crate::config::Config;
 
 /// A warning for each required footer field left empty in `site.yaml`; one written as `""`
 /// (left blank on purpose, as a new site's are) only when `strict`.
-pub fn check(config: &Config, strict: bool, out: &mut Vec<Finding>) {
+pub fn find(config: &Config, strict: bool, out: &mut Vec<Finding>) {
     let footer = &config.footer;
     let required = [
         ("icp", "ICP 备案号", &footer.icp, "示ICP备00000000号-1"),

@@ -17,7 +17,7 @@ use crate::markdown::shortcodes::is_url_argument;
 use crate::markdown::{ArgValue, Call};
 use crate::site::links::{LinkProblem, resolve_relative, resolve_target};
 use crate::site::pager::{pager_count, pager_path};
-use crate::site::{Site, Target};
+use crate::site::{PageId, SectionId, Site, Target};
 
 /// Link texts that do not say where a link goes, after trimming punctuation.
 const VAGUE_LINK_TEXTS: &[&str] = &[
@@ -64,14 +64,14 @@ impl KnownPaths {
         paths.extend(static_files.into_iter().map(|f| format!("/{f}")));
         let mut targets = HashMap::new();
         for (i, p) in site.pages.iter().enumerate() {
-            targets.insert(p.path.clone(), Target::Page(i));
+            targets.insert(p.path.clone(), Target::Page(PageId::new(i)));
             paths.extend(p.aliases.iter().map(|a| a.url.clone()));
             for asset in &p.page.assets {
                 paths.insert(format!("{}{}", p.path, asset.to_string_lossy()));
             }
         }
         for (i, s) in site.sections.iter().enumerate() {
-            targets.insert(s.path.clone(), Target::Section(i));
+            targets.insert(s.path.clone(), Target::Section(SectionId::new(i)));
             for k in 2..=pager_count(s.pages.len(), s.paginate) {
                 paths.insert(pager_path(&s.path, k));
             }
@@ -215,7 +215,7 @@ fn is_vague(text: &str) -> bool {
 }
 
 /// Checks the links and images of one document and collects its outbound links.
-pub fn check(
+pub fn find(
     doc: &Doc,
     scan: &Scan,
     site: &Site,

@@ -98,7 +98,7 @@ impl Manifest {
 
 /// `date-changed` for published pages whose date differs from the record, `date-backdated`
 /// for new pages dated more than `check.backdate_days` ago (only once a record exists).
-pub fn check(site: &Site, previous: Option<&Manifest>, out: &mut Vec<Finding>) {
+pub fn find(site: &Site, previous: Option<&Manifest>, out: &mut Vec<Finding>) {
     let Some(previous) = previous else {
         return;
     };

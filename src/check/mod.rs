@@ -331,17 +331,17 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
             let mut external = Vec::new();
             if let Some(known) = &known {
                 let scan = document::scan(doc.raw);
-                links::check(doc, &scan, site, known, &mut out, &mut external);
-                dictionary.check(&scan.prose, doc, &mut out);
+                links::find(doc, &scan, site, known, &mut out, &mut external);
+                dictionary.find_in(&scan.prose, doc, &mut out);
                 pasted::stray_spaces(&scan.prose, doc, &mut out);
                 if doc.is_regulation {
                     pasted::pasted_toc(&scan.prose, doc, &mut out);
                 }
                 for (offset, line) in front_matter_prose(doc.raw.front_matter()) {
-                    dictionary.check(&document::Prose::from_line(line, offset), doc, &mut out);
+                    dictionary.find_in(&document::Prose::from_line(line, offset), doc, &mut out);
                 }
                 let front_matter_end = doc.raw.text.len() - doc.raw.body().len();
-                control_chars::check(&doc.raw.text, front_matter_end, doc.file, &mut out);
+                control_chars::find(&doc.raw.text, front_matter_end, doc.file, &mut out);
             }
             if inputs.changed_files.is_none_or(|c| c.contains(doc.file)) {
                 personal_data(&doc.raw.text, doc.file, &mut out);
@@ -359,14 +359,14 @@ pub fn run_rules(inputs: &Inputs) -> Vec<Finding> {
     }
     findings.extend(located_photos(inputs));
     if all {
-        columns::check(site, &mut findings);
-        directory::check(site, &mut findings);
-        footer::check(&site.config, inputs.strict, &mut findings);
+        columns::find(site, &mut findings);
+        directory::find(site, &mut findings);
+        footer::find(&site.config, inputs.strict, &mut findings);
     }
-    review::check(site, &mut findings);
-    manifest::check(site, inputs.published, &mut findings);
+    review::find(site, &mut findings);
+    manifest::find(site, inputs.published, &mut findings);
     if let Some(root) = inputs.external.filter(|_| all) {
-        findings.extend(external::check(
+        findings.extend(external::find(
             root,
             &site.config.check.external,
             &external,
@@ -575,7 +575,7 @@ impl CheckReport {
 
 /// Loads and links the site with the pipeline's front half (keeping what can be kept when
 /// parts are broken) and runs every rule over it; the problems of loading are findings too.
-pub fn check(options: &CheckOptions) -> CheckReport {
+pub fn check_site(options: &CheckOptions) -> CheckReport {
     let root = &options.root;
     let site_errors = |ds: Vec<Diagnostic>| {
         ds.into_iter()

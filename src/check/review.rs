@@ -11,7 +11,7 @@ const EXAMPLE: &str =
     "例如 review: {初审: {by: 王芳, date: 2026-03-05 09:00, opinion: 同意}, 复审: {…}, 终审: {…}}";
 
 /// Review rules for every page.
-pub fn check(site: &Site, out: &mut Vec<Finding>) {
+pub fn find(site: &Site, out: &mut Vec<Finding>) {
     let required = site.config.check.require_review;
     for p in &site.pages {
         let review = p.page.meta.review.as_ref();

@@ -182,7 +182,7 @@ impl Dictionary {
     }
 
     /// Reports every dictionary entry found in `prose` of `doc`.
-    pub fn check(&self, prose: &Prose, doc: &Doc, out: &mut Vec<Finding>) {
+    pub fn find_in(&self, prose: &Prose, doc: &Doc, out: &mut Vec<Finding>) {
         for (range, meaning) in self.find(&prose.text) {
             let found = &prose.text[range.clone()];
             let (code, message, suggestion) = match meaning {

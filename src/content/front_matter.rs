@@ -7,7 +7,7 @@ use std::path::Path;
 use super::editorial::{self, Review, Waivers};
 use super::kinds::{self, Correction, KindFields};
 use super::paths::{SitePath, check_site_path, check_slug, check_template_name};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::text::dates::Date;
 pub use crate::vocabulary::{Kind, PAGE_KEYS, SECTION_KEYS};
 use crate::yaml::{Fields, YamlDoc};
@@ -265,7 +265,7 @@ pub fn page_meta(
     doc: &YamlDoc,
     taxonomies: &[String],
     section_kind: Option<Kind>,
-) -> Result<PageMeta, Vec<Diagnostic>> {
+) -> Result<PageMeta, Diagnostics> {
     let mut f = Fields::new(doc);
     let written_kind = kind_field(&mut f, doc);
     let own_kind = section_only_refused(written_kind, &mut f, doc);
@@ -342,12 +342,12 @@ pub fn page_meta(
     if errors.is_empty() {
         Ok(meta)
     } else {
-        Err(errors)
+        Err(Diagnostics::unsorted(errors))
     }
 }
 
 /// Reads section front matter.
-pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
+pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Diagnostics> {
     let mut f = Fields::new(doc);
     let kind = kind_field(&mut f, doc);
     let allowed: Vec<&str> = SECTION_KEYS
@@ -387,7 +387,7 @@ pub fn section_meta(doc: &YamlDoc) -> Result<SectionMeta, Vec<Diagnostic>> {
     if errors.is_empty() {
         Ok(meta)
     } else {
-        Err(errors)
+        Err(Diagnostics::unsorted(errors))
     }
 }
 

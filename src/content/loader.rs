@@ -15,7 +15,7 @@ use super::front_matter::{self, Kind, PageMeta, SectionMeta};
 use super::kinds::KindFields;
 use super::{Page, RawText, Section, data, images};
 use crate::config::{Config, ImagesConfig, LimitsConfig};
-use crate::error::{Diagnostic, relative};
+use crate::error::{Diagnostic, Diagnostics, relative};
 use crate::markdown::{self, MarkdownOptions};
 use crate::media::Plans;
 use crate::yaml::YamlDoc;
@@ -112,7 +112,7 @@ pub struct SectionKinds(HashMap<String, Kind>, HashSet<String>);
 
 impl SectionKinds {
     /// The kinds of the sections among `parsed` (files that failed to parse set none).
-    pub fn of<'a>(parsed: impl IntoIterator<Item = &'a Result<Parsed, Vec<Diagnostic>>>) -> Self {
+    pub fn of<'a>(parsed: impl IntoIterator<Item = &'a Result<Parsed, Diagnostics>>) -> Self {
         SectionKinds(
             parsed
                 .into_iter()
@@ -185,10 +185,10 @@ pub fn parse_all(
     root: &Path,
     files: &[ContentFile],
     settings: &ParseSettings,
-) -> (SectionKinds, Vec<Result<Parsed, Vec<Diagnostic>>>) {
+) -> (SectionKinds, Vec<Result<Parsed, Diagnostics>>) {
     settings.plans.open(root);
     let no_kinds = SectionKinds::default();
-    let mut results: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = files
+    let mut results: Vec<Option<Result<Parsed, Diagnostics>>> = files
         .par_iter()
         .map(|f| {
             f.is_section
@@ -371,6 +371,7 @@ fn broken_ranking_rows(
     match data::parse(&text, &ext, &shown) {
         Ok(value) => super::ranking::rows(&ranking, &value, &shown, Some(&text))
             .err()
+            .map(Vec::from)
             .unwrap_or_default(),
         Err(_) => Vec::new(),
     }
@@ -380,7 +381,7 @@ fn broken_ranking_rows(
 /// (drafts, scheduled pages). Returns what could be read, and every file's errors.
 pub fn assemble(
     discovery: &Discovery,
-    parsed: impl IntoIterator<Item = Result<Parsed, Vec<Diagnostic>>>,
+    parsed: impl IntoIterator<Item = Result<Parsed, Diagnostics>>,
     data: &DataFiles,
     options: LoadOptions,
 ) -> (Content, Vec<Diagnostic>) {
@@ -390,12 +391,12 @@ pub fn assemble(
         match result {
             Ok(Parsed::Page(p)) => content.pages.push(p),
             Ok(Parsed::Section(s)) => content.sections.push(s),
-            Err(mut es) => {
-                content.unreadable.extend(es.iter().filter_map(|d| {
+            Err(es) => {
+                content.unreadable.extend(es.0.iter().filter_map(|d| {
                     let path = d.file.strip_prefix("content").ok()?;
                     Some(path.to_string_lossy().replace('\\', "/"))
                 }));
-                errors.append(&mut es);
+                errors.extend(es);
             }
         }
     }
@@ -495,11 +496,11 @@ pub fn parse_file(
     found: &ContentFile,
     settings: &ParseSettings,
     kinds: &SectionKinds,
-) -> Result<Parsed, Vec<Diagnostic>> {
+) -> Result<Parsed, Diagnostics> {
     let shown = relative(root, &found.abs);
-    let text = read_limited(&found.abs, &shown, settings.limits).map_err(|d| vec![d])?;
-    let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
-    let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset).map_err(|d| vec![d])?;
+    let text = read_limited(&found.abs, &shown, settings.limits)?;
+    let split = front_matter::split(&text, &shown)?;
+    let doc = YamlDoc::parse(split.front, &shown, split.front_line_offset)?;
     let body_line_offset = split.body_line_offset;
     let body_start = text.len() - split.body.len();
     let dir = found.section_dir();
@@ -557,7 +558,7 @@ pub fn parse_file(
     let meta: PageMeta = front_matter::page_meta(&doc, &settings.taxonomies, kinds.inherited(&dir))
         .map_err(|mut errors| {
             if kinds.unknown(&dir) {
-                errors.retain(|e| !front_matter::is_kind_field_error(e));
+                errors.0.retain(|e| !front_matter::is_kind_field_error(e));
             }
             errors.extend(broken_ranking_rows(
                 root,
@@ -616,18 +617,16 @@ fn shortcode_errors(
     body: &markdown::Rendered,
     shown: &Path,
     body_line_offset: usize,
-) -> Vec<Diagnostic> {
-    body.shortcode_errors
-        .iter()
-        .map(|e| {
-            let d = Diagnostic::new(shown, e.message.clone())
-                .at(e.position.line + body_line_offset, e.position.column);
-            match &e.hint {
-                Some(h) => d.hint(h.clone()),
-                None => d,
-            }
-        })
-        .collect()
+) -> Diagnostics {
+    let errors = body.shortcode_errors.iter().map(|e| {
+        let d = Diagnostic::new(shown, e.message.clone())
+            .at(e.position.line + body_line_offset, e.position.column);
+        match &e.hint {
+            Some(h) => d.hint(h.clone()),
+            None => d,
+        }
+    });
+    Diagnostics::unsorted(errors.collect())
 }
 
 /// Files of a page bundle other than `index.md`, relative to the bundle folder.

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::kinds::Ranking;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 
 /// One row of a ranking's data file, checked.
 pub struct Row {
@@ -33,12 +33,11 @@ pub fn rows(
     data: &serde_json::Value,
     file: &Path,
     text: Option<&str>,
-) -> Result<Vec<Row>, Vec<Diagnostic>> {
+) -> Result<Vec<Row>, Diagnostics> {
     let Some(items) = data.as_array() else {
-        return Err(vec![
-            Diagnostic::new(file, "排名数据应是表格（CSV）或列表")
-                .hint("CSV 表头为 unit,score,found,fixed"),
-        ]);
+        return Err(Diagnostic::new(file, "排名数据应是表格（CSV）或列表")
+            .hint("CSV 表头为 unit,score,found,fixed")
+            .into());
     };
     let mut errors = Vec::new();
     let mut out: Vec<Row> = Vec::new();
@@ -93,7 +92,7 @@ pub fn rows(
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(errors)
+        Err(Diagnostics::unsorted(errors))
     }
 }
 

@@ -93,7 +93,7 @@ impl Cache {
 /// Loads and checks the site: the survey, and when it stops being true by the clock.
 fn make(root: &Path, now: Timestamp) -> Result<(Survey, Option<Timestamp>), String> {
     let (sections, mut rows, valid_until) = list::load(root, now)?;
-    let report = check::check(&CheckOptions {
+    let report = check::check_site(&CheckOptions {
         drafts: true,
         now,
         ..CheckOptions::new(root)

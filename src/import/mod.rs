@@ -385,7 +385,7 @@ fn check_page(root: &Path, folder: &Path, now: Timestamp) -> Vec<Finding> {
     let mut options = CheckOptions::new(root);
     options.drafts = true;
     options.now = now;
-    check::check(&options)
+    check::check_site(&options)
         .findings
         .into_iter()
         .filter(|f| f.file.starts_with(folder))

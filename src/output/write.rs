@@ -398,7 +398,7 @@ impl OutputWriter {
         let unchanged = entries.len() - changed.len();
         if let Err(errors) = self.check_targets(&changed) {
             self.abort();
-            return Err(errors.into());
+            return Err(errors);
         }
         // Stale files under a folder that is no longer a real folder, or that became a folder,
         // are left alone.
@@ -451,7 +451,7 @@ impl OutputWriter {
     /// Refuses, before anything is changed, targets that are folders, lie under something
     /// that is not a real folder, or are files wenming did not write (unless forced; dotfiles
     /// never).
-    fn check_targets(&self, changed: &[(String, u64)]) -> Result<(), Vec<Diagnostic>> {
+    fn check_targets(&self, changed: &[(String, u64)]) -> Result<(), Diagnostics> {
         let mut errors = Vec::new();
         let mut known = HashSet::new();
         for (path, _) in changed {
@@ -497,7 +497,7 @@ impl OutputWriter {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(errors)
+            Err(Diagnostics::from(errors))
         }
     }
 

@@ -17,7 +17,7 @@ use super::functions::{READ_CLOCK, READ_DASHBOARD, READ_SITE};
 use super::templates::TemplateSource;
 use super::{Job, RECENT_PAGES, Renderer, countdown, views};
 use crate::site::pager::{pager_count, pager_slice};
-use crate::site::{self, Site, Target};
+use crate::site::{self, PageId, Site, Target};
 
 /// What the last render read and which files it rendered, kept to tell what the next site
 /// changes.
@@ -485,7 +485,7 @@ impl<'a> Compared<'a> {
             site.pages
                 .iter()
                 .map(|p| match find(&p.page.content_path) {
-                    Some(Target::Page(j)) => Some(j),
+                    Some(Target::Page(j)) => Some(j.index()),
                     _ => None,
                 })
                 .collect()
@@ -494,7 +494,7 @@ impl<'a> Compared<'a> {
             .sections
             .iter()
             .map(|s| match find(&s.section.content_path) {
-                Some(Target::Section(j)) => Some(j),
+                Some(Target::Section(j)) => Some(j.index()),
                 _ => None,
             })
             .collect();
@@ -602,10 +602,12 @@ impl<'a> Compared<'a> {
                 .all(|(&i, &j)| self.old_page[i] == Some(j) && !self.summary_changed[i])
     }
 
-    fn same_neighbour(&self, new: Option<usize>, old: Option<usize>) -> bool {
+    fn same_neighbour(&self, new: Option<PageId>, old: Option<PageId>) -> bool {
         match (new, old) {
             (None, None) => true,
-            (Some(i), Some(j)) => self.old_page[i] == Some(j) && !self.summary_changed[i],
+            (Some(i), Some(j)) => {
+                self.old_page[i.index()] == Some(j.index()) && !self.summary_changed[i.index()]
+            }
             _ => false,
         }
     }
@@ -717,6 +719,7 @@ pub(super) mod tests {
     use super::*;
     use crate::content::Page;
     use crate::pipeline::{self, SiteOptions};
+    use crate::site::UnexpandedSite;
 
     const NOW: &str = "2026-06-01T12:00:00+08:00";
 
@@ -844,7 +847,7 @@ pub(super) mod tests {
 
     fn page_index(site: &Site, content_path: &str) -> usize {
         match site.by_content_path.get(content_path) {
-            Some(&Target::Page(i)) => i,
+            Some(&Target::Page(i)) => i.index(),
             other => panic!("{content_path}: {other:?}"),
         }
     }
@@ -859,11 +862,12 @@ pub(super) mod tests {
         let i = page_index(site, content_path);
         let mut page = Page::clone(&site.pages[i].page);
         edit(&mut page);
-        let mut new = site
-            .with_page_replaced(i, Arc::new(page), now())
+        let new = UnexpandedSite::from(site.clone())
+            .with_page_replaced(PageId::new(i), Arc::new(page), now())
             .expect("a patch")
             .unwrap_or_else(|e| panic!("{e:?}"));
-        super::super::shortcodes::expand(&mut new, templates).unwrap_or_else(|e| panic!("{e:?}"));
+        let new =
+            super::super::shortcodes::expand(new, templates).unwrap_or_else(|e| panic!("{e:?}"));
         (Arc::new(new), i)
     }
 

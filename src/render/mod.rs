@@ -202,7 +202,7 @@ impl Renderer {
         sources: Vec<TemplateSource>,
         summaries: Arc<Vec<Value>>,
     ) -> Result<Renderer, Diagnostics> {
-        let tera = setup_tera(&site, &sources, summaries.clone()).map_err(Diagnostics::from)?;
+        let tera = setup_tera(&site, &sources, summaries.clone())?;
         Ok(Renderer {
             tera,
             site,
@@ -268,7 +268,7 @@ fn setup_tera(
     site: &Arc<Site>,
     sources: &[TemplateSource],
     summaries: Arc<Vec<Value>>,
-) -> Result<Tera, Vec<Diagnostic>> {
+) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::new();
     functions::register(
         &mut tera,
@@ -299,10 +299,10 @@ fn setup_tera(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(Diagnostics::from(errors));
     }
     tera.add_raw_templates(sources.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-        .map_err(|e| tera_errors(&e, sources))?;
+        .map_err(|e| Diagnostics::from(tera_errors(&e, sources)))?;
     Ok(tera)
 }
 

@@ -17,16 +17,15 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use super::templates::TemplateSource;
 use super::{functions, tera_error, tera_errors};
 use crate::config::Config;
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::markdown::{Call, Rendered};
-use crate::site::{Site, Target, links};
+use crate::site::{Site, Target, UnexpandedSite, links};
 
 /// Where shortcode templates are, below `templates/`.
 const DIR: &str = "shortcodes/";
@@ -89,14 +88,14 @@ impl<'a> PageRef<'a> {
 
 impl ShortcodeTemplates {
     /// Compiles the templates below `shortcodes/` of `sources`; every broken one is reported.
-    pub fn new(config: &Config, sources: &[TemplateSource]) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(config: &Config, sources: &[TemplateSource]) -> Result<Self, Diagnostics> {
         let mut tera = Tera::new();
         functions::register_filters(&mut tera);
         tera.global_context().insert("config", config);
         let own: Vec<&TemplateSource> =
             sources.iter().filter(|t| t.name.starts_with(DIR)).collect();
         tera.add_raw_templates(own.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-            .map_err(|e| tera_errors(&e, sources))?;
+            .map_err(|e| Diagnostics::unsorted(tera_errors(&e, sources)))?;
         let names: Vec<String> = own
             .iter()
             .filter_map(|t| t.name.strip_prefix(DIR)?.strip_suffix(".html"))
@@ -128,9 +127,10 @@ impl ShortcodeTemplates {
         page: &PageRef,
         source: &Path,
         line_offset: usize,
-    ) -> Result<Vec<String>, Vec<Diagnostic>> {
+    ) -> Result<Vec<String>, Diagnostics> {
         body.shortcodes
             .expand(|_, call, inner| self.render(call, inner, page, source, line_offset))
+            .map_err(Diagnostics::unsorted)
     }
 
     fn render(
@@ -227,17 +227,6 @@ fn template_name(name: &str) -> String {
     format!("{DIR}{name}.html")
 }
 
-/// True when some page or section of `site` has shortcodes not yet expanded.
-pub fn pending(site: &Site) -> bool {
-    site.pages
-        .iter()
-        .any(|p| !p.shortcodes_expanded && !p.page.body.shortcodes.is_empty())
-        || site
-            .sections
-            .iter()
-            .any(|s| !s.shortcodes_expanded && !s.section.body.shortcodes.is_empty())
-}
-
 /// The HTML of `body`, the rendered Markdown of a text that is not part of `site` (the editor's
 /// desk previews unsaved text), with its shortcodes expanded as on a page titled `title` at
 /// site path `path`, its `@/` links resolved and site paths given the base path.
@@ -247,7 +236,7 @@ pub fn expand_fragment(
     body: &Rendered,
     title: &str,
     path: &str,
-) -> Result<String, Vec<Diagnostic>> {
+) -> Result<String, Diagnostics> {
     let source = Path::new("");
     let outputs = if body.shortcodes.is_empty() {
         Vec::new()
@@ -264,16 +253,37 @@ pub fn expand_fragment(
     Ok(links::finished(html, &urls, site.config.base_path()))
 }
 
-/// Expands the shortcodes of every page and section of `site` that has unexpanded ones,
-/// with the templates of `sources`. Every error of every page is reported.
-pub fn expand(site: &mut Site, sources: &[TemplateSource]) -> Result<(), Vec<Diagnostic>> {
-    if !pending(site) {
-        return Ok(());
+/// Expands the shortcodes of every page and section of `site` still holding tokens, with the
+/// templates of `sources`, giving the finished site. Every error of every page is reported.
+pub fn expand(site: UnexpandedSite, sources: &[TemplateSource]) -> Result<Site, Diagnostics> {
+    let (site, errors) = expand_partly(site, sources);
+    if errors.is_empty() {
+        Ok(site)
+    } else {
+        Err(Diagnostics::unsorted(errors))
     }
-    let templates = ShortcodeTemplates::new(&site.config, sources)?;
-    let base_path = site.config.base_path().to_string();
-    let shared: &Site = site;
-    let finish = |body: &Rendered, view: PageRef, source: &Path, line_offset: usize| {
+}
+
+/// Expands what [`expand`] does, but keeps the site when some shortcodes cannot be expanded:
+/// their bodies keep their tokens (the site is for the check rules then, not for render),
+/// and their errors are returned, in site order.
+pub fn expand_partly(site: UnexpandedSite, sources: &[TemplateSource]) -> (Site, Vec<Diagnostic>) {
+    if site.pending().is_empty() {
+        // Nothing to expand: the templates are not even compiled.
+        return site.expand_with(|_, _| Ok((String::new(), None)));
+    }
+    let templates = match ShortcodeTemplates::new(&site.site().config, sources) {
+        Ok(templates) => templates,
+        Err(errors) => return (site.into_site_with_tokens(), errors.into()),
+    };
+    let base_path = site.site().config.base_path().to_string();
+    site.expand_with(|shared, target| {
+        let Doc {
+            body,
+            view,
+            source,
+            line_offset,
+        } = Doc::of(shared, target);
         let outputs = templates.outputs(body, &view, source, line_offset)?;
         let (urls, _) = links::link_urls(shared, &body.links, source, line_offset);
         let finish = |html: &str| {
@@ -283,57 +293,6 @@ pub fn expand(site: &mut Site, sources: &[TemplateSource]) -> Result<(), Vec<Dia
                 &base_path,
             )
         };
-        Ok::<_, Vec<Diagnostic>>((finish(&body.html), body.summary_html.as_deref().map(finish)))
-    };
-    // The pages, then the sections, with shortcodes to expand.
-    let pending_pages = shared
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.shortcodes_expanded && !p.page.body.shortcodes.is_empty())
-        .map(|(i, _)| Target::Page(i));
-    let pending_sections = shared
-        .sections
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.shortcodes_expanded && !s.section.body.shortcodes.is_empty())
-        .map(|(i, _)| Target::Section(i));
-    let targets: Vec<Target> = pending_pages.chain(pending_sections).collect();
-    let results: Vec<_> = targets
-        .into_par_iter()
-        .map(|target| {
-            let Doc {
-                body,
-                view,
-                source,
-                line_offset,
-            } = Doc::of(shared, target);
-            (target, finish(body, view, source, line_offset))
-        })
-        .collect();
-
-    let mut errors = Vec::new();
-    for (target, result) in results {
-        match (target, result) {
-            (Target::Page(i), Ok((html, summary))) => {
-                let p = std::sync::Arc::make_mut(&mut site.pages[i]);
-                p.resolved_html = Some(html);
-                if let Some(summary) = summary {
-                    p.summary_html = summary;
-                }
-                p.shortcodes_expanded = true;
-            }
-            (Target::Section(i), Ok((html, _))) => {
-                let s = &mut site.sections[i];
-                s.resolved_html = Some(html);
-                s.shortcodes_expanded = true;
-            }
-            (_, Err(mut es)) => errors.append(&mut es),
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+        Ok((finish(&body.html), body.summary_html.as_deref().map(finish)))
+    })
 }

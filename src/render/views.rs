@@ -307,9 +307,9 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
                 ))
             })
             .collect(),
-        previous: p.previous.and_then(|i| summaries.get(i).cloned()),
+        previous: p.previous.and_then(|i| summaries.get(i.index()).cloned()),
         ancestors: chain(site, Some(p.section)),
-        next: p.next.and_then(|i| summaries.get(i).cloned()),
+        next: p.next.and_then(|i| summaries.get(i.index()).cloned()),
         chapters: &p.page.body.chapters,
         articles: &p.page.body.articles,
         progress: p.progress.as_ref().map(|progress| ProgressView {

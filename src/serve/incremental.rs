@@ -29,9 +29,9 @@ use crate::output::{self, Bytes, OutputFile};
 use crate::pipeline;
 use crate::render::changes::{Affected, LastRender};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
-use crate::render::{Job, Renderer};
+use crate::render::{Job, Renderer, shortcodes};
 use crate::search;
-use crate::site::{Site, Target};
+use crate::site::{Site, Target, UnexpandedSite};
 use jiff::Timestamp;
 use rayon::prelude::*;
 
@@ -139,7 +139,7 @@ struct Disk {
     settings: ParseSettings,
     discovery: Discovery,
     /// Every file of `discovery`, parsed; each page with the kind `kinds` gives it.
-    parsed: HashMap<PathBuf, Result<Parsed, Vec<Diagnostic>>>,
+    parsed: HashMap<PathBuf, Result<Parsed, Diagnostics>>,
     kinds: SectionKinds,
     data: DataFiles,
     templates: Result<Vec<TemplateSource>, Diagnostics>,
@@ -385,8 +385,8 @@ impl LiveSite {
 
     /// The last good site with the re-parsed pages put in, when nothing else changed, no
     /// page became published or expired since and the pages have no errors; `None` when the
-    /// site must be linked again.
-    fn patched_site(&self, now: Timestamp) -> Option<Site> {
+    /// site must be linked again. The re-parsed pages' shortcodes are still to expand.
+    fn patched_site(&self, now: Timestamp) -> Option<UnexpandedSite> {
         let good = self.good.as_ref()?;
         let disk = self.disk.as_ref().ok()?;
         if self.pending.structure {
@@ -405,11 +405,12 @@ impl LiveSite {
         }
         let mut site = Site::clone(good.rendered.site());
         site.now = now;
+        let mut site = UnexpandedSite::from(site);
         for path in &self.pending.pages {
             let Some(Ok(Parsed::Page(page))) = disk.parsed.get(path) else {
                 return None;
             };
-            let Some(&Target::Page(i)) = site.by_content_path.get(&page.content_path) else {
+            let Some(&Target::Page(i)) = site.site().by_content_path.get(&page.content_path) else {
                 return None;
             };
             // A page with errors: the whole site is linked again, which reports the errors
@@ -492,6 +493,7 @@ impl LiveSite {
             rules,
             changed.as_ref(),
         )
+        .map_err(Vec::from)
     }
 
     /// Links the site (or patches the last good one) and renders what differs from the last
@@ -575,11 +577,8 @@ impl LiveSite {
         templates: &[TemplateSource],
     ) -> Result<(Site, bool, Vec<Diagnostic>), Vec<Diagnostic>> {
         match self.patched_site(now) {
-            Some(mut site) => {
-                let errors = pipeline::expand_shortcodes(&mut site, templates);
-                if !errors.is_empty() {
-                    return Err(errors);
-                }
+            Some(site) => {
+                let site = shortcodes::expand(site, templates).map_err(Vec::from)?;
                 let warnings = site.warnings.clone();
                 Ok((site, true, warnings))
             }
@@ -601,7 +600,7 @@ impl LiveSite {
             .filter_map(|p| match disk.parsed.get(p) {
                 Some(Ok(Parsed::Page(page))) => {
                     match site.by_content_path.get(&page.content_path) {
-                        Some(&Target::Page(i)) => Some(i),
+                        Some(&Target::Page(i)) => Some(i.index()),
                         _ => None,
                     }
                 }
@@ -891,7 +890,7 @@ fn update_content(
     changed: &[&PathBuf],
     images: &[&PathBuf],
 ) -> ContentUpdate {
-    let shows_image = |parsed: &Result<Parsed, Vec<Diagnostic>>| {
+    let shows_image = |parsed: &Result<Parsed, Diagnostics>| {
         let files = match parsed {
             Ok(Parsed::Page(p)) => &p.image_files,
             Ok(Parsed::Section(s)) => &s.image_files,
@@ -948,7 +947,7 @@ fn update_content(
     let (sections, mut pages): (Vec<ContentFile>, Vec<ContentFile>) =
         to_parse.into_iter().partition(|f| f.is_section);
     let no_kinds = SectionKinds::default();
-    let parsed_sections: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)> = sections
+    let parsed_sections: Vec<(PathBuf, Result<Parsed, Diagnostics>)> = sections
         .par_iter()
         .map(|f| {
             (
@@ -975,7 +974,7 @@ fn update_content(
         );
         disk.kinds = kinds;
     }
-    let parsed_pages: Vec<(PathBuf, Result<Parsed, Vec<Diagnostic>>)> = pages
+    let parsed_pages: Vec<(PathBuf, Result<Parsed, Diagnostics>)> = pages
         .par_iter()
         .map(|f| {
             (

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::content::directory::{COLUMNS, DirectorySource, LEVELS, STATUSES};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::text::slug::slugify;
 
 /// One 阵地.
@@ -145,7 +145,7 @@ pub fn compute(
     section_file: &Path,
     data: &BTreeMap<String, serde_json::Value>,
     data_text: &BTreeMap<String, String>,
-) -> Result<Directory, Vec<Diagnostic>> {
+) -> Result<Directory, Diagnostics> {
     let file = PathBuf::from("data").join(&source.data);
     let Some(value) = data.get(&source.data) else {
         let known: Vec<&str> = data.keys().map(String::as_str).collect();
@@ -161,13 +161,13 @@ pub fn compute(
                 COLUMNS.join(",")
             )),
         };
-        return Err(vec![d]);
+        return Err(d.into());
     };
     let header_hint = format!("表头为 {}", COLUMNS.join(","));
     let Some(rows) = value.as_array() else {
-        return Err(vec![
-            Diagnostic::new(&file, "阵地数据应是表格（CSV）或列表").hint(header_hint),
-        ]);
+        return Err(Diagnostic::new(&file, "阵地数据应是表格（CSV）或列表")
+            .hint(header_hint)
+            .into());
     };
     let is_csv = source.data.to_ascii_lowercase().ends_with(".csv");
     let lines = data_text
@@ -183,11 +183,12 @@ pub fn compute(
             .filter(|c| first.get(c).is_none())
             .collect();
         if !missing.is_empty() {
-            return Err(vec![
+            return Err(
                 Diagnostic::new(&file, format!("表头缺少列：{}", missing.join("、")))
                     .at_line(1)
-                    .hint(header_hint),
-            ]);
+                    .hint(header_hint)
+                    .into(),
+            );
         }
     }
     let mut entries: Vec<Entry> = Vec::with_capacity(rows.len());
@@ -242,7 +243,7 @@ pub fn compute(
         });
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(Diagnostics::unsorted(errors));
     }
     Ok(group(source.data.clone(), entries, &mut ids))
 }
@@ -309,7 +310,7 @@ pub fn link(site: &mut super::Site) -> Vec<Diagnostic> {
         };
         match compute(source, &section.source, &site.data, &site.data_text) {
             Ok(d) => site.sections[i].directory = Some(std::sync::Arc::new(d)),
-            Err(mut es) => errors.append(&mut es),
+            Err(es) => errors.extend(es),
         }
     }
     errors

@@ -33,7 +33,6 @@ impl ResolvedPage {
         p.resolved_html = self.html;
         p.summary_html = self.summary_html;
         p.description = self.description;
-        p.shortcodes_expanded = false;
     }
 }
 
@@ -102,7 +101,6 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
             section.body.html = String::new();
         }
         s.resolved_html = html;
-        s.shortcodes_expanded = false;
         errors.append(&mut es);
     }
     errors

@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use crate::config::Config;
 use crate::content::paths::{SitePath, index_file, legacy_name_slug, name_slug};
 use crate::content::{Content, Page, Section, SectionMeta, SortBy};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::text::slug::{legacy_slugify, slugify};
 
 /// A page with everything the link stage adds.
@@ -28,16 +28,14 @@ pub struct SitePage {
     pub path: String,
     /// Index of the section that lists this page.
     pub section: usize,
-    pub previous: Option<usize>,
-    pub next: Option<usize>,
-    /// Body HTML with internal links resolved, when the body has internal links (else the
-    /// body's own HTML is used as it is; see [`SitePage::html`]).
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
+    /// Body HTML with internal links resolved and shortcodes expanded, when the body has
+    /// internal links or shortcodes (else the body's own HTML is used as it is; see
+    /// [`SitePage::html`]).
     pub resolved_html: Option<String>,
     /// Summary HTML: the part before `<!-- more -->`, else `summary:`, else the excerpt.
     pub summary_html: String,
-    /// The outputs of the body's shortcodes are in `resolved_html` and `summary_html` (set
-    /// by `render::shortcodes::expand`; until then they hold tokens).
-    pub shortcodes_expanded: bool,
     /// Plain-text summary for `<meta name="description">` and feeds.
     pub description: String,
     pub expired: bool,
@@ -63,9 +61,6 @@ pub struct SiteSection {
     pub pages: Vec<usize>,
     /// Body HTML with internal links resolved, when it has any (see [`SiteSection::html`]).
     pub resolved_html: Option<String>,
-    /// The outputs of the body's shortcodes are in `resolved_html` (see
-    /// [`SitePage::shortcodes_expanded`]).
-    pub shortcodes_expanded: bool,
     /// Items per pager page; 0 means all on one page.
     pub paginate: usize,
     /// False for the home section made up when `content/_index.md` is missing.
@@ -160,11 +155,67 @@ pub struct LegacyRedirect {
     pub title: String,
 }
 
-/// What a content path names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a content path names. (Ordered pages first, then sections, each by index.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
-    Page(usize),
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
+}
+
+/// A page's place in [`Site::pages`] (`site.pages[id]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(usize);
+
+/// A section's place in [`Site::sections`] (`site.sections[id]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SectionId(usize);
+
+impl PageId {
+    pub fn new(index: usize) -> Self {
+        PageId(index)
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl SectionId {
+    pub fn new(index: usize) -> Self {
+        SectionId(index)
+    }
+
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<PageId> for Vec<Arc<SitePage>> {
+    type Output = Arc<SitePage>;
+
+    fn index(&self, id: PageId) -> &Arc<SitePage> {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<PageId> for Vec<Arc<SitePage>> {
+    fn index_mut(&mut self, id: PageId) -> &mut Arc<SitePage> {
+        &mut self[id.0]
+    }
+}
+
+impl std::ops::Index<SectionId> for Vec<SiteSection> {
+    type Output = SiteSection;
+
+    fn index(&self, id: SectionId) -> &SiteSection {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<SectionId> for Vec<SiteSection> {
+    fn index_mut(&mut self, id: SectionId) -> &mut SiteSection {
+        &mut self[id.0]
+    }
 }
 
 impl Site {
@@ -223,24 +274,112 @@ fn lookup_candidates(content_path: &str) -> [String; 5] {
     ]
 }
 
-impl Site {
+/// A linked site whose shortcodes are not expanded yet: the bodies of the pages and sections
+/// in `pending` still hold shortcode tokens. Only [`UnexpandedSite::expand_with`] (called by
+/// `render::shortcodes::expand` with the templates) makes the [`Site`] that render, search
+/// and the check rules read, so a site with tokens cannot be handed to them by mistake.
+/// An expanded site becomes one again, with nothing pending, for `serve` to patch
+/// ([`UnexpandedSite::from`], [`UnexpandedSite::with_page_replaced`]).
+#[derive(Debug, Clone)]
+pub struct UnexpandedSite {
+    site: Site,
+    /// The pages and sections whose bodies hold shortcode tokens, in site order.
+    pending: Vec<Target>,
+}
+
+/// An expanded site, with nothing pending (the start of `serve`'s patches).
+impl From<Site> for UnexpandedSite {
+    fn from(site: Site) -> Self {
+        UnexpandedSite {
+            site,
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl UnexpandedSite {
+    /// A site just linked: every page and section with shortcodes is pending.
+    fn linked(site: Site) -> Self {
+        let pages = (site.pages.iter().enumerate())
+            .filter(|(_, p)| !p.page.body.shortcodes.is_empty())
+            .map(|(i, _)| Target::Page(PageId(i)));
+        let sections = (site.sections.iter().enumerate())
+            .filter(|(_, s)| !s.section.body.shortcodes.is_empty())
+            .map(|(i, _)| Target::Section(SectionId(i)));
+        let pending = pages.chain(sections).collect();
+        UnexpandedSite { site, pending }
+    }
+
+    /// The site as linked, for reading while expanding (its pending bodies hold tokens).
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The pages and sections whose shortcodes are still to expand.
+    pub fn pending(&self) -> &[Target] {
+        &self.pending
+    }
+
+    /// Expands every pending body with `expand_one`, which gives a body's finished HTML and,
+    /// for a page with a marked summary, its summary's. A body whose expansion fails keeps
+    /// its tokens; the errors of every body are returned, in site order. The site is
+    /// complete when they are none.
+    pub fn expand_with<F>(self, expand_one: F) -> (Site, Vec<Diagnostic>)
+    where
+        F: Fn(&Site, Target) -> Result<(String, Option<String>), Diagnostics> + Sync,
+    {
+        use rayon::prelude::*;
+        let UnexpandedSite { mut site, pending } = self;
+        let shared = &site;
+        let results: Vec<_> = pending
+            .into_par_iter()
+            .map(|target| (target, expand_one(shared, target)))
+            .collect();
+        let mut errors = Vec::new();
+        for (target, result) in results {
+            match (target, result) {
+                (Target::Page(i), Ok((html, summary))) => {
+                    let p = Arc::make_mut(&mut site.pages[i]);
+                    p.resolved_html = Some(html);
+                    if let Some(summary) = summary {
+                        p.summary_html = summary;
+                    }
+                }
+                (Target::Section(i), Ok((html, _))) => {
+                    site.sections[i].resolved_html = Some(html);
+                }
+                (_, Err(es)) => errors.extend(es),
+            }
+        }
+        (site, errors)
+    }
+
+    /// The site with its pending bodies left as they are, shortcode tokens and all. Only for
+    /// checking a site whose templates cannot be read (`pipeline::link_and_expand`): the
+    /// check rules still report the other problems, and nothing renders it, since `build`
+    /// and `serve` stop on the theme's error.
+    pub fn into_site_with_tokens(self) -> Site {
+        self.site
+    }
+
     /// This site with page `i` parsed again, when the edit moves nothing else: the page keeps
     /// its URL, section, aliases, taxonomies, place in every listing, publication state and
     /// heading anchors (which other pages' links may point to). Then the page's internal links
     /// are resolved again, and the content kinds' site-wide figures computed again, since its
     /// kind fields may change other pages (the next announcement's changes, the next
     /// ranking's rank changes, the rules it replaces) and the dashboard and volunteer
-    /// statistics; only the pages whose figures changed get new copies. `None` when the edit
-    /// may change more, and the whole site must be linked again.
+    /// statistics; only the pages whose figures changed get new copies. The page's shortcodes
+    /// are pending again. `None` when the edit may change more, and the whole site must be
+    /// linked again.
     pub fn with_page_replaced(
         &self,
-        i: usize,
+        i: PageId,
         page: Arc<Page>,
         now: Timestamp,
-    ) -> Option<Result<Site, Vec<Diagnostic>>> {
-        let old = self.pages.get(i)?;
+    ) -> Option<Result<UnexpandedSite, Diagnostics>> {
+        let old = self.site.pages.get(i.0)?;
         let (a, b) = (&old.page, &page);
-        let section = &self.sections[old.section];
+        let section = &self.site.sections[old.section];
         let title_matters =
             section.section.meta.sort_by == SortBy::Title || name_slug(&b.stem).is_empty();
         let same_place = a.content_path == b.content_path
@@ -257,32 +396,39 @@ impl Site {
             && a.meta.draft == b.meta.draft
             && (!title_matters || a.meta.title == b.meta.title)
             && a.body.anchors == b.body.anchors;
-        if !same_place || now < self.now {
+        if !same_place || now < self.site.now {
             return None;
         }
-        let mut site = self.clone();
+        let mut site = self.site.clone();
         site.now = now;
         let mut replaced = SitePage::clone(old);
         replaced.expired = page.meta.expires.is_some_and(|e| e.timestamp() <= now);
         replaced.page = page;
         let (resolved, errors) = links::resolve_page(&site, &replaced);
         if !errors.is_empty() {
-            return Some(Err(errors));
+            return Some(Err(Diagnostics::unsorted(errors)));
         }
         resolved.apply(&mut replaced);
+        let has_shortcodes = !replaced.page.body.shortcodes.is_empty();
         site.pages[i] = Arc::new(replaced);
         // The page's kind fields may change figures of other pages and of the whole site.
         let errors = link_kinds(&mut site);
         if !errors.is_empty() {
-            return Some(Err(errors));
+            return Some(Err(Diagnostics::unsorted(errors)));
         }
-        Some(Ok(site))
+        let mut pending = self.pending.clone();
+        pending.retain(|t| *t != Target::Page(i));
+        if has_shortcodes {
+            pending.push(Target::Page(i));
+            pending.sort();
+        }
+        Some(Ok(UnexpandedSite { site, pending }))
     }
 }
 
 /// A linked site even when parts of it are broken, and what is broken.
 pub struct Linked {
-    pub site: Site,
+    pub site: UnexpandedSite,
     /// Duplicate URLs and paths that cannot become URLs.
     pub errors: Vec<Diagnostic>,
     /// Broken `@/` links (the check stage finds these itself, with its own codes).
@@ -335,7 +481,7 @@ pub fn link_all(config: Config, content: Content, now: Timestamp) -> Linked {
     errors.extend(link_kinds(&mut site));
     errors.extend(directory::link(&mut site));
     Linked {
-        site,
+        site: UnexpandedSite::linked(site),
         errors,
         link_errors,
     }
@@ -438,7 +584,6 @@ fn link_sections(
             subsections: Vec::new(),
             pages: Vec::new(),
             resolved_html: None,
-            shortcodes_expanded: false,
             paginate,
             from_file,
             directory: None,
@@ -500,7 +645,6 @@ fn link_pages(
             next: None,
             resolved_html: None,
             summary_html: String::new(),
-            shortcodes_expanded: false,
             description: String::new(),
             expired,
             aliases,
@@ -521,8 +665,8 @@ fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]
     for s in site_sections.iter_mut() {
         sort_pages(&mut s.pages, site_pages, s.section.meta.sort_by);
         for (pos, &pi) in s.pages.iter().enumerate() {
-            let previous = pos.checked_sub(1).map(|p| s.pages[p]);
-            let next = s.pages.get(pos + 1).copied();
+            let previous = pos.checked_sub(1).map(|p| PageId(s.pages[p]));
+            let next = s.pages.get(pos + 1).copied().map(PageId);
             site_pages[pi].previous = previous;
             site_pages[pi].next = next;
         }
@@ -545,10 +689,13 @@ fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]
 fn content_index(sections: &[SiteSection], pages: &[SitePage]) -> HashMap<String, Target> {
     let mut by_content_path = HashMap::new();
     for (i, s) in sections.iter().enumerate() {
-        by_content_path.insert(s.section.content_path.clone(), Target::Section(i));
+        by_content_path.insert(
+            s.section.content_path.clone(),
+            Target::Section(SectionId(i)),
+        );
     }
     for (i, p) in pages.iter().enumerate() {
-        by_content_path.insert(p.page.content_path.clone(), Target::Page(i));
+        by_content_path.insert(p.page.content_path.clone(), Target::Page(PageId(i)));
     }
     by_content_path
 }
@@ -589,7 +736,7 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
             continue;
         };
         match site.lookup(target) {
-            Some(Target::Page(t)) if t != i => superseded_by[i] = Some(t),
+            Some(Target::Page(t)) if t.0 != i => superseded_by[i] = Some(t.0),
             _ => errors.push(
                 Diagnostic::new(
                     &p.page.source,

@@ -161,8 +161,8 @@ pub fn compute(
             let text = data_text.get(&r.data).map(String::as_str);
             let mut rows = match rows(r, value, &file, text) {
                 Ok(rows) => rows,
-                Err(mut es) => {
-                    errors.append(&mut es);
+                Err(es) => {
+                    errors.extend(es);
                     continue;
                 }
             };
