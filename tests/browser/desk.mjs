@@ -2,7 +2,7 @@
 // issue 16): 新建稿件 in 创文动态 with the toolbar and the live preview, 保存, an edit, the
 // stale-save conflict, a forged POST, 插入图片 with 图片说明, 导入Word文档, the 三审 buttons,
 // 发布, and restoring a version from 历史版本; axe-core's WCAG 2.1 A/AA rules and no sideways
-// scrolling at 375 px on the desk's pages.
+// scrolling at 375 px on the desk's pages, at normal and 200% text.
 // Usage: node desk.mjs DESK_URL SITE_ROOT WORD_FILE [SCREENSHOT_DIR]
 // Prints {steps: {...}, violations: [...], overflow: [...], errors: [...]}.
 import fs from 'node:fs';
@@ -183,6 +183,14 @@ try {
     if (wide > 375) out.overflow.push({ page: target || '列表', width: wide });
   }
   await shot('phone');
+  // And at 200% text, as a reader who enlarges the browser's text sees it.
+  for (const target of ['', 'new', `edit?file=${encodeURIComponent(bundled)}`]) {
+    await page.goto(deskUrl + target, { waitUntil: 'load' });
+    // Through the CSSOM: the desk's CSP refuses inline <style>.
+    await page.evaluate(() => document.documentElement.style.setProperty('font-size', '200%', 'important'));
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > 375) out.overflow.push({ page: `${target || '列表'} 200%`, width: wide });
+  }
 } catch (e) {
   out.failure = String(e && e.stack || e);
 } finally {
