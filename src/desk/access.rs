@@ -16,10 +16,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Form;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::Desk;
 use super::html;
@@ -249,12 +249,38 @@ fn same_secret(a: &str, b: &str) -> bool {
 }
 
 /// Checks a form's token against the session's: the 403 to answer when it does not match.
-pub fn token_refused(session: &Session, form: &HashMap<String, String>) -> Option<Response> {
+pub fn token_refused(session: &Session, form: &FormMap) -> Option<Response> {
     match form.get("csrf") {
         Some(token) if same_secret(token, &session.csrf) => None,
-        _ => Some(forbidden(
-            "表单已失效或不是从编辑台提交的（缺少或不符的校验码）：请刷新编辑台页面后重试",
-        )),
+        _ => Some(forbidden(TOKEN_REFUSED)),
+    }
+}
+
+const TOKEN_REFUSED: &str =
+    "表单已失效或不是从编辑台提交的（缺少或不符的校验码）：请刷新编辑台页面后重试";
+
+/// The fields of a posted form, by name.
+pub type FormMap = HashMap<String, String>;
+
+/// A form posted from the desk's own pages, with the session it came in: a handler taking it
+/// runs only when the form carries the session's CSRF token (otherwise 403), so no handler can
+/// forget the check.
+pub struct CheckedForm(pub Session, pub FormMap);
+
+impl<S: Send + Sync> FromRequest<S> for CheckedForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let Some(session) = request.extensions().get::<Session>().cloned() else {
+            return Err(forbidden(TOKEN_REFUSED));
+        };
+        let Form(form) = Form::<FormMap>::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match token_refused(&session, &form) {
+            Some(refused) => Err(refused),
+            None => Ok(CheckedForm(session, form)),
+        }
     }
 }
 
@@ -394,13 +420,9 @@ fn login_page(csrf: &str, next: &str, status: StatusCode, error: &str) -> Respon
 /// `POST /_desk/login`: the password form.
 pub async fn login(
     State(desk): State<Arc<Desk>>,
-    axum::Extension(session): axum::Extension<Session>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    CheckedForm(session, form): CheckedForm,
 ) -> Response {
-    if let Some(r) = token_refused(&session, &form) {
-        return r;
-    }
     let gate = &desk.access;
     let Access::Password(password) = &gate.access else {
         return html::redirect("/_desk/");

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
 
-use super::access::{Session, token_refused};
+use super::access::{CheckedForm, FormMap, Session, token_refused};
 use super::fields::{self, Field, Input};
 use super::files::{self, SiteFile};
 use super::form::{View, conflict, render_form};
@@ -23,8 +23,6 @@ use crate::content::front_matter::{self, Kind};
 use crate::markdown::{self, MarkdownOptions};
 use crate::text::dates::Date;
 use crate::text::pii::{self, Validation};
-
-type FormMap = HashMap<String, String>;
 
 /// A page's text cut at its front matter: `before` (the opening fence), `front`, `fence`
 /// (the closing fence line) and `body`.
@@ -222,12 +220,8 @@ fn values_from(form: &FormMap, fields: &[Field], front: &str) -> HashMap<String,
 /// `POST /_desk/new`: writes the new draft and opens it.
 pub async fn create(
     State(desk): State<Arc<Desk>>,
-    Extension(session): Extension<Session>,
-    Form(form): Form<FormMap>,
+    CheckedForm(session, form): CheckedForm,
 ) -> Response {
-    if let Some(r) = token_refused(&session, &form) {
-        return r;
-    }
     let sections = match desk.survey().await {
         Ok(Ok(survey)) => survey.sections.clone(),
         _ => Vec::new(),
@@ -628,14 +622,7 @@ pub async fn save(
 
 /// `POST /_desk/preview`: the body rendered as the site renders it, as an HTML fragment:
 /// Markdown, and when the text has any, shortcodes (with the site's templates) and `@/` links.
-pub async fn preview(
-    State(desk): State<Arc<Desk>>,
-    Extension(session): Extension<Session>,
-    Form(form): Form<FormMap>,
-) -> Response {
-    if let Some(r) = token_refused(&session, &form) {
-        return r;
-    }
+pub async fn preview(State(desk): State<Arc<Desk>>, CheckedForm(_, form): CheckedForm) -> Response {
     let body = form
         .get("body")
         .map(|b| b.replace("\r\n", "\n"))

@@ -3,18 +3,15 @@
 //! site is a git repository, the page's commits are listed too, and a commit's version is
 //! viewed and restored the same way (its id is `git-` and the commit's hash).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
 
-use super::access::{Session, token_refused};
+use super::access::{CheckedForm, FormMap, Session};
 use super::{Desk, files, git, html};
-
-type FormMap = HashMap<String, String>;
 
 /// The id of a commit's version in `v=`.
 const GIT_PREFIX: &str = "git-";
@@ -129,12 +126,8 @@ pub async fn view(
 /// `POST /_desk/restore`: writes the version back, keeping the one it replaces.
 pub async fn restore(
     State(desk): State<Arc<Desk>>,
-    Extension(session): Extension<Session>,
-    Form(form): Form<FormMap>,
+    CheckedForm(session, form): CheckedForm,
 ) -> Response {
-    if let Some(r) = token_refused(&session, &form) {
-        return r;
-    }
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (rel, name) = (get("file"), get("v"));
     let Some(file) = files::page_file(&desk.root, &rel) else {

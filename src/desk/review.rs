@@ -3,25 +3,21 @@
 //! page's `review` front matter as `check` reads it, and 退回修改 with a note; 发布, which
 //! removes `draft` once the required review is complete and nothing blocks the build.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
 use serde_yaml::Value;
 
-use super::access::{Session, token_refused};
+use super::access::{CheckedForm, FormMap};
 use super::files::{self, SiteFile};
 use super::{Desk, front, html};
 use crate::check::{Finding, Level};
 use crate::config::Config;
 use crate::content::editorial::REVIEW_LEVELS;
 use crate::text::dates::{self, Date};
-
-type FormMap = HashMap<String, String>;
 
 /// The start of the comment line 退回修改 leaves in the front matter.
 const RETURNED: &str = "# 退回修改";
@@ -322,12 +318,8 @@ fn rewrite(
 /// `POST /_desk/review`: 初审/复审/终审通过, or 退回修改.
 pub async fn review(
     State(desk): State<Arc<Desk>>,
-    Extension(session): Extension<Session>,
-    Form(form): Form<FormMap>,
+    CheckedForm(session, form): CheckedForm,
 ) -> Response {
-    if let Some(r) = token_refused(&session, &form) {
-        return r;
-    }
     let _guard = desk.write_lock.lock().await;
     let (file, bytes, text) = match open_for_change(&desk, &form) {
         Ok(found) => found,
@@ -393,12 +385,8 @@ pub async fn review(
 /// `POST /_desk/publish`: removes `draft`, unless review or findings stop it.
 pub async fn publish(
     State(desk): State<Arc<Desk>>,
-    Extension(session): Extension<Session>,
-    Form(form): Form<FormMap>,
+    CheckedForm(session, form): CheckedForm,
 ) -> Response {
-    if let Some(r) = token_refused(&session, &form) {
-        return r;
-    }
     let _guard = desk.write_lock.lock().await;
     let (file, bytes, text) = match open_for_change(&desk, &form) {
         Ok(found) => found,

@@ -2,7 +2,6 @@
 //! limit) or an ordinary form; 插入图片 (the photo goes beside the page, which becomes a
 //! bundle when it was a single file) and 导入Word文档 (the import of `wenming import`).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,7 +16,7 @@ use super::{Desk, html};
 use crate::import::{self, ImportOptions};
 use crate::text::slug::slugify;
 
-pub type FormMap = HashMap<String, String>;
+pub use super::access::FormMap;
 
 /// A file sent with a form: its name as the browser gave it, and its bytes.
 #[derive(Debug, Clone)]
