@@ -228,6 +228,16 @@ impl OutputWriter {
     /// exactly these bytes from the previous build. Safe to call from many threads; a later
     /// file with the same path replaces an earlier one.
     pub fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        // A file copied from disk (a static file, a photo's copy in the image cache) is kept
+        // without reading it when its source is the one the previous build copied.
+        if let Bytes::File(src) = &file.bytes
+            && let Some(key) = source_key(src)
+        {
+            if self.keep(&file.path, &key) {
+                return Ok(());
+            }
+            return self.put_keyed(file, Some(key));
+        }
         self.put_keyed(file, None)
     }
 
@@ -960,6 +970,31 @@ fn pause_for_tests(at: &str) {
     }
 }
 
+/// What tells source file `src` from any other content without reading it: its path, size,
+/// modification and change times and inode. `None` for a file changed in the last two seconds:
+/// the file system's clock ticks coarsely, so a second change within one tick could keep all
+/// of them, and such a file is read (as Git treats "racily clean" files).
+fn source_key(src: &Path) -> Option<String> {
+    let m = fs::metadata(src).ok()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let now = i64::try_from(now.as_secs()).ok()?;
+    if now.saturating_sub(m.ctime()) < 2 || now.saturating_sub(m.mtime()) < 2 {
+        return None;
+    }
+    Some(format!(
+        "file:{}:{}:{}.{}:{}.{}:{}",
+        src.display(),
+        m.len(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+        m.ino()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1054,6 +1089,49 @@ mod tests {
             .filter(|n| n.starts_with('.'))
             .collect();
         assert_eq!(left, Vec::<String>::new(), "no temporary folder is left");
+    }
+
+    #[test]
+    fn a_copied_file_is_kept_without_reading_while_its_source_stays_the_same() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let src = tmp.path().join("photo.jpg");
+        fs::write(&src, b"first bytes").unwrap_or_else(|e| panic!("{e}"));
+        let copy = || OutputFile {
+            path: "images/photo.jpg".into(),
+            bytes: Bytes::File(src.clone()),
+        };
+        // Just written: read, not trusted by its times.
+        assert_eq!(source_key(&src), None);
+        let w = begin(tmp.path(), &out);
+        w.put(copy()).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(w.commit().map(|r| r.written), Ok(1));
+        assert_eq!(
+            fs::read(out.join("images/photo.jpg")).ok(),
+            Some(b"first bytes".to_vec())
+        );
+
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let key = source_key(&src).unwrap_or_else(|| panic!("a settled file has a key"));
+        let w = begin(tmp.path(), &out);
+        w.put(copy()).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(w.commit().map(|r| r.unchanged), Ok(1));
+        // Recorded with the source's key: the next build keeps it without reading.
+        let w = begin(tmp.path(), &out);
+        assert_eq!(w.recorded_key("images/photo.jpg"), Some(key.as_str()));
+        w.put(copy()).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(w.commit().map(|r| (r.written, r.unchanged)), Ok((0, 1)));
+
+        // The source changed, to bytes of the same length: its times differ, so it is read
+        // and the new bytes written.
+        fs::write(&src, b"other bytes").unwrap_or_else(|e| panic!("{e}"));
+        let w = begin(tmp.path(), &out);
+        w.put(copy()).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(w.commit().map(|r| r.written), Ok(1));
+        assert_eq!(
+            fs::read(out.join("images/photo.jpg")).ok(),
+            Some(b"other bytes".to_vec())
+        );
     }
 
     #[test]
