@@ -21,7 +21,7 @@ use crate::output::{self, Bytes, Emit, OutputFile, OutputWriter, StateDir};
 use crate::pipeline::{self, LoadedSite, SiteOptions, Theme};
 use crate::render::{self, templates};
 use crate::search;
-use crate::site::Site;
+use crate::site::{PageId, SectionId, Site};
 use crate::text::dates::Date;
 
 /// What `wenming build` was asked to do.
@@ -468,11 +468,11 @@ pub enum Generated {
     /// `atom.xml` of the whole site.
     SiteFeed,
     /// `<section>/atom.xml` of a section with pages.
-    SectionFeed(usize),
+    SectionFeed(SectionId),
     /// `sitemap.xml` (an index and its parts on large sites).
     Sitemaps,
     /// A page's alias redirects and page-bundle files.
-    PageFiles(usize),
+    PageFiles(PageId),
     /// Redirects from the URLs sections and taxonomy terms had before word-aware pinyin.
     LegacyRedirects,
 }
@@ -485,17 +485,13 @@ pub fn generated_plan(site: &Site) -> Vec<Generated> {
     }
     plan.push(Generated::SiteFeed);
     plan.extend(
-        site.sections
-            .iter()
-            .enumerate()
+        (site.section_ids().zip(&site.sections))
             .filter(|(_, s)| !s.path.eq("/") && !s.pages.is_empty())
             .map(|(i, _)| Generated::SectionFeed(i)),
     );
     plan.push(Generated::Sitemaps);
     plan.extend(
-        site.pages
-            .iter()
-            .enumerate()
+        (site.page_ids().zip(&site.pages))
             .filter(|(_, p)| !p.aliases.is_empty() || p.page.bundle_dir.is_some())
             .map(|(i, _)| Generated::PageFiles(i)),
     );
@@ -530,7 +526,7 @@ pub fn generate(site: &Site, group: Generated) -> Vec<OutputFile> {
             files.into_inner().unwrap_or_else(|e| e.into_inner())
         }
         Generated::SiteFeed => {
-            let all: Vec<usize> = (0..site.pages.len()).collect();
+            let all: Vec<PageId> = site.page_ids().collect();
             vec![OutputFile::text(
                 "atom.xml",
                 output::atom_feed(site, &site.config.title, "/", "/atom.xml", &all),

@@ -37,18 +37,20 @@ pub fn find(site: &Site, out: &mut Vec<Finding>) {
                 .max()
         })
         .collect();
-    for i in (0..site.sections.len()).rev() {
+    for i in site.section_ids().rev() {
         if let Some(parent) = site.sections[i].parent {
+            let (parent, i) = (parent.index(), i.index());
             count[parent] += count[i];
             newest[parent] = newest[parent].max(newest[i]);
         }
     }
-    for (i, s) in site.sections.iter().enumerate() {
+    for (i, s) in site.section_ids().zip(&site.sections) {
         // A directory is kept current by its data file (see `super::directory`).
         if i == site.root() || s.directory.is_some() {
             continue;
         }
-        if count[i] == 0 {
+        let (count, newest) = (count[i.index()], newest[i.index()]);
+        if count == 0 {
             if s.section.raw.body().trim().is_empty() {
                 out.push(
                     section_finding(Code::SectionEmpty, s, format!("栏目“{}”没有任何内容（空白栏目）", s.section.meta.title))
@@ -62,7 +64,7 @@ pub fn find(site: &Site, out: &mut Vec<Finding>) {
             .meta
             .stale_after_days
             .unwrap_or_else(|| default_stale_days(s.section.meta.kind));
-        stale(site, s, newest[i], days, out);
+        stale(site, s, newest, days, out);
     }
     home(site, out);
     for p in &site.pages {

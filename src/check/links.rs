@@ -17,7 +17,7 @@ use crate::markdown::shortcodes::is_url_argument;
 use crate::markdown::{ArgValue, Call};
 use crate::site::links::{LinkProblem, resolve_relative, resolve_target};
 use crate::site::pager::{pager_count, pager_path};
-use crate::site::{PageId, SectionId, Site, Target};
+use crate::site::{Site, Target};
 
 /// Link texts that do not say where a link goes, after trimming punctuation.
 const VAGUE_LINK_TEXTS: &[&str] = &[
@@ -63,15 +63,15 @@ impl KnownPaths {
             .collect();
         paths.extend(static_files.into_iter().map(|f| format!("/{f}")));
         let mut targets = HashMap::new();
-        for (i, p) in site.pages.iter().enumerate() {
-            targets.insert(p.path.clone(), Target::Page(PageId::new(i)));
+        for (i, p) in site.page_ids().zip(&site.pages) {
+            targets.insert(p.path.clone(), Target::Page(i));
             paths.extend(p.aliases.iter().map(|a| a.url.clone()));
             for asset in &p.page.assets {
                 paths.insert(format!("{}{}", p.path, asset.to_string_lossy()));
             }
         }
-        for (i, s) in site.sections.iter().enumerate() {
-            targets.insert(s.path.clone(), Target::Section(SectionId::new(i)));
+        for (i, s) in site.section_ids().zip(&site.sections) {
+            targets.insert(s.path.clone(), Target::Section(i));
             for k in 2..=pager_count(s.pages.len(), s.paginate) {
                 paths.insert(pager_path(&s.path, k));
             }

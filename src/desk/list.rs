@@ -103,11 +103,7 @@ pub fn load(root: &Path, now: Timestamp) -> Result<Loaded, String> {
         .iter()
         .map(|p| {
             let file = slashes(&p.page.source);
-            let section = site
-                .sections
-                .get(p.section)
-                .map(|s| s.section.dir.clone())
-                .unwrap_or_default();
+            let section = site.sections[p.section].section.dir.clone();
             Row {
                 findings: 0,
                 title: p.page.meta.title.clone(),

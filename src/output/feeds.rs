@@ -1,7 +1,7 @@
 //! Files generated from the site model without templates: Atom feeds, the sitemap (split into
 //! an index past 50,000 URLs), robots.txt and redirect pages for `aliases`.
 
-use crate::site::{Site, SitePage};
+use crate::site::{PageId, Site, SitePage};
 use crate::text::escape_xml as esc;
 
 /// The sitemap protocol's limit of URLs per file.
@@ -13,7 +13,7 @@ pub fn atom_feed(
     title: &str,
     listing_path: &str,
     feed_path: &str,
-    pages: &[usize],
+    pages: &[PageId],
 ) -> String {
     let mut dated: Vec<&SitePage> = pages
         .iter()

@@ -17,7 +17,7 @@ use super::functions::{READ_CLOCK, READ_DASHBOARD, READ_SITE};
 use super::templates::TemplateSource;
 use super::{Job, RECENT_PAGES, Renderer, countdown, views};
 use crate::site::pager::{pager_count, pager_slice};
-use crate::site::{self, PageId, Site, Target};
+use crate::site::{self, PageId, SectionId, Site, Target};
 
 /// What the last render read and which files it rendered, kept to tell what the next site
 /// changes.
@@ -167,7 +167,7 @@ impl<'a> Affected<'a> {
     /// same pages, sections and terms in the same places as the last render's (a patched
     /// site), of which `reparsed` pages were parsed again (only their templates may be
     /// chosen anew).
-    pub fn plan(&self, renderer: &Renderer, same_shape: bool, reparsed: &[usize]) -> RenderPlan {
+    pub fn plan(&self, renderer: &Renderer, same_shape: bool, reparsed: &[PageId]) -> RenderPlan {
         let template_of = |job: &Job| renderer.template_for(job).map(Arc::<str>::from);
         let (shape, job_templates) = match self.old {
             Some(old) if same_shape && self.changed_templates.is_empty() => {
@@ -462,9 +462,10 @@ struct Compared<'a> {
     summaries: Arc<Vec<Value>>,
     section_summaries: Vec<Value>,
     section_views: Vec<Value>,
-    /// New page index → the same page (by content path) in the old site.
-    old_page: Vec<Option<usize>>,
-    old_section: Vec<Option<usize>>,
+    /// Each new page's place in the old site (found by content path), by page index.
+    old_page: Vec<Option<PageId>>,
+    /// Each new section's place in the old site, by section index.
+    old_section: Vec<Option<SectionId>>,
     summary_changed: Vec<bool>,
     page_changed: Vec<bool>,
     section_summary_changed: Vec<bool>,
@@ -479,22 +480,22 @@ impl<'a> Compared<'a> {
         // A patched site shares its index with the old one: every page is where it was.
         let same_places =
             old.is_some_and(|g| Arc::ptr_eq(&g.site.by_content_path, &site.by_content_path));
-        let old_page: Vec<Option<usize>> = if same_places {
-            (0..site.pages.len()).map(Some).collect()
+        let old_page: Vec<Option<PageId>> = if same_places {
+            site.page_ids().map(Some).collect()
         } else {
             site.pages
                 .iter()
                 .map(|p| match find(&p.page.content_path) {
-                    Some(Target::Page(j)) => Some(j.index()),
+                    Some(Target::Page(j)) => Some(j),
                     _ => None,
                 })
                 .collect()
         };
-        let old_section: Vec<Option<usize>> = site
+        let old_section: Vec<Option<SectionId>> = site
             .sections
             .iter()
             .map(|s| match find(&s.section.content_path) {
-                Some(Target::Section(j)) => Some(j.index()),
+                Some(Target::Section(j)) => Some(j),
                 _ => None,
             })
             .collect();
@@ -508,23 +509,19 @@ impl<'a> Compared<'a> {
             .iter()
             .map(|s| Value::from_serializable(&views::section_full(site, s, Vec::new())))
             .collect();
-        let compare = |values: &[Value], old_index: &[Option<usize>], old: Option<&Vec<Value>>| {
+        let compare = |values: &[Value], old: Option<&Vec<Value>>| {
             values
                 .iter()
-                .zip(old_index)
+                .zip(&old_section)
                 .map(|(v, j)| match (j, old) {
-                    (Some(j), Some(old)) => old.get(*j) != Some(v),
+                    (Some(j), Some(old)) => old.get(j.index()) != Some(v),
                     _ => true,
                 })
                 .collect::<Vec<bool>>()
         };
-        let section_summary_changed = compare(
-            &section_summaries,
-            &old_section,
-            old.map(|g| &g.section_summaries),
-        );
-        let section_view_changed =
-            compare(&section_views, &old_section, old.map(|g| &g.section_views));
+        let section_summary_changed =
+            compare(&section_summaries, old.map(|g| &g.section_summaries));
+        let section_view_changed = compare(&section_views, old.map(|g| &g.section_views));
 
         // A summary is reused when everything it is made of is the same.
         let per_page: Vec<(Value, bool, bool)> = site
@@ -536,8 +533,8 @@ impl<'a> Compared<'a> {
                     return (super::page_summary_value(site, p), true, true);
                 };
                 let q = &g.site.pages[j];
-                let same_section = !section_summary_changed[p.section]
-                    && old_section[p.section] == Some(q.section);
+                let same_section = !section_summary_changed[p.section.index()]
+                    && old_section[p.section.index()] == Some(q.section);
                 // A rule's summary links to the rule replacing it, by title and path.
                 let same_successor = successor(site, p) == successor(&g.site, q);
                 if Arc::ptr_eq(p, q)
@@ -545,7 +542,7 @@ impl<'a> Compared<'a> {
                     && same_successor
                     && Arc::ptr_eq(&site.taxonomies, &g.site.taxonomies)
                 {
-                    return (g.summaries[j].clone(), false, false);
+                    return (g.summaries[j.index()].clone(), false, false);
                 }
                 let same_inputs = Arc::ptr_eq(&p.page, &q.page)
                     && p.path == q.path
@@ -556,10 +553,10 @@ impl<'a> Compared<'a> {
                     && same_successor
                     && same_term_paths(site, &g.site, p);
                 let (summary, summary_changed) = if same_inputs {
-                    (g.summaries[j].clone(), false)
+                    (g.summaries[j.index()].clone(), false)
                 } else {
                     let v = super::page_summary_value(site, p);
-                    let changed = g.summaries[j] != v;
+                    let changed = g.summaries[j.index()] != v;
                     (v, changed)
                 };
                 // Progress figures and ranking tables depend on the announcements before.
@@ -594,32 +591,37 @@ impl<'a> Compared<'a> {
     }
 
     /// True when the same list of pages (in order, summaries unchanged) was shown before.
-    fn same_items(&self, new: &[usize], old: &[usize]) -> bool {
+    fn same_items(&self, new: &[PageId], old: &[PageId]) -> bool {
         new.len() == old.len()
             && new
                 .iter()
                 .zip(old)
-                .all(|(&i, &j)| self.old_page[i] == Some(j) && !self.summary_changed[i])
+                .all(|(&i, &j)| self.same_page_summary(i, j))
+    }
+
+    /// Page `new` was page `old` of the last render, with the same summary.
+    fn same_page_summary(&self, new: PageId, old: PageId) -> bool {
+        self.old_page[new.index()] == Some(old) && !self.summary_changed[new.index()]
     }
 
     fn same_neighbour(&self, new: Option<PageId>, old: Option<PageId>) -> bool {
         match (new, old) {
             (None, None) => true,
-            (Some(i), Some(j)) => {
-                self.old_page[i.index()] == Some(j.index()) && !self.summary_changed[i.index()]
-            }
+            (Some(i), Some(j)) => self.same_page_summary(i, j),
             _ => false,
         }
     }
 
     /// Section `from` and its ancestors, as the same sections with the same summaries.
-    fn same_chain(&self, good: &LastRender, new: usize, old: usize) -> bool {
+    fn same_chain(&self, good: &LastRender, new: SectionId, old: SectionId) -> bool {
         let (mut a, mut b) = (Some(new), Some(old));
         loop {
             match (a, b) {
                 (None, None) => return true,
                 (Some(x), Some(y)) => {
-                    if self.old_section[x] != Some(y) || self.section_summary_changed[x] {
+                    if self.old_section[x.index()] != Some(y)
+                        || self.section_summary_changed[x.index()]
+                    {
                         return false;
                     }
                     a = self.site.sections[x].parent;
@@ -637,8 +639,8 @@ impl<'a> Compared<'a> {
         match (*job, *old_job) {
             (Job::Page(i), Job::Page(j)) => {
                 let (p, q) = (&site.pages[i], &old_site.pages[j]);
-                self.old_page[i] != Some(j)
-                    || self.page_changed[i]
+                self.old_page[i.index()] != Some(j)
+                    || self.page_changed[i.index()]
                     || !self.same_neighbour(p.previous, q.previous)
                     || !self.same_neighbour(p.next, q.next)
                     || !self.same_chain(good, p.section, q.section)
@@ -646,8 +648,8 @@ impl<'a> Compared<'a> {
             (Job::Section(i, k), Job::Section(j, _)) => {
                 let (s, t) = (&site.sections[i], &old_site.sections[j]);
                 let root = i == site.root();
-                self.old_section[i] != Some(j)
-                    || self.section_view_changed[i]
+                self.old_section[i.index()] != Some(j)
+                    || self.section_view_changed[i.index()]
                     || s.pages.len() != t.pages.len()
                     || s.paginate != t.paginate
                     || !self.same_items(
@@ -656,8 +658,8 @@ impl<'a> Compared<'a> {
                     )
                     || (root
                         && !self.same_items(
-                            &super::recent_page_indices(site, RECENT_PAGES),
-                            &super::recent_page_indices(old_site, RECENT_PAGES),
+                            &super::recent_page_ids(site, RECENT_PAGES),
+                            &super::recent_page_ids(old_site, RECENT_PAGES),
                         ))
             }
             (Job::TaxonomyList(t), Job::TaxonomyList(u)) => {
@@ -669,9 +671,12 @@ impl<'a> Compared<'a> {
                             != (&y.name, &y.slug, &y.path, y.pages.len())
                     })
             }
-            (Job::Term(t, term, k), Job::Term(u, old_term, _)) => {
-                let (tax, old_tax) = (&site.taxonomies[t], &old_site.taxonomies[u]);
-                let (x, y) = (&tax.terms[term], &old_tax.terms[old_term]);
+            (Job::Term(term, k), Job::Term(old_term, _)) => {
+                let (tax, old_tax) = (
+                    &site.taxonomies[term.taxonomy],
+                    &old_site.taxonomies[old_term.taxonomy],
+                );
+                let (x, y) = (site.term(term), old_site.term(old_term));
                 (&x.name, &x.slug, &x.path, x.pages.len())
                     != (&y.name, &y.slug, &y.path, y.pages.len())
                     || tax.paginate != old_tax.paginate
@@ -703,7 +708,7 @@ fn same_term_paths(site: &Site, old_site: &Site, p: &site::SitePage) -> bool {
             s.taxonomies
                 .iter()
                 .find(|t| &t.name == taxonomy)
-                .and_then(|t| t.term_by_name.get(name).map(|&i| t.terms[i].path.clone()))
+                .and_then(|t| t.term(name).map(|term| term.path.clone()))
         };
         terms
             .iter()
@@ -821,7 +826,7 @@ pub(super) mod tests {
         templates: &[TemplateSource],
         model_changed: bool,
         same_shape: bool,
-        reparsed: &[usize],
+        reparsed: &[PageId],
     ) -> (Vec<String>, LastRender) {
         let affected = Affected::new(old, site, templates, model_changed);
         let renderer = Renderer::new(site.clone(), templates.to_vec(), affected.summaries())
@@ -845,9 +850,9 @@ pub(super) mod tests {
         (dir, site, templates, first)
     }
 
-    fn page_index(site: &Site, content_path: &str) -> usize {
+    fn page_id(site: &Site, content_path: &str) -> PageId {
         match site.by_content_path.get(content_path) {
-            Some(&Target::Page(i)) => i.index(),
+            Some(&Target::Page(i)) => i,
             other => panic!("{content_path}: {other:?}"),
         }
     }
@@ -858,12 +863,12 @@ pub(super) mod tests {
         templates: &[TemplateSource],
         content_path: &str,
         edit: impl FnOnce(&mut Page),
-    ) -> (Arc<Site>, usize) {
-        let i = page_index(site, content_path);
+    ) -> (Arc<Site>, PageId) {
+        let i = page_id(site, content_path);
         let mut page = Page::clone(&site.pages[i].page);
         edit(&mut page);
         let new = UnexpandedSite::from(site.clone())
-            .with_page_replaced(PageId::new(i), Arc::new(page), now())
+            .with_page_replaced(i, Arc::new(page), now())
             .expect("a patch")
             .unwrap_or_else(|e| panic!("{e:?}"));
         let new =

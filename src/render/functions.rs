@@ -287,7 +287,7 @@ fn get_section(s: &Shared, kwargs: Kwargs) -> TeraResult<Value> {
                 .pages
                 .iter()
                 .take(limit)
-                .filter_map(|&p| s.summaries.get(p).cloned())
+                .filter_map(|&p| s.summaries.get(p.index()).cloned())
                 .collect();
             Ok(Value::from_serializable(&views::section_full(
                 &s.site, section, pages,

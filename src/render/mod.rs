@@ -23,7 +23,7 @@ use crate::content::paths::index_file;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::output::{Bytes, Emit, OutputFile};
 use crate::site::pager::{pager_count, pager_path, pager_slice};
-use crate::site::{SEARCH_PATH, SITEMAP_PATH, Site};
+use crate::site::{PageId, SEARCH_PATH, SITEMAP_PATH, SectionId, Site, TaxonomyId, TermId};
 use functions::Shared;
 use templates::TemplateSource;
 use views::Paginator;
@@ -32,12 +32,12 @@ use views::Paginator;
 /// of them a change touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Job {
-    Page(usize),
-    /// Section index, pager number (1-based).
-    Section(usize, usize),
-    TaxonomyList(usize),
-    /// Taxonomy, term, pager number.
-    Term(usize, usize, usize),
+    Page(PageId),
+    /// A section's pager, by number (1-based).
+    Section(SectionId, usize),
+    TaxonomyList(TaxonomyId),
+    /// A term's pager, by number.
+    Term(TermId, usize),
     NotFound,
     /// A page wenming adds itself (the site map, the search page), by site path and template.
     Builtin(&'static str, &'static str),
@@ -50,9 +50,7 @@ impl Job {
             Job::Page(i) => index_file(&site.pages[i].path),
             Job::Section(i, k) => index_file(&pager_path(&site.sections[i].path, k)),
             Job::TaxonomyList(t) => index_file(&site.taxonomies[t].path),
-            Job::Term(t, term, k) => {
-                index_file(&pager_path(&site.taxonomies[t].terms[term].path, k))
-            }
+            Job::Term(term, k) => index_file(&pager_path(&site.term(term).path, k)),
             Job::NotFound => "404.html".into(),
             Job::Builtin(path, _) => index_file(path),
         }
@@ -307,17 +305,19 @@ fn setup_tera(
 }
 
 fn plan(site: &Site, tera: &Tera) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    for (i, s) in site.sections.iter().enumerate() {
+    let mut jobs: Vec<Job> = site.page_ids().map(Job::Page).collect();
+    for i in site.section_ids() {
+        let s = &site.sections[i];
         for k in 1..=pager_count(s.pages.len(), s.paginate) {
             jobs.push(Job::Section(i, k));
         }
     }
-    for (ti, t) in site.taxonomies.iter().enumerate() {
+    for ti in site.taxonomy_ids() {
         jobs.push(Job::TaxonomyList(ti));
-        for (termi, term) in t.terms.iter().enumerate() {
-            for k in 1..=pager_count(term.pages.len(), t.paginate) {
-                jobs.push(Job::Term(ti, termi, k));
+        let paginate = site.taxonomies[ti].paginate;
+        for term in site.term_ids(ti) {
+            for k in 1..=pager_count(site.term(term).pages.len(), paginate) {
+                jobs.push(Job::Term(term, k));
             }
         }
     }
@@ -333,10 +333,10 @@ fn plan(site: &Site, tera: &Tera) -> Vec<Job> {
 }
 
 /// The items of pager `k` (1-based) as shared summaries.
-fn pager_items(list: &[usize], per: usize, k: usize, summaries: &[Value]) -> Vec<Value> {
+fn pager_items(list: &[PageId], per: usize, k: usize, summaries: &[Value]) -> Vec<Value> {
     pager_slice(list, per, k)
         .iter()
-        .filter_map(|&i| summaries.get(i).cloned())
+        .filter_map(|&i| summaries.get(i.index()).cloned())
         .collect()
 }
 
@@ -383,9 +383,9 @@ impl<'k> Entries<'k> {
     }
 
     /// Page `i`'s full view as `name` (hashed once per build when keys are made).
-    fn insert_page(&mut self, name: &'static str, site: &Site, i: usize, summaries: &[Value]) {
+    fn insert_page(&mut self, name: &'static str, site: &Site, i: PageId, summaries: &[Value]) {
         if let Entries::Hashed { hasher, pages, .. } = self
-            && let Some(Some(hash)) = pages.get(i)
+            && let Some(Some(hash)) = pages.get(i.index())
         {
             hasher.text(name, hash);
             return;
@@ -482,7 +482,7 @@ fn prepare<'a, 'k>(
             let template = require(tera, "taxonomy_list.html")?;
             (template, t.path.clone(), e, None)
         }
-        Job::Term(ti, termi, k) => prepare_term(tera, site, summaries, (ti, termi, k), mode)?,
+        Job::Term(term, k) => prepare_term(tera, site, summaries, (term, k), mode)?,
         Job::Builtin(path, template) => {
             let mut e = Entries::new(mode, site, path);
             if path == SITEMAP_PATH {
@@ -513,11 +513,11 @@ fn prepare_term<'a, 'k>(
     tera: &Tera,
     site: &'a Site,
     summaries: &[Value],
-    (ti, termi, k): (usize, usize, usize),
+    (term, k): (TermId, usize),
     mode: Mode<'k>,
 ) -> Result<Parts<'a, 'k>, Diagnostic> {
-    let t = &site.taxonomies[ti];
-    let term = &t.terms[termi];
+    let t = &site.taxonomies[term.taxonomy];
+    let term = site.term(term);
     let path = pager_path(&term.path, k);
     let mut e = Entries::new(mode, site, &path);
     e.insert("taxonomy", &views::taxonomy_view(site, t));
@@ -570,16 +570,16 @@ fn render_job(
 
 /// The newest pages of the whole site, for the home page.
 pub fn recent_pages(site: &Site, summaries: &[Value], n: usize) -> Vec<Value> {
-    recent_page_indices(site, n)
+    recent_page_ids(site, n)
         .into_iter()
-        .filter_map(|i| summaries.get(i).cloned())
+        .filter_map(|i| summaries.get(i.index()).cloned())
         .collect()
 }
 
 /// The `n` newest dated pages of the whole site, newest first; expired ones (a notice past
 /// its `expires`) leave the list, though their pages stay.
-pub fn recent_page_indices(site: &Site, n: usize) -> Vec<usize> {
-    let mut dated: Vec<usize> = (0..site.pages.len())
+pub fn recent_page_ids(site: &Site, n: usize) -> Vec<PageId> {
+    let mut dated: Vec<PageId> = (site.page_ids())
         .filter(|&i| site.pages[i].page.meta.date.is_some() && !site.pages[i].expired)
         .collect();
     dated.sort_by(|&a, &b| {

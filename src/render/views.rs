@@ -13,7 +13,7 @@ use crate::markdown::{Article, Chapter, Heading};
 use crate::site::pager::pager_path;
 use crate::site::progress::{DashboardMetric, DepartmentRow, PageProgress};
 use crate::site::ranking::RankingTable;
-use crate::site::{Site, SitePage, SiteSection, Taxonomy, Term};
+use crate::site::{SectionId, Site, SitePage, SiteSection, Taxonomy, Term};
 use crate::text::reading_minutes;
 
 #[derive(Serialize)]
@@ -277,7 +277,7 @@ fn term_path(site: &Site, taxonomy: &str, term: &str) -> String {
     site.taxonomies
         .iter()
         .find(|t| t.name == taxonomy)
-        .and_then(|t| t.term_by_name.get(term).map(|&i| &t.terms[i]))
+        .and_then(|t| t.term(term))
         .map(|t| site.url_path(&t.path))
         .unwrap_or_default()
 }
@@ -458,7 +458,7 @@ pub fn section_full<'a>(site: &'a Site, s: &'a SiteSection, pages: Vec<Value>) -
 }
 
 /// Section `from` and every section above it, home page first.
-fn chain(site: &Site, from: Option<usize>) -> Vec<SectionSummary<'_>> {
+fn chain(site: &Site, from: Option<SectionId>) -> Vec<SectionSummary<'_>> {
     let mut out = Vec::new();
     let mut next = from;
     while let Some(i) = next {
@@ -525,7 +525,7 @@ pub fn sitemap<'a>(site: &'a Site, summaries: &[Value]) -> Vec<SitemapEntry<'a>>
             pages: s
                 .pages
                 .iter()
-                .filter_map(|&p| summaries.get(p).cloned())
+                .filter_map(|&p| summaries.get(p.index()).cloned())
                 .collect(),
         });
         stack.extend(s.subsections.iter().rev().map(|&sub| (sub, depth + 1)));

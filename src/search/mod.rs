@@ -78,7 +78,7 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Diagnostics> {
     if !site.config.search.enabled {
         return Ok(IndexSummary::default());
     }
-    let pages = indexed_pages(site, &included_sections(site).map_err(Diagnostics::from)?);
+    let pages = indexed_pages(site, &included_sections(site)?);
     let mut terms: FxHashMap<Key, Postings> = FxHashMap::default();
     let mut version = Fnv64::default();
     for (batch_number, batch) in pages.chunks(BATCH).enumerate() {
@@ -90,7 +90,7 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Diagnostics> {
                 let record = PageRecord {
                     title: &p.page.meta.title,
                     url: site.url_path(&p.path),
-                    section: p.section,
+                    section: p.section.index(),
                     date: p.page.meta.date.map(|d| d.ymd()),
                     text: &text,
                 };
@@ -172,7 +172,7 @@ fn binary_file(path: String, bytes: Vec<u8>) -> OutputFile {
 
 /// For each section, whether its pages are indexed: it or a section above it is listed in
 /// `search.sections`, or that list is empty.
-fn included_sections(site: &Site) -> Result<Vec<bool>, Vec<Diagnostic>> {
+fn included_sections(site: &Site) -> Result<Vec<bool>, Diagnostics> {
     let wanted = &site.config.search.sections;
     if wanted.is_empty() {
         return Ok(vec![true; site.sections.len()]);
@@ -198,12 +198,13 @@ fn included_sections(site: &Site) -> Result<Vec<bool>, Vec<Diagnostic>> {
         })
         .collect();
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(Diagnostics::from(errors));
     }
     // Parents come before their children in `site.sections`.
     let mut included = vec![false; site.sections.len()];
     for (i, s) in site.sections.iter().enumerate() {
-        included[i] = wanted.contains(&s.section.dir) || s.parent.is_some_and(|p| included[p]);
+        included[i] =
+            wanted.contains(&s.section.dir) || s.parent.is_some_and(|p| included[p.index()]);
     }
     Ok(included)
 }
@@ -214,7 +215,7 @@ fn indexed_pages<'a>(site: &'a Site, included: &[bool]) -> Vec<&'a SitePage> {
         .pages
         .iter()
         .map(|p| p.as_ref())
-        .filter(|p| !p.page.meta.exclude_from_search && included[p.section])
+        .filter(|p| !p.page.meta.exclude_from_search && included[p.section.index()])
         .collect();
     pages.sort_by(|a, b| {
         (a.page.meta.date, &a.page.content_path).cmp(&(b.page.meta.date, &b.page.content_path))

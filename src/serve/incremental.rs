@@ -31,7 +31,7 @@ use crate::render::changes::{Affected, LastRender};
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
 use crate::render::{Job, Renderer, shortcodes};
 use crate::search;
-use crate::site::{Site, Target, UnexpandedSite};
+use crate::site::{PageId, Site, Target, UnexpandedSite};
 use jiff::Timestamp;
 use rayon::prelude::*;
 
@@ -590,7 +590,7 @@ impl LiveSite {
     }
 
     /// Pages parsed again and found in place (on a patched site, `same_shape`).
-    fn reparsed_pages(&self, site: &Site, same_shape: bool) -> Vec<usize> {
+    fn reparsed_pages(&self, site: &Site, same_shape: bool) -> Vec<PageId> {
         let Some(disk) = self.disk.as_ref().ok().filter(|_| same_shape) else {
             return Vec::new();
         };
@@ -600,7 +600,7 @@ impl LiveSite {
             .filter_map(|p| match disk.parsed.get(p) {
                 Some(Ok(Parsed::Page(page))) => {
                     match site.by_content_path.get(&page.content_path) {
-                        Some(&Target::Page(i)) => Some(i.index()),
+                        Some(&Target::Page(i)) => Some(i),
                         _ => None,
                     }
                 }
@@ -642,7 +642,7 @@ impl LiveSite {
         &self,
         site: &Site,
         same_shape: bool,
-        reparsed: &[usize],
+        reparsed: &[PageId],
     ) -> (HashMap<String, Bytes>, bool) {
         let generated_plan: Vec<Generated> = build::generated_plan(site)
             .into_iter()

@@ -26,8 +26,8 @@ pub struct SitePage {
     pub page: Arc<Page>,
     /// URL path from the site root (`/news/a/`), without the base URL's path.
     pub path: String,
-    /// Index of the section that lists this page.
-    pub section: usize,
+    /// The section that lists this page.
+    pub section: SectionId,
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
     /// Body HTML with internal links resolved and shortcodes expanded, when the body has
@@ -46,7 +46,7 @@ pub struct SitePage {
     /// A ranking page's table.
     pub ranking: Option<ranking::RankingTable>,
     /// For a revised or repealed rule: the page that replaces it.
-    pub superseded_by: Option<usize>,
+    pub superseded_by: Option<PageId>,
 }
 
 /// A section with its place in the tree.
@@ -55,10 +55,10 @@ pub struct SiteSection {
     pub section: Arc<Section>,
     /// `/news/`, or `/` for the home page.
     pub path: String,
-    pub parent: Option<usize>,
-    pub subsections: Vec<usize>,
+    pub parent: Option<SectionId>,
+    pub subsections: Vec<SectionId>,
     /// Pages listed by this section, in its order.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
     /// Body HTML with internal links resolved, when it has any (see [`SiteSection::html`]).
     pub resolved_html: Option<String>,
     /// Items per pager page; 0 means all on one page.
@@ -77,7 +77,7 @@ pub struct Term {
     /// `/tags/xue-lei-feng/`
     pub path: String,
     /// Pages with this term, newest first.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
 }
 
 #[derive(Debug)]
@@ -89,8 +89,15 @@ pub struct Taxonomy {
     pub paginate: usize,
     /// Terms in pinyin order.
     pub terms: Vec<Term>,
-    /// Term index by the name pages use for it.
+    /// Each term's place in `terms` by the name pages use for it (see [`Taxonomy::term`]).
     pub term_by_name: HashMap<String, usize>,
+}
+
+impl Taxonomy {
+    /// The term pages call `name`.
+    pub fn term(&self, name: &str) -> Option<&Term> {
+        self.term_by_name.get(name).map(|&i| &self.terms[i])
+    }
 }
 
 impl SitePage {
@@ -162,13 +169,26 @@ pub enum Target {
     Section(SectionId),
 }
 
-/// A page's place in [`Site::pages`] (`site.pages[id]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A page's place in [`Site::pages`] (`site.pages[id]`). Serialized as the index (build's
+/// render keys hash listings by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
 pub struct PageId(usize);
 
 /// A section's place in [`Site::sections`] (`site.sections[id]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SectionId(usize);
+
+/// A taxonomy's place in [`Site::taxonomies`] (`site.taxonomies[id]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaxonomyId(usize);
+
+/// A taxonomy term: its taxonomy, and its place in that taxonomy's `terms` ([`Site::term`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TermId {
+    pub taxonomy: TaxonomyId,
+    index: usize,
+}
 
 impl PageId {
     pub fn new(index: usize) -> Self {
@@ -177,6 +197,11 @@ impl PageId {
 
     pub fn index(self) -> usize {
         self.0
+    }
+
+    /// The IDs of `count` pages, in site order.
+    fn all(count: usize) -> impl DoubleEndedIterator<Item = PageId> + ExactSizeIterator {
+        (0..count).map(PageId)
     }
 }
 
@@ -190,38 +215,71 @@ impl SectionId {
     }
 }
 
-impl std::ops::Index<PageId> for Vec<Arc<SitePage>> {
-    type Output = Arc<SitePage>;
-
-    fn index(&self, id: PageId) -> &Arc<SitePage> {
-        &self[id.0]
+impl TaxonomyId {
+    pub fn index(self) -> usize {
+        self.0
     }
 }
 
-impl std::ops::IndexMut<PageId> for Vec<Arc<SitePage>> {
-    fn index_mut(&mut self, id: PageId) -> &mut Arc<SitePage> {
-        &mut self[id.0]
+impl TermId {
+    /// The term's place in its taxonomy's `terms`.
+    pub fn index(self) -> usize {
+        self.index
     }
 }
 
-impl std::ops::Index<SectionId> for Vec<SiteSection> {
-    type Output = SiteSection;
+/// `list[id]` for a list of pages, sections or taxonomies in site order.
+macro_rules! index_by_id {
+    ($id:ty => $($list:ty),+) => {$(
+        impl std::ops::Index<$id> for $list {
+            type Output = <$list as std::ops::Index<usize>>::Output;
 
-    fn index(&self, id: SectionId) -> &SiteSection {
-        &self[id.0]
-    }
+            fn index(&self, id: $id) -> &Self::Output {
+                &self[id.0]
+            }
+        }
+
+        impl std::ops::IndexMut<$id> for $list {
+            fn index_mut(&mut self, id: $id) -> &mut Self::Output {
+                &mut self[id.0]
+            }
+        }
+    )+};
 }
 
-impl std::ops::IndexMut<SectionId> for Vec<SiteSection> {
-    fn index_mut(&mut self, id: SectionId) -> &mut SiteSection {
-        &mut self[id.0]
-    }
-}
+index_by_id!(PageId => Vec<Arc<SitePage>>, [Arc<SitePage>], Vec<SitePage>, [SitePage]);
+index_by_id!(SectionId => Vec<SiteSection>, [SiteSection]);
+index_by_id!(TaxonomyId => Vec<Taxonomy>, [Taxonomy]);
 
 impl Site {
-    /// Index of the home section.
-    pub fn root(&self) -> usize {
-        0
+    /// The home section.
+    pub fn root(&self) -> SectionId {
+        SectionId(0)
+    }
+
+    /// The term `id` names.
+    pub fn term(&self, id: TermId) -> &Term {
+        &self.taxonomies[id.taxonomy].terms[id.index]
+    }
+
+    /// The IDs of the site's pages, in order.
+    pub fn page_ids(&self) -> impl DoubleEndedIterator<Item = PageId> + ExactSizeIterator {
+        PageId::all(self.pages.len())
+    }
+
+    /// The IDs of the site's sections, in order (the home section first).
+    pub fn section_ids(&self) -> impl DoubleEndedIterator<Item = SectionId> + ExactSizeIterator {
+        (0..self.sections.len()).map(SectionId)
+    }
+
+    /// The IDs of the site's taxonomies, in the order of `site.yaml`.
+    pub fn taxonomy_ids(&self) -> impl DoubleEndedIterator<Item = TaxonomyId> + ExactSizeIterator {
+        (0..self.taxonomies.len()).map(TaxonomyId)
+    }
+
+    /// The IDs of taxonomy `taxonomy`'s terms, in pinyin order.
+    pub fn term_ids(&self, taxonomy: TaxonomyId) -> impl Iterator<Item = TermId> {
+        (0..self.taxonomies[taxonomy].terms.len()).map(move |index| TermId { taxonomy, index })
     }
 
     /// Pages wenming adds to the site itself (site paths, and what readers call them).
@@ -555,10 +613,10 @@ fn link_sections(
     urls: &FolderUrls,
     config: &Config,
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<SiteSection>, HashMap<String, usize>, MovedUrls) {
+) -> (Vec<SiteSection>, HashMap<String, SectionId>, MovedUrls) {
     let mut moved_sections: MovedUrls = Vec::new();
     let mut site_sections: Vec<SiteSection> = Vec::with_capacity(sections.len());
-    let mut section_by_dir: HashMap<String, usize> = HashMap::new();
+    let mut section_by_dir: HashMap<String, SectionId> = HashMap::new();
     for section in sections {
         let path = urls.path(&section.dir, errors, &section.source);
         let legacy = urls.legacy_path(&section.dir);
@@ -571,7 +629,7 @@ fn link_sections(
             Some(nearest_section(&section_by_dir, parent_of(&section.dir)))
         };
         let paginate = section.meta.paginate.unwrap_or(config.paginate);
-        let idx = site_sections.len();
+        let idx = SectionId(site_sections.len());
         section_by_dir.insert(section.dir.clone(), idx);
         if let Some(p) = parent {
             site_sections[p].subsections.push(idx);
@@ -597,7 +655,7 @@ fn link_sections(
 /// cannot be made is left out (an error).
 fn link_pages(
     pages: Vec<Arc<Page>>,
-    section_by_dir: &HashMap<String, usize>,
+    section_by_dir: &HashMap<String, SectionId>,
     urls: &FolderUrls,
     now: Timestamp,
     errors: &mut Vec<Diagnostic>,
@@ -659,14 +717,14 @@ fn link_pages(
 /// Lists each section's pages, sorted, with each page's neighbours, and sorts each section's
 /// subsections by weight, then title.
 fn order_listings(site_sections: &mut [SiteSection], site_pages: &mut [SitePage]) {
-    for (i, p) in site_pages.iter().enumerate() {
+    for (i, p) in PageId::all(site_pages.len()).zip(site_pages.iter()) {
         site_sections[p.section].pages.push(i);
     }
     for s in site_sections.iter_mut() {
         sort_pages(&mut s.pages, site_pages, s.section.meta.sort_by);
         for (pos, &pi) in s.pages.iter().enumerate() {
-            let previous = pos.checked_sub(1).map(|p| PageId(s.pages[p]));
-            let next = s.pages.get(pos + 1).copied().map(PageId);
+            let previous = pos.checked_sub(1).map(|p| s.pages[p]);
+            let next = s.pages.get(pos + 1).copied();
             site_pages[pi].previous = previous;
             site_pages[pi].next = next;
         }
@@ -736,7 +794,7 @@ fn link_kinds(site: &mut Site) -> Vec<Diagnostic> {
             continue;
         };
         match site.lookup(target) {
-            Some(Target::Page(t)) if t.0 != i => superseded_by[i] = Some(t.0),
+            Some(Target::Page(t)) if t.0 != i => superseded_by[i] = Some(t),
             _ => errors.push(
                 Diagnostic::new(
                     &p.page.source,
@@ -836,21 +894,21 @@ fn parent_of(dir: &str) -> &str {
 }
 
 /// The section for content folder `dir`: itself, or its closest ancestor that is a section.
-fn nearest_section(by_dir: &HashMap<String, usize>, dir: &str) -> usize {
+fn nearest_section(by_dir: &HashMap<String, SectionId>, dir: &str) -> SectionId {
     let mut d = dir;
     loop {
         if let Some(&i) = by_dir.get(d) {
             return i;
         }
         if d.is_empty() {
-            return 0;
+            return SectionId(0);
         }
         d = parent_of(d);
     }
 }
 
-fn sort_pages(list: &mut [usize], pages: &[SitePage], by: SortBy) {
-    let key_title = |i: usize| slugify(&pages[i].page.meta.title);
+fn sort_pages(list: &mut [PageId], pages: &[SitePage], by: SortBy) {
+    let key_title = |i: PageId| slugify(&pages[i].page.meta.title);
     match by {
         SortBy::Date => list.sort_by(|&a, &b| {
             let (da, db) = (pages[a].page.meta.date, pages[b].page.meta.date);
@@ -889,7 +947,7 @@ fn build_taxonomies(
             let mut by_folded: HashMap<String, usize> = HashMap::new();
             // Pages repeat a few names many times: each name's slug (pinyin) is made once.
             let mut by_name: HashMap<&str, usize> = HashMap::new();
-            for (pi, p) in pages.iter().enumerate() {
+            for (pi, p) in PageId::all(pages.len()).zip(pages) {
                 for name in p.page.meta.taxonomies.get(&tc.name).into_iter().flatten() {
                     let ti = match by_name.get(name.as_str()) {
                         Some(&ti) => ti,
