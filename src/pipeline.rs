@@ -91,7 +91,7 @@ pub fn load_site(options: &SiteOptions) -> Result<LoadedSite, Diagnostics> {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let theme = templates::theme_files(root, &config).map(|files| Theme {
-        templates: templates::collect(root, &files),
+        templates: templates::read_sources(root, &files),
         files,
     });
     let load_options = LoadOptions {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_yaml::Value;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Diagnostics};
 use crate::yaml::{Fields, YamlDoc};
 
 /// The settings file's name in a theme's folder.
@@ -51,17 +51,14 @@ pub fn default_covers() -> Vec<CoverCrop> {
 /// The cover shapes of theme `theme` of the site at `root`: from `themes/THEME/theme.yaml`
 /// when the theme is on disk (its shapes without one), from the embedded default theme's
 /// otherwise.
-pub fn covers(root: &Path, theme: &str) -> Result<Vec<CoverCrop>, Vec<Diagnostic>> {
+pub fn covers(root: &Path, theme: &str) -> Result<Vec<CoverCrop>, Diagnostics> {
     let dir = root.join("themes").join(theme);
     if dir.is_dir() {
         let file = PathBuf::from("themes").join(theme).join(THEME_FILE);
         match std::fs::read_to_string(dir.join(THEME_FILE)) {
             Ok(text) => parse(text.trim_start_matches('\u{feff}'), &file),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(default_covers()),
-            Err(e) => Err(vec![Diagnostic::new(
-                file,
-                format!("无法读取主题设置：{e}"),
-            )]),
+            Err(e) => Err(Diagnostic::new(file, format!("无法读取主题设置：{e}")).into()),
         }
     } else {
         parse(
@@ -71,9 +68,9 @@ pub fn covers(root: &Path, theme: &str) -> Result<Vec<CoverCrop>, Vec<Diagnostic
     }
 }
 
-/// Reads the text of a `theme.yaml`.
-pub fn parse(text: &str, file: &Path) -> Result<Vec<CoverCrop>, Vec<Diagnostic>> {
-    let doc = YamlDoc::parse(text, file, 0).map_err(|d| vec![d])?;
+/// Reads the text of a `theme.yaml`. Every problem in the file is returned together.
+pub fn parse(text: &str, file: &Path) -> Result<Vec<CoverCrop>, Diagnostics> {
+    let doc = YamlDoc::parse(text, file, 0)?;
     let mut errors = doc.unknown_keys(THEME_KEYS, "theme.yaml ");
     let covers = match doc.get("covers") {
         None => default_covers(),
@@ -99,7 +96,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<CoverCrop>, Vec<Diagnostic>>
     if errors.is_empty() {
         Ok(covers)
     } else {
-        Err(errors)
+        Err(Diagnostics::from(errors))
     }
 }
 

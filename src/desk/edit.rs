@@ -54,8 +54,9 @@ fn normalized(bytes: &[u8]) -> Result<String, String> {
     Ok(text.trim_start_matches('\u{feff}').replace("\r\n", "\n"))
 }
 
-/// The kind of the page in `file`: its own `kind:`, else its section's.
-fn page_kind(file: &SiteFile, front: &str) -> Option<Kind> {
+/// The kind of the page in `file` as its source files say (the desk edits files, not the
+/// linked site: see `render::views::page_kind` for that): its own `kind:`, else its section's.
+fn kind_on_disk(file: &SiteFile, front: &str) -> Option<Kind> {
     if let Some(kind) = front::value(front, "kind").and_then(|v| v.as_str().and_then(Kind::parse)) {
         return Some(kind);
     }
@@ -342,7 +343,7 @@ fn read_page(file: &SiteFile) -> Result<(Vec<u8>, Parts), String> {
 }
 
 fn edit_view(desk: &Desk, csrf: String, file: &SiteFile, bytes: &[u8], p: &Parts) -> View {
-    let kind = page_kind(file, &p.front);
+    let kind = kind_on_disk(file, &p.front);
     let fields = fields::fields(kind, &taxonomies(&desk.root));
     let values = fields
         .iter()

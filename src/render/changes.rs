@@ -530,7 +530,7 @@ impl<'a> Compared<'a> {
             .enumerate()
             .map(|(i, p)| {
                 let Some((g, j)) = old.zip(old_page[i]) else {
-                    return (super::page_summary_value(site, p), true, true);
+                    return (super::page_summary(site, p), true, true);
                 };
                 let q = &g.site.pages[j];
                 let same_section = !section_summary_changed[p.section.index()]
@@ -555,7 +555,7 @@ impl<'a> Compared<'a> {
                 let (summary, summary_changed) = if same_inputs {
                     (g.summaries[j.index()].clone(), false)
                 } else {
-                    let v = super::page_summary_value(site, p);
+                    let v = super::page_summary(site, p);
                     let changed = g.summaries[j.index()] != v;
                     (v, changed)
                 };

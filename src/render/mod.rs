@@ -61,7 +61,7 @@ impl Job {
 pub const RECENT_PAGES: usize = 10;
 
 /// Renders every HTML file of the site with the templates `sources` (see
-/// [`templates::collect`]), handing each to `emit` as soon as it is done, so a large site is
+/// [`templates::read_sources`]), handing each to `emit` as soon as it is done, so a large site is
 /// never held in memory whole.
 pub fn render(
     site: Arc<Site>,
@@ -174,14 +174,15 @@ pub fn page_summaries(site: &Site) -> Arc<Vec<Value>> {
     Arc::new(
         site.pages
             .par_iter()
-            .map(|p| page_summary_value(site, p))
+            .map(|p| page_summary(site, p))
             .collect(),
     )
 }
 
-/// One page's light summary as templates get it (see [`page_summaries`]).
-pub fn page_summary_value(site: &Site, p: &crate::site::SitePage) -> Value {
-    Value::from_serializable(&views::page_summary(site, p))
+/// One page's light summary as templates get it, a value shared by every listing (see
+/// [`page_summaries`]; the view it is made of is [`views::PageSummary`]).
+pub fn page_summary(site: &Site, p: &crate::site::SitePage) -> Value {
+    Value::from_serializable(&views::PageSummary::new(site, p))
 }
 
 /// Tera loaded with the site's templates and functions, ready to render any [`Job`].

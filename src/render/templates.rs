@@ -46,8 +46,9 @@ pub fn theme_files(root: &Path, config: &Config) -> Result<ThemeFiles, Diagnosti
     }
 }
 
-/// Every template, theme first and then the site's, later ones replacing earlier ones.
-pub fn collect(root: &Path, theme: &ThemeFiles) -> Result<Vec<TemplateSource>, Diagnostics> {
+/// Reads every template: the theme's (from its folder, or the embedded default theme), then
+/// the site's `templates/`, a later one replacing an earlier one of the same name.
+pub fn read_sources(root: &Path, theme: &ThemeFiles) -> Result<Vec<TemplateSource>, Diagnostics> {
     let mut out: Vec<TemplateSource> = Vec::new();
     let mut errors = Vec::new();
     match theme {

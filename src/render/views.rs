@@ -200,76 +200,79 @@ fn asset_url(site: &Site, p: &SitePage, raw: &str) -> String {
     }
 }
 
-pub fn page_summary<'a>(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
-    let section = &site.sections[p.section];
-    let taxonomies = p
-        .page
-        .meta
-        .taxonomies
-        .iter()
-        .map(|(name, terms)| {
-            let links = terms
-                .iter()
-                .map(|t| TermLink {
-                    name: t,
-                    path: term_path(site, name, t),
-                })
-                .collect();
-            (name.as_str(), links)
-        })
-        .collect();
-    PageSummary {
-        title: &p.page.meta.title,
-        path: site.url_path(&p.path),
-        permalink: site.permalink(&p.path),
-        content_path: &p.page.content_path,
-        date: p.page.meta.date.map(|d| d.for_templates()),
-        updated: p.page.meta.updated.map(|d| d.for_templates()),
-        expires: p.page.meta.expires.map(|d| d.for_templates()),
-        expired: p.expired,
-        summary: &p.summary_html,
-        description: &p.description,
-        author: p.page.meta.author.as_deref(),
-        source: p.page.meta.source.as_deref(),
-        editor: p.page.meta.editor.as_deref(),
-        taxonomies,
-        cover: p.page.meta.cover.as_deref().map(|c| asset_url(site, p, c)),
-        cover_image: p
+impl<'a> PageSummary<'a> {
+    /// Page `p`'s summary view (listings share it as a value: `render::page_summary`).
+    pub fn new(site: &'a Site, p: &'a SitePage) -> PageSummary<'a> {
+        let section = &site.sections[p.section];
+        let taxonomies = p
             .page
-            .cover_photo
-            .as_ref()
-            .zip(p.page.meta.cover.as_deref())
-            .and_then(|(photo, c)| {
-                super::photos::cover_image(
-                    photo,
-                    &asset_url(site, p, c),
-                    &site.config.images.covers,
-                )
-            }),
-        kind: page_kind(site, p).map(|k| k.name()),
-        weight: p.page.meta.weight,
-        word_count: p.page.body.word_count,
-        reading_time: reading_minutes(p.page.body.word_count),
-        section_title: &section.section.meta.title,
-        section_path: site.url_path(&section.path),
-        story: match &p.page.meta.fields {
-            KindFields::Story(s) => Some(s),
-            _ => None,
-        },
-        rule: match &p.page.meta.fields {
-            KindFields::Rule(r) => Some(rule_view(site, p, r)),
-            _ => None,
-        },
-        notice: match &p.page.meta.fields {
-            KindFields::Notice(n) => Some(n),
-            _ => None,
-        },
-        issue_no: match &p.page.meta.fields {
-            KindFields::Progress(pr) => pr.issue_no.as_deref(),
-            _ => None,
-        },
-        corrections: &p.page.meta.corrections,
-        extra: &p.page.meta.extra,
+            .meta
+            .taxonomies
+            .iter()
+            .map(|(name, terms)| {
+                let links = terms
+                    .iter()
+                    .map(|t| TermLink {
+                        name: t,
+                        path: term_path(site, name, t),
+                    })
+                    .collect();
+                (name.as_str(), links)
+            })
+            .collect();
+        PageSummary {
+            title: &p.page.meta.title,
+            path: site.url_path(&p.path),
+            permalink: site.permalink(&p.path),
+            content_path: &p.page.content_path,
+            date: p.page.meta.date.map(|d| d.for_templates()),
+            updated: p.page.meta.updated.map(|d| d.for_templates()),
+            expires: p.page.meta.expires.map(|d| d.for_templates()),
+            expired: p.expired,
+            summary: &p.summary_html,
+            description: &p.description,
+            author: p.page.meta.author.as_deref(),
+            source: p.page.meta.source.as_deref(),
+            editor: p.page.meta.editor.as_deref(),
+            taxonomies,
+            cover: p.page.meta.cover.as_deref().map(|c| asset_url(site, p, c)),
+            cover_image: p
+                .page
+                .cover_photo
+                .as_ref()
+                .zip(p.page.meta.cover.as_deref())
+                .and_then(|(photo, c)| {
+                    super::photos::cover_image(
+                        photo,
+                        &asset_url(site, p, c),
+                        &site.config.images.covers,
+                    )
+                }),
+            kind: page_kind(site, p).map(|k| k.name()),
+            weight: p.page.meta.weight,
+            word_count: p.page.body.word_count,
+            reading_time: reading_minutes(p.page.body.word_count),
+            section_title: &section.section.meta.title,
+            section_path: site.url_path(&section.path),
+            story: match &p.page.meta.fields {
+                KindFields::Story(s) => Some(s),
+                _ => None,
+            },
+            rule: match &p.page.meta.fields {
+                KindFields::Rule(r) => Some(rule_view(site, p, r)),
+                _ => None,
+            },
+            notice: match &p.page.meta.fields {
+                KindFields::Notice(n) => Some(n),
+                _ => None,
+            },
+            issue_no: match &p.page.meta.fields {
+                KindFields::Progress(pr) => pr.issue_no.as_deref(),
+                _ => None,
+            },
+            corrections: &p.page.meta.corrections,
+            extra: &p.page.meta.extra,
+        }
     }
 }
 
@@ -283,7 +286,7 @@ fn term_path(site: &Site, taxonomy: &str, term: &str) -> String {
 }
 
 pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> PageFull<'a> {
-    let summary = page_summary(site, p);
+    let summary = PageSummary::new(site, p);
     let share_image = summary
         .cover_image
         .as_ref()

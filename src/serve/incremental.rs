@@ -172,7 +172,7 @@ struct Pending {
 pub struct LiveSite {
     root: PathBuf,
     drafts: bool,
-    disk: Result<Disk, Vec<Diagnostic>>,
+    disk: Result<Disk, Diagnostics>,
     good: Option<Good>,
     pending: Pending,
     files: Arc<RwLock<SiteFiles>>,
@@ -326,7 +326,7 @@ impl LiveSite {
             pending.structure = true;
         }
         if let Some(changed) = by_area.get(&Area::Templates) {
-            disk.templates = templates::collect(&root, &disk.theme);
+            disk.templates = templates::read_sources(&root, &disk.theme);
             // Shortcode outputs are part of the pages' HTML in the model: every page is
             // linked and its shortcodes expanded again.
             if changed.iter().any(|p| is_shortcode_template(&root, p)) {
@@ -426,7 +426,7 @@ impl LiveSite {
         &self,
         templates: &[TemplateSource],
         now: Timestamp,
-    ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
         let disk = self.disk.as_ref().map_err(Clone::clone)?;
         let parsed = disk
             .discovery
@@ -445,9 +445,9 @@ impl LiveSite {
         let mut errors = linked.problems.content;
         errors.extend(linked.problems.links);
         if !errors.is_empty() {
-            Err(errors)
+            Err(Diagnostics::unsorted(errors))
         } else if !linked.problems.shortcodes.is_empty() {
-            Err(linked.problems.shortcodes)
+            Err(Diagnostics::unsorted(linked.problems.shortcodes))
         } else {
             Ok((linked.site, linked.warnings))
         }
@@ -466,9 +466,8 @@ impl LiveSite {
         site: &Site,
         statics: Option<&HashMap<String, Bytes>>,
         full: bool,
-    ) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let published = Manifest::read(&self.root, &pipeline::default_output_dir(&self.root))
-            .map_err(|d| vec![d])?;
+    ) -> Result<Vec<Diagnostic>, Diagnostics> {
+        let published = Manifest::read(&self.root, &pipeline::default_output_dir(&self.root))?;
         let changed = match (&self.good, full) {
             (Some(good), false) => {
                 let mut changed = changed_texts(good.rendered.site(), site);
@@ -493,7 +492,6 @@ impl LiveSite {
             rules,
             changed.as_ref(),
         )
-        .map_err(Vec::from)
     }
 
     /// Links the site (or patches the last good one) and renders what differs from the last
@@ -516,7 +514,7 @@ impl LiveSite {
 
     /// [`LiveSite::rebuild`] after the reset; an error leaves the last good build and what
     /// is pending as they were.
-    fn try_rebuild(&mut self, now: Timestamp, full: bool) -> Result<Outcome, Vec<Diagnostic>> {
+    fn try_rebuild(&mut self, now: Timestamp, full: bool) -> Result<Outcome, Diagnostics> {
         let disk = self.disk.as_ref().map_err(Clone::clone)?;
         let templates_now = disk.templates.clone()?;
         let (mut site, same_shape, mut warnings) = self.new_site(now, &templates_now)?;
@@ -575,10 +573,10 @@ impl LiveSite {
         &self,
         now: Timestamp,
         templates: &[TemplateSource],
-    ) -> Result<(Site, bool, Vec<Diagnostic>), Vec<Diagnostic>> {
+    ) -> Result<(Site, bool, Vec<Diagnostic>), Diagnostics> {
         match self.patched_site(now) {
             Some(site) => {
-                let site = shortcodes::expand(site, templates).map_err(Vec::from)?;
+                let site = shortcodes::expand(site, templates)?;
                 let warnings = site.warnings.clone();
                 Ok((site, true, warnings))
             }
@@ -616,7 +614,7 @@ impl LiveSite {
         site: &Site,
         statics: Option<&HashMap<String, Bytes>>,
         mut generated: HashMap<String, Bytes>,
-    ) -> Result<HashMap<String, Bytes>, Vec<Diagnostic>> {
+    ) -> Result<HashMap<String, Bytes>, Diagnostics> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         let statics = statics.unwrap_or(&files.statics);
         let site_static = self.root.join("static");
@@ -626,6 +624,7 @@ impl LiveSite {
             }
             _ => None,
         });
+        // (`?` converts the photo pass's errors, a list or `Diagnostics`; `failed` sorts.)
         let photos = build::photo_files(&self.root, site, site_photos)?;
         // The copies of the last run (kept with the generated files of a patched site) go:
         // a photo changed since has copies under other names.
@@ -687,7 +686,7 @@ impl LiveSite {
         &self,
         statics: Option<&HashMap<String, Bytes>>,
         generated: &HashMap<String, Bytes>,
-    ) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Vec<Diagnostic>> {
+    ) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Diagnostics> {
         let files = self.files.read().unwrap_or_else(|e| e.into_inner());
         let statics = statics.unwrap_or(&files.statics);
         // Without a good build to compare with (the first, a full rebuild, or any rebuild
@@ -775,7 +774,7 @@ impl LiveSite {
 fn render_jobs(
     renderer: &Renderer,
     jobs: &[Job],
-) -> Result<(Vec<OutputFile>, Vec<u8>), Vec<Diagnostic>> {
+) -> Result<(Vec<OutputFile>, Vec<u8>), Diagnostics> {
     let results: Vec<Result<(OutputFile, u8), Diagnostic>> = jobs
         .par_iter()
         .map(|job| renderer.render_noting(job))
@@ -795,7 +794,7 @@ fn render_jobs(
     if errors.is_empty() {
         Ok((rendered, reads))
     } else {
-        Err(errors)
+        Err(Diagnostics::unsorted(errors))
     }
 }
 
@@ -838,17 +837,14 @@ fn changed_texts(old: &Site, site: &Site) -> HashSet<PathBuf> {
     pages.chain(sections).collect()
 }
 
-fn failed(errors: Vec<Diagnostic>) -> Outcome {
-    let mut d = Diagnostics::default();
-    d.extend(errors);
-    d.sort();
-    Outcome::Failed(d)
+fn failed(errors: Diagnostics) -> Outcome {
+    Outcome::Failed(errors.sorted())
 }
 
 /// Reads site.yaml, the theme's place, and every content, data and template file.
-fn read_disk(root: &Path) -> Result<Disk, Vec<Diagnostic>> {
+fn read_disk(root: &Path) -> Result<Disk, Diagnostics> {
     let config = Config::load(root)?;
-    let theme = templates::theme_files(root, &config).map_err(|d| vec![d])?;
+    let theme = templates::theme_files(root, &config)?;
     let settings = ParseSettings::new(&config);
     let discovery = content::discover(root, config.limits);
     let (kinds, results) = content::parse_all(root, &discovery.files, &settings);
@@ -860,7 +856,7 @@ fn read_disk(root: &Path) -> Result<Disk, Vec<Diagnostic>> {
         .collect();
     Ok(Disk {
         data: content::data::load(root, config.limits),
-        templates: templates::collect(root, &theme),
+        templates: templates::read_sources(root, &theme),
         config,
         theme,
         settings,
@@ -1000,7 +996,7 @@ fn read_copies(
     generated: &HashMap<String, Bytes>,
     old: &HashMap<PathBuf, Arc<Vec<u8>>>,
     touched: &BTreeSet<PathBuf>,
-) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Vec<Diagnostic>> {
+) -> Result<HashMap<PathBuf, Arc<Vec<u8>>>, Diagnostics> {
     let mut copies = HashMap::new();
     let mut errors = Vec::new();
     for bytes in statics.values().chain(generated.values()) {
@@ -1028,7 +1024,7 @@ fn read_copies(
     if errors.is_empty() {
         Ok(copies)
     } else {
-        Err(errors)
+        Err(Diagnostics::unsorted(errors))
     }
 }
 
