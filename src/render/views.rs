@@ -362,7 +362,7 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
 }
 
 /// Whether rule page `page` is in force but its `effective` date is still to come at the
-/// site's `now` (尚未施行): the one part of a page's view that changes with the clock alone.
+/// site's `now` (尚未施行): a part of a page's own view that the clock alone changes.
 pub fn rule_pending(site: &Site, page: &SitePage) -> bool {
     match &page.page.meta.fields {
         KindFields::Rule(r) => {
