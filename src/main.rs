@@ -38,7 +38,7 @@ use wenming::build::{BuildOptions, build};
 use wenming::check::{CheckOptions, check_site, json_report, text_report};
 use wenming::config::Config;
 use wenming::content::Kind;
-use wenming::desk::Access as DeskAccess;
+use wenming::desk::{Access as DeskAccess, Closed as DeskClosed};
 use wenming::error::Diagnostic;
 use wenming::import::{ImportOptions, import};
 use wenming::output::nginx::{NginxOptions, brotli_module_enabled, server_block};
@@ -552,8 +552,11 @@ fn print_serve_event(event: ServeEvent) {
                 DeskAccess::Password(_) => {
                     say!("编辑台：{desk}（需要输入 --desk-password 设置的密码）")
                 }
-                DeskAccess::Closed => say!(
+                DeskAccess::Closed(DeskClosed::OtherAddress) => say!(
                     "编辑台：未开放（只对本机开放；在局域网内使用请加 --desk-password 密码，或设置环境变量 WENMING_DESK_PASSWORD）"
+                ),
+                DeskAccess::Closed(DeskClosed::AllowedHosts) => say!(
+                    "编辑台：未开放（用 --allow-host 的域名访问时需要密码：请加 --desk-password 密码，或设置环境变量 WENMING_DESK_PASSWORD）"
                 ),
             }
             say!(

@@ -841,6 +841,42 @@ fn bound_to_another_address_the_desk_is_closed_without_a_password() {
     assert_eq!(get(serve.port, "/", "").status, 200);
 }
 
+/// `--allow-host` means requests come by other names, through a proxy on this computer: a
+/// desk bound to loopback would be open to whoever reaches the proxy, so it needs a password.
+#[test]
+fn behind_allowed_host_names_the_desk_needs_a_password() {
+    let site = site_with_page();
+    let serve = start_serve_at(
+        Some(NOW),
+        site.path(),
+        &["--allow-host", "preview.example.org"],
+    );
+    assert!(
+        printed(
+            &serve,
+            "编辑台：未开放（用 --allow-host 的域名访问时需要密码：请加 --desk-password 密码"
+        ),
+        "{}",
+        serve.output()
+    );
+    let r = get(serve.port, "/_desk/", "");
+    assert_eq!(r.status, 403);
+    assert_eq!(r.header("set-cookie"), "");
+    assert_eq!(get(serve.port, "/", "").status, 200);
+
+    let serve = start_serve_at(
+        Some(NOW),
+        site.path(),
+        &[
+            "--allow-host",
+            "preview.example.org",
+            "--desk-password",
+            "正确的密码",
+        ],
+    );
+    assert_eq!(get(serve.port, "/_desk/", "").status, 401);
+}
+
 #[test]
 fn with_a_password_the_desk_asks_for_it_and_limits_failures() {
     let site = site_with_page();

@@ -655,3 +655,38 @@ fn a_scheduled_page_appears_at_its_time_without_an_edit() {
     assert!(page.text().contains("到点发布。"));
     assert!(serve.get("news/").text().contains("定时发布的文章"));
 }
+
+/// A rule that takes effect while the preview runs: its page says 尚未施行 until then, and
+/// 现行有效 from that moment by itself, without an edit.
+#[test]
+fn a_rule_takes_effect_at_its_time_without_an_edit() {
+    let site = common::fixture_copy("basic");
+    write(
+        &site.path().join("content/fagui/_index.md"),
+        "---\ntitle: 法规\nkind: rule\n---\n",
+    );
+    let serve = Serve::start_at(None, site.path(), &[]);
+    let due = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(8);
+    let due = jiff::Timestamp::from_second(due.as_second()).unwrap_or(due);
+    let effective = wenming::text::dates::Date::from_timestamp(due).rfc3339();
+    write(
+        &site.path().join("content/fagui/xin-tiao-li.md"),
+        &format!(
+            "---\ntitle: 新条例\ndate: 2026-03-01\neffective: {effective}\n---\n第一条 内容。\n"
+        ),
+    );
+    serve.rebuilt_until(|e| changed(e).contains(&"fagui/xin-tiao-li/index.html".to_string()));
+    assert!(
+        jiff::Timestamp::now() < due,
+        "the save took too long to check"
+    );
+    let before = serve.get("fagui/xin-tiao-li/").text();
+    assert!(before.contains("尚未施行"), "{before}");
+    let page = "fagui/xin-tiao-li/index.html".to_string();
+    let event = serve.rebuilt_until(|e| changed(e).contains(&page));
+    assert!(changed(&event).contains(&page), "{event}");
+    assert!(jiff::Timestamp::now() >= due);
+    let after = serve.get("fagui/xin-tiao-li/").text();
+    assert!(!after.contains("尚未施行"), "{after}");
+    assert!(after.contains("现行有效"), "{after}");
+}

@@ -50,20 +50,52 @@ impl std::fmt::Debug for Password {
 /// Who may use the desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Access {
-    /// Bound to loopback: only this computer reaches it.
+    /// Bound to loopback and reached by no other name: only this computer reaches it.
     Open,
-    /// Bound to another address without a password: the desk answers 403.
-    Closed,
-    /// Bound to another address with `--desk-password`.
+    /// No password where one is needed: the desk answers 403.
+    Closed(Closed),
+    /// `--desk-password` given where one is needed.
     Password(Password),
 }
 
+/// Why a desk without a password is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// Bound to an address other than loopback.
+    OtherAddress,
+    /// Bound to loopback, but answering other names (`--allow-host`): requests come through
+    /// a proxy on this computer, from anywhere the proxy is reached.
+    AllowedHosts,
+}
+
+impl Closed {
+    /// What an editor is told, on the refusal page and when serve starts.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Closed::OtherAddress => {
+                "编辑台只对本机开放：服务器监听的不是本机地址（127.0.0.1）。如需在局域网内使用，请用 wenming serve --desk-password 密码（或环境变量 WENMING_DESK_PASSWORD）设置编辑台密码"
+            }
+            Closed::AllowedHosts => {
+                "编辑台未开放：预览服务器用 --allow-host 接受其他域名的访问（例如经由代理服务器），这时编辑台需要密码。请用 wenming serve --desk-password 密码（或环境变量 WENMING_DESK_PASSWORD）设置编辑台密码"
+            }
+        }
+    }
+}
+
 impl Access {
-    pub fn for_bind(bind: IpAddr, password: Option<Password>) -> Access {
+    /// The access of a desk served at `bind`, answering `allow_hosts` besides localhost and
+    /// the bound address. A password is needed unless only this computer can reach it.
+    pub fn for_serve(bind: IpAddr, allow_hosts: &[String], password: Option<Password>) -> Access {
+        let closed = if !bind.is_loopback() {
+            Closed::OtherAddress
+        } else if !allow_hosts.is_empty() {
+            Closed::AllowedHosts
+        } else {
+            return Access::Open;
+        };
         match password.filter(|p| !p.0.is_empty()) {
-            _ if bind.is_loopback() => Access::Open,
             Some(p) => Access::Password(p),
-            None => Access::Closed,
+            None => Access::Closed(closed),
         }
     }
 }
@@ -306,10 +338,8 @@ pub async fn gate(State(desk): State<Arc<Desk>>, mut request: Request, next: Nex
         return next.run(request).await;
     }
     let gate = &desk.access;
-    if gate.access == Access::Closed {
-        return forbidden(
-            "编辑台只对本机开放：服务器监听的不是本机地址（127.0.0.1）。如需在局域网内使用，请用 wenming serve --desk-password 密码（或环境变量 WENMING_DESK_PASSWORD）设置编辑台密码",
-        );
+    if let Access::Closed(why) = gate.access {
+        return forbidden(why.reason());
     }
     let found = gate.find(request.headers());
     let peer = request
@@ -469,16 +499,29 @@ mod tests {
     #[test]
     fn the_password_is_never_shown_and_loopback_needs_none() {
         let secret = Some(Password("机密".into()));
-        let lan = Access::for_bind([192, 168, 1, 5].into(), secret.clone());
+        let none: &[String] = &[];
+        let lan = Access::for_serve([192, 168, 1, 5].into(), none, secret.clone());
         assert_eq!(format!("{lan:?}"), "Password(Password(…))");
         assert_eq!(
-            Access::for_bind([127, 0, 0, 1].into(), secret),
+            Access::for_serve([127, 0, 0, 1].into(), none, secret.clone()),
             Access::Open
         );
-        assert_eq!(Access::for_bind([0, 0, 0, 0].into(), None), Access::Closed);
         assert_eq!(
-            Access::for_bind([0, 0, 0, 0].into(), Some(Password(String::new()))),
-            Access::Closed
+            Access::for_serve([0, 0, 0, 0].into(), none, None),
+            Access::Closed(Closed::OtherAddress)
+        );
+        assert_eq!(
+            Access::for_serve([0, 0, 0, 0].into(), none, Some(Password(String::new()))),
+            Access::Closed(Closed::OtherAddress)
+        );
+        let proxied = ["preview.example.org".to_string()];
+        assert_eq!(
+            Access::for_serve([127, 0, 0, 1].into(), &proxied, None),
+            Access::Closed(Closed::AllowedHosts)
+        );
+        assert_eq!(
+            Access::for_serve([127, 0, 0, 1].into(), &proxied, secret.clone()),
+            Access::Password(Password("机密".into()))
         );
         assert!(same_secret("abc", "abc"));
         assert!(!same_secret("abc", "abd"));

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::access::{CheckedForm, FormMap, Session, token_refused};
-use super::fields::{self, Field, Input};
+use super::fields::{self, Field};
 use super::files::{self, SiteFile};
 use super::form::{View, conflict, render_form};
 use super::list;
@@ -121,16 +121,12 @@ pub async fn new_form(
 
 /// What the form shows for field `f` of `front` (`None`: not editable in the form).
 fn shown(front: &str, f: &Field) -> Option<String> {
-    match f.input {
-        Input::Metrics => match front::value(front, &f.key) {
-            Some(_) if front::entry_range(front, &f.key).is_none() => None,
-            value => fields::metrics_text(value.as_ref()),
-        },
-        Input::Questions => match front::value(front, &f.key) {
-            Some(_) if front::entry_range(front, &f.key).is_none() => None,
-            value => super::questions::questions_text(value.as_ref()),
-        },
-        _ => front::shown(front, &f.key),
+    let Some(block_text) = f.input.block_text() else {
+        return front::shown(front, &f.key);
+    };
+    match front::value(front, &f.key) {
+        Some(_) if front::entry_range(front, &f.key).is_none() => None,
+        value => block_text(value.as_ref()),
     }
 }
 
@@ -342,6 +338,22 @@ fn read_page(file: &SiteFile) -> Result<(Vec<u8>, Parts), String> {
     Ok((bytes, p))
 }
 
+/// [`read_page`] for a handler: a missing file is 404, an unreadable one a page saying why.
+fn open_page(file: &SiteFile) -> Result<(Vec<u8>, Parts), Box<Response>> {
+    read_page(file).map_err(|e| {
+        Box::new(if file.path.exists() {
+            html::page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "编辑",
+                &html::notice("error", &e),
+                "",
+            )
+        } else {
+            html::not_found(&file.rel)
+        })
+    })
+}
+
 fn edit_view(desk: &Desk, csrf: String, file: &SiteFile, bytes: &[u8], p: &Parts) -> View {
     let kind = kind_on_disk(file, &p.front);
     let fields = fields::fields(kind, &taxonomies(&desk.root));
@@ -375,17 +387,9 @@ pub async fn edit_form(
     let Some(file) = files::page_file(&desk.root, &rel) else {
         return html::not_found(&rel);
     };
-    let (bytes, p) = match read_page(&file) {
+    let (bytes, p) = match open_page(&file) {
         Ok(found) => found,
-        Err(_) if !file.path.exists() => return html::not_found(&rel),
-        Err(e) => {
-            return html::page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "编辑",
-                &html::notice("error", &e),
-                "",
-            );
-        }
+        Err(r) => return *r,
     };
     let mut view = edit_view(&desk, session.csrf, &file, &bytes, &p);
     view.notice = match query.get("saved").map(String::as_str) {
@@ -521,17 +525,9 @@ pub async fn save(
         return super::access::forbidden("只能保存 content/ 下的稿件（.md 文件）");
     };
     let _guard = desk.write_lock.lock().await;
-    let (bytes, p) = match read_page(&file) {
+    let (bytes, p) = match open_page(&file) {
         Ok(found) => found,
-        Err(_) if !file.path.exists() => return html::not_found(&rel),
-        Err(e) => {
-            return html::page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "编辑",
-                &html::notice("error", &e),
-                "",
-            );
-        }
+        Err(r) => return *r,
     };
     let mut view = edit_view(&desk, session.csrf.clone(), &file, &bytes, &p);
     let front = apply_fields(&p.front, &view.fields, &form, &mut view.field_errors);

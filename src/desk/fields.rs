@@ -25,6 +25,21 @@ pub enum Input {
     Questions,
 }
 
+/// How a block-valued field's stored value is shown as the form's text (`None`: it cannot be).
+pub type BlockText = fn(Option<&serde_yaml::Value>) -> Option<String>;
+
+impl Input {
+    /// For a field written as a block of lines (metrics, questions): how its stored value
+    /// is shown as the form's text.
+    pub fn block_text(&self) -> Option<BlockText> {
+        match self {
+            Input::Metrics => Some(metrics_text),
+            Input::Questions => Some(super::questions::questions_text),
+            _ => None,
+        }
+    }
+}
+
 /// The columns of a metrics line, in order.
 const METRIC_COLUMNS: [&str; 7] = [
     "id",
@@ -175,21 +190,11 @@ fn kind_fields(kind: Option<Kind>) -> Vec<Field> {
 /// `Err` is the message shown beside the field.
 pub fn to_yaml(field: &Field, text: &str) -> Result<String, String> {
     let text = text.trim();
-    if field.input == Input::Metrics {
-        return metrics_yaml(text);
-    }
-    if field.input == Input::Questions {
-        return super::questions::questions_yaml(text);
-    }
-    if text.is_empty() {
-        if field.required {
-            return Err(format!("请填写{}", field.label));
-        }
-        return Ok(String::new());
-    }
     match field.input {
         Input::Metrics => metrics_yaml(text),
         Input::Questions => super::questions::questions_yaml(text),
+        _ if text.is_empty() && field.required => Err(format!("请填写{}", field.label)),
+        _ if text.is_empty() => Ok(String::new()),
         Input::Text | Input::LongText => Ok(super::front::scalar(
             &text.replace("\r\n", "\n").replace('\n', " "),
             false,

@@ -31,7 +31,6 @@ mod review;
 mod survey;
 mod upload;
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -41,7 +40,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 
-pub use access::{Access, Password};
+pub use access::{Access, Closed, Password};
 
 /// Where the desk lives on the preview server.
 pub const DESK_PATH: &str = "/_desk/";
@@ -51,11 +50,8 @@ pub const DESK_PATH: &str = "/_desk/";
 pub struct DeskOptions {
     /// The site root (canonical).
     pub root: PathBuf,
-    /// The address the server is bound to: the desk is open only on loopback, unless a
-    /// password is given.
-    pub bind: IpAddr,
-    /// `--desk-password` / `WENMING_DESK_PASSWORD`.
-    pub password: Option<Password>,
+    /// Who may use it ([`Access::for_serve`]).
+    pub access: Access,
     /// The moment taken as now (`WENMING_NOW`), else the clock.
     pub now: Option<Timestamp>,
     /// The largest request body read (site.yaml `desk: {max_upload}`).
@@ -82,7 +78,7 @@ pub struct Desk {
 impl Desk {
     pub fn new(options: DeskOptions) -> Desk {
         Desk {
-            access: access::Gate::new(Access::for_bind(options.bind, options.password)),
+            access: access::Gate::new(options.access),
             root: options.root,
             now: options.now,
             write_lock: tokio::sync::Mutex::new(()),

@@ -245,12 +245,19 @@ fn step_value(by: &str, date: &str, opinion: &str) -> String {
     v
 }
 
-/// Reads the page for a review or publish request, checks its hash: the file, its bytes
-/// and its text cut in parts, or the response to give.
-fn open_for_change(
-    desk: &Desk,
-    form: &FormMap,
-) -> Result<(SiteFile, Vec<u8>, String), Box<Response>> {
+/// The page a review or publish request changes, read while the desk's write lock is held
+/// (kept in `_guard` until the handler is done).
+struct Change<'a> {
+    _guard: tokio::sync::MutexGuard<'a, ()>,
+    file: SiteFile,
+    bytes: Vec<u8>,
+    text: String,
+}
+
+/// Takes the write lock, reads the page for a review or publish request and checks its hash:
+/// the page, or the response to give.
+async fn open_for_change<'a>(desk: &'a Desk, form: &FormMap) -> Result<Change<'a>, Box<Response>> {
+    let guard = desk.write_lock.lock().await;
     let rel = form.get("file").cloned().unwrap_or_default();
     let Some(file) = files::page_file(&desk.root, &rel) else {
         return Err(Box::new(super::access::forbidden(
@@ -277,7 +284,12 @@ fn open_for_change(
     }
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| Box::new(refused(&rel, "文件不是 UTF-8 编码")))?;
-    Ok((file, bytes, text))
+    Ok(Change {
+        _guard: guard,
+        file,
+        bytes,
+        text,
+    })
 }
 
 fn refused(rel: &str, message: &str) -> Response {
@@ -320,8 +332,12 @@ pub async fn review(
     State(desk): State<Arc<Desk>>,
     CheckedForm(session, form): CheckedForm,
 ) -> Response {
-    let _guard = desk.write_lock.lock().await;
-    let (file, bytes, text) = match open_for_change(&desk, &form) {
+    let Change {
+        _guard,
+        file,
+        bytes,
+        text,
+    } = match open_for_change(&desk, &form).await {
         Ok(found) => found,
         Err(r) => return *r,
     };
@@ -387,8 +403,12 @@ pub async fn publish(
     State(desk): State<Arc<Desk>>,
     CheckedForm(session, form): CheckedForm,
 ) -> Response {
-    let _guard = desk.write_lock.lock().await;
-    let (file, bytes, text) = match open_for_change(&desk, &form) {
+    let Change {
+        _guard,
+        file,
+        bytes,
+        text,
+    } = match open_for_change(&desk, &form).await {
         Ok(found) => found,
         Err(r) => return *r,
     };

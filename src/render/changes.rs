@@ -535,8 +535,10 @@ impl<'a> Compared<'a> {
                 let q = &g.site.pages[j];
                 let same_section = !section_summary_changed[p.section.index()]
                     && old_section[p.section.index()] == Some(q.section);
-                // A rule's summary links to the rule replacing it, by title and path.
-                let same_successor = successor(site, p) == successor(&g.site, q);
+                // A rule's summary links to the rule replacing it, by title and path, and
+                // says 尚未施行 until its effective date, which the clock alone can pass.
+                let same_successor = successor(site, p) == successor(&g.site, q)
+                    && views::rule_pending(site, p) == views::rule_pending(&g.site, q);
                 if Arc::ptr_eq(p, q)
                     && same_section
                     && same_successor

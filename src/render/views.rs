@@ -364,6 +364,17 @@ pub fn page_full<'a>(site: &'a Site, p: &'a SitePage, summaries: &[Value]) -> Pa
     }
 }
 
+/// Whether rule page `page` is in force but its `effective` date is still to come at the
+/// site's `now` (尚未施行): a part of a page's own view that the clock alone changes.
+pub fn rule_pending(site: &Site, page: &SitePage) -> bool {
+    match &page.page.meta.fields {
+        KindFields::Rule(r) => {
+            r.status == RuleStatus::InForce && r.effective.is_some_and(|d| d.timestamp() > site.now)
+        }
+        _ => false,
+    }
+}
+
 fn rule_view<'a>(site: &'a Site, page: &'a SitePage, r: &'a Rule) -> RuleView<'a> {
     RuleView {
         doc_number: r.doc_number.as_deref(),
@@ -372,8 +383,7 @@ fn rule_view<'a>(site: &'a Site, page: &'a SitePage, r: &'a Rule) -> RuleView<'a
         effective: r.effective.map(|d| d.for_templates()),
         status: r.status,
         in_force: r.status == RuleStatus::InForce,
-        pending: r.status == RuleStatus::InForce
-            && r.effective.is_some_and(|d| d.timestamp() > site.now),
+        pending: rule_pending(site, page),
         superseded_by: page.superseded_by.map(|i| {
             let target = &site.pages[i];
             LinkView {

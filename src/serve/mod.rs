@@ -205,11 +205,14 @@ fn desk(options: &ServeOptions, root: &std::path::Path) -> (axum::Router, crate:
     let config = crate::config::Config::load(root)
         .map(|c| c.desk)
         .unwrap_or_default();
-    let access = crate::desk::Access::for_bind(options.bind, options.desk_password.clone());
+    let access = crate::desk::Access::for_serve(
+        options.bind,
+        &options.allow_hosts,
+        options.desk_password.clone(),
+    );
     let router = crate::desk::router(crate::desk::DeskOptions {
         root: root.to_path_buf(),
-        bind: options.bind,
-        password: options.desk_password.clone(),
+        access: access.clone(),
         now: options.now,
         max_upload: config.max_upload,
         reviewers: config.reviewers,
