@@ -165,7 +165,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "an added article",
         DEMO_NOW,
         &[],
-        "写入 56 个文件，617 个未变，删除 0 个；渲染 26 个网页，108 个沿用上次构建",
+        "写入 56 个文件，617 个未变，删除 0 个；渲染 9 个网页，125 个沿用上次构建",
     );
     fs::remove_file(root.join("content/news/zheng-gai-du-ban.md"))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -173,7 +173,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a deleted page",
         DEMO_NOW,
         &[],
-        "写入 200 个文件，465 个未变，删除 26 个；渲染 34 个网页，99 个沿用上次构建",
+        "写入 200 个文件，465 个未变，删除 26 个；渲染 18 个网页，115 个沿用上次构建",
     );
     edit(
         root,
@@ -247,6 +247,68 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         .map(|(n, _, w)| (n.as_str(), w.as_str()))
         .collect();
     assert_eq!(got, want);
+}
+
+/// The rendered count of the "渲染 N 个网页" part of a build's summary.
+fn rendered(run: &Run) -> usize {
+    let c = counts(run);
+    let from = c.find("渲染 ").map_or(0, |i| i + "渲染 ".len());
+    c[from..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{c}"))
+}
+
+/// Adds an article to 创文动态 (content/news) after a first build, with the site's own
+/// `templates/page.html` when given; returns how many pages the rebuild rendered, after
+/// checking its output against a clean build's.
+fn rendered_when_an_article_is_added(page_template: Option<&str>) -> usize {
+    let site = demo_copy();
+    let root = site.path();
+    let out = root.join("public");
+    if let Some(text) = page_template {
+        fs::create_dir_all(root.join("templates")).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(root.join("templates/page.html"), text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    build(DEMO_NOW, root, &out, &[]);
+    fs::write(
+        root.join("content/news/xin-gao-jian.md"),
+        "---\ntitle: 新稿件\ndate: 2026-11-20\n---\n一篇新稿件的正文。\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let run = build(DEMO_NOW, root, &out, &[]);
+    assert_same_as_clean(DEMO_NOW, root, &out, &[], "an added article");
+    rendered(&run)
+}
+
+#[test]
+fn an_added_article_renders_its_sections_pages_again_only_when_they_show_its_count() {
+    let news = common::files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content/news"))
+        .into_iter()
+        .filter(|f| f.ends_with(".md") && !f.ends_with("_index.md"))
+        .count();
+    assert!(news > 5, "{news}");
+    // The default theme only asks whether the section has pages.
+    let default = rendered_when_an_article_is_added(None);
+    // A theme that prints the count renders every page of the section again.
+    let printed = rendered_when_an_article_is_added(Some(
+        "{% extends \"page-base.html\" %}\n\
+         {%- block meta_extra %}<span>本栏目共 {{ section.page_count }} 篇</span>{% endblock meta_extra %}",
+    ));
+    assert!(
+        printed >= default + news - 2,
+        "{default} then {printed}, {news} in news"
+    );
+    // So does one that reads the section whole.
+    let whole = rendered_when_an_article_is_added(Some(
+        "{% extends \"page-base.html\" %}\n\
+         {%- block meta_extra %}<!-- {{ section | json_encode }} -->{% endblock meta_extra %}",
+    ));
+    assert!(
+        whole >= default + news - 2,
+        "{default} then {whole}, {news} in news"
+    );
 }
 
 /// A `width`×`height` JPEG of a gradient, `shade` telling two apart.

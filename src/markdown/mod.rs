@@ -934,6 +934,9 @@ impl<'s> FragmentState<'s> {
                 summary_html = summary_html.map(|s| sanitize::clean(&s));
             }
         }
+        // Kept for the whole build: without the room reserved above (about a third of it
+        // unused for Chinese text), 10,000 pages' HTML takes ~14 MB less (docs/perf.md).
+        html.shrink_to_fit();
         (html, summary_html)
     }
 }

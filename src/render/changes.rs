@@ -441,7 +441,7 @@ impl TemplateGraph {
 }
 
 /// Template text without `{# comments #}`, which use nothing.
-fn without_comments(text: &str) -> String {
+pub(super) fn without_comments(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{#") {

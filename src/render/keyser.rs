@@ -8,21 +8,29 @@ use std::hash::Hasher as _;
 use serde::ser::{self, Serialize};
 use siphasher::sip128::SipHasher13;
 
-/// The hash being fed.
-pub(super) struct Feed(pub(super) SipHasher13);
+/// The hash being fed; with `blind`, the struct fields named [`BLIND_FIELD`] are left out (see
+/// [`super::counts`]).
+pub(super) struct Feed {
+    pub(super) hash: SipHasher13,
+    pub(super) blind: bool,
+}
+
+/// The field a blind [`Feed`] leaves out: the sections' page counts
+/// (`views::SectionSummary::page_count`, the only struct field of that name in the views).
+pub(super) const BLIND_FIELD: &str = "page_count";
 
 type Error = serde::de::value::Error;
 type Done = Result<(), Error>;
 
 impl Feed {
     fn tag(&mut self, t: u8) {
-        self.0.write_u8(t);
+        self.hash.write_u8(t);
     }
 
     pub(super) fn bytes(&mut self, t: u8, b: &[u8]) {
-        self.0.write_u8(t);
-        self.0.write_u64(b.len() as u64);
-        self.0.write(b);
+        self.hash.write_u8(t);
+        self.hash.write_u64(b.len() as u64);
+        self.hash.write(b);
     }
 }
 
@@ -52,12 +60,12 @@ impl ser::Serializer for &mut Feed {
     }
     fn serialize_i64(self, v: i64) -> Done {
         self.tag(3);
-        self.0.write_i64(v);
+        self.hash.write_i64(v);
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Done {
         self.tag(4);
-        self.0.write_i128(v);
+        self.hash.write_i128(v);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Done {
@@ -71,12 +79,12 @@ impl ser::Serializer for &mut Feed {
     }
     fn serialize_u64(self, v: u64) -> Done {
         self.tag(5);
-        self.0.write_u64(v);
+        self.hash.write_u64(v);
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> Done {
         self.tag(6);
-        self.0.write_u128(v);
+        self.hash.write_u128(v);
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Done {
@@ -84,7 +92,7 @@ impl ser::Serializer for &mut Feed {
     }
     fn serialize_f64(self, v: f64) -> Done {
         self.tag(7);
-        self.0.write_u64(v.to_bits());
+        self.hash.write_u64(v.to_bits());
         Ok(())
     }
     fn serialize_char(self, v: char) -> Done {
@@ -115,7 +123,7 @@ impl ser::Serializer for &mut Feed {
         Ok(())
     }
     fn serialize_unit_variant(self, _: &'static str, index: u32, variant: &'static str) -> Done {
-        self.0.write_u32(index);
+        self.hash.write_u32(index);
         self.bytes(14, variant.as_bytes());
         Ok(())
     }
@@ -130,7 +138,7 @@ impl ser::Serializer for &mut Feed {
         variant: &'static str,
         value: &T,
     ) -> Done {
-        self.0.write_u32(index);
+        self.hash.write_u32(index);
         self.bytes(16, variant.as_bytes());
         value.serialize(self)
     }
@@ -153,7 +161,7 @@ impl ser::Serializer for &mut Feed {
         variant: &'static str,
         _: usize,
     ) -> Result<Self, Error> {
-        self.0.write_u32(index);
+        self.hash.write_u32(index);
         self.bytes(18, variant.as_bytes());
         Ok(self)
     }
@@ -172,7 +180,7 @@ impl ser::Serializer for &mut Feed {
         variant: &'static str,
         _: usize,
     ) -> Result<Self, Error> {
-        self.0.write_u32(index);
+        self.hash.write_u32(index);
         self.bytes(20, variant.as_bytes());
         Ok(self)
     }
@@ -229,6 +237,9 @@ macro_rules! fields {
                 key: &'static str,
                 value: &T,
             ) -> Done {
+                if self.blind && key == BLIND_FIELD {
+                    return self.skip_field(key);
+                }
                 self.bytes(21, key.as_bytes());
                 value.serialize(&mut **self)
             }
@@ -255,9 +266,16 @@ mod tests {
     use super::Feed;
 
     fn key(value: &impl serde::Serialize) -> u128 {
-        let mut feed = Feed(SipHasher13::new());
+        keyed(value, false)
+    }
+
+    fn keyed(value: &impl serde::Serialize, blind: bool) -> u128 {
+        let mut feed = Feed {
+            hash: SipHasher13::new(),
+            blind,
+        };
         value.serialize(&mut feed).unwrap_or_else(|e| panic!("{e}"));
-        feed.0.finish128().as_u128()
+        feed.hash.finish128().as_u128()
     }
 
     #[test]
@@ -272,5 +290,33 @@ mod tests {
         assert_ne!(key(&map(&[("a", "b")])), key(&map(&[("ab", "")])));
         assert_ne!(key(&1u64), key(&1i64));
         assert_eq!(key(&map(&[("a", "b")])), key(&map(&[("a", "b")])));
+    }
+
+    #[derive(serde::Serialize)]
+    struct Counted {
+        title: &'static str,
+        page_count: usize,
+    }
+
+    #[test]
+    fn a_blind_feed_leaves_out_only_the_page_counts() {
+        let a = Counted {
+            title: "a",
+            page_count: 1,
+        };
+        let b = Counted {
+            title: "a",
+            page_count: 2,
+        };
+        assert_ne!(keyed(&a, false), keyed(&b, false));
+        assert_eq!(keyed(&a, true), keyed(&b, true));
+        let c = Counted {
+            title: "c",
+            page_count: 1,
+        };
+        assert_ne!(keyed(&a, true), keyed(&c, true));
+        // A map's entry of that name (user data) is kept.
+        let map = |n: u64| BTreeMap::from([("page_count", n)]);
+        assert_ne!(keyed(&map(1), true), keyed(&map(2), true));
     }
 }

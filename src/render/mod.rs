@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod charts;
 mod countdown;
+mod counts;
 mod functions;
 mod keyser;
 pub mod photos;
@@ -127,7 +128,7 @@ pub fn render_reusing(
             let base = hashed
                 .entries
                 .finish()
-                .map(|context| keys.base(&hashed.template, &context));
+                .map(|context| keys.base(&hashed.template, &context, matches!(job, Job::Page(_))));
             let started = clock.add(3, started);
             let Some(base) = base else {
                 // A context that cannot be hashed: rendered every time, recorded with no key.
@@ -363,10 +364,24 @@ enum Entries<'k> {
 
 impl<'k> Entries<'k> {
     fn new(mode: Mode<'k>, site: &Site, path: &str) -> Entries<'k> {
+        Entries::with(mode, site, path, false)
+    }
+
+    /// A page's entries: hashed without the sections' page counts, whose key adds what the
+    /// template can tell of them instead (see `reuse::Keys::base`).
+    fn page(mode: Mode<'k>, site: &Site, path: &str) -> Entries<'k> {
+        Entries::with(mode, site, path, true)
+    }
+
+    fn with(mode: Mode<'k>, site: &Site, path: &str, page: bool) -> Entries<'k> {
         let mut e = match mode {
             Mode::Values => Entries::Values(Vec::with_capacity(6)),
             Mode::Hash(pages) => Entries::Hashed {
-                hasher: reuse::KeyHasher::new(),
+                hasher: if page {
+                    reuse::KeyHasher::blind()
+                } else {
+                    reuse::KeyHasher::new()
+                },
                 ok: true,
                 pages,
             },
@@ -437,7 +452,7 @@ fn prepare<'a, 'k>(
             let template = choose_template(tera, site, job).ok_or_else(|| {
                 missing_template(&p.page.source, p.page.meta.template.as_deref(), "page.html")
             })?;
-            let mut e = Entries::new(mode, site, &p.path);
+            let mut e = Entries::page(mode, site, &p.path);
             e.insert_page("page", site, i, summaries);
             e.insert(
                 "section",

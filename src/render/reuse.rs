@@ -11,7 +11,8 @@
 //!   (`asset()`), all in the [`Salt`];
 //! - the template's name and the text of every template it extends, includes or imports (and
 //!   the components every template sees), found by `changes::TemplateGraph`;
-//! - its context (the page, the pager's items…), hashed as JSON;
+//! - its context (the page, the pager's items…); a page's context without the sections' page
+//!   counts, and what the template can tell of those counts instead (see [`super::counts`]);
 //! - the volunteer statistics, a global, when the template names them;
 //! - and whatever the functions it called read: the whole site for `get_page`, `get_section`,
 //!   `get_taxonomy`, `load_data` and `url(path="@/…")`, the progress dashboard, and the
@@ -32,6 +33,7 @@ use siphasher::sip128::{Hasher128 as _, SipHasher13};
 use tera::Value;
 
 use super::changes::{Reads, TemplateGraph};
+use super::counts::{CountUse, count_use};
 use super::functions::{FunctionReads, READ_CLOCK, READ_DASHBOARD, READ_SITE};
 use super::keyser::Feed;
 use super::templates::TemplateSource;
@@ -43,10 +45,19 @@ pub(super) struct KeyHasher(Feed);
 
 impl KeyHasher {
     pub(super) fn new() -> KeyHasher {
-        KeyHasher(Feed(SipHasher13::new_with_keys(
-            0x7265_6e64_6572_6b65,
-            0x7977_656e_6d69_6e67,
-        )))
+        KeyHasher::with(false)
+    }
+
+    /// A hasher that leaves out the sections' page counts (see [`super::counts`]).
+    pub(super) fn blind() -> KeyHasher {
+        KeyHasher::with(true)
+    }
+
+    fn with(blind: bool) -> KeyHasher {
+        KeyHasher(Feed {
+            hash: SipHasher13::new_with_keys(0x7265_6e64_6572_6b65, 0x7977_656e_6d69_6e67),
+            blind,
+        })
     }
 
     /// Adds a labelled string.
@@ -62,7 +73,7 @@ impl KeyHasher {
     }
 
     pub(super) fn finish(self) -> String {
-        let h = (self.0).0.finish128();
+        let h = self.0.hash.finish128();
         format!("{:016x}{:016x}", h.h1, h.h2)
     }
 }
@@ -109,8 +120,13 @@ pub(super) struct Keys<'a> {
     volunteers: OnceLock<String>,
     /// Computed before any job (its computation is parallel; see [`Keys::new`]).
     whole_site: String,
-    /// The hash of each page's full view, by page index.
+    /// The hash of each page's full view (without page counts), by page index.
     pages: Vec<Option<String>>,
+    /// What each template can tell of the page counts in a page's context, hashed
+    /// (see [`super::counts`]).
+    page_counts: std::collections::HashMap<String, String>,
+    /// Every section's page count, hashed.
+    exact_counts: String,
     dashboard: OnceLock<String>,
 }
 
@@ -122,7 +138,9 @@ impl<'a> Keys<'a> {
         sources: &'a [TemplateSource],
     ) -> Keys<'a> {
         let graph = TemplateGraph::new(sources);
-        let (whole_site, pages) = whole_site(site, summaries);
+        let exact_counts = counts_part(site, &CountUse::Exact);
+        let (whole_site, pages) = whole_site(site, summaries, &exact_counts);
+        let page_counts = page_counts(site, sources, &graph);
         let templates = sources
             .iter()
             .map(|t| {
@@ -150,6 +168,8 @@ impl<'a> Keys<'a> {
             // parallel job can deadlock the thread pool.
             whole_site,
             pages,
+            page_counts,
+            exact_counts,
             dashboard: OnceLock::new(),
         }
     }
@@ -159,12 +179,17 @@ impl<'a> Keys<'a> {
         &self.pages
     }
 
-    /// The key of rendering `template` on a context hashed as `context`, before any function
-    /// it calls is counted (see [`Keys::full`]).
-    pub(super) fn base(&self, template: &str, context: &str) -> String {
+    /// The key of rendering `template` on a context hashed as `context` (`page`: a page's
+    /// context, hashed without page counts), before any function it calls is counted (see
+    /// [`Keys::full`]).
+    pub(super) fn base(&self, template: &str, context: &str, page: bool) -> String {
         let mut h = KeyHasher::new();
         h.text("salt", &self.salt.0);
         h.text("template", template);
+        if page {
+            let counts = self.page_counts.get(template);
+            h.text("counts", counts.unwrap_or(&self.exact_counts));
+        }
         match self.templates.get(template) {
             Some(t) => h.text("templates", t),
             // Not one of the sources (cannot happen for a template Tera found): every text.
@@ -265,13 +290,17 @@ fn unhex(hex: &str) -> Option<String> {
 /// and summary with its content path, every section's view and pages, every taxonomy with
 /// its terms, and the data files.
 /// Also gives the hash of each page's full view, by page index.
-fn whole_site(site: &Site, summaries: &[Value]) -> (String, Vec<Option<String>>) {
+fn whole_site(
+    site: &Site,
+    summaries: &[Value],
+    exact_counts: &str,
+) -> (String, Vec<Option<String>>) {
     let pages: Vec<Option<String>> = site
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let mut h = KeyHasher::new();
+            let mut h = KeyHasher::blind();
             h.text("content_path", &p.page.content_path);
             let ok = h.json("page", &views::page_full(site, p, summaries))
                 && h.json("summary", &summaries.get(i));
@@ -279,6 +308,8 @@ fn whole_site(site: &Site, summaries: &[Value]) -> (String, Vec<Option<String>>)
         })
         .collect();
     let mut h = KeyHasher::new();
+    // The pages' hashes leave the counts out; the sections' views below hold them too.
+    h.text("counts", exact_counts);
     let mut ok = true;
     for page in &pages {
         match page {
@@ -303,6 +334,61 @@ fn whole_site(site: &Site, summaries: &[Value]) -> (String, Vec<Option<String>>)
         h.text("unhashable", &format!("{:?}", std::time::SystemTime::now()));
     }
     (h.finish(), pages)
+}
+
+/// What each template can tell of the page counts in a page's context, hashed with the
+/// counts (see [`super::counts`]), by template name.
+fn page_counts(
+    site: &Site,
+    sources: &[TemplateSource],
+    graph: &TemplateGraph,
+) -> std::collections::HashMap<String, String> {
+    let code: std::collections::HashMap<&str, String> = sources
+        .iter()
+        .map(|t| (t.name.as_str(), super::changes::without_comments(&t.text)))
+        .collect();
+    let mut parts: std::collections::HashMap<CountUse, String> = Default::default();
+    sources
+        .iter()
+        .map(|t| {
+            let told = match graph.uses(&t.name) {
+                Some(used) => count_use(
+                    used.iter()
+                        .filter_map(|u| code.get(u.as_str()))
+                        .map(String::as_str),
+                ),
+                None => CountUse::Exact,
+            };
+            let part = parts
+                .entry(told)
+                .or_insert_with_key(|told| counts_part(site, told));
+            (t.name.clone(), part.clone())
+        })
+        .collect()
+}
+
+/// The hash of what `told` says a template can tell of every section's page count.
+fn counts_part(site: &Site, told: &CountUse) -> String {
+    let mut h = KeyHasher::new();
+    match told {
+        CountUse::Exact => {
+            let counts: Vec<usize> = site.sections.iter().map(|s| s.pages.len()).collect();
+            h.json("exact", &counts);
+        }
+        CountUse::Compared(literals) => {
+            h.json("literals", literals);
+            let sides: Vec<i8> = site
+                .sections
+                .iter()
+                .flat_map(|s| {
+                    let n = i64::try_from(s.pages.len()).unwrap_or(i64::MAX);
+                    literals.iter().map(move |c| n.cmp(c) as i8)
+                })
+                .collect();
+            h.json("sides", &sides);
+        }
+    }
+    h.finish()
 }
 
 /// With `WENMING_TIMINGS` set, the time [`super::render_reusing`] spends in each step, summed
@@ -505,6 +591,62 @@ mod tests {
             rendered,
             ["tags/huan-jing/index.html", "tags/zhi-yuan/index.html"]
         );
+    }
+
+    /// Adds page d (the newest) to the news section of the small site whose page template is
+    /// `page`; returns what the next build renders.
+    fn rendered_after_a_page_is_added(page: &str) -> Vec<String> {
+        let dir = small_site();
+        write(dir.path(), "templates/page.html", page);
+        let (_, keys) = build(dir.path(), HashMap::new());
+        write(
+            dir.path(),
+            "content/news/d.md",
+            "---\ntitle: 新闻d\ndate: 2026-05-04\n---\n正文d。\n",
+        );
+        build(dir.path(), keys).0
+    }
+
+    #[test]
+    fn an_added_page_renders_the_pages_of_its_section_only_if_they_can_tell_the_count() {
+        // The section's count is compared with 0 only: 3 and 4 are on the same side.
+        let rendered = rendered_after_a_page_is_added(
+            "{{ page.title }}|{% if section.page_count > 0 %}{{ section.title }}{% endif %}",
+        );
+        assert!(
+            rendered.contains(&"news/d/index.html".to_string()),
+            "{rendered:?}"
+        );
+        // c is d's neighbour (`page.next`).
+        for kept in ["news/a/index.html", "news/b/index.html"] {
+            assert!(!rendered.contains(&kept.to_string()), "{rendered:?}");
+        }
+        // Compared with 3: 3 and 4 are on different sides of it.
+        let rendered = rendered_after_a_page_is_added(
+            "{{ page.title }}|{% if section.page_count > 3 %}多{% endif %}",
+        );
+        assert!(
+            rendered.contains(&"news/a/index.html".to_string()),
+            "{rendered:?}"
+        );
+        // Printed, or read whole: every page of the section.
+        for template in [
+            "{{ page.title }}|{{ section.page_count }}",
+            "{{ page.title }}|{{ section | json_encode }}",
+            "{{ page.title }}|{% for a in page.ancestors %}{{ a | json_encode }}{% endfor %}",
+        ] {
+            let rendered = rendered_after_a_page_is_added(template);
+            for page in [
+                "news/a/index.html",
+                "news/b/index.html",
+                "news/c/index.html",
+            ] {
+                assert!(
+                    rendered.contains(&page.to_string()),
+                    "{template}: {rendered:?}"
+                );
+            }
+        }
     }
 
     #[test]
