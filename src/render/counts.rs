@@ -324,7 +324,7 @@ mod tests {
     #[test]
     fn the_default_themes_page_templates_only_compare_the_count_with_zero() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let sources = super::super::templates::collect(
+        let sources = super::super::templates::read_sources(
             dir.path(),
             &super::super::templates::ThemeFiles::Embedded,
         )
