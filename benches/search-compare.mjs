@@ -5,6 +5,9 @@
 //
 //   node benches/search-compare.mjs target/tmp/search-10000/public
 //
+// Without a Pagefind index in the site (no pagefind/pagefind.js), only wenming is measured and
+// the Pagefind columns show —.
+//
 // Recall: the truth is every article page (title and body, read from its HTML) containing the
 // query; a tool's recall is the share of those it returns. Bytes: a fresh Chromium context per
 // query and tool; everything the search needs until the first ten results can be shown
@@ -121,6 +124,7 @@ async function measure(browser, url, counts, done) {
   return { raw, gzip, requests: bodies.length, result };
 }
 
+const withPagefind = existsSync(join(site, 'pagefind/pagefind.js'));
 const port = await freePort();
 writeFileSync(join(site, 'pagefind-bench.html'), PAGEFIND_PAGE);
 const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', site], { stdio: 'ignore' });
@@ -136,14 +140,18 @@ try {
     const truth = new Set([...pages].filter(([, text]) => text.includes(needle)).map(([url]) => url));
     const ours = new Set(await wenmingUrls(query));
     const w = await measure(browser, `${base}/search/?q=${encodeURIComponent(query)}`,
-      (p) => p.startsWith('/search/') && p !== '/search/' || p === '/search.js',
+      (p) => p.startsWith('/search/') && p !== '/search/' || /^\/search(\.[0-9a-f]+)?\.js$/.test(p),
       () => /共找到|没有找到/.test(document.getElementById('search-status')?.textContent ?? ''));
-    const pf = await measure(browser, `${base}/pagefind-bench.html?q=${encodeURIComponent(query)}`,
-      (p) => p.startsWith('/pagefind/'), () => document.title === 'done');
+    const pf = withPagefind
+      ? await measure(browser, `${base}/pagefind-bench.html?q=${encodeURIComponent(query)}`,
+        (p) => p.startsWith('/pagefind/'), () => document.title === 'done')
+      : { requests: '—', result: [] };
     const theirs = new Set(pf.result.map(pagefindUrl).filter((u) => pages.has(u)));
     const hit = (set) => [...truth].filter((u) => set.has(u)).length;
     const pct = (n) => (truth.size ? `${((100 * n) / truth.size).toFixed(1)}%` : '—');
-    console.log(`| ${query} | ${truth.size} | ${ours.size} | ${pct(hit(ours))} | ${theirs.size} | ${pct(hit(theirs))} | ${(w.raw / 1000).toFixed(1)} kB (${(w.gzip / 1000).toFixed(1)} kB) | ${(pf.raw / 1000).toFixed(1)} kB | ${w.requests} | ${pf.requests} |`);
+    const [pfFound, pfRecall, pfBytes] = withPagefind
+      ? [theirs.size, pct(hit(theirs)), `${(pf.raw / 1000).toFixed(1)} kB`] : ['—', '—', '—'];
+    console.log(`| ${query} | ${truth.size} | ${ours.size} | ${pct(hit(ours))} | ${pfFound} | ${pfRecall} | ${(w.raw / 1000).toFixed(1)} kB (${(w.gzip / 1000).toFixed(1)} kB) | ${pfBytes} | ${w.requests} | ${pf.requests} |`);
   }
 } finally {
   await browser.close();

@@ -1,18 +1,18 @@
 //! The binary format of the index, and which file each term goes to.
 //!
 //! Every term has a **bucket**: the top 16 bits of FNV-1a (32 bit) of its UTF-8 key
-//! ([`bucket_of`]). Terms are ordered by bucket, then by key bytes, and that order is cut into
-//! runs of whole buckets twice: once for the `terms` files, once for the `positions` files,
-//! each run holding about [`TERMS_FILE_BYTES`] or [`POSITIONS_FILE_BYTES`] ([`Layout`]). A
-//! term too large for one file gets a file of its own. `index.json` lists where each run
-//! starts, so a query downloads the files of its own terms and nothing else:
+//! ([`bucket_of`]). Terms are ordered by bucket, then by key bytes, and that order is cut
+//! between whole buckets into `terms` files of about [`TERMS_FILE_BYTES`]; runs of whole terms
+//! files make the `positions` files, of about [`POSITIONS_FILE_BYTES`] ([`Layout`]). A term
+//! too large for one file gets a file of its own. `index.json` lists where each file starts,
+//! so a query downloads the files of its own terms and nothing else:
 //!
-//! - `terms/K.bin`: the number of terms, then for each term: the key's length and UTF-8
-//!   bytes, the page list's length and the page list, and where the term's positions start
-//!   in its positions file.
-//! - `positions/K.bin`: the positions of the run's pair terms, one after another in term order.
-//!   Only queries of three or more tokens need them, so a two-character query never downloads
-//!   them.
+//! - `terms/K.bin`: the number of terms, where the first term's positions start in its
+//!   positions file, then for each term: the key's length and UTF-8 bytes, the page list's
+//!   length and the page list, and the length of the term's positions.
+//! - `positions/K.bin`: the positions of its pair terms, one after another in term order.
+//!   Only queries of three or more tokens need them, so a two-character query never
+//!   downloads them.
 //!
 //! Cutting by size instead of spreading by `hash mod N` (the layout before format 2) keeps every
 //! file near the aimed-for size: a frequent term no longer shares its file with other frequent
@@ -191,7 +191,8 @@ fn bucket_sizes<T>(terms: &[(u16, T)], size: impl Fn(&T) -> usize) -> Vec<(u16, 
     sizes
 }
 
-/// Orders the terms by bucket, then key bytes; cuts them into files; encodes the files.
+/// Orders the terms by bucket, then key bytes; cuts them into terms files, and runs of terms
+/// files into positions files; encodes the files.
 pub fn encode(terms: &[(&str, &Postings)]) -> Encoded {
     let mut ordered: Vec<(u16, (&str, &Postings))> =
         terms.iter().map(|&(k, p)| (bucket_of(k), (k, p))).collect();
@@ -200,36 +201,28 @@ pub fn encode(terms: &[(&str, &Postings)]) -> Encoded {
         &bucket_sizes(&ordered, |(k, p)| terms_entry_bytes(k, p)),
         TERMS_FILE_BYTES,
     );
+    // Each terms file's terms, in order.
+    let mut by_file: Vec<Vec<(&str, &Postings)>> = vec![Vec::new(); terms_layout.files()];
+    for &(bucket, term) in &ordered {
+        by_file[terms_layout.file_of(bucket)].push(term);
+    }
+    // A positions file is a run of whole terms files, so that a terms file's positions are in
+    // one positions file, one after another.
+    let first_buckets = std::iter::once(0).chain(terms_layout.starts.iter().copied());
     let positions_layout = Layout::cut(
-        &bucket_sizes(&ordered, |(_, p)| p.positions.len()),
+        &first_buckets
+            .zip(&by_file)
+            .map(|(bucket, terms)| (bucket, terms.iter().map(|(_, p)| p.positions.len()).sum()))
+            .collect::<Vec<_>>(),
         POSITIONS_FILE_BYTES,
     );
     let mut positions_files = vec![Vec::new(); positions_layout.files()];
-    let mut entries: Vec<Vec<u8>> = vec![Vec::new(); terms_layout.files()];
-    let mut counts = vec![0u64; terms_layout.files()];
-    for &(bucket, (key, postings)) in &ordered {
-        let positions = &mut positions_files[positions_layout.file_of(bucket)];
-        let file = terms_layout.file_of(bucket);
-        let out = &mut entries[file];
-        counts[file] += 1;
-        write_varint(out, key.len() as u64);
-        out.extend_from_slice(key.as_bytes());
-        let mut count = Vec::with_capacity(5);
-        write_varint(&mut count, u64::from(postings.pages));
-        write_varint(out, (count.len() + postings.list.len()) as u64);
-        out.extend_from_slice(&count);
-        out.extend_from_slice(&postings.list);
-        write_varint(out, positions.len() as u64);
-        positions.extend_from_slice(&postings.positions);
-    }
-    let terms_files = entries
-        .into_iter()
-        .zip(counts)
-        .map(|(entries, count)| {
-            let mut file = Vec::with_capacity(entries.len() + 5);
-            write_varint(&mut file, count);
-            file.extend_from_slice(&entries);
-            file
+    let first_buckets = std::iter::once(0).chain(terms_layout.starts.iter().copied());
+    let terms_files = first_buckets
+        .zip(&by_file)
+        .map(|(bucket, terms)| {
+            let positions = &mut positions_files[positions_layout.file_of(bucket)];
+            encode_terms_file(terms, positions)
         })
         .collect();
     Encoded {
@@ -238,6 +231,27 @@ pub fn encode(terms: &[(&str, &Postings)]) -> Encoded {
         terms_files,
         positions_files,
     }
+}
+
+/// One terms file: the number of terms, where the first term's positions start in
+/// `positions`, then each term. Appends the terms' positions to `positions`.
+fn encode_terms_file(terms: &[(&str, &Postings)], positions: &mut Vec<u8>) -> Vec<u8> {
+    let bytes: usize = terms.iter().map(|(k, p)| terms_entry_bytes(k, p)).sum();
+    let mut out = Vec::with_capacity(bytes + 10);
+    write_varint(&mut out, terms.len() as u64);
+    write_varint(&mut out, positions.len() as u64);
+    for (key, postings) in terms {
+        write_varint(&mut out, key.len() as u64);
+        out.extend_from_slice(key.as_bytes());
+        let mut count = Vec::with_capacity(5);
+        write_varint(&mut count, u64::from(postings.pages));
+        write_varint(&mut out, (count.len() + postings.list.len()) as u64);
+        out.extend_from_slice(&count);
+        out.extend_from_slice(&postings.list);
+        write_varint(&mut out, postings.positions.len() as u64);
+        positions.extend_from_slice(&postings.positions);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -277,11 +291,12 @@ pub(crate) mod tests {
     /// Decodes every file of an index, as the client does: each term is looked for in the
     /// terms file of its bucket, its positions in the positions file of its bucket.
     pub fn decode(index: &Encoded) -> Vec<Decoded> {
-        // (key, pages, positions file, where its positions start)
-        let mut located = Vec::new();
+        let mut out = Vec::new();
         for (file, bytes) in index.terms_files.iter().enumerate() {
             let mut r = Reader { bytes, at: 0 };
-            for _ in 0..r.varint() {
+            let count = r.varint();
+            let mut position_at = r.varint() as usize;
+            for _ in 0..count {
                 let key_len = r.varint() as usize;
                 let key = String::from_utf8_lossy(r.take(key_len)).into_owned();
                 assert_eq!(index.terms.file_of(bucket_of(&key)), file, "{key}");
@@ -291,29 +306,24 @@ pub(crate) mod tests {
                     at: 0,
                 };
                 let mut previous: i64 = -1;
-                let pages: Vec<(u64, bool)> = (0..list.varint())
+                let pages = (0..list.varint())
                     .map(|_| {
                         let v = list.varint();
                         previous += (v >> 1) as i64 + 1;
                         (previous as u64, v & 1 == 1)
                     })
                     .collect();
-                let positions_file = index.positions.file_of(bucket_of(&key));
-                located.push((key, pages, positions_file, r.varint() as usize));
+                let positions = &index.positions_files[index.positions.file_of(bucket_of(&key))];
+                let len = r.varint() as usize;
+                out.push((
+                    key,
+                    pages,
+                    positions[position_at..position_at + len].to_vec(),
+                ));
+                position_at += len;
             }
         }
-        // A term's positions end where the next term's in the same file start.
-        (0..located.len())
-            .map(|i| {
-                let (key, pages, file, start) = &located[i];
-                let bytes = &index.positions_files[*file];
-                let end = located[i + 1..]
-                    .iter()
-                    .find(|t| t.2 == *file)
-                    .map_or(bytes.len(), |t| t.3);
-                (key.clone(), pages.clone(), bytes[*start..end].to_vec())
-            })
-            .collect()
+        out
     }
 
     #[test]

@@ -91,16 +91,16 @@ Reader.prototype.next = function () {
   return n;
 };
 
-// A terms file: key (UTF-8 bytes as a string) → where its page list and positions are.
+// A terms file: key (UTF-8 bytes as a string) → where its list and positions are.
 function readTerms(bytes) {
   var r = new Reader(bytes), entries = dict();
-  for (var n = r.next(), length, key; n--;) {
+  for (var n = r.next(), pos = r.next(), length, key; n--;) {
     length = r.next();
     key = String.fromCharCode.apply(null, bytes.subarray(r.at, r.at += length));
     length = r.next();
-    entries[key] = { bytes: bytes, list: r.at };
+    entries[key] = { bytes: bytes, list: r.at, pos: pos };
     r.at += length;
-    entries[key].pos = r.next();
+    pos += r.next();
   }
   return entries;
 }
