@@ -22,7 +22,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { launch } from '../tests/browser/lib.mjs';
 
 const site = resolve(process.argv[2] ?? 'target/tmp/search-10000/public');
-const engine = createRequire(import.meta.url)('../themes/default/static/search.js');
+// The site's own client (so an index built by an older wenming is read by its own client).
+const engine = createRequire(import.meta.url)(join(site, 'search.js'));
 
 // [query, the text that counts as a match]: pieces of the corpus's sentences, most of them
 // across the words a segmenter would cut (垃圾|分类, 文明|城市, 礼让|斑马线…).
@@ -56,7 +57,7 @@ function articles() {
       if (!name.startsWith('page-') || !existsSync(file)) continue;
       const html = readFileSync(file, 'utf8');
       const title = /<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? '';
-      const body = /<div class="content">([\s\S]*?)<\/div>\s*(?:<footer|<\/article>)/.exec(html)?.[1] ?? '';
+      const body = /<div class="content">([\s\S]*?)<\/div>\s*(?:<p class="print-only"|<footer|<\/article>)/.exec(html)?.[1] ?? '';
       out.set(`/${section}/${name}/`, decode(title) + '\n' + decode(body));
     }
   }
