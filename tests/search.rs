@@ -370,15 +370,18 @@ fn without_search_there_is_no_index_no_box_and_still_a_site_map() {
     assert!(!read(out.path(), "sitemap/index.html").contains("search-box"));
 }
 
+/// Writes `text` to `path` under `root`, making its folders.
+fn write_file(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_default();
+    std::fs::write(p, text).unwrap_or_else(|e| panic!("{path}: {e}"));
+}
+
 #[test]
 fn unknown_search_sections_and_taken_urls_are_errors() {
     let site = temp();
     let root = site.path();
-    let write = |path: &str, text: &str| {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_default();
-        std::fs::write(p, text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    };
+    let write = |path: &str, text: &str| write_file(root, path, text);
     write(
         "site.yaml",
         "title: t\nbase_url: https://a.example\nsearch: {enabled: true, sections: [news, nwes]}\n",
@@ -436,11 +439,7 @@ fn generated_site(root: &Path) -> Vec<(String, String)> {
             .collect()
     };
     let pages: Vec<(String, String)> = (0..160).map(|_| (text(6), text(400))).collect();
-    let write = |path: &str, text: &str| {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_default();
-        std::fs::write(p, text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    };
+    let write = |path: &str, text: &str| write_file(root, path, text);
     write(
         "site.yaml",
         "title: t\nbase_url: https://a.example\nsearch: {enabled: true}\n",
