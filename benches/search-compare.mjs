@@ -5,6 +5,9 @@
 //
 //   node benches/search-compare.mjs target/tmp/search-10000/public
 //
+// Without a Pagefind index in the site (no pagefind/pagefind.js), only wenming is measured and
+// the Pagefind columns show —.
+//
 // Recall: the truth is every article page (title and body, read from its HTML) containing the
 // query; a tool's recall is the share of those it returns. Bytes: a fresh Chromium context per
 // query and tool; everything the search needs until the first ten results can be shown
@@ -19,7 +22,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { launch } from '../tests/browser/lib.mjs';
 
 const site = resolve(process.argv[2] ?? 'target/tmp/search-10000/public');
-const engine = createRequire(import.meta.url)('../themes/default/static/search.js');
+// The site's own client (so an index built by an older wenming is read by its own client).
+const engine = createRequire(import.meta.url)(join(site, 'search.js'));
 
 // [query, the text that counts as a match]: pieces of the corpus's sentences, most of them
 // across the words a segmenter would cut (垃圾|分类, 文明|城市, 礼让|斑马线…).
@@ -53,7 +57,7 @@ function articles() {
       if (!name.startsWith('page-') || !existsSync(file)) continue;
       const html = readFileSync(file, 'utf8');
       const title = /<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1] ?? '';
-      const body = /<div class="content">([\s\S]*?)<\/div>\s*(?:<footer|<\/article>)/.exec(html)?.[1] ?? '';
+      const body = /<div class="content">([\s\S]*?)<\/div>\s*(?:<p class="print-only"|<footer|<\/article>)/.exec(html)?.[1] ?? '';
       out.set(`/${section}/${name}/`, decode(title) + '\n' + decode(body));
     }
   }
@@ -121,6 +125,7 @@ async function measure(browser, url, counts, done) {
   return { raw, gzip, requests: bodies.length, result };
 }
 
+const withPagefind = existsSync(join(site, 'pagefind/pagefind.js'));
 const port = await freePort();
 writeFileSync(join(site, 'pagefind-bench.html'), PAGEFIND_PAGE);
 const server = spawn('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '-d', site], { stdio: 'ignore' });
@@ -136,14 +141,18 @@ try {
     const truth = new Set([...pages].filter(([, text]) => text.includes(needle)).map(([url]) => url));
     const ours = new Set(await wenmingUrls(query));
     const w = await measure(browser, `${base}/search/?q=${encodeURIComponent(query)}`,
-      (p) => p.startsWith('/search/') && p !== '/search/' || p === '/search.js',
+      (p) => p.startsWith('/search/') && p !== '/search/' || /^\/search(\.[0-9a-f]+)?\.js$/.test(p),
       () => /共找到|没有找到/.test(document.getElementById('search-status')?.textContent ?? ''));
-    const pf = await measure(browser, `${base}/pagefind-bench.html?q=${encodeURIComponent(query)}`,
-      (p) => p.startsWith('/pagefind/'), () => document.title === 'done');
+    const pf = withPagefind
+      ? await measure(browser, `${base}/pagefind-bench.html?q=${encodeURIComponent(query)}`,
+        (p) => p.startsWith('/pagefind/'), () => document.title === 'done')
+      : { requests: '—', result: [] };
     const theirs = new Set(pf.result.map(pagefindUrl).filter((u) => pages.has(u)));
     const hit = (set) => [...truth].filter((u) => set.has(u)).length;
     const pct = (n) => (truth.size ? `${((100 * n) / truth.size).toFixed(1)}%` : '—');
-    console.log(`| ${query} | ${truth.size} | ${ours.size} | ${pct(hit(ours))} | ${theirs.size} | ${pct(hit(theirs))} | ${(w.raw / 1000).toFixed(1)} kB (${(w.gzip / 1000).toFixed(1)} kB) | ${(pf.raw / 1000).toFixed(1)} kB | ${w.requests} | ${pf.requests} |`);
+    const [pfFound, pfRecall, pfBytes] = withPagefind
+      ? [theirs.size, pct(hit(theirs)), `${(pf.raw / 1000).toFixed(1)} kB`] : ['—', '—', '—'];
+    console.log(`| ${query} | ${truth.size} | ${ours.size} | ${pct(hit(ours))} | ${pfFound} | ${pfRecall} | ${(w.raw / 1000).toFixed(1)} kB (${(w.gzip / 1000).toFixed(1)} kB) | ${pfBytes} | ${w.requests} | ${pf.requests} |`);
   }
 } finally {
   await browser.close();

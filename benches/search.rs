@@ -69,8 +69,8 @@ fn main() {
             std::process::exit(1);
         };
         println!(
-            "{n} pages: whole build with search {whole_build:.2} s; index alone best {:.3} s, median {:.3} s; {} pages, {} terms, {} shards",
-            times[0], times[1], summary.pages, summary.terms, summary.shards
+            "{n} pages: whole build with search {whole_build:.2} s; index alone best {:.3} s, median {:.3} s; {} pages, {} terms, {} terms files, {} positions files",
+            times[0], times[1], summary.pages, summary.terms, summary.files.0, summary.files.1
         );
         let sizes = sizes.into_inner().unwrap_or_else(|e| e.into_inner());
         for (kind, (files, bytes)) in &sizes {

@@ -75,8 +75,10 @@ fn the_index_is_sharded_files_under_search() {
     );
     let meta: Value = serde_json::from_str(&read(out.path(), "search/index.json"))
         .unwrap_or_else(|e| panic!("index.json: {e}"));
-    assert_eq!(meta["format"], 1);
-    assert_eq!(meta["shards"], 1);
+    assert_eq!(meta["format"], 2);
+    // A small index is one terms file and one positions file: no file starts after the first.
+    assert_eq!(meta["terms"], json!([]));
+    assert_eq!(meta["positions"], json!([]));
     assert_eq!(meta["pages"], 8);
     assert_eq!(
         meta["sections"],
@@ -227,7 +229,7 @@ fn excluded_pages_are_not_found_and_markup_is_not_text() {
 }
 
 #[test]
-fn client_and_index_tokenize_and_shard_alike() {
+fn client_and_index_tokenize_and_bucket_alike() {
     let out = built();
     let texts = [
         "垃圾分类，人人有责",
@@ -252,12 +254,12 @@ fn client_and_index_tokenize_and_shard_alike() {
     assert_eq!(from_client, json!(from_index));
 
     let keys = ["分类", "2026年", "wechat", "垃", "", "𠀀𠀁"];
-    let mut args = vec!["shards", "97"];
+    let mut args = vec!["buckets", "-"];
     args.extend_from_slice(&keys);
     let from_client = node("search-engine.mjs", &args);
-    let from_index: Vec<u32> = keys
+    let from_index: Vec<u16> = keys
         .iter()
-        .map(|k| wenming::search::shard::shard_of(k, 97))
+        .map(|k| wenming::search::shard::bucket_of(k))
         .collect();
     assert_eq!(from_client, json!(from_index));
 }
@@ -368,15 +370,18 @@ fn without_search_there_is_no_index_no_box_and_still_a_site_map() {
     assert!(!read(out.path(), "sitemap/index.html").contains("search-box"));
 }
 
+/// Writes `text` to `path` under `root`, making its folders.
+fn write_file(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_default();
+    std::fs::write(p, text).unwrap_or_else(|e| panic!("{path}: {e}"));
+}
+
 #[test]
 fn unknown_search_sections_and_taken_urls_are_errors() {
     let site = temp();
     let root = site.path();
-    let write = |path: &str, text: &str| {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap_or(root)).unwrap_or_default();
-        std::fs::write(p, text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    };
+    let write = |path: &str, text: &str| write_file(root, path, text);
     write(
         "site.yaml",
         "title: t\nbase_url: https://a.example\nsearch: {enabled: true, sections: [news, nwes]}\n",
@@ -415,4 +420,106 @@ fn fingerprinted(output: &Path, plain: &str) -> String {
                 .is_some_and(|hash| hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
         })
         .unwrap_or_else(|| panic!("no fingerprinted {plain} in the output"))
+}
+
+/// Characters for generated text: common, and no word in them that `check` objects to.
+const ALPHABET: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系很情者最立代想已通并提直题程展五果料象员位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别手角期根论运农指几九区强放决西被干做必先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容须际商非验连断深难近千周委素技备半办青省列习响约支般史感便团往历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该价严龙飞";
+
+/// A site of 160 pages of made-up text from [`ALPHABET`], large enough that the index is cut
+/// into many terms and positions files: (title, body) per page, oldest first.
+fn generated_site(root: &Path) -> Vec<(String, String)> {
+    let alphabet: Vec<char> = ALPHABET.chars().collect();
+    let mut seed: u64 = 12_345;
+    let mut text = |len: usize| -> String {
+        (0..len)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                alphabet[(seed >> 33) as usize % alphabet.len()]
+            })
+            .collect()
+    };
+    let pages: Vec<(String, String)> = (0..160).map(|_| (text(6), text(400))).collect();
+    let write = |path: &str, text: &str| write_file(root, path, text);
+    write(
+        "site.yaml",
+        "title: t\nbase_url: https://a.example\nsearch: {enabled: true}\n",
+    );
+    write("content/news/_index.md", "---\ntitle: 新闻\n---\n");
+    for (i, (title, body)) in pages.iter().enumerate() {
+        let date = format!("2025-{:02}-{:02}", i / 28 + 1, i % 28 + 1);
+        write(
+            &format!("content/news/p{i}.md"),
+            &format!("---\ntitle: {title}\ndate: {date}\n---\n{body}\n"),
+        );
+    }
+    pages
+}
+
+#[test]
+fn an_index_cut_into_many_files_finds_what_a_substring_search_finds() {
+    let site = temp();
+    let pages = generated_site(site.path());
+    let out = temp();
+    let run = build_root(site.path(), out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let meta: Value = serde_json::from_str(&read(out.path(), "search/index.json"))
+        .unwrap_or_else(|e| panic!("index.json: {e}"));
+    let starts = |kind: &str| meta[kind].as_array().map_or(0, Vec::len);
+    let all = files(out.path());
+    let count = |dir: &str| all.iter().filter(|f| f.starts_with(dir)).count();
+    assert!(starts("terms") >= 10, "{meta}");
+    assert!(starts("positions") >= 3, "{meta}");
+    assert_eq!(count("search/terms/"), starts("terms") + 1);
+    assert_eq!(count("search/positions/"), starts("positions") + 1);
+
+    // Queries of 1 to 5 characters cut from the pages, and one found nowhere.
+    let mut queries: Vec<String> = (0..40)
+        .map(|n| {
+            let (title, body) = &pages[(n * 37) % pages.len()];
+            let chars: Vec<char> = if n % 5 == 0 { title } else { body }.chars().collect();
+            let len = 1 + n % 5;
+            let at = (n * 11) % (chars.len() - len);
+            chars[at..at + len].iter().collect()
+        })
+        .collect();
+    queries.push("龙飞龙飞龙".to_string());
+    let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
+    let found = search(out.path(), &refs);
+    for (query, found) in queries.iter().zip(found) {
+        let mut expected: Vec<(u64, String)> = pages
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, (title, body))| {
+                let score = substring_score(query, title, body)?;
+                Some((score, format!("/news/p{i}/")))
+            })
+            .collect();
+        // Newer first among equal scores: pages are listed newest first, the sort is stable.
+        expected.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+        assert_eq!(found, expected, "{query}");
+    }
+}
+
+/// What the ranking promises for a query without separators: 3 when the title holds it whole,
+/// 2 when the body does, 1 when each of its covering pairs occurs somewhere.
+fn substring_score(query: &str, title: &str, body: &str) -> Option<u64> {
+    if title.contains(query) {
+        return Some(3);
+    }
+    if body.contains(query) {
+        return Some(2);
+    }
+    let chars: Vec<char> = query.chars().collect();
+    if chars.len() < 3 {
+        return None;
+    }
+    let last = chars.len() - 2;
+    let mut offsets: Vec<usize> = (0..=last).step_by(2).collect();
+    offsets.push(last);
+    let pieces = offsets.iter().all(|&o| {
+        let pair: String = chars[o..o + 2].iter().collect();
+        title.contains(&pair) || body.contains(&pair)
+    });
+    pieces.then_some(1)
 }

@@ -1,9 +1,11 @@
 //! The site search index, built from the linked site and written as static files under
 //! `search/`, so that searching needs no server:
 //!
-//! - `search/index.json`: the format number, a version stamp (for cache busting), the number
-//!   of shards and pages, the section titles, and the Traditional→Simplified table;
-//! - `search/terms/K.bin` and `search/positions/K.bin`: the shards ([`shard`]);
+//! - `search/index.json`: the format number, a version stamp (for cache busting), where each
+//!   terms and positions file starts, the number of pages, the section titles, and the
+//!   Traditional→Simplified table;
+//! - `search/terms/K.bin` and `search/positions/K.bin`: the terms with their page lists, and
+//!   the pairs' positions, cut into files of about equal size ([`shard`]);
 //! - `search/pages/ID.json`: one indexed page's title, URL, section, date and text, fetched
 //!   only for the results being shown.
 //!
@@ -22,7 +24,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 pub use fold::fold;
-use shard::{Postings, encode_shard, shard_count, shard_of};
+use shard::{Encoded, Postings};
 use tokenize::{FieldTerms, Key, field_terms, tokenize};
 
 use crate::error::{Diagnostic, Diagnostics};
@@ -33,7 +35,7 @@ use crate::site::{Site, SitePage};
 pub use crate::output::SEARCH_INDEX_DIR as INDEX_DIR;
 
 /// The index format; the client refuses an index of another format.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Pages tokenized in parallel before their terms are merged, bounding memory.
 const BATCH: usize = 256;
@@ -43,7 +45,8 @@ const BATCH: usize = 256;
 pub struct IndexSummary {
     pub pages: usize,
     pub terms: usize,
-    pub shards: u32,
+    /// Files of terms, and of positions.
+    pub files: (usize, usize),
 }
 
 /// One page's terms, from its title and from its body.
@@ -57,7 +60,11 @@ struct PageTerms {
 struct IndexMeta<'a> {
     format: u32,
     version: String,
-    shards: u32,
+    /// Where each terms file after the first starts: its first bucket minus the previous
+    /// file's ([`shard::Layout::deltas`]).
+    terms: Vec<u16>,
+    /// The same for the positions files.
+    positions: Vec<u16>,
     pages: usize,
     sections: Vec<&'a str>,
     traditional: String,
@@ -115,37 +122,26 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Diagnostics> {
     }
 
     let spelt: Vec<(String, &Postings)> = terms.iter().map(|(k, p)| (k.text(), p)).collect();
-    let shards = shard_count(spelt.iter().map(|(k, p)| k.len() + p.encoded_bytes()).sum());
-    let mut by_shard: Vec<Vec<(&str, &Postings)>> = vec![Vec::new(); shards as usize];
-    for (key, postings) in &spelt {
-        by_shard[shard_of(key, shards) as usize].push((key.as_str(), *postings));
-    }
-    let encoded: Vec<(Vec<u8>, Vec<u8>)> = by_shard
-        .par_iter_mut()
-        .map(|shard_terms| {
-            shard_terms.sort_unstable_by_key(|(key, _)| *key);
-            encode_shard(shard_terms)
-        })
-        .collect();
-    for (k, (terms_file, positions_file)) in encoded.into_iter().enumerate() {
-        version.write(&terms_file);
-        version.write(&positions_file);
-        emit(binary_file(
-            format!("{INDEX_DIR}/terms/{k}.bin"),
-            terms_file,
-        ))
-        .map_err(|d| vec![d])?;
-        emit(binary_file(
-            format!("{INDEX_DIR}/positions/{k}.bin"),
-            positions_file,
-        ))
-        .map_err(|d| vec![d])?;
+    let spelt: Vec<(&str, &Postings)> = spelt.iter().map(|(k, p)| (k.as_str(), *p)).collect();
+    let Encoded {
+        terms: terms_layout,
+        positions: positions_layout,
+        terms_files,
+        positions_files,
+    } = shard::encode(&spelt);
+    let files = (terms_files.len(), positions_files.len());
+    for (kind, kind_files) in [("terms", terms_files), ("positions", positions_files)] {
+        for (k, bytes) in kind_files.into_iter().enumerate() {
+            version.write(&bytes);
+            emit(binary_file(format!("{INDEX_DIR}/{kind}/{k}.bin"), bytes)).map_err(|d| vec![d])?;
+        }
     }
 
     let meta = IndexMeta {
         format: FORMAT,
         version: format!("{:016x}", version.0),
-        shards,
+        terms: terms_layout.deltas(),
+        positions: positions_layout.deltas(),
         pages: pages.len(),
         sections: site
             .sections
@@ -159,7 +155,7 @@ pub fn build(site: &Site, emit: Emit) -> Result<IndexSummary, Diagnostics> {
     Ok(IndexSummary {
         pages: pages.len(),
         terms: terms.len(),
-        shards,
+        files,
     })
 }
 

@@ -1,14 +1,23 @@
-//! The binary format of the index, and which shard each term goes to.
+//! The binary format of the index, and which file each term goes to.
 //!
-//! Terms are spread over `N` shards by a hash of their key ([`shard_of`]), so a query
-//! downloads the shards of its own terms and nothing else. Shard `K` is two files:
+//! Every term has a **bucket**: the top 16 bits of FNV-1a (32 bit) of its UTF-8 key
+//! ([`bucket_of`]). Terms are ordered by bucket, then by key bytes, and that order is cut
+//! between whole buckets into `terms` files of about [`TERMS_FILE_BYTES`]; runs of whole terms
+//! files make the `positions` files, of about [`POSITIONS_FILE_BYTES`] ([`Layout`]). A term
+//! too large for one file gets a file of its own. `index.json` lists where each file starts,
+//! so a query downloads the files of its own terms and nothing else:
 //!
-//! - `terms/K.bin`: the number of terms, then for each term, sorted by key bytes: the key's
-//!   length and UTF-8 bytes, the page list's length and the page list, and the length of the
-//!   term's positions.
-//! - `positions/K.bin`: the positions of the shard's pair terms, one after another in term
-//!   order (empty when it has none). Only queries of three or more tokens need them, so a
-//!   two-character query never downloads them.
+//! - `terms/K.bin`: the number of terms, where the first term's positions start in its
+//!   positions file, then for each term: the key's length and UTF-8 bytes, the page list's
+//!   length and the page list, and the length of the term's positions.
+//! - `positions/K.bin`: the positions of its pair terms, one after another in term order.
+//!   Only queries of three or more tokens need them, so a two-character query never
+//!   downloads them.
+//!
+//! Cutting by size instead of spreading by `hash mod N` (format 1) keeps every file near the
+//! aimed-for size: a frequent term no longer shares its file with other frequent ones, so the
+//! index takes fewer files without more bytes per query (docs/perf.md: 1,573 files instead of
+//! 4,096 at 10,000 pages).
 //!
 //! Every number is an unsigned LEB128 varint. A **page list** is the number of pages, then
 //! per page, by ascending page id, `gap << 1 | in_title` where `gap` is the id minus the
@@ -21,28 +30,80 @@
 //! The client decodes this in `themes/default/static/search.js`; docs/search.md has the
 //! whole format.
 
-/// Aimed-for size of a shard's two files together: a query downloads whole files, so what
-/// other terms put in them is a query's waste.
-pub const TARGET_SHARD_BYTES: usize = 8 * 1024;
+/// Aimed-for size of a `terms` file. Every query downloads one per word (or pair of a word),
+/// so what other terms put in it is a query's waste: on the 10,000-page benchmark corpus a
+/// rare word's file averages 1.7 KB, against 2.5 KB for a `hash mod 2048` shard of format 1.
+pub const TERMS_FILE_BYTES: usize = 4 * 1024;
 
-/// Upper bound on the number of shards (each is up to two files).
-pub const MAX_SHARDS: u32 = 2048;
+/// Aimed-for size of a `positions` file (fetched only for words of three or more tokens).
+pub const POSITIONS_FILE_BYTES: usize = 16 * 1024;
 
-/// The shard of `key`: FNV-1a (32 bit) of its UTF-8 bytes, modulo `shards`.
-pub fn shard_of(key: &str, shards: u32) -> u32 {
+/// Upper bound on the files of each kind: beyond it files grow instead, so that the table of
+/// where they start (in `index.json`, fetched by every query) stays small.
+pub const MAX_FILES: usize = 4096;
+
+/// The bucket of `key`: the top 16 bits of FNV-1a (32 bit) of its UTF-8 bytes.
+pub fn bucket_of(key: &str) -> u16 {
     let mut hash: u32 = 0x811c_9dc5;
     for b in key.bytes() {
         hash = (hash ^ u32::from(b)).wrapping_mul(16_777_619);
     }
-    hash % shards.max(1)
+    (hash >> 16) as u16
 }
 
-/// How many shards an index is split into whose keys, page lists and positions take `bytes`.
-pub fn shard_count(bytes: usize) -> u32 {
-    let wanted = bytes.div_ceil(TARGET_SHARD_BYTES);
-    u32::try_from(wanted)
-        .unwrap_or(MAX_SHARDS)
-        .clamp(1, MAX_SHARDS)
+/// How the ordered terms are cut into files: the first bucket of each file after the first
+/// (file 0 starts at bucket 0). Ascending.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub starts: Vec<u16>,
+}
+
+impl Layout {
+    /// Cuts buckets into files of about `target` bytes: `sizes` gives, by ascending bucket,
+    /// the bytes each bucket's terms take (buckets without any term may be left out). A file
+    /// is closed before a bucket that would take it past `target` (a bucket is never split).
+    /// When that would make more than [`MAX_FILES`] files, the target grows to fit.
+    pub fn cut(sizes: &[(u16, usize)], target: usize) -> Layout {
+        let total: usize = sizes.iter().map(|(_, s)| s).sum();
+        let target = target.max(total.div_ceil(MAX_FILES)).max(1);
+        let mut starts = Vec::new();
+        let mut filled = 0;
+        for &(bucket, size) in sizes {
+            if size == 0 {
+                continue;
+            }
+            if filled > 0 && filled + size > target && starts.len() + 1 < MAX_FILES {
+                starts.push(bucket);
+                filled = 0;
+            }
+            filled += size;
+        }
+        Layout { starts }
+    }
+
+    /// How many files.
+    pub fn files(&self) -> usize {
+        self.starts.len() + 1
+    }
+
+    /// The file holding `bucket`.
+    pub fn file_of(&self, bucket: u16) -> usize {
+        self.starts.partition_point(|&start| start <= bucket)
+    }
+
+    /// The starts as `index.json` lists them: each start minus the one before (the first
+    /// minus 0), which keeps the numbers short.
+    pub fn deltas(&self) -> Vec<u16> {
+        let mut previous = 0;
+        self.starts
+            .iter()
+            .map(|&s| {
+                let d = s - previous;
+                previous = s;
+                d
+            })
+            .collect()
+    }
 }
 
 /// Appends `n` as an unsigned LEB128 varint.
@@ -103,19 +164,83 @@ impl Postings {
         }
         write_positions(&mut self.positions, body);
     }
+}
 
-    /// Bytes of the encoded page list and positions.
-    pub fn encoded_bytes(&self) -> usize {
-        self.list.len() + self.positions.len()
+/// The index's files: how terms are cut into `terms` and `positions` files, and their bytes.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    pub terms: Layout,
+    pub positions: Layout,
+    pub terms_files: Vec<Vec<u8>>,
+    pub positions_files: Vec<Vec<u8>>,
+}
+
+/// Bytes a term takes in its `terms` file (near enough to cut files by).
+fn terms_entry_bytes(key: &str, postings: &Postings) -> usize {
+    key.len() + postings.list.len() + 6
+}
+
+/// Bytes per bucket, for [`Layout::cut`]; `terms` is in bucket order.
+fn bucket_sizes<T>(terms: &[(u16, T)], size: impl Fn(&T) -> usize) -> Vec<(u16, usize)> {
+    let mut sizes: Vec<(u16, usize)> = Vec::new();
+    for (bucket, term) in terms {
+        match sizes.last_mut() {
+            Some((b, s)) if b == bucket => *s += size(term),
+            _ => sizes.push((*bucket, size(term))),
+        }
+    }
+    sizes
+}
+
+/// Orders the terms by bucket, then key bytes; cuts them into terms files, and runs of terms
+/// files into positions files; encodes the files.
+pub fn encode(terms: &[(&str, &Postings)]) -> Encoded {
+    let mut ordered: Vec<(u16, (&str, &Postings))> =
+        terms.iter().map(|&(k, p)| (bucket_of(k), (k, p))).collect();
+    ordered.sort_unstable_by(|(a, (ka, _)), (b, (kb, _))| (a, ka).cmp(&(b, kb)));
+    let terms_layout = Layout::cut(
+        &bucket_sizes(&ordered, |(k, p)| terms_entry_bytes(k, p)),
+        TERMS_FILE_BYTES,
+    );
+    // Each terms file's terms, in order.
+    let mut by_file: Vec<Vec<(&str, &Postings)>> = vec![Vec::new(); terms_layout.files()];
+    for &(bucket, term) in &ordered {
+        by_file[terms_layout.file_of(bucket)].push(term);
+    }
+    // A positions file is a run of whole terms files, so that a terms file's positions are in
+    // one positions file, one after another.
+    let first_buckets = std::iter::once(0).chain(terms_layout.starts.iter().copied());
+    let positions_layout = Layout::cut(
+        &first_buckets
+            .zip(&by_file)
+            .map(|(bucket, terms)| (bucket, terms.iter().map(|(_, p)| p.positions.len()).sum()))
+            .collect::<Vec<_>>(),
+        POSITIONS_FILE_BYTES,
+    );
+    let mut positions_files = vec![Vec::new(); positions_layout.files()];
+    let first_buckets = std::iter::once(0).chain(terms_layout.starts.iter().copied());
+    let terms_files = first_buckets
+        .zip(&by_file)
+        .map(|(bucket, terms)| {
+            let positions = &mut positions_files[positions_layout.file_of(bucket)];
+            encode_terms_file(terms, positions)
+        })
+        .collect();
+    Encoded {
+        terms: terms_layout,
+        positions: positions_layout,
+        terms_files,
+        positions_files,
     }
 }
 
-/// Encodes one shard's terms (sorted by key) as its `terms` and `positions` files.
-pub fn encode_shard(terms: &[(&str, &Postings)]) -> (Vec<u8>, Vec<u8>) {
-    let list_bytes: usize = terms.iter().map(|(k, p)| k.len() + p.list.len() + 8).sum();
-    let mut out = Vec::with_capacity(list_bytes + 4);
-    let mut positions = Vec::with_capacity(terms.iter().map(|(_, p)| p.positions.len()).sum());
+/// One terms file: the number of terms, where the first term's positions start in
+/// `positions`, then each term. Appends the terms' positions to `positions`.
+fn encode_terms_file(terms: &[(&str, &Postings)], positions: &mut Vec<u8>) -> Vec<u8> {
+    let bytes: usize = terms.iter().map(|(k, p)| terms_entry_bytes(k, p)).sum();
+    let mut out = Vec::with_capacity(bytes + 10);
     write_varint(&mut out, terms.len() as u64);
+    write_varint(&mut out, positions.len() as u64);
     for (key, postings) in terms {
         write_varint(&mut out, key.len() as u64);
         out.extend_from_slice(key.as_bytes());
@@ -127,7 +252,7 @@ pub fn encode_shard(terms: &[(&str, &Postings)]) -> (Vec<u8>, Vec<u8>) {
         write_varint(&mut out, postings.positions.len() as u64);
         positions.extend_from_slice(&postings.positions);
     }
-    (out, positions)
+    out
 }
 
 #[cfg(test)]
@@ -164,18 +289,18 @@ pub(crate) mod tests {
     /// A decoded term: key, (page id, in title) list, raw positions.
     pub type Decoded = (String, Vec<(u64, bool)>, Vec<u8>);
 
-    /// Decodes a shard's `terms` and `positions` files.
-    pub fn decode_shard(terms: &[u8], positions: &[u8]) -> Vec<Decoded> {
-        let mut r = Reader {
-            bytes: terms,
-            at: 0,
-        };
-        let mut position_at = 0;
-        let count = r.varint();
-        (0..count)
-            .map(|_| {
+    /// Decodes every file of an index, as the client does: each term is looked for in the
+    /// terms file of its bucket, its positions in the positions file of its bucket.
+    pub fn decode(index: &Encoded) -> Vec<Decoded> {
+        let mut out = Vec::new();
+        for (file, bytes) in index.terms_files.iter().enumerate() {
+            let mut r = Reader { bytes, at: 0 };
+            let count = r.varint();
+            let mut position_at = r.varint() as usize;
+            for _ in 0..count {
                 let key_len = r.varint() as usize;
                 let key = String::from_utf8_lossy(r.take(key_len)).into_owned();
+                assert_eq!(index.terms.file_of(bucket_of(&key)), file, "{key}");
                 let list_len = r.varint() as usize;
                 let mut list = Reader {
                     bytes: r.take(list_len),
@@ -189,12 +314,17 @@ pub(crate) mod tests {
                         (previous as u64, v & 1 == 1)
                     })
                     .collect();
-                let positions_len = r.varint() as usize;
-                let raw = positions[position_at..position_at + positions_len].to_vec();
-                position_at += positions_len;
-                (key, pages, raw)
-            })
-            .collect()
+                let positions = &index.positions_files[index.positions.file_of(bucket_of(&key))];
+                let len = r.varint() as usize;
+                out.push((
+                    key,
+                    pages,
+                    positions[position_at..position_at + len].to_vec(),
+                ));
+                position_at += len;
+            }
+        }
+        out
     }
 
     #[test]
@@ -213,35 +343,52 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn shards_are_stable_and_spread() {
+    fn buckets_are_stable_and_spread() {
         // Fixed values: the client computes the same hash, so these must never change.
-        assert_eq!(shard_of("分类", 1 << 31), 0xd559_9ffb % (1 << 31));
-        assert_eq!(shard_of("分类", 100), 0xd559_9ffb % 100);
-        assert_eq!(shard_of("", 7), 0x811c_9dc5 % 7);
+        assert_eq!(bucket_of("分类"), 0xd559);
+        assert_eq!(bucket_of(""), 0x811c);
         let text = "为深入推进全国文明城市创建工作市文明办组织开展了专项督导检查志愿者们身穿红马甲走进社区学校和农贸市场开展垃圾分类宣传";
         let chars: Vec<char> = text.chars().collect();
-        let mut counts = [0usize; 8];
+        let mut counts = [0usize; 4];
         for w in chars.windows(2) {
-            counts[shard_of(&w.iter().collect::<String>(), 8) as usize] += 1;
+            counts[usize::from(bucket_of(&w.iter().collect::<String>()) >> 14)] += 1;
         }
         let (min, max) = (counts.iter().min(), counts.iter().max());
         assert!(
-            min >= Some(&4) && max <= Some(&14),
+            min >= Some(&8) && max <= Some(&22),
             "{} pairs spread unevenly: {counts:?}",
             chars.len() - 1
         );
     }
 
     #[test]
-    fn shard_count_grows_with_the_index_and_is_bounded() {
-        assert_eq!(shard_count(0), 1);
-        assert_eq!(shard_count(TARGET_SHARD_BYTES), 1);
-        assert_eq!(shard_count(TARGET_SHARD_BYTES + 1), 2);
-        assert_eq!(shard_count(usize::MAX / 2), MAX_SHARDS);
+    fn files_are_cut_by_size_between_whole_buckets() {
+        // Buckets of 3, 3, 3, 10 (too large for one file: alone), 1, 1 bytes; files of 6.
+        let sizes = [(2, 3), (5, 3), (9, 3), (10, 10), (11, 0), (40, 1), (41, 1)];
+        let layout = Layout::cut(&sizes, 6);
+        assert_eq!(layout.starts, [9, 10, 40]);
+        assert_eq!(layout.deltas(), [9, 1, 30]);
+        assert_eq!(layout.files(), 4);
+        let files: Vec<usize> = [0, 2, 8, 9, 10, 11, 39, 40, u16::MAX]
+            .into_iter()
+            .map(|b| layout.file_of(b))
+            .collect();
+        assert_eq!(files, [0, 0, 0, 1, 2, 2, 2, 3, 3]);
+        // Nothing to cut: one file.
+        assert_eq!(Layout::cut(&[], 6).files(), 1);
+        assert_eq!(Layout::cut(&[(0, 100), (1, 100)], 1000).files(), 1);
     }
 
     #[test]
-    fn shards_round_trip_page_lists_and_positions() {
+    fn the_number_of_files_is_bounded() {
+        let sizes: Vec<(u16, usize)> = (0..=u16::MAX).map(|b| (b, 10)).collect();
+        assert_eq!(Layout::cut(&sizes, 10).files(), MAX_FILES);
+        assert_eq!(Layout::cut(&sizes, 1).files(), MAX_FILES);
+        assert_eq!(Layout::cut(&sizes, 1600).files(), 410);
+    }
+
+    #[test]
+    fn files_round_trip_page_lists_and_positions() {
         let mut single = Postings::default();
         single.add_single(0, false);
         single.add_single(3, true);
@@ -249,15 +396,18 @@ pub(crate) mod tests {
         let mut pair = Postings::default();
         pair.add_pair(2, [].into_iter(), [5, 9].into_iter());
         pair.add_pair(3, [0].into_iter(), [130].into_iter());
-        let (terms, positions) = encode_shard(&[("分类", &pair), ("类", &single)]);
-        assert_eq!(positions, [2, 5, 4, 1, 0, 1, 130, 1]);
+        let index = encode(&[("分类", &pair), ("类", &single)]);
+        assert_eq!((index.terms.files(), index.positions.files()), (1, 1));
+        assert_eq!(index.positions_files[0], [2, 5, 4, 1, 0, 1, 130, 1]);
+        let mut decoded = decode(&index);
+        decoded.sort();
         assert_eq!(
-            decode_shard(&terms, &positions),
+            decoded,
             [
                 (
                     "分类".to_string(),
                     vec![(2, false), (3, true)],
-                    positions.clone()
+                    index.positions_files[0].clone()
                 ),
                 (
                     "类".to_string(),
@@ -268,5 +418,51 @@ pub(crate) mod tests {
         );
         // gap << 1 | in_title: 0, (3 - 0 - 1) << 1 | 1 = 5, (200 - 3 - 1) << 1 = 392.
         assert_eq!(single.list, [0, 5, 0x88, 3]);
+    }
+
+    #[test]
+    fn many_terms_spread_over_files_that_each_hold_their_buckets() {
+        let keys: Vec<String> = (0..3000).map(|n| format!("词{n}")).collect();
+        let postings: Vec<Postings> = (0..3000u32)
+            .map(|n| {
+                let mut p = Postings::default();
+                let positions = (0..n % 7).map(|i| i * 3);
+                p.add_pair(n, [].into_iter(), positions.clone());
+                p.add_pair(n + 1 + n % 5, [1].into_iter(), positions);
+                p
+            })
+            .collect();
+        let terms: Vec<(&str, &Postings)> =
+            keys.iter().map(|k| k.as_str()).zip(&postings).collect();
+        let index = encode(&terms);
+        assert!(index.terms.files() > 4, "{}", index.terms.files());
+        assert!(index.positions.files() > 1, "{}", index.positions.files());
+        for file in index.terms_files.iter().chain(&index.positions_files) {
+            assert!(
+                !file.is_empty() && file.len() < 2 * TERMS_FILE_BYTES.max(POSITIONS_FILE_BYTES)
+            );
+        }
+        let mut decoded = decode(&index);
+        decoded.sort();
+        let mut expected: Vec<Decoded> = terms
+            .iter()
+            .map(|(k, p)| {
+                let mut list = Reader {
+                    bytes: &p.list,
+                    at: 0,
+                };
+                let mut previous: i64 = -1;
+                let pages = (0..p.pages)
+                    .map(|_| {
+                        let v = list.varint();
+                        previous += (v >> 1) as i64 + 1;
+                        (previous as u64, v & 1 == 1)
+                    })
+                    .collect();
+                (k.to_string(), pages, p.positions.clone())
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(decoded, expected);
     }
 }

@@ -2,7 +2,8 @@
 // browser, on the index of a built site, and prints one JSON line.
 //   node search-engine.mjs search DIR QUERY…  → {QUERY: [{url, title, score}, …], …}
 //   node search-engine.mjs tokens DIR TEXT…   → [[[position, key], …], …] per text
-//   node search-engine.mjs shards N KEY…      → [shard of each key]
+//   node search-engine.mjs buckets - KEY…     → [bucket of each key]
+//   node search-engine.mjs files DIR KEY…     → [[terms file, positions file] of each key]
 import { readFile } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -37,8 +38,13 @@ if (mode === 'search') {
   const meta = JSON.parse(await promised((cb) => load('index.json', false, cb)));
   engine.useTraditional(meta.traditional);
   report(rest.map((text) => engine.tokenize(text).map((t) => [t.pos, t.key])));
-} else if (mode === 'shards') {
-  report(rest.map((key) => engine.shardOf(key, Number(dir))));
+} else if (mode === 'buckets') {
+  // With a file starting at every bucket, a key's file number is its bucket.
+  const everyBucket = new Array(65535).fill(1);
+  report(rest.map((key) => engine.fileOf(key, everyBucket)));
+} else if (mode === 'files') {
+  const meta = JSON.parse(await promised((cb) => load('index.json', false, cb)));
+  report(rest.map((key) => [engine.fileOf(key, meta.terms), engine.fileOf(key, meta.positions)]));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -3,7 +3,7 @@
 (function (root) {
 'use strict';
 
-var FORMAT = 1, PAGE_SIZE = 10, EXCERPT = 80, MAX_QUERY = 100;
+var FORMAT = 2, PAGE_SIZE = 10, EXCERPT = 80, MAX_QUERY = 100;
 
 function dict() { return Object.create(null); }
 
@@ -72,17 +72,18 @@ function parseQuery(query) {
 
 function utf8(s) { return unescape(encodeURIComponent(s)); }
 
-// FNV-1a (32 bit) of the key's UTF-8 bytes, modulo the number of shards.
-function shardOf(key, shards) {
-  var bytes = utf8(key), h = 0x811c9dc5;
-  for (var i = 0; i < bytes.length; i++) {
+// The file of `key` by its bucket (FNV-1a-32 of its UTF-8 bytes >>> 16); index.json lists
+// where files start, as differences.
+function fileOf(key, deltas) {
+  var bytes = utf8(key), h = 0x811c9dc5, i, at = 0;
+  for (i = 0; i < bytes.length; i++) {
     h ^= bytes.charCodeAt(i);
     h = ((h << 24) + h * 403) >>> 0; // h * 16777619 modulo 2^32, exactly
   }
-  return h % shards;
+  for (i = 0; i < deltas.length && (at += deltas[i]) <= h >>> 16; i++);
+  return i;
 }
 
-// Reads varints.
 function Reader(bytes, at) { this.bytes = bytes; this.at = at || 0; }
 Reader.prototype.next = function () {
   var n = 0, scale = 1, b;
@@ -90,10 +91,10 @@ Reader.prototype.next = function () {
   return n;
 };
 
-// A terms file: key (UTF-8 bytes as a string) → where its page list and positions are.
+// A terms file: key (UTF-8 bytes as a string) → where its list and positions are.
 function readTerms(bytes) {
-  var r = new Reader(bytes), entries = dict(), pos = 0;
-  for (var n = r.next(), length, key; n--;) {
+  var r = new Reader(bytes), entries = dict();
+  for (var n = r.next(), pos = r.next(), length, key; n--;) {
     length = r.next();
     key = String.fromCharCode.apply(null, bytes.subarray(r.at, r.at += length));
     length = r.next();
@@ -168,14 +169,14 @@ Searcher.prototype.search = function (query, done) {
     if (error) return done(error);
     var terms = parseQuery(query), paths = [], missing = false;
     each(terms, function (l, term) {
-      l.shard = shardOf(l.key, self.meta.shards);
-      paths.push('terms/' + l.shard + '.bin');
-      if (term.lookups.length > 1) paths.push('positions/' + l.shard + '.bin');
+      paths.push(l.terms = 'terms/' + fileOf(l.key, self.meta.terms) + '.bin');
+      l.positions = 'positions/' + fileOf(l.key, self.meta.positions) + '.bin';
+      if (term.lookups.length > 1) paths.push(l.positions);
     });
     self.fetch(paths, function (error) {
       if (error) return done(error);
       each(terms, function (l) {
-        l.entry = self.files['terms/' + l.shard + '.bin'][utf8(l.key)];
+        l.entry = self.files[l.terms][utf8(l.key)];
         if (l.entry) l.list = readList(l.entry); else missing = true;
       });
       done(null, { terms: terms, results: missing ? [] : rank(terms, self.files) });
@@ -211,7 +212,7 @@ function termLevels(term, files) {
   });
   for (id in count) if (count[id] === lookups.length) wanted[id] = true;
   var positions = lookups.map(function (l) {
-    return positionsOf(l, files['positions/' + l.shard + '.bin'], wanted);
+    return positionsOf(l, files[l.positions], wanted);
   });
   // Whether every pair stands at its offset from one start, in field 0 (title) or 1 (body).
   function phrase(field) {
@@ -361,7 +362,7 @@ function readQuery(search) {
 }
 
 var engine = {
-  useTraditional: useTraditional, tokenize: tokenize, parseQuery: parseQuery, shardOf: shardOf,
+  useTraditional: useTraditional, tokenize: tokenize, parseQuery: parseQuery, fileOf: fileOf,
   Searcher: Searcher, findMarks: findMarks
 };
 if (typeof module === 'object' && module.exports) {
