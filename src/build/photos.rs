@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::ImagesConfig;
-use crate::error::{Diagnostic, relative};
+use crate::error::{Diagnostic, Diagnostics, relative};
 use crate::media::{self, Photo, Rendition, StaticImage};
 use crate::output::{Bytes, OutputFile, STATE_DIR};
 use crate::site::Site;
@@ -150,12 +150,13 @@ fn blob_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// Plans and processes every published photo (see the module comment). `statics` are the
-/// site's own static files, as (path below the output, file on disk).
+/// site's own static files, as (path below the output, file on disk). The problems of every
+/// photo come together, sorted by file.
 pub fn photo_files<'a>(
     root: &Path,
     site: &Site,
     statics: impl Iterator<Item = (&'a str, &'a Path)>,
-) -> Result<PhotoFiles, Vec<Diagnostic>> {
+) -> Result<PhotoFiles, Diagnostics> {
     let sources = sources(site, statics);
     if sources.is_empty() {
         return Ok(PhotoFiles::default());
@@ -223,7 +224,7 @@ pub fn photo_files<'a>(
         .collect();
     plans.save();
     let mut out = PhotoFiles::default();
-    let mut errors = Vec::new();
+    let mut errors = Diagnostics::default();
     for r in results {
         match r {
             Ok(p) => {
@@ -235,11 +236,7 @@ pub fn photo_files<'a>(
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    errors.into_result().map(|()| out)
 }
 
 /// A photo's problem, naming the file and the pages that show it.
