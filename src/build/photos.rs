@@ -4,7 +4,7 @@
 //! under the photo's own name without its metadata. Problems of every photo come together,
 //! each naming the file and the pages that show it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::ImagesConfig;
 use crate::error::{Diagnostic, Diagnostics, relative};
-use crate::media::{self, Photo, Rendition, StaticImage};
+use crate::media::{self, Rendition, StaticImage};
 use crate::output::{Bytes, OutputFile, STATE_DIR};
 use crate::site::Site;
 
@@ -171,14 +171,7 @@ pub fn photo_files<'a>(
         .collect();
     // The plans the loader made (the pages' `<img>` name their copies): each photo a page
     // shows is read once per build, unless its copies are missing from the cache.
-    let planned: HashMap<&Path, &Arc<Photo>> = site
-        .pages
-        .iter()
-        .flat_map(|p| p.page.photos.iter().chain(&p.page.cover_photo))
-        .chain(site.sections.iter().flat_map(|s| &s.section.photos))
-        .chain(site.images.values().filter_map(|i| i.photo.as_ref()))
-        .map(|photo| (photo.source.as_path(), photo))
-        .collect();
+    let planned = crate::pipeline::planned_photos(site);
     // Photos no page shows (in `static/`, or beside a page) are planned here, remembered
     // between builds like the pages' ones.
     let plans = media::Plans::default();
