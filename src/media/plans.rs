@@ -296,27 +296,38 @@ mod tests {
         img.save(path).unwrap_or_else(|e| panic!("{e}"));
     }
 
-    #[test]
-    fn an_unchanged_photo_is_not_read_again_and_a_changed_one_is() {
+    /// Sets the file's modification time a minute back (its change time cannot be).
+    fn age(path: &Path) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(SystemTime::now() - Duration::from_secs(60)))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A site folder holding one photo, `a.png`, changed a minute ago.
+    fn site_with_a_photo() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let root = dir.path();
-        let photo = root.join("a.png");
+        let photo = dir.path().join("a.png");
         png(&photo, 3);
-        let config = ImagesConfig::default();
-        let old = SystemTime::now() - Duration::from_secs(60);
-        let age = |path: &Path| {
-            std::fs::File::options()
-                .write(true)
-                .open(path)
-                .and_then(|f| f.set_modified(old))
-                .unwrap_or_else(|e| panic!("{e}"));
-        };
         age(&photo);
-        // The change time cannot be set back: trust entries of any age here.
-        let trusting = || Plans {
+        (dir, photo)
+    }
+
+    /// Plans trusting entries of any age (the change time of a test's photo cannot be set
+    /// back).
+    fn trusting() -> Plans {
+        Plans {
             racy: Duration::ZERO,
             ..Plans::default()
-        };
+        }
+    }
+
+    #[test]
+    fn an_unchanged_photo_is_not_read_again_and_a_changed_one_is() {
+        let (dir, photo) = site_with_a_photo();
+        let root = dir.path();
+        let config = ImagesConfig::default();
 
         let first = trusting();
         first.open(root);
@@ -358,19 +369,8 @@ mod tests {
     /// photo to plan reads it, so a pass whose photos the loader planned parses nothing.
     #[test]
     fn the_record_is_read_when_a_photo_is_first_planned_not_when_opened() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (dir, photo) = site_with_a_photo();
         let root = dir.path();
-        let photo = root.join("a.png");
-        png(&photo, 3);
-        std::fs::File::options()
-            .write(true)
-            .open(&photo)
-            .and_then(|f| f.set_modified(SystemTime::now() - Duration::from_secs(60)))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let trusting = || Plans {
-            racy: Duration::ZERO,
-            ..Plans::default()
-        };
         let config = ImagesConfig::default();
         // Opened before the record exists, asked after it was written: it is used.
         let later = trusting();
