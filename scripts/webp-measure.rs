@@ -1,5 +1,6 @@
 //! Throwaway measurement for docs/perf.md ("WebP copies"): not part of the build.
-//! Put in a scratch crate depending on image (features jpeg, png, webp) and zenwebp 0.4.
+//! Put in a scratch crate depending on image (features jpeg, png, webp) and zenwebp 0.4;
+//! `cargo run --release` measures generated scenes, `cargo run --release -- PHOTO…` photos.
 
 use image::{DynamicImage, ImageEncoder, RgbImage, imageops::FilterType};
 use std::time::Instant;
@@ -68,29 +69,44 @@ fn lossless(img: &RgbImage) -> Vec<u8> {
 }
 fn decode(b: &[u8]) -> RgbImage { image::load_from_memory(b).unwrap().to_rgb8() }
 
+/// The rows of one picture: resized to 1600 and 960 px wide (never enlarged), keeping its
+/// aspect ratio.
+fn measure(name: &str, full: &DynamicImage) {
+    for w in [1600u32, 960].into_iter().filter(|&w| w < full.width()) {
+        let h = (full.height() as u64 * w as u64 / full.width() as u64) as u32;
+        let img = full.resize_exact(w, h, FilterType::Triangle).to_rgb8();
+        let t = Instant::now();
+        let j = jpeg(&img, 80);
+        let jms = t.elapsed().as_millis();
+        let jp = psnr(&img, &decode(&j));
+        let ll = lossless(&img);
+        // Lowest zenwebp quality reaching the JPEG's PSNR.
+        let mut best = None;
+        for q in (30..=100).step_by(5) {
+            let t = Instant::now();
+            let z = zen(&img, q as f32);
+            let zms = t.elapsed().as_millis();
+            let zp = psnr(&img, &decode(&z));
+            if zp >= jp { best = Some((q, z.len(), zp, zms)); break; }
+        }
+        let (q, zl, zp, zms) = best.unwrap_or((0, 0, 0.0, 0));
+        println!("| {name} | {w} | {} KB | {jp:.1} dB | {} KB | {} KB ({zp:.1} dB) | {q} | {jms} | {zms} |", j.len() / 1024, ll.len() / 1024, zl / 1024);
+    }
+}
+
+/// With file arguments, measures those photos (JPEG or PNG); without, three generated scenes.
 fn main() {
     println!("| photo | width | JPEG q80 (wenming today) | PSNR | WebP lossless (`image`) | WebP lossy, same PSNR (zenwebp) | q | JPEG ms | zenwebp ms |");
     println!("|---|---|---|---|---|---|---|---|---|");
-    for kind in 0..3 {
-        let full = DynamicImage::ImageRgb8(scene(kind));
-        for w in [1600u32, 960] {
-            let img = full.resize_exact(w, w * 3 / 4, FilterType::Triangle).to_rgb8();
-            let t = Instant::now();
-            let j = jpeg(&img, 80);
-            let jms = t.elapsed().as_millis();
-            let jp = psnr(&img, &decode(&j));
-            let ll = lossless(&img);
-            // Lowest zenwebp quality reaching the JPEG's PSNR.
-            let mut best = None;
-            for q in (30..=100).step_by(5) {
-                let t = Instant::now();
-                let z = zen(&img, q as f32);
-                let zms = t.elapsed().as_millis();
-                let zp = psnr(&img, &decode(&z));
-                if zp >= jp { best = Some((q, z.len(), zp, zms)); break; }
-            }
-            let (q, zl, zp, zms) = best.unwrap_or((0, 0, 0.0, 0));
-            println!("| scene {kind} | {w} | {} KB | {jp:.1} dB | {} KB | {} KB ({zp:.1} dB) | {q} | {jms} | {zms} |", j.len() / 1024, ll.len() / 1024, zl / 1024);
+    let files: Vec<String> = std::env::args().skip(1).collect();
+    if files.is_empty() {
+        for kind in 0..3 {
+            measure(&format!("scene {kind}"), &DynamicImage::ImageRgb8(scene(kind)));
         }
+    }
+    for file in files {
+        let full = image::open(&file).unwrap();
+        let name = std::path::Path::new(&file).file_name().unwrap().to_string_lossy().to_string();
+        measure(&name, &full);
     }
 }

@@ -6,13 +6,16 @@
 //! problems of all of them together (a front matter error does not hide a broken link in
 //! another file); each caller decides which problems stop it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use crate::config::Config;
 use crate::content::{self, Content, LoadOptions};
 use crate::error::{Diagnostic, Diagnostics};
+use crate::media::Photo;
 use crate::render::shortcodes;
 use crate::render::templates::{self, TemplateSource, ThemeFiles};
 use crate::site::{self, Site};
@@ -23,6 +26,19 @@ pub const DEFAULT_OUTPUT_DIR: &str = "public";
 /// Where the output of the site at `root` goes when no `--output` is given.
 pub fn default_output_dir(root: &Path) -> PathBuf {
     root.join(DEFAULT_OUTPUT_DIR)
+}
+
+/// The photo plans the loaded `site` holds (the photos its pages and sections show, their
+/// covers, the resized photos of its `static/`), by file: what the loader learnt of each
+/// photo, so that the check rules and the photo pass do not read it again.
+pub fn planned_photos(site: &Site) -> HashMap<&Path, &Arc<Photo>> {
+    site.pages
+        .iter()
+        .flat_map(|p| p.page.photos.iter().chain(&p.page.cover_photo))
+        .chain(site.sections.iter().flat_map(|s| &s.section.photos))
+        .chain(site.images.values().filter_map(|i| i.photo.as_ref()))
+        .map(|photo| (photo.source.as_path(), photo))
+        .collect()
 }
 
 /// What decides the site made from a root folder.

@@ -4,15 +4,15 @@
 //! under the photo's own name without its metadata. Problems of every photo come together,
 //! each naming the file and the pages that show it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::ImagesConfig;
-use crate::error::{Diagnostic, relative};
-use crate::media::{self, Photo, Rendition, StaticImage};
+use crate::error::{Diagnostic, Diagnostics, relative};
+use crate::media::{self, Rendition, StaticImage};
 use crate::output::{Bytes, OutputFile, STATE_DIR};
 use crate::site::Site;
 
@@ -150,12 +150,13 @@ fn blob_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// Plans and processes every published photo (see the module comment). `statics` are the
-/// site's own static files, as (path below the output, file on disk).
+/// site's own static files, as (path below the output, file on disk). The problems of every
+/// photo come together, sorted by file.
 pub fn photo_files<'a>(
     root: &Path,
     site: &Site,
     statics: impl Iterator<Item = (&'a str, &'a Path)>,
-) -> Result<PhotoFiles, Vec<Diagnostic>> {
+) -> Result<PhotoFiles, Diagnostics> {
     let sources = sources(site, statics);
     if sources.is_empty() {
         return Ok(PhotoFiles::default());
@@ -170,14 +171,7 @@ pub fn photo_files<'a>(
         .collect();
     // The plans the loader made (the pages' `<img>` name their copies): each photo a page
     // shows is read once per build, unless its copies are missing from the cache.
-    let planned: HashMap<&Path, &Arc<Photo>> = site
-        .pages
-        .iter()
-        .flat_map(|p| p.page.photos.iter().chain(&p.page.cover_photo))
-        .chain(site.sections.iter().flat_map(|s| &s.section.photos))
-        .chain(site.images.values().filter_map(|i| i.photo.as_ref()))
-        .map(|photo| (photo.source.as_path(), photo))
-        .collect();
+    let planned = crate::pipeline::planned_photos(site);
     // Photos no page shows (in `static/`, or beside a page) are planned here, remembered
     // between builds like the pages' ones.
     let plans = media::Plans::default();
@@ -223,7 +217,7 @@ pub fn photo_files<'a>(
         .collect();
     plans.save();
     let mut out = PhotoFiles::default();
-    let mut errors = Vec::new();
+    let mut errors = Diagnostics::default();
     for r in results {
         match r {
             Ok(p) => {
@@ -235,11 +229,7 @@ pub fn photo_files<'a>(
             Err(d) => errors.push(d),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    errors.into_result().map(|()| out)
 }
 
 /// A photo's problem, naming the file and the pages that show it.

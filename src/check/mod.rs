@@ -442,9 +442,17 @@ fn located_photos(inputs: &Inputs) -> Vec<Finding> {
         .filter(|(file, _, page)| location::is_photo(file) && changed(file, *page))
         .map(|(file, disk, _)| (file, disk))
         .collect();
+    // A photo the loader planned is known to record a position or not (the plan read its
+    // Exif, or remembered it for the unchanged file): it is not opened again.
+    let planned = pipeline::planned_photos(inputs.site);
     photos
         .into_par_iter()
-        .filter(|(_, disk)| location::file_has_location(disk))
+        .filter(|(_, disk)| {
+            planned.get(disk.as_path()).map_or_else(
+                || location::file_has_location(disk),
+                |photo| photo.located,
+            )
+        })
         .map(|(file, _)| {
             Finding::new(
                 Code::PiiLocation,

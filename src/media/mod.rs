@@ -372,13 +372,21 @@ impl Photo {
                 percent_encoding::utf8_percent_encode(&self.file_name(r), NAME_SET)
             )
         };
-        let srcset = renditions
-            .iter()
-            .map(|r| format!("{} {}w", url(r), r.width))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // Each URL is made once; the fallback is one of them.
+        let mut src = String::new();
+        let mut srcset = String::new();
+        for r in renditions {
+            let u = url(r);
+            if !srcset.is_empty() {
+                srcset.push_str(", ");
+            }
+            srcset.push_str(&format!("{u} {}w", r.width));
+            if r == fallback && src.is_empty() {
+                src = u;
+            }
+        }
         Some(Responsive {
-            src: url(fallback),
+            src,
             srcset,
             width: fallback.width,
             height: fallback.height,

@@ -148,12 +148,31 @@ impl Entry {
 
 #[derive(Debug, Default)]
 struct State {
-    /// The record file, once read.
+    /// The record file, once opened.
     file: Option<PathBuf>,
+    /// Whether the record was read (on the first photo planned, not when opened: a build
+    /// whose photos were all planned by the loader never reads it a second time).
+    loaded: bool,
     entries: HashMap<PathBuf, Entry>,
     /// Photos planned anew (read and hashed) since the record was read.
     planned: usize,
     changed: bool,
+}
+
+impl State {
+    /// Reads the record, unless it was read.
+    fn load(&mut self) {
+        if self.loaded {
+            return;
+        }
+        self.loaded = true;
+        if let Some(file) = &self.file {
+            self.entries = std::fs::read(file)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                .unwrap_or_default();
+        }
+    }
 }
 
 /// Plans remembered between loads (see the module comment). Shared by the parallel parse of
@@ -174,7 +193,8 @@ impl Default for Plans {
 }
 
 impl Plans {
-    /// Reads the record of the site at `root` (once; a missing or unreadable record is empty).
+    /// Uses the record of the site at `root`, read when a photo is first planned (once; a
+    /// missing or unreadable record is empty).
     pub fn open(&self, root: &Path) {
         let file = root.join(PLAN_RECORD);
         let Ok(mut state) = self.state.lock() else {
@@ -184,13 +204,8 @@ impl Plans {
             state.planned = 0;
             return;
         }
-        let entries: HashMap<PathBuf, Entry> = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default();
         *state = State {
             file: Some(file),
-            entries,
             ..State::default()
         };
     }
@@ -201,9 +216,10 @@ impl Plans {
         let settings = settings_of(config);
         let stamp = Stamp::of(file);
         if let Some((stamp, _)) = stamp
-            && let Ok(state) = self.state.lock()
+            && let Ok(mut state) = self.state.lock()
             && state.file.is_some()
         {
+            state.load();
             let known = state
                 .entries
                 .get(file)
@@ -280,27 +296,38 @@ mod tests {
         img.save(path).unwrap_or_else(|e| panic!("{e}"));
     }
 
-    #[test]
-    fn an_unchanged_photo_is_not_read_again_and_a_changed_one_is() {
+    /// Sets the file's modification time a minute back (its change time cannot be).
+    fn age(path: &Path) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(SystemTime::now() - Duration::from_secs(60)))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A site folder holding one photo, `a.png`, changed a minute ago.
+    fn site_with_a_photo() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let root = dir.path();
-        let photo = root.join("a.png");
+        let photo = dir.path().join("a.png");
         png(&photo, 3);
-        let config = ImagesConfig::default();
-        let old = SystemTime::now() - Duration::from_secs(60);
-        let age = |path: &Path| {
-            std::fs::File::options()
-                .write(true)
-                .open(path)
-                .and_then(|f| f.set_modified(old))
-                .unwrap_or_else(|e| panic!("{e}"));
-        };
         age(&photo);
-        // The change time cannot be set back: trust entries of any age here.
-        let trusting = || Plans {
+        (dir, photo)
+    }
+
+    /// Plans trusting entries of any age (the change time of a test's photo cannot be set
+    /// back).
+    fn trusting() -> Plans {
+        Plans {
             racy: Duration::ZERO,
             ..Plans::default()
-        };
+        }
+    }
+
+    #[test]
+    fn an_unchanged_photo_is_not_read_again_and_a_changed_one_is() {
+        let (dir, photo) = site_with_a_photo();
+        let root = dir.path();
+        let config = ImagesConfig::default();
 
         let first = trusting();
         first.open(root);
@@ -336,6 +363,29 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(second.planned(), 2);
         assert_eq!(changed.width, 5);
+    }
+
+    /// A build opens the record three times (loader, static images, photo pass); only a
+    /// photo to plan reads it, so a pass whose photos the loader planned parses nothing.
+    #[test]
+    fn the_record_is_read_when_a_photo_is_first_planned_not_when_opened() {
+        let (dir, photo) = site_with_a_photo();
+        let root = dir.path();
+        let config = ImagesConfig::default();
+        // Opened before the record exists, asked after it was written: it is used.
+        let later = trusting();
+        later.open(root);
+        let first = trusting();
+        first.open(root);
+        first
+            .plan(&photo, &config)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        first.save();
+        assert!(root.join(PLAN_RECORD).exists());
+        later
+            .plan(&photo, &config)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(later.planned(), 0);
     }
 
     #[test]

@@ -39,13 +39,10 @@ pub fn process(
             worked: false,
         });
     }
-    let cached = |suffix: &str, format: Format| {
-        cache.join(format!(
-            "{:032x}.{suffix}.{}",
-            photo.key,
-            format.extension()
-        ))
-    };
+    // The names of the cached files, all beginning with the key (written out once).
+    let key = format!("{:032x}", photo.key);
+    let cached =
+        |suffix: &str, format: Format| cache.join(format!("{key}.{suffix}.{}", format.extension()));
     let copies: Vec<(Rendition, PathBuf)> = renditions
         .iter()
         .map(|r| {
@@ -84,12 +81,13 @@ pub fn process(
         .filter(|(r, _)| !is_identity(r))
         .cloned()
         .chain(widest.map(|r| (r, original.clone())))
-        .filter(|(_, file)| !file.exists())
         .collect();
     // Plain copies are made from the widest one (much cheaper than from the photo each time,
-    // and as sharp), so it comes first; cropped ones from the photo.
+    // and as sharp), so it comes first; cropped ones from the photo. Each file is looked
+    // for once (the widest copy is also the one published under the photo's own name).
     missing.sort_by_key(|(r, _)| std::cmp::Reverse((!r.cropped, r.width)));
     missing.dedup_by(|a, b| a.1 == b.1);
+    missing.retain(|(_, file)| !file.exists());
     let needs_stripped =
         (widest.is_none() || copies.iter().any(|(r, _)| is_identity(r))) && !stripped.exists();
     if missing.is_empty() && !needs_stripped {
