@@ -87,12 +87,12 @@ fn an_unchanged_rebuild_renders_nothing_and_writes_nothing() {
     let first = build(DEMO_NOW, site.path(), &out, &[]);
     assert_eq!(
         counts(&first),
-        "写入 669 个文件，0 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建"
+        "写入 675 个文件，0 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建"
     );
     let again = build(DEMO_NOW, site.path(), &out, &[]);
     assert_eq!(
         counts(&again),
-        "写入 0 个文件，669 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建"
+        "写入 0 个文件，675 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建"
     );
 }
 
@@ -142,7 +142,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a title",
         DEMO_NOW,
         &[],
-        "写入 53 个文件，616 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
+        "写入 57 个文件，618 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
     );
     edit(
         root,
@@ -154,7 +154,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a body",
         DEMO_NOW,
         &[],
-        "写入 40 个文件，629 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
+        "写入 55 个文件，620 个未变，删除 0 个；渲染 10 个网页，123 个沿用上次构建",
     );
     fs::write(
         root.join("content/news/xin-gao-jian.md"),
@@ -165,7 +165,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "an added article",
         DEMO_NOW,
         &[],
-        "写入 56 个文件，617 个未变，删除 0 个；渲染 9 个网页，125 个沿用上次构建",
+        "写入 69 个文件，610 个未变，删除 0 个；渲染 9 个网页，125 个沿用上次构建",
     );
     fs::remove_file(root.join("content/news/zheng-gai-du-ban.md"))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -173,7 +173,7 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a deleted page",
         DEMO_NOW,
         &[],
-        "写入 200 个文件，465 个未变，删除 26 个；渲染 18 个网页，115 个沿用上次构建",
+        "写入 208 个文件，465 个未变，删除 24 个；渲染 18 个网页，115 个沿用上次构建",
     );
     edit(
         root,
@@ -185,13 +185,13 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "the site title",
         DEMO_NOW,
         &[],
-        "写入 423 个文件，242 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
+        "写入 423 个文件，250 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
     );
     step(
         "no change at all",
         DEMO_NOW,
         &[],
-        "写入 0 个文件，665 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建",
+        "写入 0 个文件，673 个未变，删除 0 个；渲染 0 个网页，133 个沿用上次构建",
     );
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
     let term = fs::read_to_string(theme.join("taxonomy_term.html")).unwrap_or_default();
@@ -205,38 +205,38 @@ fn every_kind_of_change_gives_the_clean_build_output() {
         "a template",
         DEMO_NOW,
         &[],
-        "写入 165 个文件，500 个未变，删除 0 个；渲染 55 个网页，78 个沿用上次构建",
+        "写入 165 个文件，508 个未变，删除 0 个；渲染 55 个网页，78 个沿用上次构建",
     );
     fs::write(out.join("news/index.html"), "改坏了").unwrap_or_else(|e| panic!("{e}"));
     step(
         "a file edited by hand in the output",
         DEMO_NOW,
         &[],
-        "写入 1 个文件，664 个未变，删除 0 个；渲染 1 个网页，132 个沿用上次构建",
+        "写入 1 个文件，672 个未变，删除 0 个；渲染 1 个网页，132 个沿用上次构建",
     );
     step(
         "another base URL",
         DEMO_NOW,
         &["--base-url", "https://staging.example.org"],
-        "写入 427 个文件，238 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
+        "写入 427 个文件，246 个未变，删除 0 个；渲染 133 个网页，0 个沿用上次构建",
     );
     step(
         "drafts",
         DEMO_NOW,
         &["--drafts"],
-        "写入 485 个文件，195 个未变，删除 2 个；渲染 136 个网页，0 个沿用上次构建",
+        "写入 492 个文件，195 个未变，删除 2 个；渲染 136 个网页，0 个沿用上次构建",
     );
     step(
         "back to the site",
         DEMO_NOW,
         &[],
-        "写入 163 个文件，502 个未变，删除 17 个；渲染 133 个网页，0 个沿用上次构建",
+        "写入 171 个文件，502 个未变，删除 16 个；渲染 133 个网页，0 个沿用上次构建",
     );
     step(
         "a page falls due",
         "2027-01-02 10:00",
         &[],
-        "写入 33 个文件，632 个未变，删除 0 个；渲染 14 个网页，119 个沿用上次构建",
+        "写入 33 个文件，640 个未变，删除 0 个；渲染 14 个网页，119 个沿用上次构建",
     );
     let got: Vec<(&str, &str)> = seen
         .iter()
